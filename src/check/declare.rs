@@ -1,0 +1,292 @@
+//! Gather the declarations of a module chain into one name table.
+//!
+//! The extended guidance comes first; a procedure may add names, and may replace a rule,
+//! decision or duty of the guidance only with `override` (which then takes the
+//! replaced declaration's place, so the guidance's own rules use the override).
+
+use std::collections::HashMap;
+
+use super::program::*;
+use super::types::Compiler;
+use crate::diagnostic::{Problem, Source, did_you_mean};
+use crate::span::Span;
+use crate::syntax::ast;
+use crate::value::{EnumDef, MAX_VARIANTS, Type};
+
+/// A rule or decision declaration awaiting compilation.
+#[derive(Clone, Copy)]
+pub(super) enum RuleSrc<'a> {
+    Rule(&'a ast::RuleDecl),
+    Decision(&'a ast::DecisionDecl),
+}
+
+impl RuleSrc<'_> {
+    pub(super) fn name(&self) -> &ast::Ident {
+        match self {
+            RuleSrc::Rule(r) => &r.name,
+            RuleSrc::Decision(d) => &d.name,
+        }
+    }
+    fn overrides(&self) -> Option<Span> {
+        match self {
+            RuleSrc::Rule(r) => r.overrides,
+            RuleSrc::Decision(d) => d.overrides,
+        }
+    }
+}
+
+/// Where a name was first declared, for duplicate reports.
+#[derive(Clone, Copy)]
+struct Declared {
+    name: Name,
+    module: ModuleId,
+    span: Span,
+}
+
+pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let modules: Vec<ModuleInfo> = chain
+        .iter()
+        .map(|(src, m)| ModuleInfo {
+            id: m.id.node.clone(),
+            title: m.title.clone(),
+            kind: m.kind,
+            version: m.version.as_ref().map(|v| v.node),
+            calendar: m.calendar.as_ref().map(|c| c.node.clone()),
+            source: src.clone(),
+        })
+        .collect();
+    let src = |m: ModuleId| &chain[m].0;
+
+    for (m, (source, module)) in chain.iter().enumerate() {
+        if module.kind == ast::ModuleKind::Procedure && module.extends.is_none() {
+            problems.push(
+                Problem::error("cspr::no_extends", format!("procedure `{}` does not say which guidance it extends", module.id.node))
+                    .label(module.id.span, "")
+                    .help("add `extends working_together_2018` (or another guidance module) to the header")
+                    .in_source(source),
+            );
+        }
+        let _ = m;
+    }
+
+    // Sources.
+    let mut sources: Vec<SourceDef> = Vec::new();
+    let mut source_at: HashMap<String, (ModuleId, Span)> = HashMap::new();
+    for (m, (_, module)) in chain.iter().enumerate() {
+        for item in &module.items {
+            if let ast::Item::Source(s) = item {
+                if let Some(&(pm, ps)) = source_at.get(&s.name.node) {
+                    problems.push(duplicate(&s.name, "source", pm == m, ps, src(m)));
+                    continue;
+                }
+                source_at.insert(s.name.node.clone(), (m, s.name.span));
+                sources.push(SourceDef { name: s.name.node.clone(), title: s.title.clone() });
+            }
+        }
+    }
+
+    // Facts, with their enumerations interned by value list.
+    let mut enums: Vec<EnumDef> = Vec::new();
+    let mut facts: Vec<FactDef> = Vec::new();
+    let mut declared: HashMap<String, Declared> = HashMap::new();
+    for (m, (source, module)) in chain.iter().enumerate() {
+        for item in &module.items {
+            let ast::Item::Fact(f) = item else { continue };
+            if let Some(prev) = declared.get(&f.name.node) {
+                problems.push(duplicate(&f.name, "fact", prev.module == m, prev.span, source));
+                continue;
+            }
+            let ty = match &f.ty {
+                ast::TypeExpr::Bool => Type::Bool,
+                ast::TypeExpr::Integer => Type::Integer,
+                ast::TypeExpr::Date => Type::Date,
+                ast::TypeExpr::DateTime => Type::DateTime,
+                ast::TypeExpr::Text => Type::Text,
+                ast::TypeExpr::Enum(vs) => match intern_enum(&mut enums, vs, source, &mut problems) {
+                    Some(e) => Type::Enum(e),
+                    None => continue,
+                },
+                ast::TypeExpr::Set(vs) => match intern_enum(&mut enums, vs, source, &mut problems) {
+                    Some(e) => Type::Set(e),
+                    None => continue,
+                },
+            };
+            let id = facts.len();
+            facts.push(FactDef { name: f.name.node.clone(), ty, ask: f.ask.clone(), module: m, span: f.name.span });
+            declared.insert(f.name.node.clone(), Declared { name: Name::Fact(id), module: m, span: f.name.span });
+        }
+    }
+
+    // Rules, decisions and duties, applying overrides.
+    let mut rule_srcs: Vec<(RuleSrc<'_>, ModuleId)> = Vec::new();
+    let mut duty_srcs: Vec<(&ast::DutyDecl, ModuleId)> = Vec::new();
+    for (m, (source, module)) in chain.iter().enumerate() {
+        for item in &module.items {
+            let (name, overrides, is_duty) = match item {
+                ast::Item::Rule(r) => (&r.name, r.overrides, false),
+                ast::Item::Decision(d) => (&d.name, d.overrides, false),
+                ast::Item::Duty(d) => (&d.name, d.overrides, true),
+                _ => continue,
+            };
+            let prev = declared.get(&name.node).copied();
+            let slot = match (prev, overrides) {
+                (Some(prev), Some(_)) if prev.module < m => match (prev.name, is_duty) {
+                    (Name::Rule(id), false) => Some(Name::Rule(id)),
+                    (Name::Duty(id), true) => Some(Name::Duty(id)),
+                    (other, _) => {
+                        let what = match other {
+                            Name::Fact(_) => "a fact",
+                            Name::Rule(_) => "a rule or decision",
+                            Name::Duty(_) => "a duty",
+                        };
+                        problems.push(
+                            Problem::error("cspr::override_kind", format!("`{}` overrides {what} with a different kind of declaration", name.node))
+                                .label(name.span, "")
+                                .help("a rule or decision can replace a rule or decision; a duty can replace a duty")
+                                .in_source(source),
+                        );
+                        None
+                    }
+                },
+                (Some(prev), _) => {
+                    problems.push(duplicate(name, "declaration", prev.module == m, prev.span, source));
+                    None
+                }
+                (None, Some(kw)) => {
+                    let candidates: Vec<&str> = declared.keys().map(String::as_str).collect();
+                    let mut p = Problem::error("cspr::override_nothing", format!("`override` of `{}`, which no extended module declares", name.node))
+                        .label(name.span, "nothing to override")
+                        .label(kw, "")
+                        .in_source(source);
+                    p = match did_you_mean(&name.node, candidates) {
+                        Some(h) => p.help(h),
+                        None => p.help("remove `override` to declare a new name"),
+                    };
+                    problems.push(p);
+                    None
+                }
+                (None, None) => None,
+            };
+            let new_name = match (slot, item) {
+                (Some(Name::Rule(id)), ast::Item::Rule(r)) => {
+                    rule_srcs[id] = (RuleSrc::Rule(r), m);
+                    Name::Rule(id)
+                }
+                (Some(Name::Rule(id)), ast::Item::Decision(d)) => {
+                    rule_srcs[id] = (RuleSrc::Decision(d), m);
+                    Name::Rule(id)
+                }
+                (Some(Name::Duty(id)), ast::Item::Duty(d)) => {
+                    duty_srcs[id] = (d, m);
+                    Name::Duty(id)
+                }
+                (Some(_), _) => continue,
+                (None, _) if prev.is_some() || overrides.is_some() => continue,
+                (None, ast::Item::Rule(r)) => {
+                    rule_srcs.push((RuleSrc::Rule(r), m));
+                    Name::Rule(rule_srcs.len() - 1)
+                }
+                (None, ast::Item::Decision(d)) => {
+                    rule_srcs.push((RuleSrc::Decision(d), m));
+                    Name::Rule(rule_srcs.len() - 1)
+                }
+                (None, ast::Item::Duty(d)) => {
+                    duty_srcs.push((d, m));
+                    Name::Duty(duty_srcs.len() - 1)
+                }
+                (None, _) => continue,
+            };
+            declared.insert(name.node.clone(), Declared { name: new_name, module: m, span: name.span });
+        }
+    }
+
+    // Citations must name declared sources.
+    let cite_sources: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
+    let check_cite = |c: &Option<ast::Citation>, source: &Source, problems: &mut Vec<Problem>| {
+        if let Some(c) = c
+            && !cite_sources.contains(&c.source.node.as_str())
+        {
+            let mut p = Problem::error("cspr::undefined_source", format!("no source named `{}`", c.source.node))
+                .label(c.source.span, "not declared")
+                .in_source(source);
+            p = match did_you_mean(&c.source.node, cite_sources.iter().copied()) {
+                Some(h) => p.help(h),
+                None => p.help(format!("declare it: source {} = \"TITLE\"", c.source.node)),
+            };
+            problems.push(p);
+        }
+    };
+    for (r, m) in &rule_srcs {
+        let source = src(*m);
+        match r {
+            RuleSrc::Rule(r) => {
+                check_cite(&r.cite, source, &mut problems);
+                if let ast::RuleBody::Default { exceptions, .. } = &r.body {
+                    exceptions.iter().for_each(|e| check_cite(&e.cite, source, &mut problems));
+                }
+            }
+            RuleSrc::Decision(d) => {
+                check_cite(&d.cite, source, &mut problems);
+                d.branches.iter().for_each(|b| check_cite(&b.cite, source, &mut problems));
+            }
+        }
+    }
+    for (d, m) in &duty_srcs {
+        check_cite(&d.cite, src(*m), &mut problems);
+    }
+    let names: HashMap<String, Name> = declared.into_iter().map(|(k, v)| (k, v.name)).collect();
+    let _ = RuleSrc::overrides;
+
+    let compiler = Compiler::new(&chain, &modules, names, facts, enums, rule_srcs, duty_srcs, &mut problems);
+    let program = compiler.run(modules.clone(), sources);
+    (program, problems)
+}
+
+fn duplicate(name: &ast::Ident, what: &str, same_module: bool, prev: Span, source: &Source) -> Problem {
+    let mut p = Problem::error("cspr::duplicate", format!("`{}` is declared twice", name.node))
+        .label(name.span, format!("this {what} repeats a name"))
+        .in_source(source);
+    if same_module {
+        p = p.label(prev, "first declared here").help("rename one of them, or remove the repeat");
+    } else {
+        p = p.help(format!(
+            "`{}` is already declared by the extended module; write `override` before the declaration to replace it",
+            name.node
+        ));
+    }
+    p
+}
+
+fn intern_enum(enums: &mut Vec<EnumDef>, values: &[ast::Ident], source: &Source, problems: &mut Vec<Problem>) -> Option<usize> {
+    let mut seen: Vec<&str> = Vec::new();
+    for v in values {
+        if seen.contains(&v.node.as_str()) {
+            problems.push(
+                Problem::error("cspr::duplicate_value", format!("the value `{}` is listed twice", v.node))
+                    .label(v.span, "repeated")
+                    .help("list each value once")
+                    .in_source(source),
+            );
+            return None;
+        }
+        seen.push(&v.node);
+    }
+    if values.len() > MAX_VARIANTS {
+        problems.push(
+            Problem::error("cspr::too_many_values", format!("a list of values may have at most {MAX_VARIANTS} values"))
+                .label(values[0].span.to(values[values.len() - 1].span), format!("{} values", values.len()))
+                .help("split the fact into several")
+                .in_source(source),
+        );
+        return None;
+    }
+    let def = EnumDef { variants: values.iter().map(|v| v.node.clone()).collect() };
+    Some(match enums.iter().position(|e| *e == def) {
+        Some(i) => i,
+        None => {
+            enums.push(def);
+            enums.len() - 1
+        }
+    })
+}

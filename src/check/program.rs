@@ -1,0 +1,236 @@
+//! The checked program: every name resolved to an index, every expression typed and
+//! compiled, rules in an order where each comes after everything it uses.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::Source;
+use crate::span::Span;
+use crate::syntax::ast::{CmpOp, DeadlineKind, Modality, ModuleKind, TimeUnit};
+use crate::value::{EnumDef, Type, Value};
+
+pub type FactId = usize;
+pub type RuleId = usize;
+pub type DutyId = usize;
+pub type ModuleId = usize;
+
+/// A procedure (or guidance module) with everything it extends, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Program {
+    /// The chain of modules, the extended guidance first and the entry module last.
+    pub modules: Vec<ModuleInfo>,
+    pub sources: Vec<SourceDef>,
+    pub enums: Vec<EnumDef>,
+    pub facts: Vec<FactDef>,
+    /// Rules and decisions, in declaration order (the extended module's first).
+    pub rules: Vec<RuleDef>,
+    pub duties: Vec<DutyDef>,
+    /// Every rule, each after the rules it uses.
+    pub order: Vec<RuleId>,
+    pub(crate) names: HashMap<String, Name>,
+}
+
+/// What a name in a program stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Name {
+    Fact(FactId),
+    Rule(RuleId),
+    Duty(DutyId),
+}
+
+impl Program {
+    /// The entry module: the procedure being evaluated.
+    pub fn entry(&self) -> &ModuleInfo {
+        &self.modules[self.modules.len() - 1]
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<Name> {
+        self.names.get(name).copied()
+    }
+
+    pub fn fact_named(&self, name: &str) -> Option<FactId> {
+        match self.lookup(name) {
+            Some(Name::Fact(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// All names of facts, rules, decisions and duties, for "did you mean".
+    pub fn all_names(&self) -> impl Iterator<Item = &str> {
+        self.names.keys().map(String::as_str)
+    }
+
+    pub fn source_of(&self, module: ModuleId) -> &Source {
+        &self.modules[module].source
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ModuleInfo {
+    pub id: String,
+    pub title: String,
+    pub kind: ModuleKind,
+    pub version: Option<NaiveDate>,
+    pub calendar: Option<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceDef {
+    pub name: String,
+    pub title: String,
+}
+
+/// A citation: `WT18 "ch.4 para 10"` prints as `WT18 ch.4 para 10`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cite {
+    pub source: String,
+    pub locator: String,
+}
+
+impl std::fmt::Display for Cite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.source, self.locator)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FactDef {
+    pub name: String,
+    pub ty: Type,
+    pub ask: Option<String>,
+    pub module: ModuleId,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleKind {
+    Rule,
+    Decision,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleDef {
+    pub name: String,
+    pub kind: RuleKind,
+    pub ty: Type,
+    pub cite: Option<Cite>,
+    pub body: Body,
+    pub module: ModuleId,
+    pub span: Span,
+    /// Whether this replaces a declaration of the extended module.
+    pub overrides: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Expr(Expr),
+    Default {
+        default: Expr,
+        exceptions: Vec<ExceptionDef>,
+    },
+    Decision {
+        branches: Vec<BranchDef>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct ExceptionDef {
+    pub cite: Option<Cite>,
+    pub value: Expr,
+    pub when: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct BranchDef {
+    /// Index of the value in the decision's enumeration.
+    pub value: u8,
+    /// `None` for `otherwise`.
+    pub when: Option<Expr>,
+    pub cite: Option<Cite>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct DutyDef {
+    pub name: String,
+    pub actor: String,
+    pub modality: Modality,
+    pub action: String,
+    pub cite: Option<Cite>,
+    pub when: Option<Expr>,
+    pub deadline: Option<DeadlineDef>,
+    /// The fact recording when the step was done.
+    pub done: Option<FactId>,
+    pub module: ModuleId,
+    pub span: Span,
+    pub overrides: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeadlineDef {
+    pub kind: DeadlineKind,
+    pub amount: u32,
+    pub unit: TimeUnit,
+    pub anchor: Anchor,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Fact(FactId),
+    Duty(DutyId),
+}
+
+/// A compiled expression: names resolved, enumeration values as indices.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Const(Value),
+    Fact(FactId),
+    Rule(RuleId),
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// `x in {a, b}`: the mask of the listed values.
+    InConst(Box<Expr>, u64),
+    /// `value in set_valued`.
+    Member(Box<Expr>, Box<Expr>),
+}
+
+impl Expr {
+    /// Calls `f` on every fact and rule the expression mentions.
+    pub fn visit_refs(&self, f: &mut impl FnMut(Name)) {
+        match self {
+            Expr::Const(_) => {}
+            Expr::Fact(id) => f(Name::Fact(*id)),
+            Expr::Rule(id) => f(Name::Rule(*id)),
+            Expr::Not(e) | Expr::InConst(e, _) => e.visit_refs(f),
+            Expr::And(es) | Expr::Or(es) => es.iter().for_each(|e| e.visit_refs(f)),
+            Expr::Cmp(_, a, b) | Expr::Member(a, b) => {
+                a.visit_refs(f);
+                b.visit_refs(f);
+            }
+        }
+    }
+}
+
+impl RuleDef {
+    /// Every expression of the rule's body.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        match &self.body {
+            Body::Expr(e) => vec![e],
+            Body::Default { default, exceptions } => {
+                let mut v = vec![default];
+                for ex in exceptions {
+                    v.push(&ex.when);
+                    v.push(&ex.value);
+                }
+                v
+            }
+            Body::Decision { branches } => branches.iter().filter_map(|b| b.when.as_ref()).collect(),
+        }
+    }
+}

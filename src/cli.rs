@@ -1,0 +1,198 @@
+//! The command line: one file per subcommand, each a clap struct with a `run` method.
+//! Shared here: finding procedures, reading files, and printing diagnostics.
+
+mod check;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use cspr::check::{Checked, Program, Resolver};
+use cspr::diagnostic::{Located, Problem, Source};
+
+/// Exit code: the check or the tests failed.
+pub const FAILED: u8 = 1;
+/// Exit code: bad usage or unreadable input.
+pub const BAD_INPUT: u8 = 2;
+
+/// Largest policy or case file read, in bytes.
+const MAX_FILE: u64 = 64 * 1024 * 1024;
+
+#[derive(Parser)]
+#[command(
+    name = "cspr",
+    version,
+    about = "A policy language for child safeguarding practice review procedures",
+    long_about = "cspr encodes a safeguarding partnership's review procedure, with every rule cited to its \
+paragraph, and evaluates cases against it: which pathway, which duties fall on whom, what is still unknown, and why.",
+    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Check(check::Check),
+}
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Check(c) => c.run(),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(problems) => {
+            report(&problems);
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
+/// Print problems to stderr as miette reports.
+pub fn report(problems: &[Problem]) {
+    use std::io::IsTerminal;
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    for p in problems {
+        let located = Located::from(p.clone());
+        let mut out = String::new();
+        if handler.render_report(&mut out, &located).is_err() {
+            out = format!("{p}\n");
+        }
+        eprint!("{out}");
+    }
+}
+
+/// An error about a file or argument as a whole, not a place inside it.
+pub fn usage_error(message: impl Into<String>, help: impl Into<String>) -> Problem {
+    Problem::error("cspr::input", message).help(help)
+}
+
+/// Read a file as UTF-8 text, refusing huge files.
+pub fn read_source(path: &Path) -> Result<Source, Problem> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
+    if meta.len() > MAX_FILE {
+        return Err(usage_error(
+            format!("`{shown}` is {} bytes, more than cspr reads ({MAX_FILE})", meta.len()),
+            "split it into smaller files",
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| usage_error(format!("`{shown}` is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()), "save the file as UTF-8"))?;
+    Ok(Source::new(shown, text))
+}
+
+/// Finds modules by id in `policies/` (under the current directory), the directories of
+/// `CSPR_PATH`, and the directory of the file being checked.
+pub struct Library {
+    dirs: Vec<PathBuf>,
+}
+
+impl Library {
+    pub fn new(near: Option<&Path>) -> Library {
+        let mut dirs = Vec::new();
+        if let Some(parent) = near.and_then(Path::parent) {
+            dirs.push(if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() });
+        }
+        dirs.push(PathBuf::from("policies"));
+        if let Some(paths) = std::env::var_os("CSPR_PATH") {
+            dirs.extend(std::env::split_paths(&paths));
+        }
+        Library { dirs }
+    }
+
+    /// Every `.policy` file in the library with its header id.
+    fn index(&self) -> Vec<(String, PathBuf)> {
+        let mut out = Vec::new();
+        for dir in &self.dirs {
+            for path in policy_files(dir, 3) {
+                if let Some(id) = std::fs::read_to_string(&path).ok().and_then(|t| header_id(&t)) {
+                    out.push((id, path));
+                }
+            }
+        }
+        out
+    }
+
+    /// The path of the module with this id.
+    pub fn find(&self, id: &str) -> Option<PathBuf> {
+        let file = format!("{}.policy", id.replace('_', "-"));
+        for dir in &self.dirs {
+            let candidate = dir.join(&file);
+            if std::fs::read_to_string(&candidate).ok().and_then(|t| header_id(&t)).as_deref() == Some(id) {
+                return Some(candidate);
+            }
+        }
+        self.index().into_iter().find(|(i, _)| i == id).map(|(_, p)| p)
+    }
+}
+
+impl Resolver for Library {
+    fn resolve(&self, id: &str) -> Option<Source> {
+        self.find(id).and_then(|p| read_source(&p).ok())
+    }
+    fn known_ids(&self) -> Vec<String> {
+        self.index().into_iter().map(|(i, _)| i).collect()
+    }
+}
+
+/// `.policy` files under `dir`, sorted, at most `depth` levels down.
+pub fn policy_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() && depth > 0 {
+            out.extend(policy_files(&path, depth - 1));
+        } else if path.extension().is_some_and(|e| e == "policy") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// The id in a policy header (`guidance ID` / `procedure ID`), skipping comments.
+fn header_id(text: &str) -> Option<String> {
+    let mut words = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .flat_map(str::split_whitespace);
+    match words.next()? {
+        "guidance" | "procedure" => words.next().map(str::to_string),
+        _ => None,
+    }
+}
+
+/// Load a procedure given as a path or an id, and check it.
+pub fn load_procedure(arg: &str) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
+    let path = Path::new(arg);
+    let (source, library) = if arg.ends_with(".policy") || path.is_file() {
+        (read_source(path).map_err(|p| vec![p])?, Library::new(Some(path)))
+    } else {
+        let library = Library::new(None);
+        let Some(found) = library.find(arg) else {
+            let known = library.known_ids();
+            let help = cspr::diagnostic::did_you_mean(arg, known.iter().map(String::as_str)).unwrap_or_else(|| {
+                format!("give a .policy file, or one of: {}", if known.is_empty() { "(none found)".into() } else { known.join(", ") })
+            });
+            return Err(vec![usage_error(format!("no procedure `{arg}`"), help)]);
+        };
+        (read_source(&found).map_err(|p| vec![p])?, library)
+    };
+    let Checked { program, problems } = cspr::check::check(&source, &library);
+    match program {
+        Some(p) => Ok((p, problems)),
+        None => Err(problems),
+    }
+}

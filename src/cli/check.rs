@@ -1,0 +1,51 @@
+//! `cspr check`: parse and check policy files, reporting every problem at once.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{FAILED, Library, policy_files, read_source, report};
+
+/// Parse and check policy files: every error and warning, each at its place in the file
+#[derive(Args)]
+#[command(after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy")]
+pub struct Check {
+    /// Policy files, or directories to search for `.policy` files
+    #[arg(default_value = "policies")]
+    paths: Vec<PathBuf>,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+impl Check {
+    pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
+        let mut files = Vec::new();
+        for path in &self.paths {
+            if path.is_dir() {
+                files.extend(policy_files(path, 8));
+            } else {
+                files.push(path.clone());
+            }
+        }
+        if files.is_empty() {
+            return Err(vec![super::usage_error("no .policy files to check", "name a .policy file or a directory that holds some")]);
+        }
+        let (mut errors, mut warnings) = (0, 0);
+        for file in &files {
+            let source = read_source(file).map_err(|p| vec![p])?;
+            let checked = cspr::check::check(&source, &Library::new(Some(file)));
+            for p in &checked.problems {
+                if p.is_error() {
+                    errors += 1;
+                } else {
+                    warnings += 1;
+                }
+            }
+            report(&checked.problems);
+        }
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        eprintln!("checked {}: {}, {}", plural(files.len(), "file"), plural(errors, "error"), plural(warnings, "warning"));
+        Ok(if errors > 0 || (self.deny_warnings && warnings > 0) { FAILED } else { 0 })
+    }
+}

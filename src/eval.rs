@@ -1,0 +1,192 @@
+//! Stage four: a program and a case → outcomes, duties and what is still unknown.
+//!
+//! 1. Rules are evaluated once each, in dependency order, with Kleene's three-valued
+//!    logic ([`kleene`]): an unknown fact is never false.
+//! 2. Where Kleene leaves a rule unknown, [`exact`] tries every way of filling the
+//!    unknown facts it depends on. If every way gives the same value, the value is
+//!    determined (so `x or not x` is true, and two branches with one value agree);
+//!    otherwise `missing` lists exactly the facts whose answer could change it.
+//! 3. Duties apply when their condition holds; theirs is refined the same way.
+//! 4. [`explain`] turns the result into cited derivation trees, and answers "why not?".
+//!
+//! An [`Engine`] holds what is worked out once per program; evaluating a case allocates
+//! only the value tables.
+
+pub mod error;
+mod exact;
+pub mod explain;
+pub mod kleene;
+
+use crate::check::{Body, DutyId, Expr, FactId, Name, Program, RuleId};
+use crate::value::Value;
+pub use error::EvalError;
+use kleene::{Env, Via};
+
+/// A case: a value or unknown for every fact of a program.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub id: Option<String>,
+    pub facts: Vec<Option<Value>>,
+}
+
+impl Case {
+    /// A case where nothing is known.
+    pub fn empty(program: &Program) -> Case {
+        Case { id: None, facts: vec![None; program.facts.len()] }
+    }
+}
+
+/// A rule's or decision's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// `None` exactly when undetermined.
+    pub value: Option<Value>,
+    /// How the value came about.
+    pub via: Via,
+    /// The unknown facts that could still change the value; empty when determined.
+    pub missing: Vec<FactId>,
+}
+
+/// Whether a duty applies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DutyOutcome {
+    pub applies: Option<bool>,
+    pub missing: Vec<FactId>,
+}
+
+/// Everything worked out for one case.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub case_id: Option<String>,
+    pub facts: Vec<Option<Value>>,
+    /// One per rule of the program, by rule id.
+    pub outcomes: Vec<Outcome>,
+    /// One per duty of the program, by duty id.
+    pub duties: Vec<DutyOutcome>,
+    /// Every fact that could still change an outcome or whether a duty applies, in
+    /// declaration order.
+    pub missing: Vec<FactId>,
+}
+
+impl Evaluation {
+    /// Rule values as the rules themselves see them.
+    pub fn rule_values(&self) -> Vec<Option<Value>> {
+        self.outcomes.iter().map(|o| o.value.clone()).collect()
+    }
+}
+
+/// A program prepared for evaluating many cases.
+pub struct Engine<'p> {
+    pub program: &'p Program,
+    /// For each rule, the rules it depends on (itself included), in evaluation order.
+    cones: Vec<Vec<RuleId>>,
+    /// For each duty, the rules its condition depends on.
+    duty_cones: Vec<Vec<RuleId>>,
+}
+
+impl<'p> Engine<'p> {
+    pub fn new(program: &'p Program) -> Engine<'p> {
+        let n = program.rules.len();
+        let mut deps: Vec<Vec<bool>> = vec![Vec::new(); n];
+        for &r in &program.order {
+            let mut mine = vec![false; n];
+            mine[r] = true;
+            for e in program.rules[r].exprs() {
+                e.visit_refs(&mut |name| {
+                    if let Name::Rule(d) = name {
+                        for (i, on) in deps[d].iter().enumerate() {
+                            mine[i] |= *on;
+                        }
+                    }
+                });
+            }
+            deps[r] = mine;
+        }
+        let cone_of = |set: &[bool]| -> Vec<RuleId> { program.order.iter().copied().filter(|r| set.get(*r) == Some(&true)).collect() };
+        let cones = (0..n).map(|r| cone_of(&deps[r])).collect();
+        let duty_cones = program
+            .duties
+            .iter()
+            .map(|d| {
+                let mut set = vec![false; n];
+                if let Some(w) = &d.when {
+                    w.visit_refs(&mut |name| {
+                        if let Name::Rule(r) = name {
+                            for (i, on) in deps[r].iter().enumerate() {
+                                set[i] |= *on;
+                            }
+                        }
+                    });
+                }
+                cone_of(&set)
+            })
+            .collect();
+        Engine { program, cones, duty_cones }
+    }
+
+    /// Evaluate one case.
+    pub fn evaluate(&self, case: &Case) -> Result<Evaluation, EvalError> {
+        let p = self.program;
+        let facts = &case.facts;
+        let mut values: Vec<Option<Value>> = vec![None; p.rules.len()];
+        let mut outcomes: Vec<Outcome> = vec![Outcome { value: None, via: Via::Undetermined, missing: Vec::new() }; p.rules.len()];
+        let mut rule_missing: Vec<Vec<FactId>> = vec![Vec::new(); p.rules.len()];
+        for &r in &p.order {
+            let rule = &p.rules[r];
+            let env = Env { facts, rules: &values };
+            let (value, via) = kleene::rule_value(rule, &env).map_err(|c| EvalError::conflict(p, r, c))?;
+            let outcome = match value {
+                Some(v) => Outcome { value: Some(v), via, missing: Vec::new() },
+                None => {
+                    let candidates = kleene::rule_missing(rule, &env, &rule_missing);
+                    let (value, missing) = exact::refine(self, exact::Target::Rule(r), facts, &values, candidates);
+                    let via = if value.is_some() { Via::Undetermined } else { via };
+                    Outcome { value, via, missing }
+                }
+            };
+            values[r] = outcome.value.clone();
+            rule_missing[r] = outcome.missing.clone();
+            outcomes[r] = outcome;
+        }
+        let env = Env { facts, rules: &values };
+        let mut duties = Vec::with_capacity(p.duties.len());
+        for (d, duty) in p.duties.iter().enumerate() {
+            let outcome = match &duty.when {
+                None => DutyOutcome { applies: Some(true), missing: Vec::new() },
+                Some(w) => match env.truth(w) {
+                    Some(b) => DutyOutcome { applies: Some(b), missing: Vec::new() },
+                    None => {
+                        let mut candidates = Vec::new();
+                        kleene::missing(w, &env, &rule_missing, &mut candidates);
+                        candidates.sort_unstable();
+                        let (value, missing) = exact::refine(self, exact::Target::Duty(d), facts, &values, candidates);
+                        DutyOutcome { applies: value.and_then(|v| v.as_bool()), missing }
+                    }
+                },
+            };
+            duties.push(outcome);
+        }
+        let mut all = vec![false; p.facts.len()];
+        for f in outcomes.iter().flat_map(|o| &o.missing).chain(duties.iter().flat_map(|d| &d.missing)) {
+            all[*f] = true;
+        }
+        let missing = (0..all.len()).filter(|f| all[*f]).collect();
+        Ok(Evaluation { case_id: case.id.clone(), facts: facts.clone(), outcomes, duties, missing })
+    }
+
+    fn cone(&self, target: exact::Target) -> &[RuleId] {
+        match target {
+            exact::Target::Rule(r) => &self.cones[r],
+            exact::Target::Duty(d) => &self.duty_cones[d],
+        }
+    }
+
+    fn duty_condition(&self, d: DutyId) -> Option<&Expr> {
+        self.program.duties[d].when.as_ref()
+    }
+}
+
+/// Whether a rule is a decision.
+pub fn is_decision(program: &Program, r: RuleId) -> bool {
+    matches!(program.rules[r].body, Body::Decision { .. })
+}

@@ -1,0 +1,1 @@
+//! Explanations (being written).

@@ -1,0 +1,267 @@
+//! Kleene's strong three-valued logic over compiled expressions.
+//!
+//! `None` is *unknown*. `false and unknown` is false and `true or unknown` is true: a
+//! known operand that settles the result makes the others irrelevant. Comparisons and
+//! membership with an unknown operand are unknown.
+//!
+//! Alongside values, [`reasons`] names the facts and rules that settled a value (for
+//! explanations), and [`missing`] the unknown facts an unknown value depends on. Both
+//! follow the same short-circuit: an operand that did not matter is not a reason.
+
+use std::cmp::Ordering;
+
+use crate::check::{Body, Expr, FactId, Name, RuleDef};
+use crate::syntax::ast::CmpOp;
+use crate::value::Value;
+
+/// Values of facts and rules while evaluating one case.
+pub struct Env<'a> {
+    pub facts: &'a [Option<Value>],
+    pub rules: &'a [Option<Value>],
+}
+
+impl Env<'_> {
+    pub fn eval(&self, e: &Expr) -> Option<Value> {
+        match e {
+            Expr::Const(v) => Some(v.clone()),
+            Expr::Fact(f) => self.facts[*f].clone(),
+            Expr::Rule(r) => self.rules[*r].clone(),
+            _ => self.truth(e).map(Value::Bool),
+        }
+    }
+
+    /// The value of a boolean expression.
+    pub fn truth(&self, e: &Expr) -> Option<bool> {
+        match e {
+            Expr::Const(v) => v.as_bool(),
+            Expr::Fact(f) => self.facts[*f].as_ref().and_then(Value::as_bool),
+            Expr::Rule(r) => self.rules[*r].as_ref().and_then(Value::as_bool),
+            Expr::Not(e) => self.truth(e).map(|b| !b),
+            Expr::And(es) => {
+                let mut unknown = false;
+                for e in es {
+                    match self.truth(e) {
+                        Some(false) => return Some(false),
+                        Some(true) => {}
+                        None => unknown = true,
+                    }
+                }
+                (!unknown).then_some(true)
+            }
+            Expr::Or(es) => {
+                let mut unknown = false;
+                for e in es {
+                    match self.truth(e) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => unknown = true,
+                    }
+                }
+                (!unknown).then_some(false)
+            }
+            Expr::Cmp(op, a, b) => {
+                let (a, b) = (self.eval(a)?, self.eval(b)?);
+                Some(compare(*op, &a, &b))
+            }
+            Expr::InConst(e, mask) => match self.eval(e)? {
+                Value::Enum(i) => Some(mask & (1u64 << i) != 0),
+                _ => None,
+            },
+            Expr::Member(v, s) => match (self.eval(v)?, self.eval(s)?) {
+                (Value::Enum(i), Value::Set(bits)) => Some(bits & (1u64 << i) != 0),
+                _ => None,
+            },
+        }
+    }
+
+    /// The facts and rules that settled `e`'s value: all operands, except where one
+    /// known operand settled an `and`/`or` alone (then just that one). For an unknown
+    /// value, the unknown operands.
+    pub fn reasons(&self, e: &Expr, out: &mut Vec<Name>) {
+        match e {
+            Expr::Const(_) => {}
+            Expr::Fact(f) => push_unique(out, Name::Fact(*f)),
+            Expr::Rule(r) => push_unique(out, Name::Rule(*r)),
+            Expr::Not(e) | Expr::InConst(e, _) => self.reasons(e, out),
+            Expr::And(es) | Expr::Or(es) => {
+                let settling = matches!(e, Expr::Or(_));
+                match self.truth(e) {
+                    Some(v) if v == settling => {
+                        if let Some(first) = es.iter().find(|x| self.truth(x) == Some(settling)) {
+                            self.reasons(first, out);
+                        }
+                    }
+                    Some(_) => es.iter().for_each(|x| self.reasons(x, out)),
+                    None => es.iter().filter(|x| self.truth(x).is_none()).for_each(|x| self.reasons(x, out)),
+                }
+            }
+            Expr::Cmp(_, a, b) | Expr::Member(a, b) => {
+                self.reasons(a, out);
+                self.reasons(b, out);
+            }
+        }
+    }
+}
+
+fn push_unique(out: &mut Vec<Name>, n: Name) {
+    if !out.contains(&n) {
+        out.push(n);
+    }
+}
+
+pub fn compare(op: CmpOp, a: &Value, b: &Value) -> bool {
+    let ord = match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x.cmp(y),
+        (Value::Date(x), Value::Date(y)) => x.cmp(y),
+        (Value::DateTime(x), Value::DateTime(y)) => x.cmp(y),
+        _ => {
+            return match op {
+                CmpOp::Eq => a == b,
+                CmpOp::Ne => a != b,
+                _ => false,
+            };
+        }
+    };
+    match op {
+        CmpOp::Eq => ord == Ordering::Equal,
+        CmpOp::Ne => ord != Ordering::Equal,
+        CmpOp::Lt => ord == Ordering::Less,
+        CmpOp::Le => ord != Ordering::Greater,
+        CmpOp::Gt => ord == Ordering::Greater,
+        CmpOp::Ge => ord != Ordering::Less,
+    }
+}
+
+/// Two exceptions of one rule apply with different values (indices into the rule's exceptions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conflict(pub usize, pub usize);
+
+/// How a rule's value came about, for explanations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A plain expression.
+    Expr,
+    /// The default: no exception applied.
+    Default,
+    /// Exception `i` applied.
+    Exception(usize),
+    /// Branch `i` of a decision was taken.
+    Branch(usize),
+    /// Not settled: the value depends on unknown facts.
+    Undetermined,
+}
+
+/// The value of one rule, given the values of everything it uses.
+pub fn rule_value(rule: &RuleDef, env: &Env<'_>) -> Result<(Option<Value>, Via), Conflict> {
+    match &rule.body {
+        Body::Expr(e) => Ok((env.eval(e), Via::Expr)),
+        Body::Default { default, exceptions } => {
+            let mut applied: Option<(usize, Option<Value>)> = None;
+            let mut possible: Vec<Option<Value>> = Vec::new();
+            for (i, ex) in exceptions.iter().enumerate() {
+                match env.truth(&ex.when) {
+                    Some(true) => {
+                        let v = env.eval(&ex.value);
+                        match &applied {
+                            Some((j, w)) if w.is_some() && v.is_some() && *w != v => return Err(Conflict(*j, i)),
+                            Some(_) => possible.push(v),
+                            None => applied = Some((i, v)),
+                        }
+                    }
+                    Some(false) => {}
+                    None => possible.push(env.eval(&ex.value)),
+                }
+            }
+            let (value, via) = match applied {
+                Some((i, v)) => (v, Via::Exception(i)),
+                None => (env.eval(default), Via::Default),
+            };
+            if possible.iter().all(|p| p.is_some() && *p == value) {
+                Ok((value, via))
+            } else {
+                Ok((None, Via::Undetermined))
+            }
+        }
+        Body::Decision { branches } => {
+            let mut earlier_unknown: Vec<u8> = Vec::new();
+            for (i, b) in branches.iter().enumerate() {
+                let holds = match &b.when {
+                    None => Some(true),
+                    Some(w) => env.truth(w),
+                };
+                match holds {
+                    Some(true) => {
+                        return Ok(if earlier_unknown.iter().all(|v| *v == b.value) {
+                            (Some(Value::Enum(b.value)), Via::Branch(i))
+                        } else {
+                            (None, Via::Undetermined)
+                        });
+                    }
+                    Some(false) => {}
+                    None => earlier_unknown.push(b.value),
+                }
+            }
+            Ok((None, Via::Undetermined))
+        }
+    }
+}
+
+/// The unknown facts an unknown expression depends on, through rules via `rule_missing`.
+pub fn missing(e: &Expr, env: &Env<'_>, rule_missing: &[Vec<FactId>], out: &mut Vec<FactId>) {
+    if env.eval(e).is_some() {
+        return;
+    }
+    match e {
+        Expr::Const(_) => {}
+        Expr::Fact(f) => push_fact(out, *f),
+        Expr::Rule(r) => rule_missing[*r].iter().for_each(|f| push_fact(out, *f)),
+        Expr::Not(e) | Expr::InConst(e, _) => missing(e, env, rule_missing, out),
+        Expr::And(es) | Expr::Or(es) => es.iter().for_each(|x| missing(x, env, rule_missing, out)),
+        Expr::Cmp(_, a, b) | Expr::Member(a, b) => {
+            missing(a, env, rule_missing, out);
+            missing(b, env, rule_missing, out);
+        }
+    }
+}
+
+/// The unknown facts an undetermined rule depends on (before the exact refinement).
+pub fn rule_missing(rule: &RuleDef, env: &Env<'_>, rule_missing: &[Vec<FactId>]) -> Vec<FactId> {
+    let mut out = Vec::new();
+    match &rule.body {
+        Body::Expr(e) => missing(e, env, rule_missing, &mut out),
+        Body::Default { default, exceptions } => {
+            let any_applies = exceptions.iter().any(|ex| env.truth(&ex.when) == Some(true));
+            for ex in exceptions {
+                match env.truth(&ex.when) {
+                    Some(false) => {}
+                    Some(true) => missing(&ex.value, env, rule_missing, &mut out),
+                    None => {
+                        missing(&ex.when, env, rule_missing, &mut out);
+                        missing(&ex.value, env, rule_missing, &mut out);
+                    }
+                }
+            }
+            if !any_applies {
+                missing(default, env, rule_missing, &mut out);
+            }
+        }
+        Body::Decision { branches } => {
+            for b in branches {
+                let Some(w) = &b.when else { break };
+                match env.truth(w) {
+                    Some(true) => break,
+                    Some(false) => {}
+                    None => missing(w, env, rule_missing, &mut out),
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
+fn push_fact(out: &mut Vec<FactId>, f: FactId) {
+    if !out.contains(&f) {
+        out.push(f);
+    }
+}

@@ -1,0 +1,24 @@
+//! cspr: a declarative policy language for English child safeguarding practice review
+//! procedures, and its interpreter.
+//!
+//! The library is a pipeline; each stage is a module, and none does I/O or prints:
+//!
+//! 1. [`syntax`]: policy text → typed syntax tree (pest grammar in `grammar/policy.pest`).
+//! 2. [`check`]: syntax trees of a procedure and the guidance it extends → one resolved,
+//!    type-checked [`check::Program`], or every problem found at once.
+//! 3. [`case`]: a case file (JSON, TOML, JSON Lines) → typed facts of a program.
+//! 4. [`eval`]: program + case → three-valued outcomes, duties and missing facts, with
+//!    cited derivation trees ([`eval::explain`]).
+//!
+//! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
+
+pub mod case;
+pub mod check;
+pub mod diagnostic;
+pub mod eval;
+pub mod span;
+pub mod syntax;
+pub mod time;
+pub mod value;
+
+pub use diagnostic::{Problem, Source};

@@ -1,0 +1,19 @@
+//! Stage one: policy text → typed syntax tree.
+//!
+//! 1. [`parse`] first checks nesting depth (so a deeply nested file is an error, never a
+//!    stack overflow), then runs the pest grammar in `grammar/policy.pest`.
+//! 2. `parse::convert` turns pest's pairs into the [`ast`], one function per grammar rule.
+//! 3. On a syntax error the file is split at its top-level declarations and each part is
+//!    parsed alone, so every syntax error in the file is reported at once.
+
+pub mod ast;
+mod parse;
+
+use crate::diagnostic::{Problem, Source};
+
+pub use parse::{MAX_NESTING, human_rule_name};
+
+/// Parse one policy file. On failure, every syntax error found, located in `source`.
+pub fn parse(source: &Source) -> Result<ast::Module, Vec<Problem>> {
+    parse::parse_module(source)
+}

@@ -1,0 +1,241 @@
+//! The typed syntax tree of one `.policy` file.
+//!
+//! Every node carries the [`Span`] of the text it came from, so that the checker and the
+//! explanations can point back at the source. Nothing here is resolved yet: names are
+//! plain strings until `check` binds them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::span::{Span, Spanned};
+
+/// A name as written, with where it was written.
+pub type Ident = Spanned<String>;
+
+/// One `.policy` file: a guidance module or a partnership procedure.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub kind: ModuleKind,
+    pub id: Ident,
+    pub title: String,
+    pub version: Option<Spanned<NaiveDate>>,
+    pub extends: Option<Ident>,
+    pub calendar: Option<Ident>,
+    pub items: Vec<Item>,
+}
+
+/// `guidance` (national, extends nothing) or `procedure` (local, extends a guidance module).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModuleKind {
+    Guidance,
+    Procedure,
+}
+
+/// A top-level declaration.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Source(SourceDecl),
+    Fact(FactDecl),
+    Rule(RuleDecl),
+    Decision(DecisionDecl),
+    Duty(DutyDecl),
+}
+
+/// `source WT18 = "Working Together to Safeguard Children (2018)"`
+#[derive(Debug, Clone)]
+pub struct SourceDecl {
+    pub name: Ident,
+    pub title: String,
+    pub span: Span,
+}
+
+/// `cite WT18 "ch.4 para 10"`
+#[derive(Debug, Clone)]
+pub struct Citation {
+    pub source: Ident,
+    pub locator: String,
+    pub span: Span,
+}
+
+/// `fact name: type ask "question"`
+#[derive(Debug, Clone)]
+pub struct FactDecl {
+    pub name: Ident,
+    pub ty: TypeExpr,
+    pub ask: Option<String>,
+    pub span: Span,
+}
+
+/// A fact's declared type.
+#[derive(Debug, Clone)]
+pub enum TypeExpr {
+    Bool,
+    Integer,
+    Date,
+    DateTime,
+    Text,
+    /// One value of a closed list.
+    Enum(Vec<Ident>),
+    /// Any number of values of a closed list.
+    Set(Vec<Ident>),
+}
+
+/// `rule name cite …: body`
+#[derive(Debug, Clone)]
+pub struct RuleDecl {
+    pub name: Ident,
+    pub cite: Option<Citation>,
+    pub body: RuleBody,
+    /// Where `override` was written, when this rule replaces one of the extended module.
+    pub overrides: Option<Span>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum RuleBody {
+    /// A plain expression.
+    Expr(Expr),
+    /// `default expr` then exceptions that outrank it.
+    Default {
+        default: Expr,
+        exceptions: Vec<Exception>,
+    },
+}
+
+/// `exception cite …: value when condition`
+#[derive(Debug, Clone)]
+pub struct Exception {
+    pub cite: Option<Citation>,
+    pub value: Expr,
+    pub when: Expr,
+    pub span: Span,
+}
+
+/// `decision name cite …: branches`
+#[derive(Debug, Clone)]
+pub struct DecisionDecl {
+    pub name: Ident,
+    pub cite: Option<Citation>,
+    pub branches: Vec<Branch>,
+    pub overrides: Option<Span>,
+    pub span: Span,
+}
+
+/// `value when condition cite …`, or `otherwise value` when `when` is `None`.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    pub value: Ident,
+    pub when: Option<Expr>,
+    pub cite: Option<Citation>,
+    pub span: Span,
+}
+
+/// `duty name cite …: actor must "what" when … within … done …`
+#[derive(Debug, Clone)]
+pub struct DutyDecl {
+    pub name: Ident,
+    pub cite: Option<Citation>,
+    pub actor: Ident,
+    pub modality: Modality,
+    pub action: String,
+    pub when: Option<Expr>,
+    pub deadline: Option<Deadline>,
+    pub done: Option<Ident>,
+    pub overrides: Option<Span>,
+    pub span: Span,
+}
+
+/// How binding a duty is. The three are never merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Modality {
+    Must,
+    Should,
+    May,
+}
+
+impl Modality {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Modality::Must => "must",
+            Modality::Should => "should",
+            Modality::May => "may",
+        }
+    }
+}
+
+/// A deadline clause: `within 5 working days after la_aware_on`.
+#[derive(Debug, Clone)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    pub amount: Spanned<u32>,
+    pub unit: TimeUnit,
+    pub anchor: Ident,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineKind {
+    /// `within N … after X`: due at the end of the period.
+    Within,
+    /// `at least N … before X`: due N before X.
+    AtLeastBefore,
+    /// `for at least N … after X`: a minimum period that ends N after X.
+    ForAtLeast,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    WorkingDays,
+    Days,
+    Weeks,
+    Hours,
+    Months,
+}
+
+/// An expression with its span.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Bool(bool),
+    Int(i64),
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+    Text(String),
+    /// A fact, a rule, a decision, or (where an enumeration is expected) one of its values.
+    Name(String),
+    /// `{a, b}`: only on the right of `in`.
+    SetLit(Vec<Ident>),
+    Not(Box<Expr>),
+    And(Vec<Expr>),
+    Or(Vec<Expr>),
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    In(Box<Expr>, Box<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        }
+    }
+}

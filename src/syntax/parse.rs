@@ -1,0 +1,640 @@
+//! pest pairs → [`ast`](super::ast) nodes, one function per grammar rule.
+//!
+//! The grammar guarantees the shape of every pair handed to these functions, so a
+//! mismatch is a bug in this file, never something a user's input can reach; the few
+//! places that must still choose report it as a syntax error rather than panic.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use pest::Parser;
+use pest::iterators::Pair;
+
+use super::ast::*;
+use crate::diagnostic::{Problem, Source};
+use crate::span::{Span, Spanned};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/policy.pest"]
+struct PolicyParser;
+
+/// The deepest nesting of parentheses or `not`s a policy may use.
+pub const MAX_NESTING: usize = 64;
+
+type Result<T> = std::result::Result<T, Problem>;
+
+pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<Problem>> {
+    check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
+    match PolicyParser::parse(Rule::file, &source.text) {
+        Ok(mut pairs) => {
+            let file = pairs.next().ok_or_else(|| vec![empty_file(source)])?;
+            module(file).map_err(|p| vec![p.in_source(source)])
+        }
+        Err(first) => Err(recover(source, first)),
+    }
+}
+
+fn empty_file(source: &Source) -> Problem {
+    Problem::error("cspr::syntax", "the file is empty")
+        .help("a policy starts with `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`")
+        .in_source(source)
+}
+
+/// Parse each top-level declaration alone to find every syntax error, not just the first.
+fn recover(source: &Source, first: pest::error::Error<Rule>) -> Vec<Problem> {
+    let text = &*source.text;
+    let starts = item_starts(text);
+    let mut problems = Vec::new();
+    let mut bounds = vec![0];
+    bounds.extend(starts.iter().copied());
+    bounds.push(text.len());
+    for (i, pair) in bounds.windows(2).enumerate() {
+        let (from, to) = (pair[0], pair[1]);
+        let chunk = &text[from..to];
+        let rule = if i == 0 { Rule::lone_header } else { Rule::lone_item };
+        if i == 0 && from == to {
+            continue;
+        }
+        if let Err(e) = PolicyParser::parse(rule, chunk) {
+            problems.push(syntax_problem(&e, from, chunk.len()).in_source(source));
+        }
+    }
+    if problems.is_empty() {
+        problems.push(syntax_problem(&first, 0, text.len()).in_source(source));
+    }
+    problems
+}
+
+/// Byte offsets of lines that start, in column 0, with a declaration keyword.
+fn item_starts(text: &str) -> Vec<usize> {
+    const KEYWORDS: [&str; 6] = ["source", "fact", "rule", "decision", "duty", "override"];
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let word: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if KEYWORDS.contains(&word.as_str()) && offset > 0 {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
+}
+
+fn syntax_problem(e: &pest::error::Error<Rule>, offset: usize, len: usize) -> Problem {
+    use pest::error::{ErrorVariant, InputLocation};
+    let (start, end) = match e.location {
+        InputLocation::Pos(p) => (p, (p + 1).min(len).max(p)),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let span = Span::new(start + offset, end + offset);
+    let (message, label) = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().map(|r| human_rule_name(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            let expected = match names.as_slice() {
+                [] => "something else".to_string(),
+                [one] => (*one).to_string(),
+                [init @ .., last] => format!("{} or {}", init.join(", "), last),
+            };
+            (format!("expected {expected}"), "unexpected text here".to_string())
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), String::new()),
+    };
+    Problem::error("cspr::syntax", message)
+        .label(span, label)
+        .help("see docs/language.md for the shape of each declaration")
+}
+
+/// The name a person would use for a grammar rule, for "expected …" messages.
+pub fn human_rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "the end of the file",
+        Rule::header | Rule::module_kind => "`guidance` or `procedure`",
+        Rule::lone_item => "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `override`)",
+        Rule::source_decl => "`source`",
+        Rule::fact_decl => "`fact`",
+        Rule::rule_decl => "`rule`",
+        Rule::decision_decl => "`decision`",
+        Rule::duty_decl => "`duty`",
+        Rule::override_decl => "`override`",
+        Rule::version_clause => "`version`",
+        Rule::extends_clause => "`extends`",
+        Rule::calendar_clause => "`calendar`",
+        Rule::prim_type | Rule::enum_type | Rule::set_type => {
+            "a type (`bool`, `integer`, `date`, `date-time`, `text`, `a | b`, `set of a | b`)"
+        }
+        Rule::ask => "`ask \"question\"`",
+        Rule::citation => "a citation such as `cite WT18 \"ch.4 para 10\"`",
+        Rule::default_body => "`default`",
+        Rule::exception => "`exception`",
+        Rule::branch => "a branch such as `value when condition`",
+        Rule::otherwise => "`otherwise`",
+        Rule::modality => "`must`, `should` or `may`",
+        Rule::when_clause => "`when`",
+        Rule::done_clause => "`done`",
+        Rule::within_clause | Rule::before_clause | Rule::for_clause => "a deadline such as `within 5 working days after la_aware_on`",
+        Rule::duration => "a duration such as `5 working days`",
+        Rule::time_unit | Rule::working_days | Rule::calendar_unit | Rule::day_word => {
+            "a unit (`working days`, `days`, `weeks`, `hours`, `months`)"
+        }
+        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr => "an expression",
+        Rule::not_op => "`not`",
+        Rule::cmp_op => "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+        Rule::set_lit => "a set such as `{a, b}`",
+        Rule::ident => "a name",
+        Rule::string | Rule::string_inner => "a quoted string",
+        Rule::date => "a date such as `2024-03-04`",
+        Rule::datetime => "a date-time such as `2024-03-04T09:30`",
+        Rule::integer => "a whole number",
+        Rule::boolean => "`true` or `false`",
+        Rule::keyword => "a keyword",
+        Rule::kw_guidance => "`guidance`",
+        Rule::kw_procedure => "`procedure`",
+        Rule::kw_version => "`version`",
+        Rule::kw_extends => "`extends`",
+        Rule::kw_calendar => "`calendar`",
+        Rule::kw_source => "`source`",
+        Rule::kw_fact => "`fact`",
+        Rule::kw_ask => "`ask`",
+        Rule::kw_cite => "`cite`",
+        Rule::kw_rule => "`rule`",
+        Rule::kw_default => "`default`",
+        Rule::kw_exception => "`exception`",
+        Rule::kw_decision => "`decision`",
+        Rule::kw_otherwise => "`otherwise`",
+        Rule::kw_duty => "`duty`",
+        Rule::kw_override => "`override`",
+        Rule::kw_when => "`when`",
+        Rule::kw_must | Rule::kw_should | Rule::kw_may => "`must`, `should` or `may`",
+        Rule::kw_done => "`done`",
+        Rule::kw_within => "`within`",
+        Rule::kw_after => "`after`",
+        Rule::kw_before => "`before`",
+        Rule::kw_working => "`working`",
+        Rule::kw_least => "`least`",
+        Rule::kw_at => "`at`",
+        Rule::kw_for => "`for`",
+        Rule::kw_and => "`and`",
+        Rule::kw_or => "`or`",
+        Rule::kw_not => "`not`",
+        Rule::kw_in => "`in`",
+        Rule::kw_set => "`set`",
+        Rule::kw_of => "`of`",
+        _ => "more input",
+    }
+}
+
+/// Refuse nesting deeper than [`MAX_NESTING`] before pest (or later stages) recurse on it.
+fn check_nesting(text: &str) -> Result<()> {
+    let mut depth = 0usize;
+    let mut nots = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_comment {
+            in_comment = b != b'\n';
+        } else if in_string {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' || b == b'\n' {
+                in_string = false;
+            }
+        } else {
+            match b {
+                b'#' => in_comment = true,
+                b'"' => in_string = true,
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b'n' if text[i..].starts_with("not")
+                    && !bytes.get(i + 3).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+                {
+                    nots += 1;
+                    i += 2;
+                }
+                b if b.is_ascii_alphanumeric() || b == b'_' => nots = 0,
+                _ => {}
+            }
+            if depth > MAX_NESTING || nots > MAX_NESTING {
+                return Err(Problem::error(
+                    "cspr::too_deep",
+                    format!("expression nested more than {MAX_NESTING} levels deep"),
+                )
+                .label(Span::new(i, (i + 1).min(text.len())), "too deep here")
+                .help("split the expression into named rules"));
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+// ----------------------------------------------------------------------------------
+//  Converters, one per grammar rule
+// ----------------------------------------------------------------------------------
+
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_guidance
+            | Rule::kw_procedure
+            | Rule::kw_version
+            | Rule::kw_extends
+            | Rule::kw_calendar
+            | Rule::kw_source
+            | Rule::kw_fact
+            | Rule::kw_ask
+            | Rule::kw_cite
+            | Rule::kw_rule
+            | Rule::kw_default
+            | Rule::kw_exception
+            | Rule::kw_decision
+            | Rule::kw_otherwise
+            | Rule::kw_duty
+            | Rule::kw_override
+            | Rule::kw_when
+            | Rule::kw_done
+            | Rule::kw_within
+            | Rule::kw_after
+            | Rule::kw_before
+            | Rule::kw_working
+            | Rule::kw_least
+            | Rule::kw_at
+            | Rule::kw_for
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_not
+            | Rule::kw_in
+            | Rule::kw_set
+            | Rule::kw_of
+    )
+}
+
+/// The children of a pair, without keyword tokens.
+fn inner(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
+    pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+}
+
+/// The span of a pair, without the whitespace pest may have consumed after it.
+fn span(pair: &Pair<'_, Rule>) -> Span {
+    let start = pair.as_span().start();
+    Span::new(start, start + pair.as_str().trim_end().len())
+}
+
+/// A shape the grammar rules out; reported rather than panicking.
+fn shape(what: &str, at: Span) -> Problem {
+    Problem::error("cspr::internal", format!("internal error: unexpected {what}"))
+        .label(at, "")
+        .help("this is a bug in cspr; please report it with this file")
+}
+
+fn next<'i>(it: &mut impl Iterator<Item = Pair<'i, Rule>>, at: Span, what: &str) -> Result<Pair<'i, Rule>> {
+    it.next().ok_or_else(|| shape(what, at))
+}
+
+fn module(file: Pair<'_, Rule>) -> Result<Module> {
+    let at = span(&file);
+    let mut parts = inner(file);
+    let header = next(&mut parts, at, "missing header")?;
+    let mut module = self::header(header)?;
+    for pair in parts {
+        match pair.as_rule() {
+            Rule::EOI => {}
+            _ => module.items.push(item(pair)?),
+        }
+    }
+    Ok(module)
+}
+
+fn header(pair: Pair<'_, Rule>) -> Result<Module> {
+    let at = span(&pair);
+    let mut parts = inner(pair);
+    let kind = match next(&mut parts, at, "header")?.as_str().trim_start() {
+        s if s.starts_with("guidance") => ModuleKind::Guidance,
+        _ => ModuleKind::Procedure,
+    };
+    let id = ident(next(&mut parts, at, "module id")?);
+    let title = string(next(&mut parts, at, "module title")?);
+    let mut module = Module {
+        kind,
+        id,
+        title,
+        version: None,
+        extends: None,
+        calendar: None,
+        items: Vec::new(),
+    };
+    for clause in parts {
+        let cspan = span(&clause);
+        let rule = clause.as_rule();
+        let value = next(&mut inner(clause), cspan, "header clause")?;
+        match rule {
+            Rule::version_clause => module.version = Some(Spanned::new(date(&value)?, span(&value))),
+            Rule::extends_clause => module.extends = Some(ident(value)),
+            _ => module.calendar = Some(ident(value)),
+        }
+    }
+    Ok(module)
+}
+
+fn item(pair: Pair<'_, Rule>) -> Result<Item> {
+    Ok(match pair.as_rule() {
+        Rule::source_decl => Item::Source(source_decl(pair)?),
+        Rule::fact_decl => Item::Fact(fact_decl(pair)?),
+        Rule::rule_decl => Item::Rule(rule_decl(pair, None)?),
+        Rule::decision_decl => Item::Decision(decision_decl(pair, None)?),
+        Rule::duty_decl => Item::Duty(duty_decl(pair, None)?),
+        Rule::override_decl => override_decl(pair)?,
+        _ => return Err(shape("declaration", span(&pair))),
+    })
+}
+
+fn source_decl(pair: Pair<'_, Rule>) -> Result<SourceDecl> {
+    let at = span(&pair);
+    let mut parts = inner(pair);
+    let name = ident(next(&mut parts, at, "source name")?);
+    let title = string(next(&mut parts, at, "source title")?);
+    Ok(SourceDecl { name, title, span: at })
+}
+
+fn fact_decl(pair: Pair<'_, Rule>) -> Result<FactDecl> {
+    let at = span(&pair);
+    let mut parts = inner(pair);
+    let name = ident(next(&mut parts, at, "fact name")?);
+    let ty_pair = next(&mut parts, at, "fact type")?;
+    let ty = match ty_pair.as_rule() {
+        Rule::prim_type => match ty_pair.as_str() {
+            "bool" => TypeExpr::Bool,
+            "integer" => TypeExpr::Integer,
+            "date" => TypeExpr::Date,
+            "text" => TypeExpr::Text,
+            _ => TypeExpr::DateTime,
+        },
+        Rule::enum_type => TypeExpr::Enum(inner(ty_pair).map(ident).collect()),
+        _ => TypeExpr::Set(inner(ty_pair).map(ident).collect()),
+    };
+    let ask = parts.next().map(|p| inner(p).next().map(string).unwrap_or_default());
+    Ok(FactDecl { name, ty, ask, span: at })
+}
+
+fn citation(pair: Pair<'_, Rule>) -> Result<Citation> {
+    let at = span(&pair);
+    let mut parts = inner(pair);
+    let source = ident(next(&mut parts, at, "citation source")?);
+    let locator = string(next(&mut parts, at, "citation locator")?);
+    Ok(Citation { source, locator, span: at })
+}
+
+/// An optional citation, consumed only if it is next.
+fn opt_citation<'i>(parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>) -> Result<Option<Citation>> {
+    match parts.next_if(|p| p.as_rule() == Rule::citation) {
+        Some(p) => citation(p).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn rule_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<RuleDecl> {
+    let at = span(&pair);
+    let mut parts = inner(pair).peekable();
+    let name = ident(next(&mut parts, at, "rule name")?);
+    let cite = opt_citation(&mut parts)?;
+    let body_pair = next(&mut parts, at, "rule body")?;
+    let body = match body_pair.as_rule() {
+        Rule::default_body => {
+            let bspan = span(&body_pair);
+            let mut bparts = inner(body_pair);
+            let default = expr(next(&mut bparts, bspan, "default")?)?;
+            let exceptions = bparts.map(exception).collect::<Result<_>>()?;
+            RuleBody::Default { default, exceptions }
+        }
+        _ => RuleBody::Expr(expr(body_pair)?),
+    };
+    Ok(RuleDecl { name, cite, body, overrides, span: at })
+}
+
+fn exception(pair: Pair<'_, Rule>) -> Result<Exception> {
+    let at = span(&pair);
+    let mut parts = inner(pair).peekable();
+    let cite = opt_citation(&mut parts)?;
+    let value = expr(next(&mut parts, at, "exception value")?)?;
+    let when = expr(next(&mut parts, at, "exception condition")?)?;
+    Ok(Exception { cite, value, when, span: at })
+}
+
+fn decision_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DecisionDecl> {
+    let at = span(&pair);
+    let mut parts = inner(pair).peekable();
+    let name = ident(next(&mut parts, at, "decision name")?);
+    let cite = opt_citation(&mut parts)?;
+    let branches = parts.map(branch).collect::<Result<_>>()?;
+    Ok(DecisionDecl { name, cite, branches, overrides, span: at })
+}
+
+fn branch(pair: Pair<'_, Rule>) -> Result<Branch> {
+    let at = span(&pair);
+    let is_otherwise = pair.as_rule() == Rule::otherwise;
+    let mut parts = inner(pair).peekable();
+    let value = ident(next(&mut parts, at, "branch value")?);
+    let when = if is_otherwise {
+        None
+    } else {
+        Some(expr(next(&mut parts, at, "branch condition")?)?)
+    };
+    let cite = opt_citation(&mut parts)?;
+    Ok(Branch { value, when, cite, span: at })
+}
+
+fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> {
+    let at = span(&pair);
+    let mut parts = inner(pair).peekable();
+    let name = ident(next(&mut parts, at, "duty name")?);
+    let cite = opt_citation(&mut parts)?;
+    let actor = ident(next(&mut parts, at, "actor")?);
+    let modality = match next(&mut parts, at, "modality")?.as_str().trim() {
+        "must" => Modality::Must,
+        "should" => Modality::Should,
+        _ => Modality::May,
+    };
+    let action = string(next(&mut parts, at, "duty action")?);
+    let mut duty = DutyDecl {
+        name,
+        cite,
+        actor,
+        modality,
+        action,
+        when: None,
+        deadline: None,
+        done: None,
+        overrides,
+        span: at,
+    };
+    for clause in parts {
+        let cspan = span(&clause);
+        match clause.as_rule() {
+            Rule::when_clause => duty.when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?),
+            Rule::done_clause => duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?)),
+            _ => duty.deadline = Some(deadline(clause)?),
+        }
+    }
+    Ok(duty)
+}
+
+fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
+    let at = span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::within_clause => DeadlineKind::Within,
+        Rule::before_clause => DeadlineKind::AtLeastBefore,
+        _ => DeadlineKind::ForAtLeast,
+    };
+    let mut parts = inner(pair);
+    let dur = next(&mut parts, at, "duration")?;
+    let dspan = span(&dur);
+    let mut dparts = inner(dur);
+    let amount_pair = next(&mut dparts, dspan, "amount")?;
+    let amount_span = span(&amount_pair);
+    let amount: u32 = amount_pair.as_str().parse().map_err(|_| {
+        Problem::error("cspr::syntax", format!("`{}` is not a period cspr can count", amount_pair.as_str()))
+            .label(amount_span, "expected a whole number from 0 to 4294967295")
+    })?;
+    let unit_pair = next(&mut dparts, dspan, "unit")?;
+    let unit_text = unit_pair.as_str();
+    let unit = if unit_text.starts_with("working") {
+        TimeUnit::WorkingDays
+    } else if unit_text.starts_with("day") {
+        TimeUnit::Days
+    } else if unit_text.starts_with("week") {
+        TimeUnit::Weeks
+    } else if unit_text.starts_with("hour") {
+        TimeUnit::Hours
+    } else {
+        TimeUnit::Months
+    };
+    let anchor = ident(next(&mut parts, at, "anchor")?);
+    Ok(Deadline {
+        kind,
+        amount: Spanned::new(amount, amount_span),
+        unit,
+        anchor,
+        span: at,
+    })
+}
+
+fn override_decl(pair: Pair<'_, Rule>) -> Result<Item> {
+    let at = span(&pair);
+    let keyword = Span::new(at.start, at.start + "override".len());
+    let decl = next(&mut inner(pair), at, "overridden declaration")?;
+    Ok(match decl.as_rule() {
+        Rule::rule_decl => Item::Rule(rule_decl(decl, Some(keyword))?),
+        Rule::decision_decl => Item::Decision(decision_decl(decl, Some(keyword))?),
+        _ => Item::Duty(duty_decl(decl, Some(keyword))?),
+    })
+}
+
+fn ident(pair: Pair<'_, Rule>) -> Ident {
+    Spanned::new(pair.as_str().to_string(), span(&pair))
+}
+
+fn string(pair: Pair<'_, Rule>) -> String {
+    let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn date(pair: &Pair<'_, Rule>) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d").map_err(|_| {
+        Problem::error("cspr::bad_date", format!("`{}` is not a real date", pair.as_str()))
+            .label(span(pair), "no such day")
+            .help("write dates as YYYY-MM-DD")
+    })
+}
+
+fn datetime(pair: &Pair<'_, Rule>) -> Result<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(pair.as_str(), "%Y-%m-%dT%H:%M").map_err(|_| {
+        Problem::error("cspr::bad_date", format!("`{}` is not a real date-time", pair.as_str()))
+            .label(span(pair), "no such moment")
+            .help("write date-times as YYYY-MM-DDTHH:MM")
+    })
+}
+
+fn expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let at = span(&pair);
+    match pair.as_rule() {
+        Rule::expr => expr(next(&mut inner(pair), at, "expression")?),
+        Rule::or_expr => nary(pair, ExprKind::Or),
+        Rule::and_expr => nary(pair, ExprKind::And),
+        Rule::not_expr => {
+            let mut parts: Vec<Pair<'_, Rule>> = inner(pair).collect();
+            let operand = parts.pop().ok_or_else(|| shape("empty `not`", at))?;
+            let mut e = expr(operand)?;
+            for not in parts.iter().rev() {
+                let span = span(not).to(e.span);
+                e = Expr { kind: ExprKind::Not(Box::new(e)), span };
+            }
+            Ok(e)
+        }
+        Rule::cmp_expr => {
+            let mut parts = inner(pair);
+            let left = expr(next(&mut parts, at, "operand")?)?;
+            match parts.next() {
+                None => Ok(left),
+                Some(op) if op.as_rule() == Rule::cmp_op => {
+                    let op = match op.as_str() {
+                        "=" => CmpOp::Eq,
+                        "!=" => CmpOp::Ne,
+                        "<" => CmpOp::Lt,
+                        "<=" => CmpOp::Le,
+                        ">" => CmpOp::Gt,
+                        _ => CmpOp::Ge,
+                    };
+                    let right = expr(next(&mut parts, at, "right operand")?)?;
+                    Ok(Expr { kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)), span: at })
+                }
+                Some(right) => {
+                    let right = expr(right)?;
+                    Ok(Expr { kind: ExprKind::In(Box::new(left), Box::new(right)), span: at })
+                }
+            }
+        }
+        Rule::set_lit => Ok(Expr { kind: ExprKind::SetLit(inner(pair).map(ident).collect()), span: at }),
+        Rule::ident => Ok(Expr { kind: ExprKind::Name(pair.as_str().to_string()), span: at }),
+        Rule::boolean => Ok(Expr { kind: ExprKind::Bool(pair.as_str() == "true"), span: at }),
+        Rule::string => Ok(Expr { kind: ExprKind::Text(string(pair)), span: at }),
+        Rule::date => Ok(Expr { kind: ExprKind::Date(date(&pair)?), span: at }),
+        Rule::datetime => Ok(Expr { kind: ExprKind::DateTime(datetime(&pair)?), span: at }),
+        Rule::integer => {
+            let n = pair.as_str().parse().map_err(|_| {
+                Problem::error("cspr::syntax", format!("`{}` is too large a number", pair.as_str()))
+                    .label(at, "out of range")
+                    .help("whole numbers must lie within ±9223372036854775807")
+            })?;
+            Ok(Expr { kind: ExprKind::Int(n), span: at })
+        }
+        _ => Err(shape("expression", at)),
+    }
+}
+
+fn nary(pair: Pair<'_, Rule>, make: fn(Vec<Expr>) -> ExprKind) -> Result<Expr> {
+    let at = span(&pair);
+    let mut items: Vec<Expr> = inner(pair).map(expr).collect::<Result<_>>()?;
+    if items.len() == 1 {
+        return items.pop().ok_or_else(|| shape("empty expression", at));
+    }
+    Ok(Expr { kind: make(items), span: at })
+}
