@@ -1,1 +1,285 @@
-//! Case files.
+//! Stage three: case files → typed facts of a program.
+//!
+//! A case is an object whose keys are fact names (DESIGN §3): JSON or TOML, or a batch
+//! in JSON Lines, one case a line. `case_id` names the case. An absent key, or `null`,
+//! is unknown. Every key is checked against the program: an unknown name (with "did you
+//! mean"), a value of the wrong type, a value not in the fact's list or a date that does
+//! not exist is a [`Problem`] labelled at the key in the file — never dropped silently.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::Value as Json;
+
+use crate::check::Program;
+use crate::check::type_name;
+use crate::diagnostic::{Problem, Source, did_you_mean};
+use crate::eval::Case;
+use crate::span::Span;
+use crate::value::{Type, Value};
+
+/// How deep arrays and tables may nest in a case file.
+const MAX_DEPTH: usize = 64;
+
+/// The formats a case file can be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Toml,
+    JsonLines,
+}
+
+impl Format {
+    /// The format a file name implies: `.toml`, `.jsonl`, otherwise JSON.
+    pub fn from_name(name: &str) -> Format {
+        if name.ends_with(".toml") {
+            Format::Toml
+        } else if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+            Format::JsonLines
+        } else {
+            Format::Json
+        }
+    }
+}
+
+/// One case of a file: the case, or every problem with it.
+pub type Parsed = Result<Case, Vec<Problem>>;
+
+/// Read a JSON or TOML case file (not JSON Lines: see [`parse_lines`]).
+pub fn parse(program: &Program, source: &Source, format: Format) -> Parsed {
+    let text = &*source.text;
+    let json = match format {
+        Format::Toml => toml_to_json(source)?,
+        _ => serde_json::from_str::<Json>(text).map_err(|e| vec![json_error(source, &e, 0)])?,
+    };
+    from_json(program, &json, source, 0, text.len())
+}
+
+/// Read a JSON Lines batch: one result per non-blank line, with its 1-based line number.
+pub fn parse_lines<'a>(program: &'a Program, source: &'a Source) -> impl Iterator<Item = (usize, Parsed)> + 'a {
+    let text = &*source.text;
+    let mut offset = 0;
+    text.split_inclusive('\n').enumerate().filter_map(move |(i, line)| {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let parsed = match serde_json::from_str::<Json>(trimmed) {
+            Ok(json) => from_json(program, &json, source, start, start + line.trim_end().len()),
+            Err(e) => Err(vec![json_error(source, &e, start)]),
+        };
+        Some((i + 1, parsed))
+    })
+}
+
+/// Convert one parsed case object. `from..to` is the object's place in the source.
+pub fn from_json(program: &Program, json: &Json, source: &Source, from: usize, to: usize) -> Parsed {
+    let whole = Span::new(from, to.max(from));
+    let Json::Object(map) = json else {
+        return Err(vec![
+            Problem::error("cspr::case", "a case must be an object of fact names and values")
+                .label(whole, "not an object")
+                .help("write {\"case_id\": \"C-1\", \"child_died\": true, …}")
+                .in_source(source),
+        ]);
+    };
+    let mut case = Case::empty(program);
+    let mut problems = Vec::new();
+    for (key, value) in map {
+        let at = key_span(source, key, from, to).unwrap_or(whole);
+        if key == "case_id" {
+            match value {
+                Json::String(s) => case.id = Some(s.clone()),
+                Json::Number(n) => case.id = Some(n.to_string()),
+                _ => problems.push(
+                    Problem::error("cspr::case", "`case_id` must be a string")
+                        .label(at, "here")
+                        .help("write \"case_id\": \"C-17\"")
+                        .in_source(source),
+                ),
+            }
+            continue;
+        }
+        let Some(f) = program.fact_named(key) else {
+            let names = program.facts.iter().map(|f| f.name.as_str());
+            let hint = did_you_mean(key, names).unwrap_or_else(|| format!("`{}` has no such fact; see `cspr eval --help` for the case model", program.entry().id));
+            let kind = if program.lookup(key).is_some() { "is worked out by the procedure, not a fact to give" } else { "is not a fact of this procedure" };
+            problems.push(
+                Problem::error("cspr::unknown_fact", format!("`{key}` {kind}"))
+                    .label(at, "unknown key")
+                    .help(hint)
+                    .in_source(source),
+            );
+            continue;
+        };
+        if value.is_null() {
+            continue;
+        }
+        let ty = program.facts[f].ty;
+        match convert(program, ty, value) {
+            Ok(v) => case.facts[f] = Some(v),
+            Err(why) => problems.push(
+                Problem::error("cspr::fact_value", format!("`{key}` {why}"))
+                    .label(at, format!("expects {}", type_name(ty, &program.enums)))
+                    .help(example(program, ty))
+                    .in_source(source),
+            ),
+        }
+    }
+    if problems.is_empty() { Ok(case) } else { Err(problems) }
+}
+
+fn convert(program: &Program, ty: Type, value: &Json) -> Result<Value, String> {
+    let found = || match value {
+        Json::Bool(_) => "true or false",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+        Json::Null => "null",
+    };
+    match (ty, value) {
+        (Type::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
+        (Type::Integer, Json::Number(n)) => n.as_i64().map(Value::Int).ok_or_else(|| format!("must be a whole number, not `{n}`")),
+        (Type::Date, Json::String(s)) => parse_date(s).map(Value::Date).ok_or_else(|| format!("has `{s}`, which is not a real date (YYYY-MM-DD)")),
+        (Type::DateTime, Json::String(s)) => {
+            parse_datetime(s).map(Value::DateTime).ok_or_else(|| format!("has `{s}`, which is not a real date-time (YYYY-MM-DDTHH:MM)"))
+        }
+        (Type::Text, Json::String(s)) => Ok(Value::Text(s.as_str().into())),
+        (Type::Enum(e), Json::String(s)) => program.enums[e].index(s).map(Value::Enum).ok_or_else(|| {
+            let hint = did_you_mean(s, program.enums[e].variants.iter().map(String::as_str)).map_or(String::new(), |h| format!(" ({h})"));
+            format!("has `{s}`, which is not one of its values{hint}")
+        }),
+        (Type::Set(e), Json::Array(items)) => {
+            let mut bits = 0u64;
+            for item in items {
+                let Json::String(s) = item else { return Err("must list values as strings".into()) };
+                let i = program.enums[e].index(s).ok_or_else(|| format!("lists `{s}`, which is not one of its values"))?;
+                bits |= 1 << i;
+            }
+            Ok(Value::Set(bits))
+        }
+        _ => Err(format!("must be {}, not {}", type_name(ty, &program.enums), found())),
+    }
+}
+
+/// `YYYY-MM-DD`, a real day.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    if s.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// `YYYY-MM-DDTHH:MM`, optionally with `:SS`.
+pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+}
+
+fn example(program: &Program, ty: Type) -> String {
+    match ty {
+        Type::Bool => "write true or false (or leave the key out if not known)".into(),
+        Type::Integer => "write a whole number such as 3".into(),
+        Type::Date => "write a date as \"2024-03-04\"".into(),
+        Type::DateTime => "write a date-time as \"2024-03-04T09:30\"".into(),
+        Type::Text => "write a string".into(),
+        Type::Enum(e) => format!("write one of: {}", program.enums[e].variants.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")),
+        Type::Set(e) => format!("write a list of: {}", program.enums[e].variants.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// Where `key` is written in `source[from..to]`: `"key"` in JSON, `key` (or `"key"`) in TOML.
+fn key_span(source: &Source, key: &str, from: usize, to: usize) -> Option<Span> {
+    let text = source.text.get(from..to)?;
+    let quoted = format!("\"{key}\"");
+    if let Some(i) = text.find(&quoted) {
+        return Some(Span::new(from + i, from + i + quoted.len()));
+    }
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start();
+        if t.starts_with(key) && t[key.len()..].trim_start().starts_with('=') {
+            let start = from + offset + (line.len() - t.len());
+            return Some(Span::new(start, start + key.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn json_error(source: &Source, e: &serde_json::Error, base: usize) -> Problem {
+    let text = &source.text[base..];
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == e.line() {
+            offset += line.char_indices().nth(e.column().saturating_sub(1)).map_or(line.len(), |(b, _)| b);
+            break;
+        }
+        offset += line.len();
+    }
+    let at = (base + offset).min(source.text.len());
+    let message = e.to_string();
+    let message = message.split(" at line").next().unwrap_or(&message).to_string();
+    Problem::error("cspr::case_syntax", format!("the case is not valid JSON: {message}"))
+        .label(Span::new(at, (at + 1).min(source.text.len())), "here")
+        .help("a case is a JSON object such as {\"case_id\": \"C-1\", \"child_died\": true}")
+        .in_source(source)
+}
+
+/// TOML → the same JSON shape; TOML dates and times become ISO strings.
+fn toml_to_json(source: &Source) -> Result<Json, Vec<Problem>> {
+    if let Some(at) = too_deep(&source.text) {
+        return Err(vec![
+            Problem::error("cspr::case_syntax", format!("the case nests more than {MAX_DEPTH} levels deep"))
+                .label(Span::new(at, at + 1), "too deep")
+                .help("a case is a flat table of fact names and values")
+                .in_source(source),
+        ]);
+    }
+    let table: toml::Table = toml::from_str(&source.text).map_err(|e| {
+        let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end.max(r.start)));
+        vec![
+            Problem::error("cspr::case_syntax", format!("the case is not valid TOML: {}", e.message()))
+                .label(span, "here")
+                .help("a case is a TOML table such as `case_id = \"C-1\"` / `child_died = true`")
+                .in_source(source),
+        ]
+    })?;
+    Ok(toml_value(toml::Value::Table(table)))
+}
+
+fn toml_value(v: toml::Value) -> Json {
+    match v {
+        toml::Value::String(s) => Json::String(s),
+        toml::Value::Integer(n) => Json::from(n),
+        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Json::Null, Json::Number),
+        toml::Value::Boolean(b) => Json::Bool(b),
+        toml::Value::Datetime(d) => Json::String(d.to_string()),
+        toml::Value::Array(items) => Json::Array(items.into_iter().map(toml_value).collect()),
+        toml::Value::Table(t) => Json::Object(t.into_iter().map(|(k, v)| (k, toml_value(v))).collect()),
+    }
+}
+
+/// The offset of the first bracket nested deeper than [`MAX_DEPTH`], outside strings.
+fn too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    for (i, b) in text.bytes().enumerate() {
+        match (quote, b) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(b),
+            (None, b'[' | b'{') => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}

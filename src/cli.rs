@@ -1,7 +1,11 @@
 //! The command line: one file per subcommand, each a clap struct with a `run` method.
 //! Shared here: finding procedures, reading files, and printing diagnostics.
 
+mod cases;
 mod check;
+mod eval;
+mod explain;
+mod render;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -35,11 +39,15 @@ pub struct Cli {
 #[derive(Subcommand)]
 enum Command {
     Check(check::Check),
+    Eval(eval::Eval),
+    Explain(explain::Explain),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Check(c) => c.run(),
+        Command::Eval(c) => c.run(),
+        Command::Explain(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -140,7 +140,7 @@ impl<'p> Engine<'p> {
                 None => {
                     let candidates = kleene::rule_missing(rule, &env, &rule_missing);
                     let (value, missing) = exact::refine(self, exact::Target::Rule(r), facts, &values, candidates);
-                    let via = if value.is_some() { Via::Undetermined } else { via };
+                    let via = if value.is_some() { Via::AllCases } else { via };
                     Outcome { value, via, missing }
                 }
             };

@@ -121,6 +121,8 @@ pub struct RuleDef {
     pub span: Span,
     /// Whether this replaces a declaration of the extended module.
     pub overrides: bool,
+    /// The body as written (whitespace collapsed), for explanations.
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +143,8 @@ pub struct ExceptionDef {
     pub value: Expr,
     pub when: Expr,
     pub span: Span,
+    /// `value when condition` as written.
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -151,6 +155,8 @@ pub struct BranchDef {
     pub when: Option<Expr>,
     pub cite: Option<Cite>,
     pub span: Span,
+    /// `value when condition` (or `otherwise value`) as written.
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +173,8 @@ pub struct DutyDef {
     pub module: ModuleId,
     pub span: Span,
     pub overrides: bool,
+    /// The `when` condition as written.
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]

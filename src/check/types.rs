@@ -138,6 +138,12 @@ impl<'a, 'p> Compiler<'a, 'p> {
         self.problems.push(p);
     }
 
+    /// The source text from `from` to `to` in module `m`, whitespace collapsed.
+    fn text(&self, m: ModuleId, from: usize, to: usize) -> String {
+        let src = &self.source(m).text;
+        src.get(from..to).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     fn cite(c: &Option<ast::Citation>) -> Option<Cite> {
         c.as_ref().map(|c| Cite { source: c.source.node.clone(), locator: c.locator.clone() })
     }
@@ -212,6 +218,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
                     let when = self.expr(&ex.when, Some(Type::Bool), m);
                     match (value, when) {
                         (Some((value, _)), Some((when, _))) => exs.push(ExceptionDef {
+                            text: self.text(m, ex.value.span.start, ex.when.span.end),
                             cite: Self::cite(&ex.cite),
                             value,
                             when,
@@ -226,7 +233,12 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 (Body::Default { default: d, exceptions: exs }, t)
             }
         };
+        let text = match &r.body {
+            ast::RuleBody::Expr(e) => self.text(m, e.span.start, e.span.end),
+            ast::RuleBody::Default { default, .. } => self.text(m, default.span.start, default.span.end),
+        };
         Some(RuleDef {
+            text,
             name: r.name.node.clone(),
             kind: RuleKind::Rule,
             ty,
@@ -269,7 +281,11 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 },
             };
             let value = self.enums[e].index(&b.value.node).unwrap_or(0);
-            branches.push(BranchDef { value, when, cite: Self::cite(&b.cite), span: b.span });
+            let text = match &b.when {
+                Some(w) => self.text(m, b.value.span.start, w.span.end),
+                None => format!("otherwise {}", b.value.node),
+            };
+            branches.push(BranchDef { value, when, cite: Self::cite(&b.cite), span: b.span, text });
         }
         if otherwise.is_none() {
             self.err(
@@ -281,6 +297,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
             ok = false;
         }
         ok.then(|| RuleDef {
+            text: String::new(),
             name: d.name.node.clone(),
             kind: RuleKind::Decision,
             ty: Type::Enum(e),
@@ -356,6 +373,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
             },
         };
         Some(DutyDef {
+            text: d.when.as_ref().map_or(String::new(), |w| self.text(m, w.span.start, w.span.end)),
             when: when?,
             name: d.name.node.clone(),
             actor: d.actor.node.clone(),

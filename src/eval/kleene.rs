@@ -149,6 +149,9 @@ pub enum Via {
     Branch(usize),
     /// Not settled: the value depends on unknown facts.
     Undetermined,
+    /// Settled although some facts it uses are unknown: every answer to them gives
+    /// the same value.
+    AllCases,
 }
 
 /// The value of one rule, given the values of everything it uses.

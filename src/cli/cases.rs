@@ -1,0 +1,21 @@
+//! Reading case files for `eval` and `explain`.
+
+use std::path::Path;
+
+use cspr::case::{self, Format, Parsed};
+use cspr::check::Program;
+use cspr::diagnostic::Source;
+
+use super::read_source;
+
+/// The cases of a file: one for JSON or TOML, one per line for JSON Lines (with its
+/// line number).
+pub fn read(program: &Program, path: &Path) -> Result<(Source, Format, Vec<(Option<usize>, Parsed)>), cspr::Problem> {
+    let source = read_source(path)?;
+    let format = Format::from_name(&source.name);
+    let cases = match format {
+        Format::JsonLines => case::parse_lines(program, &source).map(|(line, parsed)| (Some(line), parsed)).collect(),
+        _ => vec![(None, case::parse(program, &source, format))],
+    };
+    Ok((source, format, cases))
+}

@@ -1,0 +1,198 @@
+//! Results for people (aligned text) and for programs (the JSON of DESIGN §4).
+
+use std::fmt::Write as _;
+
+use cspr::check::{Body, Cite, Program};
+use cspr::eval::explain::{self, Node, Step};
+use cspr::eval::kleene::Via;
+use cspr::eval::{Evaluation, Outcome};
+use cspr::value::{self, Display, Type, Value};
+use serde_json::{Map, Value as Json, json};
+
+fn cites(list: &[&Cite]) -> Json {
+    Json::Array(list.iter().map(|c| Json::String(c.to_string())).collect())
+}
+
+/// The citations behind an outcome: the rule's own, and the exception or branch that decided it.
+fn outcome_cites<'p>(program: &'p Program, r: usize, o: &Outcome) -> Vec<&'p Cite> {
+    let def = &program.rules[r];
+    let mut out: Vec<&Cite> = def.cite.iter().collect();
+    let extra = match (&def.body, o.via) {
+        (Body::Default { exceptions, .. }, Via::Exception(i)) => exceptions.get(i).and_then(|e| e.cite.as_ref()),
+        (Body::Decision { branches }, Via::Branch(i)) => branches.get(i).and_then(|b| b.cite.as_ref()),
+        _ => None,
+    };
+    if let Some(c) = extra
+        && !out.contains(&c)
+    {
+        out.push(c);
+    }
+    out
+}
+
+fn value_json(program: &Program, value: &Option<Value>, ty: Type) -> Json {
+    value.as_ref().map_or(Json::Null, |v| value::to_json(v, ty, &program.enums))
+}
+
+fn fact_names(program: &Program, facts: &[usize]) -> Json {
+    Json::Array(facts.iter().map(|f| Json::String(program.facts[*f].name.clone())).collect())
+}
+
+/// The evaluation as the JSON object of DESIGN §4.
+pub fn eval_json(program: &Program, eval: &Evaluation) -> Json {
+    let entry = program.entry();
+    let mut outcomes = Map::new();
+    for (r, o) in eval.outcomes.iter().enumerate() {
+        let def = &program.rules[r];
+        let mut obj = Map::new();
+        obj.insert("value".into(), value_json(program, &o.value, def.ty));
+        obj.insert("cite".into(), cites(&outcome_cites(program, r, o)));
+        if o.value.is_none() {
+            obj.insert("missing".into(), fact_names(program, &o.missing));
+        }
+        outcomes.insert(def.name.clone(), Json::Object(obj));
+    }
+    let duties: Vec<Json> = program
+        .duties
+        .iter()
+        .zip(&eval.duties)
+        .map(|(d, o)| {
+            let mut obj = Map::new();
+            obj.insert("name".into(), json!(d.name));
+            obj.insert("actor".into(), json!(d.actor));
+            obj.insert("modality".into(), json!(d.modality.as_str()));
+            obj.insert("action".into(), json!(d.action));
+            obj.insert("applies".into(), json!(o.applies));
+            obj.insert("due".into(), Json::Null);
+            obj.insert("status".into(), if o.applies == Some(false) { json!("not_applicable") } else { Json::Null });
+            obj.insert("cite".into(), cites(&d.cite.iter().collect::<Vec<_>>()));
+            if o.applies.is_none() {
+                obj.insert("missing".into(), fact_names(program, &o.missing));
+            }
+            Json::Object(obj)
+        })
+        .collect();
+    json!({
+        "procedure": { "id": entry.id, "version": entry.version.map(|v| v.format("%Y-%m-%d").to_string()) },
+        "case_id": eval.case_id,
+        "outcomes": outcomes,
+        "duties": duties,
+        "missing": fact_names(program, &eval.missing),
+    })
+}
+
+fn show(program: &Program, value: &Option<Value>, ty: Type) -> String {
+    value.as_ref().map_or("undetermined".into(), |v| Display { value: v, enums: &program.enums, ty }.to_string())
+}
+
+fn join_cites(list: &[&Cite]) -> String {
+    list.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
+fn names(program: &Program, facts: &[usize]) -> String {
+    facts.iter().map(|f| program.facts[*f].name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The evaluation for a person: outcomes first, then duties, then the questions to ask.
+pub fn eval_text(program: &Program, eval: &Evaluation) -> String {
+    let mut out = String::new();
+    let entry = program.entry();
+    let version = entry.version.map_or(String::new(), |v| format!(", version {}", v.format("%Y-%m-%d")));
+    let _ = writeln!(out, "{} ({}{version})", entry.title, entry.id);
+    if let Some(id) = &eval.case_id {
+        let _ = writeln!(out, "case {id}");
+    }
+
+    out.push_str("\nOutcomes\n");
+    let rows: Vec<[String; 3]> = eval
+        .outcomes
+        .iter()
+        .enumerate()
+        .map(|(r, o)| {
+            let def = &program.rules[r];
+            let cite = join_cites(&outcome_cites(program, r, o));
+            let note = if o.value.is_none() { format!("depends on {}", names(program, &o.missing)) } else { cite };
+            [def.name.clone(), show(program, &o.value, def.ty), note]
+        })
+        .collect();
+    table(&rows, &mut out);
+
+    out.push_str("\nDuties\n");
+    let rows: Vec<[String; 3]> = program
+        .duties
+        .iter()
+        .zip(&eval.duties)
+        .map(|(d, o)| {
+            let applies = match o.applies {
+                Some(true) => "applies".to_string(),
+                Some(false) => "does not apply".to_string(),
+                None => format!("may apply (depends on {})", names(program, &o.missing)),
+            };
+            let what = format!("{} {} {}", d.actor, d.modality.as_str(), d.action);
+            let cite = d.cite.as_ref().map_or(String::new(), ToString::to_string);
+            [d.name.clone(), applies, format!("{what}  [{cite}]")]
+        })
+        .collect();
+    table(&rows, &mut out);
+
+    if eval.missing.is_empty() {
+        out.push_str("\nNothing is missing: every outcome is settled.\n");
+    } else {
+        out.push_str("\nStill unknown: these answers would settle the rest\n");
+        let rows: Vec<[String; 3]> = eval
+            .missing
+            .iter()
+            .map(|f| {
+                let def = &program.facts[*f];
+                let ty = cspr::check::type_name(def.ty, &program.enums);
+                [def.name.clone(), def.ask.clone().unwrap_or_default(), format!("({ty})")]
+            })
+            .collect();
+        table(&rows, &mut out);
+    }
+    out
+}
+
+/// Rows in aligned columns, indented two spaces.
+fn table(rows: &[[String; 3]], out: &mut String) {
+    let w0 = rows.iter().map(|r| r[0].chars().count()).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| r[1].chars().count()).max().unwrap_or(0);
+    for [a, b, c] in rows {
+        let line = format!("  {a:<w0$}  {b:<w1$}  {c}");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+}
+
+/// A derivation tree as JSON.
+pub fn tree_json(program: &Program, node: &Node) -> Json {
+    let (label, cite_list) = explain::describe(program, &node.step);
+    let mut obj = Map::new();
+    let (kind, name, value) = match &node.step {
+        Step::Fact { fact, value } => {
+            let d = &program.facts[*fact];
+            ("fact", d.name.clone(), value_json(program, value, d.ty))
+        }
+        Step::Rule { rule, value, .. } => {
+            let d = &program.rules[*rule];
+            ("rule", d.name.clone(), value_json(program, value, d.ty))
+        }
+        Step::Default { rule } => ("default", program.rules[*rule].name.clone(), Json::Null),
+        Step::Exception { rule, holds, .. } => ("exception", program.rules[*rule].name.clone(), json!(holds)),
+        Step::Branch { rule, holds, .. } => ("branch", program.rules[*rule].name.clone(), json!(holds)),
+        Step::Duty { duty, applies, .. } => ("duty", program.duties[*duty].name.clone(), json!(applies)),
+        Step::WhyNot { rule, .. } => ("why_not", program.rules[*rule].name.clone(), Json::Null),
+    };
+    obj.insert("step".into(), json!(kind));
+    obj.insert("name".into(), json!(name));
+    obj.insert("value".into(), value);
+    if let Step::Fact { value, .. } = &node.step {
+        obj.insert("given".into(), json!(value.is_some()));
+    }
+    obj.insert("text".into(), json!(label));
+    obj.insert("cite".into(), cites(&cite_list));
+    if !node.children.is_empty() {
+        obj.insert("children".into(), Json::Array(node.children.iter().map(|c| tree_json(program, c)).collect()));
+    }
+    Json::Object(obj)
+}

@@ -1,0 +1,255 @@
+//! A working-day calendar: which days are bank holidays, and counting working days.
+//!
+//! A [`Calendar`] holds every bank holiday of the years it answers for, in a sorted table
+//! built once when the data is loaded: the published dates as they are, the later years from
+//! the standing rules (marked provisional). A working day is a day that is neither a Saturday,
+//! a Sunday nor in that table.
+//!
+//! Counting is then simple: [`Calendar::add_working_days`] steps forward a day at a time and
+//! counts the working days, and [`Calendar::working_days_between`] counts the weekdays of the
+//! span arithmetically and subtracts the bank holidays that fall on weekdays within it. Every
+//! date a count touches must be inside the calendar's years, or the answer is an error naming
+//! that date: the calendar never guesses.
+
+use std::collections::BTreeMap;
+use std::ops::{Bound, RangeInclusive};
+use std::sync::OnceLock;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::data;
+use super::error::CalendarError;
+use super::rules::{self, Rule, is_weekend};
+
+/// The England and Wales calendar as shipped.
+const ENGLAND_AND_WALES: &str = include_str!("../../policies/calendars/england-and-wales.toml");
+
+/// A bank-holiday calendar that answers for a fixed range of years.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub(super) id: String,
+    pub(super) title: String,
+    /// First year answered (the first published year).
+    pub(super) first_year: i32,
+    /// Last year whose holidays are published rather than computed.
+    pub(super) published_last_year: i32,
+    /// Last year answered (the rules' last year, or the last published year without rules).
+    pub(super) last_year: i32,
+    pub(super) rules: Vec<Rule>,
+    /// The published holidays, in date order.
+    pub(super) published: Vec<Holiday>,
+    /// Every holiday from `first_year` to `last_year`, published and computed.
+    pub(super) holidays: BTreeMap<NaiveDate, Holiday>,
+}
+
+/// One bank holiday.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Holiday {
+    /// The day it is observed (a substitute day where the day itself falls at a weekend).
+    pub date: NaiveDate,
+    /// Its name, e.g. `Boxing Day (substitute day)`.
+    pub title: String,
+    /// True if computed by the standing rules rather than published.
+    pub provisional: bool,
+}
+
+/// A date found by counting working days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Reckoned {
+    /// The date reached.
+    pub date: NaiveDate,
+    /// True if the count crossed a year whose holidays were computed by rule, not published.
+    pub provisional: bool,
+}
+
+impl Calendar {
+    /// Reads a calendar from TOML (the shape is described in `docs/dates.md`). Malformed or
+    /// inconsistent data is an error naming the problem; it never panics.
+    pub fn from_toml(text: &str) -> Result<Calendar, CalendarError> {
+        data::parse(text)
+    }
+
+    /// The shipped England and Wales calendar (`policies/calendars/england-and-wales.toml`),
+    /// parsed on first use and shared afterwards.
+    pub fn england_and_wales() -> Result<&'static Calendar, CalendarError> {
+        static CALENDAR: OnceLock<Result<Calendar, CalendarError>> = OnceLock::new();
+        CALENDAR.get_or_init(|| Calendar::from_toml(ENGLAND_AND_WALES)).as_ref().map_err(Clone::clone)
+    }
+
+    /// The shipped calendar with this id (as named by `calendar …` in a policy), if there is one.
+    pub fn builtin(id: &str) -> Result<Option<&'static Calendar>, CalendarError> {
+        match id {
+            "england_and_wales" => Calendar::england_and_wales().map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The ids of the shipped calendars, for "did you mean" help and listings.
+    pub const BUILTIN_IDS: &'static [&'static str] = &["england_and_wales"];
+
+    /// The calendar's id, e.g. `england_and_wales`.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The calendar's human title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// Every year the calendar answers for (published and computed).
+    pub fn years(&self) -> RangeInclusive<i32> {
+        self.first_year..=self.last_year
+    }
+
+    /// The years whose holidays are published; later years are provisional.
+    pub fn published_years(&self) -> RangeInclusive<i32> {
+        self.first_year..=self.published_last_year
+    }
+
+    /// The published holidays, in date order.
+    pub fn published_holidays(&self) -> &[Holiday] {
+        &self.published
+    }
+
+    /// The bank holidays of `year`, in date order.
+    pub fn holidays_in_year(&self, year: i32) -> Result<Vec<Holiday>, CalendarError> {
+        // Years beyond chrono's range are outside the calendar too: report its far end.
+        let outside = if year < self.first_year { NaiveDate::MIN } else { NaiveDate::MAX };
+        let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(outside);
+        self.check(first)?;
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(first);
+        Ok(self.holidays.range(first..=last).map(|(_, h)| h.clone()).collect())
+    }
+
+    /// The bank holidays the standing rules give for `year`, published or not, in date order
+    /// (each marked provisional). `None` if the calendar has no rules or they give no date in
+    /// that year. Used to check the rules against the published years.
+    pub fn holidays_by_rule(&self, year: i32) -> Option<Vec<Holiday>> {
+        if self.rules.is_empty() {
+            return None;
+        }
+        let computed = rules::holidays_in_year(&self.rules, year)?;
+        Some(computed.into_iter().map(|(date, title)| Holiday { date, title, provisional: true }).collect())
+    }
+
+    /// Whether `d` is a working day: not a Saturday, Sunday or bank holiday.
+    pub fn is_working_day(&self, d: NaiveDate) -> Result<bool, CalendarError> {
+        self.check(d)?;
+        Ok(!is_weekend(d) && !self.holidays.contains_key(&d))
+    }
+
+    /// The bank holiday on `d`, if it is one.
+    pub fn holiday(&self, d: NaiveDate) -> Result<Option<Holiday>, CalendarError> {
+        self.check(d)?;
+        Ok(self.holidays.get(&d).cloned())
+    }
+
+    /// N working days after d: count forward from the day after d, skipping Saturdays, Sundays
+    /// and bank holidays; the Nth such day. `n = 0` gives `d` itself.
+    ///
+    /// Every day from `d` to the answer must be inside the calendar's years.
+    pub fn add_working_days(&self, d: NaiveDate, n: u32) -> Result<Reckoned, CalendarError> {
+        self.check(d)?;
+        let mut date = d;
+        let mut left = n;
+        while left > 0 {
+            date = date.succ_opt().ok_or_else(|| CalendarError::after(&self.id, self.first_year, self.last_year, date))?;
+            if self.is_working_day(date)? {
+                left -= 1;
+            }
+        }
+        Ok(Reckoned { date, provisional: self.is_provisional(date) })
+    }
+
+    /// Working days from `a` (exclusive) to `b` (inclusive); negative if `b` is before `a`
+    /// (then minus the working days from `b`, exclusive, to `a`, inclusive). Used for "overdue
+    /// by N working days". The flag is true if the span reaches a provisional year.
+    pub fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> Result<(i64, bool), CalendarError> {
+        self.check(a)?;
+        self.check(b)?;
+        let (lo, hi, sign) = if a <= b { (a, b, 1) } else { (b, a, -1) };
+        let holidays_on_weekdays = self
+            .holidays
+            .range((Bound::Excluded(lo), Bound::Included(hi)))
+            .filter(|(date, _)| !is_weekend(**date))
+            .count();
+        let holidays_on_weekdays = i64::try_from(holidays_on_weekdays).unwrap_or(i64::MAX);
+        Ok((sign * (weekdays_after(lo, hi) - holidays_on_weekdays), self.is_provisional(hi)))
+    }
+
+    /// Whether `d` is in a year the calendar answers for; if not, the error naming it.
+    fn check(&self, d: NaiveDate) -> Result<(), CalendarError> {
+        if d.year() < self.first_year {
+            Err(CalendarError::before(&self.id, self.first_year, self.last_year, d))
+        } else if d.year() > self.last_year {
+            Err(CalendarError::after(&self.id, self.first_year, self.last_year, d))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// A span ending at `latest` is provisional if `latest` is after the published years (spans
+    /// never start before them).
+    fn is_provisional(&self, latest: NaiveDate) -> bool {
+        latest.year() > self.published_last_year
+    }
+}
+
+/// The number of Mondays to Fridays in `lo` (exclusive) to `hi` (inclusive), `lo <= hi`.
+fn weekdays_after(lo: NaiveDate, hi: NaiveDate) -> i64 {
+    let days = (hi - lo).num_days();
+    let (weeks, rest) = (days / 7, days % 7);
+    let start = i64::from(lo.weekday().num_days_from_monday());
+    // The last `rest` days have the weekdays start+1 ..= start+rest (mod 7); 0..=4 are Mon..Fri.
+    let rest_weekdays = (1..=rest).filter(|i| (start + i) % 7 < 5).count();
+    weeks * 5 + i64::try_from(rest_weekdays).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn weekdays_after_counts_mondays_to_fridays() {
+        // Monday 4 March 2024 (exclusive) to Monday 11 March (inclusive): Tue..Fri, Mon.
+        assert_eq!(weekdays_after(date(2024, 3, 4), date(2024, 3, 11)), 5);
+        assert_eq!(weekdays_after(date(2024, 3, 4), date(2024, 3, 4)), 0);
+        // Friday to Sunday: none.
+        assert_eq!(weekdays_after(date(2024, 3, 8), date(2024, 3, 10)), 0);
+        // Saturday to Monday: one.
+        assert_eq!(weekdays_after(date(2024, 3, 9), date(2024, 3, 11)), 1);
+        // A leap year has 262 weekdays in 2024 (366 days starting Monday).
+        assert_eq!(weekdays_after(date(2023, 12, 31), date(2024, 12, 31)), 262);
+    }
+
+    #[test]
+    fn shipped_calendar_loads() -> Result<(), CalendarError> {
+        let cal = Calendar::england_and_wales()?;
+        assert_eq!(cal.id(), "england_and_wales");
+        assert_eq!(cal.years(), 2015..=2099);
+        assert_eq!(cal.published_years(), 2015..=2028);
+        assert_eq!(cal.published_holidays().len(), 115);
+        assert_eq!(Calendar::builtin("england_and_wales")?.map(Calendar::id), Some("england_and_wales"));
+        assert!(Calendar::builtin("scotland")?.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn holidays_in_year_lists_published_and_computed() -> Result<(), CalendarError> {
+        let cal = Calendar::england_and_wales()?;
+        let y2022 = cal.holidays_in_year(2022)?;
+        assert_eq!(y2022.len(), 10);
+        assert!(y2022.iter().all(|h| !h.provisional));
+        let y2030 = cal.holidays_in_year(2030)?;
+        assert_eq!(y2030.len(), 8);
+        assert!(y2030.iter().all(|h| h.provisional));
+        assert!(cal.holidays_in_year(2014).is_err());
+        assert!(cal.holidays_in_year(i32::MAX).is_err());
+        Ok(())
+    }
+}
