@@ -54,33 +54,47 @@ pub fn parse(program: &Program, source: &Source, format: Format) -> Parsed {
 }
 
 /// Read a JSON Lines batch: one result per non-blank line, with its 1-based line number.
-pub fn parse_lines<'a>(program: &'a Program, source: &'a Source) -> impl Iterator<Item = (usize, Parsed)> + 'a {
+pub fn parse_lines<'a>(
+    program: &'a Program,
+    source: &'a Source,
+) -> impl Iterator<Item = (usize, Parsed)> + 'a {
     let text = &*source.text;
     let mut offset = 0;
-    text.split_inclusive('\n').enumerate().filter_map(move |(i, line)| {
-        let start = offset;
-        offset += line.len();
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
-            return None;
-        }
-        let parsed = match serde_json::from_str::<Json>(trimmed) {
-            Ok(json) => from_json(program, &json, source, start, start + line.trim_end().len()),
-            Err(e) => Err(vec![json_error(source, &e, start)]),
-        };
-        Some((i + 1, parsed))
-    })
+    text.split_inclusive('\n')
+        .enumerate()
+        .filter_map(move |(i, line)| {
+            let start = offset;
+            offset += line.len();
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                return None;
+            }
+            let parsed = match serde_json::from_str::<Json>(trimmed) {
+                Ok(json) => from_json(program, &json, source, start, start + line.trim_end().len()),
+                Err(e) => Err(vec![json_error(source, &e, start)]),
+            };
+            Some((i + 1, parsed))
+        })
 }
 
 /// Convert one parsed case object. `from..to` is the object's place in the source.
-pub fn from_json(program: &Program, json: &Json, source: &Source, from: usize, to: usize) -> Parsed {
+pub fn from_json(
+    program: &Program,
+    json: &Json,
+    source: &Source,
+    from: usize,
+    to: usize,
+) -> Parsed {
     let whole = Span::new(from, to.max(from));
     let Json::Object(map) = json else {
         return Err(vec![
-            Problem::error("cspr::case", "a case must be an object of fact names and values")
-                .label(whole, "not an object")
-                .help("write {\"case_id\": \"C-1\", \"child_died\": true, …}")
-                .in_source(source),
+            Problem::error(
+                "cspr::case",
+                "a case must be an object of fact names and values",
+            )
+            .label(whole, "not an object")
+            .help("write {\"case_id\": \"C-1\", \"child_died\": true, …}")
+            .in_source(source),
         ]);
     };
     let mut case = Case::empty(program);
@@ -102,8 +116,17 @@ pub fn from_json(program: &Program, json: &Json, source: &Source, from: usize, t
         }
         let Some(f) = program.fact_named(key) else {
             let names = program.facts.iter().map(|f| f.name.as_str());
-            let hint = did_you_mean(key, names).unwrap_or_else(|| format!("`{}` has no such fact; see `cspr eval --help` for the case model", program.entry().id));
-            let kind = if program.lookup(key).is_some() { "is worked out by the procedure, not a fact to give" } else { "is not a fact of this procedure" };
+            let hint = did_you_mean(key, names).unwrap_or_else(|| {
+                format!(
+                    "`{}` has no such fact; see `cspr eval --help` for the case model",
+                    program.entry().id
+                )
+            });
+            let kind = if program.lookup(key).is_some() {
+                "is worked out by the procedure, not a fact to give"
+            } else {
+                "is not a fact of this procedure"
+            };
             problems.push(
                 Problem::error("cspr::unknown_fact", format!("`{key}` {kind}"))
                     .label(at, "unknown key")
@@ -126,7 +149,11 @@ pub fn from_json(program: &Program, json: &Json, source: &Source, from: usize, t
             ),
         }
     }
-    if problems.is_empty() { Ok(case) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(case)
+    } else {
+        Err(problems)
+    }
 }
 
 fn convert(program: &Program, ty: Type, value: &Json) -> Result<Value, String> {
@@ -140,26 +167,42 @@ fn convert(program: &Program, ty: Type, value: &Json) -> Result<Value, String> {
     };
     match (ty, value) {
         (Type::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
-        (Type::Integer, Json::Number(n)) => n.as_i64().map(Value::Int).ok_or_else(|| format!("must be a whole number, not `{n}`")),
-        (Type::Date, Json::String(s)) => parse_date(s).map(Value::Date).ok_or_else(|| format!("has `{s}`, which is not a real date (YYYY-MM-DD)")),
-        (Type::DateTime, Json::String(s)) => {
-            parse_datetime(s).map(Value::DateTime).ok_or_else(|| format!("has `{s}`, which is not a real date-time (YYYY-MM-DDTHH:MM)"))
-        }
+        (Type::Integer, Json::Number(n)) => n
+            .as_i64()
+            .map(Value::Int)
+            .ok_or_else(|| format!("must be a whole number, not `{n}`")),
+        (Type::Date, Json::String(s)) => parse_date(s)
+            .map(Value::Date)
+            .ok_or_else(|| format!("has `{s}`, which is not a real date (YYYY-MM-DD)")),
+        (Type::DateTime, Json::String(s)) => parse_datetime(s)
+            .map(Value::DateTime)
+            .ok_or_else(|| format!("has `{s}`, which is not a real date-time (YYYY-MM-DDTHH:MM)")),
         (Type::Text, Json::String(s)) => Ok(Value::Text(s.as_str().into())),
-        (Type::Enum(e), Json::String(s)) => program.enums[e].index(s).map(Value::Enum).ok_or_else(|| {
-            let hint = did_you_mean(s, program.enums[e].variants.iter().map(String::as_str)).map_or(String::new(), |h| format!(" ({h})"));
-            format!("has `{s}`, which is not one of its values{hint}")
-        }),
+        (Type::Enum(e), Json::String(s)) => {
+            program.enums[e].index(s).map(Value::Enum).ok_or_else(|| {
+                let hint = did_you_mean(s, program.enums[e].variants.iter().map(String::as_str))
+                    .map_or(String::new(), |h| format!(" ({h})"));
+                format!("has `{s}`, which is not one of its values{hint}")
+            })
+        }
         (Type::Set(e), Json::Array(items)) => {
             let mut bits = 0u64;
             for item in items {
-                let Json::String(s) = item else { return Err("must list values as strings".into()) };
-                let i = program.enums[e].index(s).ok_or_else(|| format!("lists `{s}`, which is not one of its values"))?;
+                let Json::String(s) = item else {
+                    return Err("must list values as strings".into());
+                };
+                let i = program.enums[e]
+                    .index(s)
+                    .ok_or_else(|| format!("lists `{s}`, which is not one of its values"))?;
                 bits |= 1 << i;
             }
             Ok(Value::Set(bits))
         }
-        _ => Err(format!("must be {}, not {}", type_name(ty, &program.enums), found())),
+        _ => Err(format!(
+            "must be {}, not {}",
+            type_name(ty, &program.enums),
+            found()
+        )),
     }
 }
 
@@ -185,8 +228,24 @@ fn example(program: &Program, ty: Type) -> String {
         Type::Date => "write a date as \"2024-03-04\"".into(),
         Type::DateTime => "write a date-time as \"2024-03-04T09:30\"".into(),
         Type::Text => "write a string".into(),
-        Type::Enum(e) => format!("write one of: {}", program.enums[e].variants.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")),
-        Type::Set(e) => format!("write a list of: {}", program.enums[e].variants.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")),
+        Type::Enum(e) => format!(
+            "write one of: {}",
+            program.enums[e]
+                .variants
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Type::Set(e) => format!(
+            "write a list of: {}",
+            program.enums[e]
+                .variants
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -214,37 +273,55 @@ fn json_error(source: &Source, e: &serde_json::Error, base: usize) -> Problem {
     let mut offset = 0;
     for (i, line) in text.split_inclusive('\n').enumerate() {
         if i + 1 == e.line() {
-            offset += line.char_indices().nth(e.column().saturating_sub(1)).map_or(line.len(), |(b, _)| b);
+            offset += line
+                .char_indices()
+                .nth(e.column().saturating_sub(1))
+                .map_or(line.len(), |(b, _)| b);
             break;
         }
         offset += line.len();
     }
     let at = (base + offset).min(source.text.len());
     let message = e.to_string();
-    let message = message.split(" at line").next().unwrap_or(&message).to_string();
-    Problem::error("cspr::case_syntax", format!("the case is not valid JSON: {message}"))
-        .label(Span::new(at, (at + 1).min(source.text.len())), "here")
-        .help("a case is a JSON object such as {\"case_id\": \"C-1\", \"child_died\": true}")
-        .in_source(source)
+    let message = message
+        .split(" at line")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    Problem::error(
+        "cspr::case_syntax",
+        format!("the case is not valid JSON: {message}"),
+    )
+    .label(Span::new(at, (at + 1).min(source.text.len())), "here")
+    .help("a case is a JSON object such as {\"case_id\": \"C-1\", \"child_died\": true}")
+    .in_source(source)
 }
 
 /// TOML → the same JSON shape; TOML dates and times become ISO strings.
 fn toml_to_json(source: &Source) -> Result<Json, Vec<Problem>> {
     if let Some(at) = too_deep(&source.text) {
         return Err(vec![
-            Problem::error("cspr::case_syntax", format!("the case nests more than {MAX_DEPTH} levels deep"))
-                .label(Span::new(at, at + 1), "too deep")
-                .help("a case is a flat table of fact names and values")
-                .in_source(source),
+            Problem::error(
+                "cspr::case_syntax",
+                format!("the case nests more than {MAX_DEPTH} levels deep"),
+            )
+            .label(Span::new(at, at + 1), "too deep")
+            .help("a case is a flat table of fact names and values")
+            .in_source(source),
         ]);
     }
     let table: toml::Table = toml::from_str(&source.text).map_err(|e| {
-        let span = e.span().map_or(Span::new(0, 0), |r| Span::new(r.start, r.end.max(r.start)));
+        let span = e
+            .span()
+            .map_or(Span::new(0, 0), |r| Span::new(r.start, r.end.max(r.start)));
         vec![
-            Problem::error("cspr::case_syntax", format!("the case is not valid TOML: {}", e.message()))
-                .label(span, "here")
-                .help("a case is a TOML table such as `case_id = \"C-1\"` / `child_died = true`")
-                .in_source(source),
+            Problem::error(
+                "cspr::case_syntax",
+                format!("the case is not valid TOML: {}", e.message()),
+            )
+            .label(span, "here")
+            .help("a case is a TOML table such as `case_id = \"C-1\"` / `child_died = true`")
+            .in_source(source),
         ]
     })?;
     Ok(toml_value(toml::Value::Table(table)))
@@ -258,7 +335,9 @@ fn toml_value(v: toml::Value) -> Json {
         toml::Value::Boolean(b) => Json::Bool(b),
         toml::Value::Datetime(d) => Json::String(d.to_string()),
         toml::Value::Array(items) => Json::Array(items.into_iter().map(toml_value).collect()),
-        toml::Value::Table(t) => Json::Object(t.into_iter().map(|(k, v)| (k, toml_value(v))).collect()),
+        toml::Value::Table(t) => {
+            Json::Object(t.into_iter().map(|(k, v)| (k, toml_value(v))).collect())
+        }
     }
 }
 

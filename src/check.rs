@@ -65,7 +65,10 @@ pub fn check(entry: &Source, resolver: &dyn Resolver) -> Checked {
             Ok(m) => m,
             Err(ps) => {
                 problems.extend(ps);
-                return Checked { program: None, problems };
+                return Checked {
+                    program: None,
+                    problems,
+                };
             }
         };
         let extends = module.extends.clone();
@@ -73,34 +76,55 @@ pub fn check(entry: &Source, resolver: &dyn Resolver) -> Checked {
         let Some(parent) = extends else { break };
         if chain.iter().any(|(_, m)| m.id.node == parent.node) {
             problems.push(
-                Problem::error("cspr::extends_cycle", format!("`{}` extends itself through `{}`", chain[0].1.id.node, parent.node))
-                    .label(parent.span, "this closes the loop")
-                    .help("a procedure extends a guidance module, which extends nothing")
-                    .in_source(&current),
+                Problem::error(
+                    "cspr::extends_cycle",
+                    format!(
+                        "`{}` extends itself through `{}`",
+                        chain[0].1.id.node, parent.node
+                    ),
+                )
+                .label(parent.span, "this closes the loop")
+                .help("a procedure extends a guidance module, which extends nothing")
+                .in_source(&current),
             );
-            return Checked { program: None, problems };
+            return Checked {
+                program: None,
+                problems,
+            };
         }
         if chain.len() > MAX_EXTENDS {
             problems.push(
-                Problem::error("cspr::extends_depth", format!("more than {MAX_EXTENDS} modules extend one another"))
-                    .label(parent.span, "")
-                    .in_source(&current),
+                Problem::error(
+                    "cspr::extends_depth",
+                    format!("more than {MAX_EXTENDS} modules extend one another"),
+                )
+                .label(parent.span, "")
+                .in_source(&current),
             );
-            return Checked { program: None, problems };
+            return Checked {
+                program: None,
+                problems,
+            };
         }
         match resolver.resolve(&parent.node) {
             Some(src) => current = src,
             None => {
                 let known = resolver.known_ids();
-                let mut p = Problem::error("cspr::unknown_module", format!("no module `{}` to extend", parent.node))
-                    .label(parent.span, "not found")
-                    .in_source(&current);
+                let mut p = Problem::error(
+                    "cspr::unknown_module",
+                    format!("no module `{}` to extend", parent.node),
+                )
+                .label(parent.span, "not found")
+                .in_source(&current);
                 p = match did_you_mean(&parent.node, known.iter().map(String::as_str)) {
                     Some(h) => p.help(h),
                     None => p.help("modules are looked up in policies/ and the directories of CSPR_PATH, by the id in their header"),
                 };
                 problems.push(p);
-                return Checked { program: None, problems };
+                return Checked {
+                    program: None,
+                    problems,
+                };
             }
         }
     }

@@ -90,13 +90,24 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
         .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
     if meta.len() > MAX_FILE {
         return Err(usage_error(
-            format!("`{shown}` is {} bytes, more than cspr reads ({MAX_FILE})", meta.len()),
+            format!(
+                "`{shown}` is {} bytes, more than cspr reads ({MAX_FILE})",
+                meta.len()
+            ),
             "split it into smaller files",
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| usage_error(format!("`{shown}` is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()), "save the file as UTF-8"))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        usage_error(
+            format!(
+                "`{shown}` is not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )
+    })?;
     Ok(Source::new(shown, text))
 }
 
@@ -110,7 +121,11 @@ impl Library {
     pub fn new(near: Option<&Path>) -> Library {
         let mut dirs = Vec::new();
         if let Some(parent) = near.and_then(Path::parent) {
-            dirs.push(if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_path_buf() });
+            dirs.push(if parent.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                parent.to_path_buf()
+            });
         }
         dirs.push(PathBuf::from("policies"));
         if let Some(paths) = std::env::var_os("CSPR_PATH") {
@@ -124,7 +139,10 @@ impl Library {
         let mut out = Vec::new();
         for dir in &self.dirs {
             for path in policy_files(dir, 3) {
-                if let Some(id) = std::fs::read_to_string(&path).ok().and_then(|t| header_id(&t)) {
+                if let Some(id) = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|t| header_id(&t))
+                {
                     out.push((id, path));
                 }
             }
@@ -137,11 +155,19 @@ impl Library {
         let file = format!("{}.policy", id.replace('_', "-"));
         for dir in &self.dirs {
             let candidate = dir.join(&file);
-            if std::fs::read_to_string(&candidate).ok().and_then(|t| header_id(&t)).as_deref() == Some(id) {
+            if std::fs::read_to_string(&candidate)
+                .ok()
+                .and_then(|t| header_id(&t))
+                .as_deref()
+                == Some(id)
+            {
                 return Some(candidate);
             }
         }
-        self.index().into_iter().find(|(i, _)| i == id).map(|(_, p)| p)
+        self.index()
+            .into_iter()
+            .find(|(i, _)| i == id)
+            .map(|(_, p)| p)
     }
 }
 
@@ -157,7 +183,9 @@ impl Resolver for Library {
 /// `.policy` files under `dir`, sorted, at most `depth` levels down.
 pub fn policy_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
@@ -186,14 +214,25 @@ fn header_id(text: &str) -> Option<String> {
 pub fn load_procedure(arg: &str) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
     let path = Path::new(arg);
     let (source, library) = if arg.ends_with(".policy") || path.is_file() {
-        (read_source(path).map_err(|p| vec![p])?, Library::new(Some(path)))
+        (
+            read_source(path).map_err(|p| vec![p])?,
+            Library::new(Some(path)),
+        )
     } else {
         let library = Library::new(None);
         let Some(found) = library.find(arg) else {
             let known = library.known_ids();
-            let help = cspr::diagnostic::did_you_mean(arg, known.iter().map(String::as_str)).unwrap_or_else(|| {
-                format!("give a .policy file, or one of: {}", if known.is_empty() { "(none found)".into() } else { known.join(", ") })
-            });
+            let help = cspr::diagnostic::did_you_mean(arg, known.iter().map(String::as_str))
+                .unwrap_or_else(|| {
+                    format!(
+                        "give a .policy file, or one of: {}",
+                        if known.is_empty() {
+                            "(none found)".into()
+                        } else {
+                            known.join(", ")
+                        }
+                    )
+                });
             return Err(vec![usage_error(format!("no procedure `{arg}`"), help)]);
         };
         (read_source(&found).map_err(|p| vec![p])?, library)

@@ -27,7 +27,7 @@ impl Source {
     }
 
     fn named(&self) -> NamedSource<Arc<str>> {
-        NamedSource::new(self.name.to_string(), self.text.clone()).with_language("cspr")
+        NamedSource::new(&self.name, self.text.clone()).with_language("cspr")
     }
 
     /// The 1-based line and column of a byte offset.
@@ -47,7 +47,7 @@ pub struct Problem {
     pub message: String,
     pub labels: Vec<(Span, String)>,
     pub help: Option<String>,
-    pub source: Option<Source>,
+    pub source: Option<Box<Source>>,
 }
 
 impl Problem {
@@ -80,7 +80,7 @@ impl Problem {
     }
 
     pub fn in_source(mut self, source: &Source) -> Problem {
-        self.source = Some(source.clone());
+        self.source = Some(Box::new(source.clone()));
         self
     }
 
@@ -120,14 +120,16 @@ impl Diagnostic for Problem {
         if self.labels.is_empty() || self.source.is_none() {
             return None;
         }
-        Some(Box::new(self.labels.iter().enumerate().map(|(i, (span, text))| {
-            let text = (!text.is_empty()).then(|| text.clone());
-            if i == 0 {
-                LabeledSpan::new_primary_with_span(text, *span)
-            } else {
-                LabeledSpan::new_with_span(text, *span)
-            }
-        })))
+        Some(Box::new(self.labels.iter().enumerate().map(
+            |(i, (span, text))| {
+                let text = (!text.is_empty()).then(|| text.clone());
+                if i == 0 {
+                    LabeledSpan::new_primary_with_span(text, *span)
+                } else {
+                    LabeledSpan::new_with_span(text, *span)
+                }
+            },
+        )))
     }
 }
 
@@ -140,7 +142,7 @@ pub struct Located {
 
 impl From<Problem> for Located {
     fn from(problem: Problem) -> Self {
-        let source = problem.source.as_ref().map(Source::named);
+        let source = problem.source.as_deref().map(Source::named);
         Located { problem, source }
     }
 }
@@ -172,7 +174,10 @@ impl Diagnostic for Located {
 }
 
 /// "did you mean `x`?" for the closest of `candidates` to `name`, if any is close.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
         let score = strsim::jaro_winkler(name, c);

@@ -32,7 +32,10 @@ pub struct Case {
 impl Case {
     /// A case where nothing is known.
     pub fn empty(program: &Program) -> Case {
-        Case { id: None, facts: vec![None; program.facts.len()] }
+        Case {
+            id: None,
+            facts: vec![None; program.facts.len()],
+        }
     }
 }
 
@@ -102,7 +105,14 @@ impl<'p> Engine<'p> {
             }
             deps[r] = mine;
         }
-        let cone_of = |set: &[bool]| -> Vec<RuleId> { program.order.iter().copied().filter(|r| set.get(*r) == Some(&true)).collect() };
+        let cone_of = |set: &[bool]| -> Vec<RuleId> {
+            program
+                .order
+                .iter()
+                .copied()
+                .filter(|r| set.get(*r) == Some(&true))
+                .collect()
+        };
         let cones = (0..n).map(|r| cone_of(&deps[r])).collect();
         let duty_cones = program
             .duties
@@ -121,7 +131,11 @@ impl<'p> Engine<'p> {
                 cone_of(&set)
             })
             .collect();
-        Engine { program, cones, duty_cones }
+        Engine {
+            program,
+            cones,
+            duty_cones,
+        }
     }
 
     /// Evaluate one case.
@@ -129,49 +143,92 @@ impl<'p> Engine<'p> {
         let p = self.program;
         let facts = &case.facts;
         let mut values: Vec<Option<Value>> = vec![None; p.rules.len()];
-        let mut outcomes: Vec<Outcome> = vec![Outcome { value: None, via: Via::Undetermined, missing: Vec::new() }; p.rules.len()];
+        let mut outcomes: Vec<Outcome> = vec![
+            Outcome {
+                value: None,
+                via: Via::Undetermined,
+                missing: Vec::new()
+            };
+            p.rules.len()
+        ];
         let mut rule_missing: Vec<Vec<FactId>> = vec![Vec::new(); p.rules.len()];
         for &r in &p.order {
             let rule = &p.rules[r];
-            let env = Env { facts, rules: &values };
-            let (value, via) = kleene::rule_value(rule, &env).map_err(|c| EvalError::conflict(p, r, c))?;
+            let env = Env {
+                facts,
+                rules: &values,
+            };
+            let (value, via) =
+                kleene::rule_value(rule, &env).map_err(|c| EvalError::conflict(p, r, c))?;
             let outcome = match value {
-                Some(v) => Outcome { value: Some(v), via, missing: Vec::new() },
+                Some(v) => Outcome {
+                    value: Some(v),
+                    via,
+                    missing: Vec::new(),
+                },
                 None => {
                     let candidates = kleene::rule_missing(rule, &env, &rule_missing);
-                    let (value, missing) = exact::refine(self, exact::Target::Rule(r), facts, &values, candidates);
+                    let (value, missing) =
+                        exact::refine(self, exact::Target::Rule(r), facts, &values, candidates);
                     let via = if value.is_some() { Via::AllCases } else { via };
-                    Outcome { value, via, missing }
+                    Outcome {
+                        value,
+                        via,
+                        missing,
+                    }
                 }
             };
             values[r] = outcome.value.clone();
             rule_missing[r] = outcome.missing.clone();
             outcomes[r] = outcome;
         }
-        let env = Env { facts, rules: &values };
+        let env = Env {
+            facts,
+            rules: &values,
+        };
         let mut duties = Vec::with_capacity(p.duties.len());
         for (d, duty) in p.duties.iter().enumerate() {
             let outcome = match &duty.when {
-                None => DutyOutcome { applies: Some(true), missing: Vec::new() },
+                None => DutyOutcome {
+                    applies: Some(true),
+                    missing: Vec::new(),
+                },
                 Some(w) => match env.truth(w) {
-                    Some(b) => DutyOutcome { applies: Some(b), missing: Vec::new() },
+                    Some(b) => DutyOutcome {
+                        applies: Some(b),
+                        missing: Vec::new(),
+                    },
                     None => {
                         let mut candidates = Vec::new();
                         kleene::missing(w, &env, &rule_missing, &mut candidates);
                         candidates.sort_unstable();
-                        let (value, missing) = exact::refine(self, exact::Target::Duty(d), facts, &values, candidates);
-                        DutyOutcome { applies: value.and_then(|v| v.as_bool()), missing }
+                        let (value, missing) =
+                            exact::refine(self, exact::Target::Duty(d), facts, &values, candidates);
+                        DutyOutcome {
+                            applies: value.and_then(|v| v.as_bool()),
+                            missing,
+                        }
                     }
                 },
             };
             duties.push(outcome);
         }
         let mut all = vec![false; p.facts.len()];
-        for f in outcomes.iter().flat_map(|o| &o.missing).chain(duties.iter().flat_map(|d| &d.missing)) {
+        for f in outcomes
+            .iter()
+            .flat_map(|o| &o.missing)
+            .chain(duties.iter().flat_map(|d| &d.missing))
+        {
             all[*f] = true;
         }
         let missing = (0..all.len()).filter(|f| all[*f]).collect();
-        Ok(Evaluation { case_id: case.id.clone(), facts: facts.clone(), outcomes, duties, missing })
+        Ok(Evaluation {
+            case_id: case.id.clone(),
+            facts: facts.clone(),
+            outcomes,
+            duties,
+            missing,
+        })
     }
 
     fn cone(&self, target: exact::Target) -> &[RuleId] {

@@ -8,7 +8,7 @@
 //! - **working days** ([`Calendar::add_working_days`]): count forward from the day *after* the
 //!   start, skipping Saturdays, Sundays and bank holidays; the Nth day counted is the due date;
 //! - **days**, **weeks** ([`add_days`], [`add_weeks`]): calendar days, seven to a week;
-//! - **months** ([`add_months`]): the corresponding date (*Dodds v Walker* [1981]), clamped to
+//! - **months** ([`add_months`]): the corresponding date (*Dodds v Walker* \[1981\]), clamped to
 //!   the month's last day;
 //! - **hours** ([`add_hours`]): clock hours from a date-time.
 //!

@@ -66,11 +66,16 @@ pub struct EnumDef {
 
 impl EnumDef {
     pub fn index(&self, name: &str) -> Option<u8> {
-        self.variants.iter().position(|v| v == name).map(|i| i as u8)
+        self.variants
+            .iter()
+            .position(|v| v == name)
+            .map(|i| i as u8)
     }
 
     pub fn name(&self, index: u8) -> &str {
-        self.variants.get(index as usize).map_or("?", String::as_str)
+        self.variants
+            .get(index as usize)
+            .map_or("?", String::as_str)
     }
 }
 
@@ -114,9 +119,11 @@ pub fn to_json(value: &Value, ty: Type, enums: &[EnumDef]) -> serde_json::Value 
         (Value::Bool(b), _) => J::Bool(*b),
         (Value::Int(n), _) => J::from(*n),
         (Value::Text(t), _) => J::String(t.to_string()),
-        (Value::Set(bits), Type::Set(e)) => {
-            J::Array(set_members(*bits).map(|i| J::String(enums[e].name(i).to_string())).collect())
-        }
+        (Value::Set(bits), Type::Set(e)) => J::Array(
+            set_members(*bits)
+                .map(|i| J::String(enums[e].name(i).to_string()))
+                .collect(),
+        ),
         _ => J::String(Display { value, enums, ty }.to_string()),
     }
 }

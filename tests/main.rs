@@ -1,2 +1,20 @@
 //! The one integration test binary: each module is one area of behaviour.
+//!
+//! Adding a test is usually adding a file: a policy under `tests/check/` (its rendered
+//! diagnostics are snapshotted), a case under `tests/explain/`, or a command under
+//! `tests/cli/`; then `cargo test`, review the new snapshot, and commit it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "tests fail by panicking"
+)]
+
+mod cases;
+mod check_errors;
+mod cli;
+mod common;
+mod explain;
+mod fuzz;
+mod logic;

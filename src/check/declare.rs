@@ -81,7 +81,10 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
                     continue;
                 }
                 source_at.insert(s.name.node.clone(), (m, s.name.span));
-                sources.push(SourceDef { name: s.name.node.clone(), title: s.title.clone() });
+                sources.push(SourceDef {
+                    name: s.name.node.clone(),
+                    title: s.title.clone(),
+                });
             }
         }
     }
@@ -94,7 +97,13 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
         for item in &module.items {
             let ast::Item::Fact(f) = item else { continue };
             if let Some(prev) = declared.get(&f.name.node) {
-                problems.push(duplicate(&f.name, "fact", prev.module == m, prev.span, source));
+                problems.push(duplicate(
+                    &f.name,
+                    "fact",
+                    prev.module == m,
+                    prev.span,
+                    source,
+                ));
                 continue;
             }
             let ty = match &f.ty {
@@ -103,18 +112,34 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
                 ast::TypeExpr::Date => Type::Date,
                 ast::TypeExpr::DateTime => Type::DateTime,
                 ast::TypeExpr::Text => Type::Text,
-                ast::TypeExpr::Enum(vs) => match intern_enum(&mut enums, vs, source, &mut problems) {
+                ast::TypeExpr::Enum(vs) => match intern_enum(&mut enums, vs, source, &mut problems)
+                {
                     Some(e) => Type::Enum(e),
                     None => continue,
                 },
-                ast::TypeExpr::Set(vs) => match intern_enum(&mut enums, vs, source, &mut problems) {
-                    Some(e) => Type::Set(e),
-                    None => continue,
-                },
+                ast::TypeExpr::Set(vs) => {
+                    match intern_enum(&mut enums, vs, source, &mut problems) {
+                        Some(e) => Type::Set(e),
+                        None => continue,
+                    }
+                }
             };
             let id = facts.len();
-            facts.push(FactDef { name: f.name.node.clone(), ty, ask: f.ask.clone(), module: m, span: f.name.span });
-            declared.insert(f.name.node.clone(), Declared { name: Name::Fact(id), module: m, span: f.name.span });
+            facts.push(FactDef {
+                name: f.name.node.clone(),
+                ty,
+                ask: f.ask.clone(),
+                module: m,
+                span: f.name.span,
+            });
+            declared.insert(
+                f.name.node.clone(),
+                Declared {
+                    name: Name::Fact(id),
+                    module: m,
+                    span: f.name.span,
+                },
+            );
         }
     }
 
@@ -150,15 +175,27 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
                     }
                 },
                 (Some(prev), _) => {
-                    problems.push(duplicate(name, "declaration", prev.module == m, prev.span, source));
+                    problems.push(duplicate(
+                        name,
+                        "declaration",
+                        prev.module == m,
+                        prev.span,
+                        source,
+                    ));
                     None
                 }
                 (None, Some(kw)) => {
                     let candidates: Vec<&str> = declared.keys().map(String::as_str).collect();
-                    let mut p = Problem::error("cspr::override_nothing", format!("`override` of `{}`, which no extended module declares", name.node))
-                        .label(name.span, "nothing to override")
-                        .label(kw, "")
-                        .in_source(source);
+                    let mut p = Problem::error(
+                        "cspr::override_nothing",
+                        format!(
+                            "`override` of `{}`, which no extended module declares",
+                            name.node
+                        ),
+                    )
+                    .label(name.span, "nothing to override")
+                    .label(kw, "")
+                    .in_source(source);
                     p = match did_you_mean(&name.node, candidates) {
                         Some(h) => p.help(h),
                         None => p.help("remove `override` to declare a new name"),
@@ -197,7 +234,14 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
                 }
                 (None, _) => continue,
             };
-            declared.insert(name.node.clone(), Declared { name: new_name, module: m, span: name.span });
+            declared.insert(
+                name.node.clone(),
+                Declared {
+                    name: new_name,
+                    module: m,
+                    span: name.span,
+                },
+            );
         }
     }
 
@@ -207,9 +251,12 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
         if let Some(c) = c
             && !cite_sources.contains(&c.source.node.as_str())
         {
-            let mut p = Problem::error("cspr::undefined_source", format!("no source named `{}`", c.source.node))
-                .label(c.source.span, "not declared")
-                .in_source(source);
+            let mut p = Problem::error(
+                "cspr::undefined_source",
+                format!("no source named `{}`", c.source.node),
+            )
+            .label(c.source.span, "not declared")
+            .in_source(source);
             p = match did_you_mean(&c.source.node, cite_sources.iter().copied()) {
                 Some(h) => p.help(h),
                 None => p.help(format!("declare it: source {} = \"TITLE\"", c.source.node)),
@@ -223,12 +270,16 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
             RuleSrc::Rule(r) => {
                 check_cite(&r.cite, source, &mut problems);
                 if let ast::RuleBody::Default { exceptions, .. } = &r.body {
-                    exceptions.iter().for_each(|e| check_cite(&e.cite, source, &mut problems));
+                    exceptions
+                        .iter()
+                        .for_each(|e| check_cite(&e.cite, source, &mut problems));
                 }
             }
             RuleSrc::Decision(d) => {
                 check_cite(&d.cite, source, &mut problems);
-                d.branches.iter().for_each(|b| check_cite(&b.cite, source, &mut problems));
+                d.branches
+                    .iter()
+                    .for_each(|b| check_cite(&b.cite, source, &mut problems));
             }
         }
     }
@@ -238,17 +289,37 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
     let names: HashMap<String, Name> = declared.into_iter().map(|(k, v)| (k, v.name)).collect();
     let _ = RuleSrc::overrides;
 
-    let compiler = Compiler::new(&chain, &modules, names, facts, enums, rule_srcs, duty_srcs, &mut problems);
+    let compiler = Compiler::new(
+        &chain,
+        &modules,
+        names,
+        facts,
+        enums,
+        rule_srcs,
+        duty_srcs,
+        &mut problems,
+    );
     let program = compiler.run(modules.clone(), sources);
     (program, problems)
 }
 
-fn duplicate(name: &ast::Ident, what: &str, same_module: bool, prev: Span, source: &Source) -> Problem {
-    let mut p = Problem::error("cspr::duplicate", format!("`{}` is declared twice", name.node))
-        .label(name.span, format!("this {what} repeats a name"))
-        .in_source(source);
+fn duplicate(
+    name: &ast::Ident,
+    what: &str,
+    same_module: bool,
+    prev: Span,
+    source: &Source,
+) -> Problem {
+    let mut p = Problem::error(
+        "cspr::duplicate",
+        format!("`{}` is declared twice", name.node),
+    )
+    .label(name.span, format!("this {what} repeats a name"))
+    .in_source(source);
     if same_module {
-        p = p.label(prev, "first declared here").help("rename one of them, or remove the repeat");
+        p = p
+            .label(prev, "first declared here")
+            .help("rename one of them, or remove the repeat");
     } else {
         p = p.help(format!(
             "`{}` is already declared by the extended module; write `override` before the declaration to replace it",
@@ -258,15 +329,23 @@ fn duplicate(name: &ast::Ident, what: &str, same_module: bool, prev: Span, sourc
     p
 }
 
-fn intern_enum(enums: &mut Vec<EnumDef>, values: &[ast::Ident], source: &Source, problems: &mut Vec<Problem>) -> Option<usize> {
+fn intern_enum(
+    enums: &mut Vec<EnumDef>,
+    values: &[ast::Ident],
+    source: &Source,
+    problems: &mut Vec<Problem>,
+) -> Option<usize> {
     let mut seen: Vec<&str> = Vec::new();
     for v in values {
         if seen.contains(&v.node.as_str()) {
             problems.push(
-                Problem::error("cspr::duplicate_value", format!("the value `{}` is listed twice", v.node))
-                    .label(v.span, "repeated")
-                    .help("list each value once")
-                    .in_source(source),
+                Problem::error(
+                    "cspr::duplicate_value",
+                    format!("the value `{}` is listed twice", v.node),
+                )
+                .label(v.span, "repeated")
+                .help("list each value once")
+                .in_source(source),
             );
             return None;
         }
@@ -274,14 +353,22 @@ fn intern_enum(enums: &mut Vec<EnumDef>, values: &[ast::Ident], source: &Source,
     }
     if values.len() > MAX_VARIANTS {
         problems.push(
-            Problem::error("cspr::too_many_values", format!("a list of values may have at most {MAX_VARIANTS} values"))
-                .label(values[0].span.to(values[values.len() - 1].span), format!("{} values", values.len()))
-                .help("split the fact into several")
-                .in_source(source),
+            Problem::error(
+                "cspr::too_many_values",
+                format!("a list of values may have at most {MAX_VARIANTS} values"),
+            )
+            .label(
+                values[0].span.to(values[values.len() - 1].span),
+                format!("{} values", values.len()),
+            )
+            .help("split the fact into several")
+            .in_source(source),
         );
         return None;
     }
-    let def = EnumDef { variants: values.iter().map(|v| v.node.clone()).collect() };
+    let def = EnumDef {
+        variants: values.iter().map(|v| v.node.clone()).collect(),
+    };
     Some(match enums.iter().position(|e| *e == def) {
         Some(i) => i,
         None => {

@@ -230,7 +230,10 @@ impl RuleDef {
     pub fn exprs(&self) -> Vec<&Expr> {
         match &self.body {
             Body::Expr(e) => vec![e],
-            Body::Default { default, exceptions } => {
+            Body::Default {
+                default,
+                exceptions,
+            } => {
                 let mut v = vec![default];
                 for ex in exceptions {
                     v.push(&ex.when);
@@ -238,7 +241,9 @@ impl RuleDef {
                 }
                 v
             }
-            Body::Decision { branches } => branches.iter().filter_map(|b| b.when.as_ref()).collect(),
+            Body::Decision { branches } => {
+                branches.iter().filter_map(|b| b.when.as_ref()).collect()
+            }
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::syntax::ast::{self, CmpOp, ModuleKind, TimeUnit};
 use crate::value::{EnumDef, MAX_VARIANTS, Type, Value};
 
 /// Deepest chain of rules using rules.
-pub const MAX_RULE_DEPTH: usize = 256;
+pub const MAX_RULE_DEPTH: usize = 100;
 
 #[derive(Clone, Copy, PartialEq)]
 enum State {
@@ -46,7 +46,10 @@ pub(super) struct Compiler<'a, 'p> {
 }
 
 impl<'a, 'p> Compiler<'a, 'p> {
-    #[expect(clippy::too_many_arguments, reason = "one call site, in declare::build")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call site, in declare::build"
+    )]
     pub(super) fn new(
         chain: &'a [(Source, ast::Module)],
         _modules: &[ModuleInfo],
@@ -71,9 +74,12 @@ impl<'a, 'p> Compiler<'a, 'p> {
             }
             if variants.len() > MAX_VARIANTS {
                 problems.push(
-                    Problem::error("cspr::too_many_values", format!("a decision may have at most {MAX_VARIANTS} values"))
-                        .label(d.name.span, "")
-                        .in_source(&chain[*m].0),
+                    Problem::error(
+                        "cspr::too_many_values",
+                        format!("a decision may have at most {MAX_VARIANTS} values"),
+                    )
+                    .label(d.name.span, "")
+                    .in_source(&chain[*m].0),
                 );
                 decision_enums.push(None);
                 continue;
@@ -105,7 +111,11 @@ impl<'a, 'p> Compiler<'a, 'p> {
         }
     }
 
-    pub(super) fn run(mut self, modules: Vec<ModuleInfo>, sources: Vec<SourceDef>) -> Option<Program> {
+    pub(super) fn run(
+        mut self,
+        modules: Vec<ModuleInfo>,
+        sources: Vec<SourceDef>,
+    ) -> Option<Program> {
         for id in 0..self.rule_srcs.len() {
             let span = self.rule_srcs[id].0.name().span;
             self.ensure_rule(id, span);
@@ -114,6 +124,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
         for i in 0..self.duty_srcs.len() {
             duties.push(self.duty(i));
         }
+        self.limit_depth();
         self.lint();
         let rules: Option<Vec<RuleDef>> = self.rules.into_iter().collect();
         let duties: Option<Vec<DutyDef>> = duties.into_iter().collect();
@@ -141,11 +152,18 @@ impl<'a, 'p> Compiler<'a, 'p> {
     /// The source text from `from` to `to` in module `m`, whitespace collapsed.
     fn text(&self, m: ModuleId, from: usize, to: usize) -> String {
         let src = &self.source(m).text;
-        src.get(from..to).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")
+        src.get(from..to)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn cite(c: &Option<ast::Citation>) -> Option<Cite> {
-        c.as_ref().map(|c| Cite { source: c.source.node.clone(), locator: c.locator.clone() })
+        c.as_ref().map(|c| Cite {
+            source: c.source.node.clone(),
+            locator: c.locator.clone(),
+        })
     }
 
     /// The type of rule `id`, compiling it first if need be; `None` if it has an error.
@@ -162,9 +180,12 @@ impl<'a, 'p> Compiler<'a, 'p> {
         if self.stack.len() >= MAX_RULE_DEPTH {
             self.err(
                 m,
-                Problem::error("cspr::too_deep", format!("rules use one another more than {MAX_RULE_DEPTH} deep"))
-                    .label(src.name().span, "")
-                    .help("flatten the chain of rules"),
+                Problem::error(
+                    "cspr::too_deep",
+                    format!("rules use one another more than {MAX_RULE_DEPTH} deep"),
+                )
+                .label(src.name().span, "")
+                .help("flatten the chain of rules"),
             );
             self.state[id] = State::Done(None);
             return None;
@@ -186,20 +207,31 @@ impl<'a, 'p> Compiler<'a, 'p> {
     }
 
     fn report_cycle(&mut self, id: RuleId, used_at: Span) {
-        let Some(pos) = self.stack.iter().position(|(r, _)| *r == id) else { return };
+        let Some(pos) = self.stack.iter().position(|(r, _)| *r == id) else {
+            return;
+        };
         let members: Vec<RuleId> = self.stack[pos..].iter().map(|(r, _)| *r).collect();
         let mut key = members.clone();
         key.sort_unstable();
         if !self.reported_cycles.insert(key) {
             return;
         }
-        let mut path: Vec<&str> = members.iter().map(|r| self.rule_srcs[*r].0.name().node.as_str()).collect();
+        let mut path: Vec<&str> = members
+            .iter()
+            .map(|r| self.rule_srcs[*r].0.name().node.as_str())
+            .collect();
         path.push(self.rule_srcs[id].0.name().node.as_str());
         let (_, m) = self.rule_srcs[*members.last().unwrap_or(&id)];
         let name = self.rule_srcs[id].0.name().node.clone();
-        let p = Problem::error("cspr::cycle", format!("`{name}` depends on itself: {}", path.join(" → ")))
-            .label(used_at, format!("`{name}` is used here, inside its own definition"))
-            .help("a rule cannot use its own value, directly or through other rules; break the loop");
+        let p = Problem::error(
+            "cspr::cycle",
+            format!("`{name}` depends on itself: {}", path.join(" → ")),
+        )
+        .label(
+            used_at,
+            format!("`{name}` is used here, inside its own definition"),
+        )
+        .help("a rule cannot use its own value, directly or through other rules; break the loop");
         self.err(m, p);
     }
 
@@ -209,7 +241,10 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 let (e, t) = self.expr(e, None, m)?;
                 (Body::Expr(e), t)
             }
-            ast::RuleBody::Default { default, exceptions } => {
+            ast::RuleBody::Default {
+                default,
+                exceptions,
+            } => {
                 let (d, t) = self.expr(default, None, m)?;
                 let mut ok = true;
                 let mut exs = Vec::new();
@@ -230,12 +265,20 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 if !ok {
                     return None;
                 }
-                (Body::Default { default: d, exceptions: exs }, t)
+                (
+                    Body::Default {
+                        default: d,
+                        exceptions: exs,
+                    },
+                    t,
+                )
             }
         };
         let text = match &r.body {
             ast::RuleBody::Expr(e) => self.text(m, e.span.start, e.span.end),
-            ast::RuleBody::Default { default, .. } => self.text(m, default.span.start, default.span.end),
+            ast::RuleBody::Default { default, .. } => {
+                self.text(m, default.span.start, default.span.end)
+            }
         };
         Some(RuleDef {
             text,
@@ -250,7 +293,12 @@ impl<'a, 'p> Compiler<'a, 'p> {
         })
     }
 
-    fn decision(&mut self, d: &'a ast::DecisionDecl, m: ModuleId, enum_id: Option<usize>) -> Option<RuleDef> {
+    fn decision(
+        &mut self,
+        d: &'a ast::DecisionDecl,
+        m: ModuleId,
+        enum_id: Option<usize>,
+    ) -> Option<RuleDef> {
         let e = enum_id?;
         let mut ok = true;
         let mut branches = Vec::new();
@@ -259,10 +307,16 @@ impl<'a, 'p> Compiler<'a, 'p> {
             if let Some(o) = otherwise {
                 self.err(
                     m,
-                    Problem::error("cspr::after_otherwise", format!("branch of `{}` after `otherwise` can never be taken", d.name.node))
-                        .label(b.span, "unreachable")
-                        .label(o, "`otherwise` takes every case that reaches it")
-                        .help("move `otherwise` to the end of the decision"),
+                    Problem::error(
+                        "cspr::after_otherwise",
+                        format!(
+                            "branch of `{}` after `otherwise` can never be taken",
+                            d.name.node
+                        ),
+                    )
+                    .label(b.span, "unreachable")
+                    .label(o, "`otherwise` takes every case that reaches it")
+                    .help("move `otherwise` to the end of the decision"),
                 );
                 ok = false;
                 continue;
@@ -285,14 +339,25 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 Some(w) => self.text(m, b.value.span.start, w.span.end),
                 None => format!("otherwise {}", b.value.node),
             };
-            branches.push(BranchDef { value, when, cite: Self::cite(&b.cite), span: b.span, text });
+            branches.push(BranchDef {
+                value,
+                when,
+                cite: Self::cite(&b.cite),
+                span: b.span,
+                text,
+            });
         }
         if otherwise.is_none() {
             self.err(
                 m,
-                Problem::error("cspr::no_otherwise", format!("decision `{}` has no `otherwise`", d.name.node))
-                    .label(d.name.span, "some cases may match no branch")
-                    .help("end the decision with `otherwise VALUE`, the outcome when no branch applies"),
+                Problem::error(
+                    "cspr::no_otherwise",
+                    format!("decision `{}` has no `otherwise`", d.name.node),
+                )
+                .label(d.name.span, "some cases may match no branch")
+                .help(
+                    "end the decision with `otherwise VALUE`, the outcome when no branch applies",
+                ),
             );
             ok = false;
         }
@@ -319,14 +384,24 @@ impl<'a, 'p> Compiler<'a, 'p> {
             None => None,
             Some(dl) => {
                 let anchor = match self.names.get(&dl.anchor.node).copied() {
-                    Some(Name::Fact(f)) if matches!(self.facts[f].ty, Type::Date | Type::DateTime) => {
+                    Some(Name::Fact(f))
+                        if matches!(self.facts[f].ty, Type::Date | Type::DateTime) =>
+                    {
                         self.used[f] = true;
                         if dl.unit == TimeUnit::Hours && self.facts[f].ty == Type::Date {
                             self.err(
                                 m,
-                                Problem::error("cspr::type", format!("hours cannot be counted from `{}`, which is a date", dl.anchor.node))
-                                    .label(dl.anchor.span, "a date, with no time of day")
-                                    .help("count hours from a date-time fact, or count days from a date"),
+                                Problem::error(
+                                    "cspr::type",
+                                    format!(
+                                        "hours cannot be counted from `{}`, which is a date",
+                                        dl.anchor.node
+                                    ),
+                                )
+                                .label(dl.anchor.span, "a date, with no time of day")
+                                .help(
+                                    "count hours from a date-time fact, or count days from a date",
+                                ),
                             );
                             return None;
                         }
@@ -347,33 +422,46 @@ impl<'a, 'p> Compiler<'a, 'p> {
                         return None;
                     }
                 };
-                Some(DeadlineDef { kind: dl.kind, amount: dl.amount.node, unit: dl.unit, anchor, span: dl.span })
+                Some(DeadlineDef {
+                    kind: dl.kind,
+                    amount: dl.amount.node,
+                    unit: dl.unit,
+                    anchor,
+                    span: dl.span,
+                })
             }
         };
         let done = match &d.done {
             None => None,
-            Some(name) => match self.names.get(&name.node).copied() {
-                Some(Name::Fact(f)) if matches!(self.facts[f].ty, Type::Date | Type::DateTime) => {
-                    self.used[f] = true;
-                    Some(f)
-                }
-                Some(_) => {
-                    self.err(
+            Some(name) => {
+                match self.names.get(&name.node).copied() {
+                    Some(Name::Fact(f))
+                        if matches!(self.facts[f].ty, Type::Date | Type::DateTime) =>
+                    {
+                        self.used[f] = true;
+                        Some(f)
+                    }
+                    Some(_) => {
+                        self.err(
                         m,
                         Problem::error("cspr::type", format!("`done` needs a date fact, but `{}` is not one", name.node))
                             .label(name.span, "not a date fact")
                             .help("name the date or date-time fact that records when the step was done"),
                     );
-                    return None;
+                        return None;
+                    }
+                    None => {
+                        self.undefined(&name.node, name.span, m);
+                        return None;
+                    }
                 }
-                None => {
-                    self.undefined(&name.node, name.span, m);
-                    return None;
-                }
-            },
+            }
         };
         Some(DutyDef {
-            text: d.when.as_ref().map_or(String::new(), |w| self.text(m, w.span.start, w.span.end)),
+            text: d
+                .when
+                .as_ref()
+                .map_or(String::new(), |w| self.text(m, w.span.start, w.span.end)),
             when: when?,
             name: d.name.node.clone(),
             actor: d.actor.node.clone(),
@@ -395,7 +483,9 @@ impl<'a, 'p> Compiler<'a, 'p> {
         p = match hint {
             Some(h) => p.help(h),
             None => match self.enums.iter().position(|e| e.index(name).is_some()) {
-                Some(_) => p.help(format!("`{name}` is a value of a list; compare a fact with it, e.g. `FACT = {name}`")),
+                Some(_) => p.help(format!(
+                    "`{name}` is a value of a list; compare a fact with it, e.g. `FACT = {name}`"
+                )),
                 None => p.help(format!("declare it, e.g. `fact {name}: bool ask \"…?\"`")),
             },
         };
@@ -403,7 +493,10 @@ impl<'a, 'p> Compiler<'a, 'p> {
     }
 
     fn mismatch(&mut self, m: ModuleId, span: Span, expected: Type, found: Type) {
-        let (e, f) = (type_name(expected, &self.enums), type_name(found, &self.enums));
+        let (e, f) = (
+            type_name(expected, &self.enums),
+            type_name(found, &self.enums),
+        );
         self.err(
             m,
             Problem::error("cspr::type", format!("expected {e}, found {f}"))
@@ -424,7 +517,12 @@ impl<'a, 'p> Compiler<'a, 'p> {
         }
     }
 
-    fn infer(&mut self, e: &ast::Expr, expected: Option<Type>, m: ModuleId) -> Option<(Expr, Type)> {
+    fn infer(
+        &mut self,
+        e: &ast::Expr,
+        expected: Option<Type>,
+        m: ModuleId,
+    ) -> Option<(Expr, Type)> {
         use ast::ExprKind as K;
         Some(match &e.kind {
             K::Bool(b) => (Expr::Const(Value::Bool(*b)), Type::Bool),
@@ -436,13 +534,19 @@ impl<'a, 'p> Compiler<'a, 'p> {
             K::SetLit(_) => {
                 self.err(
                     m,
-                    Problem::error("cspr::set_literal", "a list of values like `{a, b}` can only follow `in`")
-                        .label(e.span, "")
-                        .help("write `FACT in {a, b}`"),
+                    Problem::error(
+                        "cspr::set_literal",
+                        "a list of values like `{a, b}` can only follow `in`",
+                    )
+                    .label(e.span, "")
+                    .help("write `FACT in {a, b}`"),
                 );
                 return None;
             }
-            K::Not(inner) => (Expr::Not(Box::new(self.expr(inner, Some(Type::Bool), m)?.0)), Type::Bool),
+            K::Not(inner) => (
+                Expr::Not(Box::new(self.expr(inner, Some(Type::Bool), m)?.0)),
+                Type::Bool,
+            ),
             K::And(items) | K::Or(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
@@ -455,7 +559,11 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 if !ok {
                     return None;
                 }
-                let c = if matches!(e.kind, K::And(_)) { Expr::And(out) } else { Expr::Or(out) };
+                let c = if matches!(e.kind, K::And(_)) {
+                    Expr::And(out)
+                } else {
+                    Expr::Or(out)
+                };
                 (c, Type::Bool)
             }
             K::Cmp(op, l, r) => {
@@ -473,9 +581,15 @@ impl<'a, 'p> Compiler<'a, 'p> {
                     let tn = type_name(t, &self.enums);
                     self.err(
                         m,
-                        Problem::error("cspr::type", format!("`{}` needs numbers, dates or date-times, found {tn}", op.as_str()))
-                            .label(e.span, "cannot be ordered")
-                            .help("compare with `=` or `!=`, or use `in {…}` for several values"),
+                        Problem::error(
+                            "cspr::type",
+                            format!(
+                                "`{}` needs numbers, dates or date-times, found {tn}",
+                                op.as_str()
+                            ),
+                        )
+                        .label(e.span, "cannot be ordered")
+                        .help("compare with `=` or `!=`, or use `in {…}` for several values"),
                     );
                     return None;
                 }
@@ -534,13 +648,22 @@ impl<'a, 'p> Compiler<'a, 'p> {
         let hint = did_you_mean(name, self.enums[en].variants.iter().map(String::as_str));
         self.err(
             m,
-            Problem::error("cspr::unknown_value", format!("`{name}` is not one of the values here"))
-                .label(span, "no such value")
-                .help(hint.unwrap_or_else(|| format!("the values are: {list}"))),
+            Problem::error(
+                "cspr::unknown_value",
+                format!("`{name}` is not one of the values here"),
+            )
+            .label(span, "no such value")
+            .help(hint.unwrap_or_else(|| format!("the values are: {list}"))),
         );
     }
 
-    fn name(&mut self, n: &str, span: Span, expected: Option<Type>, m: ModuleId) -> Option<(Expr, Type)> {
+    fn name(
+        &mut self,
+        n: &str,
+        span: Span,
+        expected: Option<Type>,
+        m: ModuleId,
+    ) -> Option<(Expr, Type)> {
         if let Some(Type::Enum(en)) = expected
             && let Some(i) = self.enums[en].index(n)
         {
@@ -574,14 +697,52 @@ impl<'a, 'p> Compiler<'a, 'p> {
         }
     }
 
+    /// Refuse chains of rules deeper than [`MAX_RULE_DEPTH`], however they are ordered,
+    /// so that explanations (which follow the chain) stay shallow.
+    fn limit_depth(&mut self) {
+        let mut depth = vec![0usize; self.rules.len()];
+        for i in 0..self.order.len() {
+            let r = self.order[i];
+            let Some(def) = &self.rules[r] else { continue };
+            let mut d = 0;
+            for e in def.exprs() {
+                e.visit_refs(&mut |n| {
+                    if let Name::Rule(u) = n {
+                        d = d.max(depth[u]);
+                    }
+                });
+            }
+            depth[r] = d + 1;
+            if depth[r] == MAX_RULE_DEPTH + 1 {
+                let (src, m) = self.rule_srcs[r];
+                self.err(
+                    m,
+                    Problem::error(
+                        "cspr::too_deep",
+                        format!("rules use one another more than {MAX_RULE_DEPTH} deep"),
+                    )
+                    .label(
+                        src.name().span,
+                        "the chain of rules ending here is too long",
+                    )
+                    .help("flatten the chain of rules"),
+                );
+                return;
+            }
+        }
+    }
+
     /// Warnings, for the entry module only (each extended module is checked on its own).
     fn lint(&mut self) {
         let entry = self.chain.len() - 1;
         let mut warnings = Vec::new();
         let missing = |what: &str, name: &str, span: Span| {
-            Problem::warning("cspr::no_citation", format!("{what} `{name}` cites no source"))
-                .label(span, "no `cite`")
-                .help("add `cite SOURCE \"paragraph\"` so every result can be traced to the text")
+            Problem::warning(
+                "cspr::no_citation",
+                format!("{what} `{name}` cites no source"),
+            )
+            .label(span, "no `cite`")
+            .help("add `cite SOURCE \"paragraph\"` so every result can be traced to the text")
         };
         for (src, m) in &self.rule_srcs {
             if *m != entry {

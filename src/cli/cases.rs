@@ -8,13 +8,18 @@ use cspr::diagnostic::Source;
 
 use super::read_source;
 
+/// A case file's source, its format, and its cases with their line numbers.
+type Cases = (Source, Format, Vec<(Option<usize>, Parsed)>);
+
 /// The cases of a file: one for JSON or TOML, one per line for JSON Lines (with its
 /// line number).
-pub fn read(program: &Program, path: &Path) -> Result<(Source, Format, Vec<(Option<usize>, Parsed)>), cspr::Problem> {
+pub fn read(program: &Program, path: &Path) -> Result<Cases, cspr::Problem> {
     let source = read_source(path)?;
     let format = Format::from_name(&source.name);
     let cases = match format {
-        Format::JsonLines => case::parse_lines(program, &source).map(|(line, parsed)| (Some(line), parsed)).collect(),
+        Format::JsonLines => case::parse_lines(program, &source)
+            .map(|(line, parsed)| (Some(line), parsed))
+            .collect(),
         _ => vec![(None, case::parse(program, &source, format))],
     };
     Ok((source, format, cases))

@@ -8,7 +8,9 @@ use super::{FAILED, Library, policy_files, read_source, report};
 
 /// Parse and check policy files: every error and warning, each at its place in the file
 #[derive(Args)]
-#[command(after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy")]
+#[command(
+    after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy"
+)]
 pub struct Check {
     /// Policy files, or directories to search for `.policy` files
     #[arg(default_value = "policies")]
@@ -29,7 +31,10 @@ impl Check {
             }
         }
         if files.is_empty() {
-            return Err(vec![super::usage_error("no .policy files to check", "name a .policy file or a directory that holds some")]);
+            return Err(vec![super::usage_error(
+                "no .policy files to check",
+                "name a .policy file or a directory that holds some",
+            )]);
         }
         let (mut errors, mut warnings) = (0, 0);
         for file in &files {
@@ -45,7 +50,16 @@ impl Check {
             report(&checked.problems);
         }
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        eprintln!("checked {}: {}, {}", plural(files.len(), "file"), plural(errors, "error"), plural(warnings, "warning"));
-        Ok(if errors > 0 || (self.deny_warnings && warnings > 0) { FAILED } else { 0 })
+        eprintln!(
+            "checked {}: {}, {}",
+            plural(files.len(), "file"),
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+        Ok(if errors > 0 || (self.deny_warnings && warnings > 0) {
+            FAILED
+        } else {
+            0
+        })
     }
 }

@@ -17,7 +17,9 @@ pub enum OutputFormat {
 
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
-#[command(after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown.")]
+#[command(
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
+)]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
     procedure: String,
@@ -34,7 +36,11 @@ impl Eval {
         let _ = warnings;
         let engine = Engine::new(&program);
         let (_, format, cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
-        let output = self.format.unwrap_or(if format == Format::JsonLines { OutputFormat::Json } else { OutputFormat::Text });
+        let output = self.format.unwrap_or(if format == Format::JsonLines {
+            OutputFormat::Json
+        } else {
+            OutputFormat::Text
+        });
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut code = 0;
@@ -51,7 +57,9 @@ impl Eval {
                 }
             };
             let written = match (result, output) {
-                (Ok(eval), OutputFormat::Json) => writeln!(out, "{}", render::eval_json(&program, &eval)),
+                (Ok(eval), OutputFormat::Json) => {
+                    writeln!(out, "{}", render::eval_json(&program, &eval))
+                }
                 (Ok(eval), OutputFormat::Text) => {
                     let sep = if first { "" } else { "\n" };
                     write!(out, "{sep}{}", render::eval_text(&program, &eval))
@@ -60,15 +68,20 @@ impl Eval {
                     let _ = out.flush();
                     report(&problems);
                     if fmt == OutputFormat::Json && line.is_some() {
-                        let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                        writeln!(out, "{}", serde_json::json!({ "line": line, "errors": messages }))
+                        let messages: Vec<String> =
+                            problems.iter().map(ToString::to_string).collect();
+                        writeln!(
+                            out,
+                            "{}",
+                            serde_json::json!({ "line": line, "errors": messages })
+                        )
                     } else {
                         Ok(())
                     }
                 }
             };
             first = false;
-            if written.and_then(|()| Ok(())).is_err() {
+            if written.is_err() {
                 return Ok(code.max(FAILED));
             }
         }

@@ -13,7 +13,9 @@ use super::{BAD_INPUT, FAILED, cases, load_procedure, render, report, usage_erro
 
 /// Show why a case gets its outcomes: each step with its value and citation
 #[derive(Args)]
-#[command(after_help = "Examples:\n  cspr explain working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr explain lincolnshire case.json pathway --why-not learning_review")]
+#[command(
+    after_help = "Examples:\n  cspr explain working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr explain lincolnshire case.json pathway --why-not learning_review"
+)]
 pub struct Explain {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
     procedure: String,
@@ -34,9 +36,14 @@ impl Explain {
         let (program, _) = load_procedure(&self.procedure)?;
         let (_, _, mut cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
         if cases.len() != 1 {
-            return Err(vec![usage_error("`explain` takes one case, not a batch", "give a .json or .toml case file")]);
+            return Err(vec![usage_error(
+                "`explain` takes one case, not a batch",
+                "give a .json or .toml case file",
+            )]);
         }
-        let Some((_, parsed)) = cases.pop() else { return Ok(BAD_INPUT) };
+        let Some((_, parsed)) = cases.pop() else {
+            return Ok(BAD_INPUT);
+        };
         let case = parsed?;
         let engine = Engine::new(&program);
         let eval = match engine.evaluate(&case) {
@@ -50,35 +57,60 @@ impl Explain {
         let trees = match &self.name {
             Some(name) => {
                 let node = match (program.lookup(name), &self.why_not) {
-                    (Some(Name::Rule(r)), Some(v)) => explainer.why_not(r, v).map_err(|m| vec![usage_error(m, "see `cspr explain --help`")])?,
+                    (Some(Name::Rule(r)), Some(v)) => explainer
+                        .why_not(r, v)
+                        .map_err(|m| vec![usage_error(m, "see `cspr explain --help`")])?,
                     (Some(Name::Rule(r)), None) => explainer.rule(r),
                     (Some(Name::Duty(d)), None) => explainer.duty(d),
                     (Some(Name::Duty(_)), Some(_)) => {
-                        return Err(vec![usage_error(format!("`{name}` is a duty: --why-not takes a decision or rule"), "explain the duty without --why-not")]);
+                        return Err(vec![usage_error(
+                            format!("`{name}` is a duty: --why-not takes a decision or rule"),
+                            "explain the duty without --why-not",
+                        )]);
                     }
                     (Some(Name::Fact(_)), _) => {
-                        return Err(vec![usage_error(format!("`{name}` is a fact of the case, not something worked out"), "name a rule, decision or duty")]);
+                        return Err(vec![usage_error(
+                            format!("`{name}` is a fact of the case, not something worked out"),
+                            "name a rule, decision or duty",
+                        )]);
                     }
                     (None, _) => {
-                        let help = did_you_mean(name, program.all_names()).unwrap_or_else(|| "name a rule, decision or duty of the procedure".into());
-                        return Err(vec![usage_error(format!("`{name}` is not a rule, decision or duty of `{}`", program.entry().id), help)]);
+                        let help = did_you_mean(name, program.all_names()).unwrap_or_else(|| {
+                            "name a rule, decision or duty of the procedure".into()
+                        });
+                        return Err(vec![usage_error(
+                            format!(
+                                "`{name}` is not a rule, decision or duty of `{}`",
+                                program.entry().id
+                            ),
+                            help,
+                        )]);
                     }
                 };
                 vec![node]
             }
             None => {
-                let mut trees: Vec<_> = explain::top_level(&program).into_iter().map(|r| Explainer::new(&program, &eval).rule(r)).collect();
-                trees.extend((0..program.duties.len()).map(|d| Explainer::new(&program, &eval).duty(d)));
+                let mut trees: Vec<_> = explain::top_level(&program)
+                    .into_iter()
+                    .map(|r| Explainer::new(&program, &eval).rule(r))
+                    .collect();
+                trees.extend(
+                    (0..program.duties.len()).map(|d| Explainer::new(&program, &eval).duty(d)),
+                );
                 trees
             }
         };
         match self.format {
             OutputFormat::Text => {
-                let text: Vec<String> = trees.iter().map(|t| explain::render(&program, t)).collect();
+                let text: Vec<String> =
+                    trees.iter().map(|t| explain::render(&program, t)).collect();
                 print!("{}", text.join("\n"));
             }
             OutputFormat::Json => {
-                let json: Vec<_> = trees.iter().map(|t| render::tree_json(&program, t)).collect();
+                let json: Vec<_> = trees
+                    .iter()
+                    .map(|t| render::tree_json(&program, t))
+                    .collect();
                 println!("{}", serde_json::Value::Array(json));
             }
         }

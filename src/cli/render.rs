@@ -18,8 +18,12 @@ fn outcome_cites<'p>(program: &'p Program, r: usize, o: &Outcome) -> Vec<&'p Cit
     let def = &program.rules[r];
     let mut out: Vec<&Cite> = def.cite.iter().collect();
     let extra = match (&def.body, o.via) {
-        (Body::Default { exceptions, .. }, Via::Exception(i)) => exceptions.get(i).and_then(|e| e.cite.as_ref()),
-        (Body::Decision { branches }, Via::Branch(i)) => branches.get(i).and_then(|b| b.cite.as_ref()),
+        (Body::Default { exceptions, .. }, Via::Exception(i)) => {
+            exceptions.get(i).and_then(|e| e.cite.as_ref())
+        }
+        (Body::Decision { branches }, Via::Branch(i)) => {
+            branches.get(i).and_then(|b| b.cite.as_ref())
+        }
         _ => None,
     };
     if let Some(c) = extra
@@ -31,11 +35,18 @@ fn outcome_cites<'p>(program: &'p Program, r: usize, o: &Outcome) -> Vec<&'p Cit
 }
 
 fn value_json(program: &Program, value: &Option<Value>, ty: Type) -> Json {
-    value.as_ref().map_or(Json::Null, |v| value::to_json(v, ty, &program.enums))
+    value
+        .as_ref()
+        .map_or(Json::Null, |v| value::to_json(v, ty, &program.enums))
 }
 
 fn fact_names(program: &Program, facts: &[usize]) -> Json {
-    Json::Array(facts.iter().map(|f| Json::String(program.facts[*f].name.clone())).collect())
+    Json::Array(
+        facts
+            .iter()
+            .map(|f| Json::String(program.facts[*f].name.clone()))
+            .collect(),
+    )
 }
 
 /// The evaluation as the JSON object of DESIGN §4.
@@ -64,7 +75,14 @@ pub fn eval_json(program: &Program, eval: &Evaluation) -> Json {
             obj.insert("action".into(), json!(d.action));
             obj.insert("applies".into(), json!(o.applies));
             obj.insert("due".into(), Json::Null);
-            obj.insert("status".into(), if o.applies == Some(false) { json!("not_applicable") } else { Json::Null });
+            obj.insert(
+                "status".into(),
+                if o.applies == Some(false) {
+                    json!("not_applicable")
+                } else {
+                    Json::Null
+                },
+            );
             obj.insert("cite".into(), cites(&d.cite.iter().collect::<Vec<_>>()));
             if o.applies.is_none() {
                 obj.insert("missing".into(), fact_names(program, &o.missing));
@@ -82,22 +100,38 @@ pub fn eval_json(program: &Program, eval: &Evaluation) -> Json {
 }
 
 fn show(program: &Program, value: &Option<Value>, ty: Type) -> String {
-    value.as_ref().map_or("undetermined".into(), |v| Display { value: v, enums: &program.enums, ty }.to_string())
+    value.as_ref().map_or("undetermined".into(), |v| {
+        Display {
+            value: v,
+            enums: &program.enums,
+            ty,
+        }
+        .to_string()
+    })
 }
 
 fn join_cites(list: &[&Cite]) -> String {
-    list.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    list.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn names(program: &Program, facts: &[usize]) -> String {
-    facts.iter().map(|f| program.facts[*f].name.as_str()).collect::<Vec<_>>().join(", ")
+    facts
+        .iter()
+        .map(|f| program.facts[*f].name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The evaluation for a person: outcomes first, then duties, then the questions to ask.
 pub fn eval_text(program: &Program, eval: &Evaluation) -> String {
     let mut out = String::new();
     let entry = program.entry();
-    let version = entry.version.map_or(String::new(), |v| format!(", version {}", v.format("%Y-%m-%d")));
+    let version = entry.version.map_or(String::new(), |v| {
+        format!(", version {}", v.format("%Y-%m-%d"))
+    });
     let _ = writeln!(out, "{} ({}{version})", entry.title, entry.id);
     if let Some(id) = &eval.case_id {
         let _ = writeln!(out, "case {id}");
@@ -111,44 +145,74 @@ pub fn eval_text(program: &Program, eval: &Evaluation) -> String {
         .map(|(r, o)| {
             let def = &program.rules[r];
             let cite = join_cites(&outcome_cites(program, r, o));
-            let note = if o.value.is_none() { format!("depends on {}", names(program, &o.missing)) } else { cite };
+            let note = if o.value.is_none() {
+                format!("depends on {}", names(program, &o.missing))
+            } else {
+                cite
+            };
             [def.name.clone(), show(program, &o.value, def.ty), note]
         })
         .collect();
     table(&rows, &mut out);
 
     out.push_str("\nDuties\n");
-    let rows: Vec<[String; 3]> = program
+    let width = program
         .duties
         .iter()
-        .zip(&eval.duties)
-        .map(|(d, o)| {
-            let applies = match o.applies {
-                Some(true) => "applies".to_string(),
-                Some(false) => "does not apply".to_string(),
-                None => format!("may apply (depends on {})", names(program, &o.missing)),
-            };
-            let what = format!("{} {} {}", d.actor, d.modality.as_str(), d.action);
-            let cite = d.cite.as_ref().map_or(String::new(), ToString::to_string);
-            [d.name.clone(), applies, format!("{what}  [{cite}]")]
-        })
-        .collect();
-    table(&rows, &mut out);
+        .map(|d| d.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (d, o) in program.duties.iter().zip(&eval.duties) {
+        let applies = match o.applies {
+            Some(true) => "applies",
+            Some(false) => "does not apply",
+            None => "may apply",
+        };
+        let cite = d
+            .cite
+            .as_ref()
+            .map_or(String::new(), |c| format!("  [{c}]"));
+        let _ = writeln!(
+            out,
+            "  {applies:<14}  {:<width$}  {} {}{cite}",
+            d.name,
+            d.actor,
+            d.modality.as_str()
+        );
+        let _ = writeln!(out, "  {:<14}  {:<width$}  {}", "", "", d.action);
+        if o.applies.is_none() {
+            let _ = writeln!(
+                out,
+                "  {:<14}  {:<width$}  depends on {}",
+                "",
+                "",
+                names(program, &o.missing)
+            );
+        }
+    }
 
     if eval.missing.is_empty() {
         out.push_str("\nNothing is missing: every outcome is settled.\n");
     } else {
         out.push_str("\nStill unknown: these answers would settle the rest\n");
-        let rows: Vec<[String; 3]> = eval
+        let width = eval
             .missing
             .iter()
-            .map(|f| {
-                let def = &program.facts[*f];
-                let ty = cspr::check::type_name(def.ty, &program.enums);
-                [def.name.clone(), def.ask.clone().unwrap_or_default(), format!("({ty})")]
-            })
-            .collect();
-        table(&rows, &mut out);
+            .map(|f| program.facts[*f].name.chars().count())
+            .max()
+            .unwrap_or(0);
+        for f in &eval.missing {
+            let def = &program.facts[*f];
+            let answer = match def.ty {
+                Type::Bool => "true or false".to_string(),
+                Type::Enum(e) => program.enums[e].variants.join(" | "),
+                Type::Set(e) => format!("any of {}", program.enums[e].variants.join(", ")),
+                ty => format!("a {}", cspr::check::type_name(ty, &program.enums)),
+            };
+            let ask = def.ask.as_deref().unwrap_or("(no question given)");
+            let _ = writeln!(out, "  {:<width$}  {ask}", def.name);
+            let _ = writeln!(out, "  {:<width$}  answer: {answer}", "");
+        }
     }
     out
 }
@@ -178,9 +242,15 @@ pub fn tree_json(program: &Program, node: &Node) -> Json {
             ("rule", d.name.clone(), value_json(program, value, d.ty))
         }
         Step::Default { rule } => ("default", program.rules[*rule].name.clone(), Json::Null),
-        Step::Exception { rule, holds, .. } => ("exception", program.rules[*rule].name.clone(), json!(holds)),
-        Step::Branch { rule, holds, .. } => ("branch", program.rules[*rule].name.clone(), json!(holds)),
-        Step::Duty { duty, applies, .. } => ("duty", program.duties[*duty].name.clone(), json!(applies)),
+        Step::Exception { rule, holds, .. } => {
+            ("exception", program.rules[*rule].name.clone(), json!(holds))
+        }
+        Step::Branch { rule, holds, .. } => {
+            ("branch", program.rules[*rule].name.clone(), json!(holds))
+        }
+        Step::Duty { duty, applies, .. } => {
+            ("duty", program.duties[*duty].name.clone(), json!(applies))
+        }
         Step::WhyNot { rule, .. } => ("why_not", program.rules[*rule].name.clone(), Json::Null),
     };
     obj.insert("step".into(), json!(kind));
@@ -192,7 +262,15 @@ pub fn tree_json(program: &Program, node: &Node) -> Json {
     obj.insert("text".into(), json!(label));
     obj.insert("cite".into(), cites(&cite_list));
     if !node.children.is_empty() {
-        obj.insert("children".into(), Json::Array(node.children.iter().map(|c| tree_json(program, c)).collect()));
+        obj.insert(
+            "children".into(),
+            Json::Array(
+                node.children
+                    .iter()
+                    .map(|c| tree_json(program, c))
+                    .collect(),
+            ),
+        );
     }
     Json::Object(obj)
 }

@@ -10,19 +10,42 @@ use super::kleene::Conflict;
 #[derive(Debug, Clone)]
 pub enum EvalError {
     /// Two exceptions of a rule apply to the case with different values.
-    Conflict { rule: RuleId, first: usize, second: usize, problem: Box<Problem> },
+    Conflict {
+        rule: RuleId,
+        first: usize,
+        second: usize,
+        problem: Box<Problem>,
+    },
 }
 
 impl EvalError {
-    pub(super) fn conflict(program: &Program, rule: RuleId, Conflict(first, second): Conflict) -> EvalError {
+    pub(super) fn conflict(
+        program: &Program,
+        rule: RuleId,
+        Conflict(first, second): Conflict,
+    ) -> EvalError {
         let def = &program.rules[rule];
-        let mut problem = Problem::error("cspr::conflict", format!("two exceptions of `{}` apply with different values", def.name));
+        let mut problem = Problem::error(
+            "cspr::conflict",
+            format!(
+                "two exceptions of `{}` apply with different values",
+                def.name
+            ),
+        );
         if let Body::Default { exceptions, .. } = &def.body {
             for &i in &[first, second] {
                 if let Some(ex) = exceptions.get(i) {
-                    let cite = ex.cite.as_ref().map_or("uncited exception".to_string(), |c| c.to_string());
+                    let cite = ex
+                        .cite
+                        .as_ref()
+                        .map_or("uncited exception".to_string(), |c| c.to_string());
                     let value = match &ex.value {
-                        crate::check::Expr::Const(v) => Display { value: v, enums: &program.enums, ty: def.ty }.to_string(),
+                        crate::check::Expr::Const(v) => Display {
+                            value: v,
+                            enums: &program.enums,
+                            ty: def.ty,
+                        }
+                        .to_string(),
                         _ => "a different value".into(),
                     };
                     problem = problem.label(ex.span, format!("{cite} gives {value}"));
@@ -32,7 +55,12 @@ impl EvalError {
         let problem = problem
             .help("the procedure does not say which wins: make one exception's condition exclude the other, or write the order as a decision")
             .in_source(program.source_of(def.module));
-        EvalError::Conflict { rule, first, second, problem: Box::new(problem) }
+        EvalError::Conflict {
+            rule,
+            first,
+            second,
+            problem: Box::new(problem),
+        }
     }
 
     pub fn problem(&self) -> &Problem {

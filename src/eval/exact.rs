@@ -68,7 +68,13 @@ pub fn refine(
             scratch_facts[*f] = Some(values[rest % values.len()].clone());
             rest /= values.len();
         }
-        results.push(evaluate(engine, target, cone, &scratch_facts, &mut scratch_rules));
+        results.push(evaluate(
+            engine,
+            target,
+            cone,
+            &scratch_facts,
+            &mut scratch_rules,
+        ));
     }
     let first = &results[0];
     if matches!(first, Ok(Some(_))) && results.iter().all(|r| r == first) {
@@ -109,7 +115,10 @@ fn evaluate(
     let env = Env { facts, rules };
     Ok(match target {
         Target::Rule(r) => rules[r].clone(),
-        Target::Duty(d) => engine.duty_condition(d).and_then(|w| env.truth(w)).map(Value::Bool),
+        Target::Duty(d) => engine
+            .duty_condition(d)
+            .and_then(|w| env.truth(w))
+            .map(Value::Bool),
     })
 }
 
@@ -117,7 +126,11 @@ fn evaluate(
 fn domain(ty: Type, program: &crate::check::Program) -> Option<Vec<Value>> {
     match ty {
         Type::Bool => Some(vec![Value::Bool(false), Value::Bool(true)]),
-        Type::Enum(e) => Some((0..program.enums[e].variants.len()).map(|i| Value::Enum(i as u8)).collect()),
+        Type::Enum(e) => Some(
+            (0..program.enums[e].variants.len())
+                .map(|i| Value::Enum(i as u8))
+                .collect(),
+        ),
         Type::Set(e) => {
             let n = program.enums[e].variants.len();
             (n <= 10).then(|| (0..(1u64 << n)).map(Value::Set).collect())

@@ -34,15 +34,34 @@ pub enum Step {
     /// A fact of the case, given or unknown.
     Fact { fact: FactId, value: Option<Value> },
     /// A rule or decision and its value; `repeated` when explained higher up already.
-    Rule { rule: RuleId, value: Option<Value>, via: Via, missing: Vec<FactId>, repeated: bool },
+    Rule {
+        rule: RuleId,
+        value: Option<Value>,
+        via: Via,
+        missing: Vec<FactId>,
+        repeated: bool,
+    },
     /// The default of a rule with exceptions.
     Default { rule: RuleId },
     /// An exception of a rule, and whether its condition holds.
-    Exception { rule: RuleId, index: usize, holds: Option<bool> },
+    Exception {
+        rule: RuleId,
+        index: usize,
+        holds: Option<bool>,
+    },
     /// A branch of a decision, and whether its condition holds.
-    Branch { rule: RuleId, index: usize, holds: Option<bool>, taken: bool },
+    Branch {
+        rule: RuleId,
+        index: usize,
+        holds: Option<bool>,
+        taken: bool,
+    },
     /// A duty and whether it applies.
-    Duty { duty: DutyId, applies: Option<bool>, missing: Vec<FactId> },
+    Duty {
+        duty: DutyId,
+        applies: Option<bool>,
+        missing: Vec<FactId>,
+    },
     /// "Why is `rule` not `value`?"
     WhyNot { rule: RuleId, value: Value },
 }
@@ -57,27 +76,47 @@ pub struct Explainer<'a> {
 
 impl<'a> Explainer<'a> {
     pub fn new(program: &'a Program, eval: &'a Evaluation) -> Explainer<'a> {
-        Explainer { program, eval, rules: eval.rule_values(), seen: vec![false; program.rules.len()] }
+        Explainer {
+            program,
+            eval,
+            rules: eval.rule_values(),
+            seen: vec![false; program.rules.len()],
+        }
     }
 
     fn env(&self) -> Env<'_> {
-        Env { facts: &self.eval.facts, rules: &self.rules }
+        Env {
+            facts: &self.eval.facts,
+            rules: &self.rules,
+        }
     }
 
     /// Why rule `r` has its value.
     pub fn rule(&mut self, r: RuleId) -> Node {
         let o = &self.eval.outcomes[r];
         let repeated = self.seen[r];
-        let step = Step::Rule { rule: r, value: o.value.clone(), via: o.via, missing: o.missing.clone(), repeated };
+        let step = Step::Rule {
+            rule: r,
+            value: o.value.clone(),
+            via: o.via,
+            missing: o.missing.clone(),
+            repeated,
+        };
         if repeated {
-            return Node { step, children: Vec::new() };
+            return Node {
+                step,
+                children: Vec::new(),
+            };
         }
         self.seen[r] = true;
         let program = self.program;
         let via = o.via;
         let children = match &program.rules[r].body {
             Body::Expr(e) => self.reasons(e),
-            Body::Default { default, exceptions } => {
+            Body::Default {
+                default,
+                exceptions,
+            } => {
                 let mut children = Vec::new();
                 let applied = match via {
                     Via::Exception(i) => Some(i),
@@ -85,7 +124,10 @@ impl<'a> Explainer<'a> {
                 };
                 if applied.is_none() {
                     let kids = self.reasons(default);
-                    children.push(Node { step: Step::Default { rule: r }, children: kids });
+                    children.push(Node {
+                        step: Step::Default { rule: r },
+                        children: kids,
+                    });
                 }
                 for (i, ex) in exceptions.iter().enumerate() {
                     let holds = self.env().truth(&ex.when);
@@ -96,7 +138,14 @@ impl<'a> Explainer<'a> {
                     if holds == Some(true) {
                         kids.extend(self.reasons(&ex.value));
                     }
-                    children.push(Node { step: Step::Exception { rule: r, index: i, holds }, children: kids });
+                    children.push(Node {
+                        step: Step::Exception {
+                            rule: r,
+                            index: i,
+                            holds,
+                        },
+                        children: kids,
+                    });
                 }
                 children
             }
@@ -109,7 +158,15 @@ impl<'a> Explainer<'a> {
                     };
                     let taken = via == Via::Branch(i);
                     let kids = b.when.as_ref().map(|w| self.reasons(w)).unwrap_or_default();
-                    children.push(Node { step: Step::Branch { rule: r, index: i, holds, taken }, children: kids });
+                    children.push(Node {
+                        step: Step::Branch {
+                            rule: r,
+                            index: i,
+                            holds,
+                            taken,
+                        },
+                        children: kids,
+                    });
                     if taken || (holds == Some(true) && via != Via::AllCases) {
                         break;
                     }
@@ -123,7 +180,11 @@ impl<'a> Explainer<'a> {
     /// Why duty `d` applies, does not, or may.
     pub fn duty(&mut self, d: DutyId) -> Node {
         let o = &self.eval.duties[d];
-        let step = Step::Duty { duty: d, applies: o.applies, missing: o.missing.clone() };
+        let step = Step::Duty {
+            duty: d,
+            applies: o.applies,
+            missing: o.missing.clone(),
+        };
         let children = match &self.program.duties[d].when {
             Some(w) => self.reasons(w),
             None => Vec::new(),
@@ -144,21 +205,43 @@ impl<'a> Explainer<'a> {
             crate::value::Type::Enum(e) => match program.enums[e].index(value) {
                 Some(i) => Value::Enum(i),
                 None => {
-                    let hint = did_you_mean(value, program.enums[e].variants.iter().map(String::as_str))
-                        .unwrap_or_else(|| format!("its values are: {}", program.enums[e].variants.join(", ")));
-                    return Err(format!("`{value}` is not a value of `{}`; {hint}", rule.name));
+                    let hint =
+                        did_you_mean(value, program.enums[e].variants.iter().map(String::as_str))
+                            .unwrap_or_else(|| {
+                                format!("its values are: {}", program.enums[e].variants.join(", "))
+                            });
+                    return Err(format!(
+                        "`{value}` is not a value of `{}`; {hint}",
+                        rule.name
+                    ));
                 }
             },
-            _ => return Err(format!("--why-not works on decisions and true/false rules; `{}` is neither", rule.name)),
+            _ => {
+                return Err(format!(
+                    "--why-not works on decisions and true/false rules; `{}` is neither",
+                    rule.name
+                ));
+            }
         };
         if self.eval.outcomes[r].value.as_ref() == Some(&target) {
             return Ok(self.rule(r));
         }
-        let step = Step::WhyNot { rule: r, value: target.clone() };
-        let Body::Decision { branches } = &rule.body else {
-            return Ok(Node { step, children: vec![self.rule(r)] });
+        let step = Step::WhyNot {
+            rule: r,
+            value: target.clone(),
         };
-        let Value::Enum(wanted) = target else { return Ok(Node { step, children: vec![self.rule(r)] }) };
+        let Body::Decision { branches } = &rule.body else {
+            return Ok(Node {
+                step,
+                children: vec![self.rule(r)],
+            });
+        };
+        let Value::Enum(wanted) = target else {
+            return Ok(Node {
+                step,
+                children: vec![self.rule(r)],
+            });
+        };
         let last_wanted = branches.iter().rposition(|b| b.value == wanted);
         let via = self.eval.outcomes[r].via;
         let mut children = Vec::new();
@@ -169,7 +252,15 @@ impl<'a> Explainer<'a> {
             };
             let taken = via == Via::Branch(i);
             let kids = b.when.as_ref().map(|w| self.reasons(w)).unwrap_or_default();
-            children.push(Node { step: Step::Branch { rule: r, index: i, holds, taken }, children: kids });
+            children.push(Node {
+                step: Step::Branch {
+                    rule: r,
+                    index: i,
+                    holds,
+                    taken,
+                },
+                children: kids,
+            });
             if taken || Some(i) >= last_wanted {
                 break;
             }
@@ -183,7 +274,13 @@ impl<'a> Explainer<'a> {
         names
             .into_iter()
             .filter_map(|n| match n {
-                Name::Fact(f) => Some(Node { step: Step::Fact { fact: f, value: self.eval.facts[f].clone() }, children: Vec::new() }),
+                Name::Fact(f) => Some(Node {
+                    step: Step::Fact {
+                        fact: f,
+                        value: self.eval.facts[f].clone(),
+                    },
+                    children: Vec::new(),
+                }),
                 Name::Rule(r) => Some(self.rule(r)),
                 Name::Duty(_) => None,
             })
@@ -203,7 +300,9 @@ pub fn top_level(program: &Program) -> Vec<RuleId> {
             });
         }
     }
-    (0..program.rules.len()).filter(|r| !used[*r] || is_decision(program, *r)).collect()
+    (0..program.rules.len())
+        .filter(|r| !used[*r] || is_decision(program, *r))
+        .collect()
 }
 
 /// A tree as indented text, one step a line, citations in brackets.
@@ -224,20 +323,39 @@ fn line(program: &Program, node: &Node, first: &str, rest: &str, out: &mut Strin
     let n = node.children.len();
     for (i, child) in node.children.iter().enumerate() {
         let last = i + 1 == n;
-        let (f, r) = if last { ("└── ", "    ") } else { ("├── ", "│   ") };
-        line(program, child, &format!("{rest}{f}"), &format!("{rest}{r}"), out);
+        let (f, r) = if last {
+            ("└── ", "    ")
+        } else {
+            ("├── ", "│   ")
+        };
+        line(
+            program,
+            child,
+            &format!("{rest}{f}"),
+            &format!("{rest}{r}"),
+            out,
+        );
     }
 }
 
 fn show(program: &Program, value: &Option<Value>, ty: crate::value::Type) -> String {
     match value {
-        Some(v) => Display { value: v, enums: &program.enums, ty }.to_string(),
+        Some(v) => Display {
+            value: v,
+            enums: &program.enums,
+            ty,
+        }
+        .to_string(),
         None => "unknown".into(),
     }
 }
 
 fn names(program: &Program, facts: &[FactId]) -> String {
-    facts.iter().map(|f| program.facts[*f].name.as_str()).collect::<Vec<_>>().join(", ")
+    facts
+        .iter()
+        .map(|f| program.facts[*f].name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A step's one-line description and its citations.
@@ -246,43 +364,86 @@ pub fn describe<'p>(program: &'p Program, step: &Step) -> (String, Vec<&'p Cite>
         Step::Fact { fact, value } => {
             let def = &program.facts[*fact];
             match value {
-                Some(_) => (format!("{} = {} (given)", def.name, show(program, value, def.ty)), Vec::new()),
+                Some(_) => (
+                    format!("{} = {} (given)", def.name, show(program, value, def.ty)),
+                    Vec::new(),
+                ),
                 None => {
-                    let ask = def.ask.as_deref().map_or(String::new(), |q| format!(": ask \"{q}\""));
+                    let ask = def
+                        .ask
+                        .as_deref()
+                        .map_or(String::new(), |q| format!(": ask \"{q}\""));
                     (format!("{} is unknown{ask}", def.name), Vec::new())
                 }
             }
         }
-        Step::Rule { rule, value, via, missing, repeated } => {
+        Step::Rule {
+            rule,
+            value,
+            via,
+            missing,
+            repeated,
+        } => {
             let def = &program.rules[*rule];
             let cites: Vec<&Cite> = def.cite.iter().collect();
             let label = match value {
-                _ if *repeated => format!("{} = {} (explained above)", def.name, show(program, value, def.ty)),
+                _ if *repeated => format!(
+                    "{} = {} (explained above)",
+                    def.name,
+                    show(program, value, def.ty)
+                ),
                 Some(_) if *via == Via::AllCases => {
-                    format!("{} = {} whatever the unknown facts are", def.name, show(program, value, def.ty))
+                    format!(
+                        "{} = {} whatever the unknown facts are",
+                        def.name,
+                        show(program, value, def.ty)
+                    )
                 }
                 Some(_) => format!("{} = {}", def.name, show(program, value, def.ty)),
-                None => format!("{} is undetermined: it depends on {}", def.name, names(program, missing)),
+                None => format!(
+                    "{} is undetermined: it depends on {}",
+                    def.name,
+                    names(program, missing)
+                ),
             };
             (label, cites)
         }
         Step::Default { rule } => {
             let def = &program.rules[*rule];
-            (format!("by default: {}", def.text), def.cite.iter().collect())
+            (
+                format!("by default: {}", def.text),
+                def.cite.iter().collect(),
+            )
         }
         Step::Exception { rule, index, holds } => {
-            let Body::Default { exceptions, .. } = &program.rules[*rule].body else { return (String::new(), Vec::new()) };
-            let Some(ex) = exceptions.get(*index) else { return (String::new(), Vec::new()) };
+            let Body::Default { exceptions, .. } = &program.rules[*rule].body else {
+                return (String::new(), Vec::new());
+            };
+            let Some(ex) = exceptions.get(*index) else {
+                return (String::new(), Vec::new());
+            };
             let verdict = match holds {
                 Some(true) => "applies",
                 Some(false) => "does not apply",
                 None => "may apply",
             };
-            (format!("exception {verdict}: {}", ex.text), ex.cite.iter().collect())
+            (
+                format!("exception {verdict}: {}", ex.text),
+                ex.cite.iter().collect(),
+            )
         }
-        Step::Branch { rule, index, holds, taken } => {
-            let Body::Decision { branches } = &program.rules[*rule].body else { return (String::new(), Vec::new()) };
-            let Some(b) = branches.get(*index) else { return (String::new(), Vec::new()) };
+        Step::Branch {
+            rule,
+            index,
+            holds,
+            taken,
+        } => {
+            let Body::Decision { branches } = &program.rules[*rule].body else {
+                return (String::new(), Vec::new());
+            };
+            let Some(b) = branches.get(*index) else {
+                return (String::new(), Vec::new());
+            };
             let verdict = match (taken, holds) {
                 (true, _) => "taken",
                 (false, Some(true)) => "holds",
@@ -290,9 +451,16 @@ pub fn describe<'p>(program: &'p Program, step: &Step) -> (String, Vec<&'p Cite>
                 (false, None) => "unknown",
             };
             let cites = b.cite.iter().collect();
-            (format!("branch {}: {} ({verdict})", index + 1, b.text), cites)
+            (
+                format!("branch {}: {} ({verdict})", index + 1, b.text),
+                cites,
+            )
         }
-        Step::Duty { duty, applies, missing } => {
+        Step::Duty {
+            duty,
+            applies,
+            missing,
+        } => {
             let def = &program.duties[*duty];
             let verdict = match applies {
                 Some(true) => "applies".to_string(),
@@ -300,11 +468,18 @@ pub fn describe<'p>(program: &'p Program, step: &Step) -> (String, Vec<&'p Cite>
                 None => format!("may apply: it depends on {}", names(program, missing)),
             };
             let what = format!("{} {} \"{}\"", def.actor, def.modality.as_str(), def.action);
-            (format!("{} {verdict}: {what}", def.name), def.cite.iter().collect())
+            (
+                format!("{} {verdict}: {what}", def.name),
+                def.cite.iter().collect(),
+            )
         }
         Step::WhyNot { rule, value } => {
             let def = &program.rules[*rule];
-            let shown = Display { value, enums: &program.enums, ty: def.ty };
+            let shown = Display {
+                value,
+                enums: &program.enums,
+                ty: def.ty,
+            };
             (format!("why is {} not {shown}?", def.name), Vec::new())
         }
     }

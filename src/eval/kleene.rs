@@ -92,7 +92,10 @@ impl Env<'_> {
                         }
                     }
                     Some(_) => es.iter().for_each(|x| self.reasons(x, out)),
-                    None => es.iter().filter(|x| self.truth(x).is_none()).for_each(|x| self.reasons(x, out)),
+                    None => es
+                        .iter()
+                        .filter(|x| self.truth(x).is_none())
+                        .for_each(|x| self.reasons(x, out)),
                 }
             }
             Expr::Cmp(_, a, b) | Expr::Member(a, b) => {
@@ -158,7 +161,10 @@ pub enum Via {
 pub fn rule_value(rule: &RuleDef, env: &Env<'_>) -> Result<(Option<Value>, Via), Conflict> {
     match &rule.body {
         Body::Expr(e) => Ok((env.eval(e), Via::Expr)),
-        Body::Default { default, exceptions } => {
+        Body::Default {
+            default,
+            exceptions,
+        } => {
             let mut applied: Option<(usize, Option<Value>)> = None;
             let mut possible: Vec<Option<Value>> = Vec::new();
             for (i, ex) in exceptions.iter().enumerate() {
@@ -166,7 +172,9 @@ pub fn rule_value(rule: &RuleDef, env: &Env<'_>) -> Result<(Option<Value>, Via),
                     Some(true) => {
                         let v = env.eval(&ex.value);
                         match &applied {
-                            Some((j, w)) if w.is_some() && v.is_some() && *w != v => return Err(Conflict(*j, i)),
+                            Some((j, w)) if w.is_some() && v.is_some() && *w != v => {
+                                return Err(Conflict(*j, i));
+                            }
                             Some(_) => possible.push(v),
                             None => applied = Some((i, v)),
                         }
@@ -232,8 +240,13 @@ pub fn rule_missing(rule: &RuleDef, env: &Env<'_>, rule_missing: &[Vec<FactId>])
     let mut out = Vec::new();
     match &rule.body {
         Body::Expr(e) => missing(e, env, rule_missing, &mut out),
-        Body::Default { default, exceptions } => {
-            let any_applies = exceptions.iter().any(|ex| env.truth(&ex.when) == Some(true));
+        Body::Default {
+            default,
+            exceptions,
+        } => {
+            let any_applies = exceptions
+                .iter()
+                .any(|ex| env.truth(&ex.when) == Some(true));
             for ex in exceptions {
                 match env.truth(&ex.when) {
                     Some(false) => {}

@@ -49,7 +49,11 @@ fn recover(source: &Source, first: pest::error::Error<Rule>) -> Vec<Problem> {
     for (i, pair) in bounds.windows(2).enumerate() {
         let (from, to) = (pair[0], pair[1]);
         let chunk = &text[from..to];
-        let rule = if i == 0 { Rule::lone_header } else { Rule::lone_item };
+        let rule = if i == 0 {
+            Rule::lone_header
+        } else {
+            Rule::lone_item
+        };
         if i == 0 && from == to {
             continue;
         }
@@ -98,7 +102,10 @@ fn syntax_problem(e: &pest::error::Error<Rule>, offset: usize, len: usize) -> Pr
                 [one] => (*one).to_string(),
                 [init @ .., last] => format!("{} or {}", init.join(", "), last),
             };
-            (format!("expected {expected}"), "unexpected text here".to_string())
+            (
+                format!("expected {expected}"),
+                "unexpected text here".to_string(),
+            )
         }
         ErrorVariant::CustomError { message } => (message.clone(), String::new()),
     };
@@ -112,7 +119,9 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "the end of the file",
         Rule::header | Rule::module_kind => "`guidance` or `procedure`",
-        Rule::lone_item => "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `override`)",
+        Rule::lone_item => {
+            "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `override`)"
+        }
         Rule::source_decl => "`source`",
         Rule::fact_decl => "`fact`",
         Rule::rule_decl => "`rule`",
@@ -134,12 +143,16 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::modality => "`must`, `should` or `may`",
         Rule::when_clause => "`when`",
         Rule::done_clause => "`done`",
-        Rule::within_clause | Rule::before_clause | Rule::for_clause => "a deadline such as `within 5 working days after la_aware_on`",
+        Rule::within_clause | Rule::before_clause | Rule::for_clause => {
+            "a deadline such as `within 5 working days after la_aware_on`"
+        }
         Rule::duration => "a duration such as `5 working days`",
         Rule::time_unit | Rule::working_days | Rule::calendar_unit | Rule::day_word => {
             "a unit (`working days`, `days`, `weeks`, `hours`, `months`)"
         }
-        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr => "an expression",
+        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr => {
+            "an expression"
+        }
         Rule::not_op => "`not`",
         Rule::cmp_op => "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
         Rule::set_lit => "a set such as `{a, b}`",
@@ -211,8 +224,11 @@ fn check_nesting(text: &str) -> Result<()> {
                 b'(' => depth += 1,
                 b')' => depth = depth.saturating_sub(1),
                 b'n' if text[i..].starts_with("not")
-                    && !bytes.get(i + 3).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                    && (i == 0 || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+                    && !bytes
+                        .get(i + 3)
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    && (i == 0
+                        || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
                 {
                     nots += 1;
                     i += 2;
@@ -288,12 +304,19 @@ fn span(pair: &Pair<'_, Rule>) -> Span {
 
 /// A shape the grammar rules out; reported rather than panicking.
 fn shape(what: &str, at: Span) -> Problem {
-    Problem::error("cspr::internal", format!("internal error: unexpected {what}"))
-        .label(at, "")
-        .help("this is a bug in cspr; please report it with this file")
+    Problem::error(
+        "cspr::internal",
+        format!("internal error: unexpected {what}"),
+    )
+    .label(at, "")
+    .help("this is a bug in cspr; please report it with this file")
 }
 
-fn next<'i>(it: &mut impl Iterator<Item = Pair<'i, Rule>>, at: Span, what: &str) -> Result<Pair<'i, Rule>> {
+fn next<'i>(
+    it: &mut impl Iterator<Item = Pair<'i, Rule>>,
+    at: Span,
+    what: &str,
+) -> Result<Pair<'i, Rule>> {
     it.next().ok_or_else(|| shape(what, at))
 }
 
@@ -334,7 +357,9 @@ fn header(pair: Pair<'_, Rule>) -> Result<Module> {
         let rule = clause.as_rule();
         let value = next(&mut inner(clause), cspan, "header clause")?;
         match rule {
-            Rule::version_clause => module.version = Some(Spanned::new(date(&value)?, span(&value))),
+            Rule::version_clause => {
+                module.version = Some(Spanned::new(date(&value)?, span(&value)))
+            }
             Rule::extends_clause => module.extends = Some(ident(value)),
             _ => module.calendar = Some(ident(value)),
         }
@@ -359,7 +384,11 @@ fn source_decl(pair: Pair<'_, Rule>) -> Result<SourceDecl> {
     let mut parts = inner(pair);
     let name = ident(next(&mut parts, at, "source name")?);
     let title = string(next(&mut parts, at, "source title")?);
-    Ok(SourceDecl { name, title, span: at })
+    Ok(SourceDecl {
+        name,
+        title,
+        span: at,
+    })
 }
 
 fn fact_decl(pair: Pair<'_, Rule>) -> Result<FactDecl> {
@@ -378,8 +407,15 @@ fn fact_decl(pair: Pair<'_, Rule>) -> Result<FactDecl> {
         Rule::enum_type => TypeExpr::Enum(inner(ty_pair).map(ident).collect()),
         _ => TypeExpr::Set(inner(ty_pair).map(ident).collect()),
     };
-    let ask = parts.next().map(|p| inner(p).next().map(string).unwrap_or_default());
-    Ok(FactDecl { name, ty, ask, span: at })
+    let ask = parts
+        .next()
+        .map(|p| inner(p).next().map(string).unwrap_or_default());
+    Ok(FactDecl {
+        name,
+        ty,
+        ask,
+        span: at,
+    })
 }
 
 fn citation(pair: Pair<'_, Rule>) -> Result<Citation> {
@@ -387,11 +423,17 @@ fn citation(pair: Pair<'_, Rule>) -> Result<Citation> {
     let mut parts = inner(pair);
     let source = ident(next(&mut parts, at, "citation source")?);
     let locator = string(next(&mut parts, at, "citation locator")?);
-    Ok(Citation { source, locator, span: at })
+    Ok(Citation {
+        source,
+        locator,
+        span: at,
+    })
 }
 
 /// An optional citation, consumed only if it is next.
-fn opt_citation<'i>(parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>) -> Result<Option<Citation>> {
+fn opt_citation<'i>(
+    parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+) -> Result<Option<Citation>> {
     match parts.next_if(|p| p.as_rule() == Rule::citation) {
         Some(p) => citation(p).map(Some),
         None => Ok(None),
@@ -410,11 +452,20 @@ fn rule_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<RuleDecl> 
             let mut bparts = inner(body_pair);
             let default = expr(next(&mut bparts, bspan, "default")?)?;
             let exceptions = bparts.map(exception).collect::<Result<_>>()?;
-            RuleBody::Default { default, exceptions }
+            RuleBody::Default {
+                default,
+                exceptions,
+            }
         }
         _ => RuleBody::Expr(expr(body_pair)?),
     };
-    Ok(RuleDecl { name, cite, body, overrides, span: at })
+    Ok(RuleDecl {
+        name,
+        cite,
+        body,
+        overrides,
+        span: at,
+    })
 }
 
 fn exception(pair: Pair<'_, Rule>) -> Result<Exception> {
@@ -423,7 +474,12 @@ fn exception(pair: Pair<'_, Rule>) -> Result<Exception> {
     let cite = opt_citation(&mut parts)?;
     let value = expr(next(&mut parts, at, "exception value")?)?;
     let when = expr(next(&mut parts, at, "exception condition")?)?;
-    Ok(Exception { cite, value, when, span: at })
+    Ok(Exception {
+        cite,
+        value,
+        when,
+        span: at,
+    })
 }
 
 fn decision_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DecisionDecl> {
@@ -432,7 +488,13 @@ fn decision_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<Decisi
     let name = ident(next(&mut parts, at, "decision name")?);
     let cite = opt_citation(&mut parts)?;
     let branches = parts.map(branch).collect::<Result<_>>()?;
-    Ok(DecisionDecl { name, cite, branches, overrides, span: at })
+    Ok(DecisionDecl {
+        name,
+        cite,
+        branches,
+        overrides,
+        span: at,
+    })
 }
 
 fn branch(pair: Pair<'_, Rule>) -> Result<Branch> {
@@ -446,7 +508,12 @@ fn branch(pair: Pair<'_, Rule>) -> Result<Branch> {
         Some(expr(next(&mut parts, at, "branch condition")?)?)
     };
     let cite = opt_citation(&mut parts)?;
-    Ok(Branch { value, when, cite, span: at })
+    Ok(Branch {
+        value,
+        when,
+        cite,
+        span: at,
+    })
 }
 
 fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> {
@@ -476,8 +543,12 @@ fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> 
     for clause in parts {
         let cspan = span(&clause);
         match clause.as_rule() {
-            Rule::when_clause => duty.when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?),
-            Rule::done_clause => duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?)),
+            Rule::when_clause => {
+                duty.when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
+            }
+            Rule::done_clause => {
+                duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
+            }
             _ => duty.deadline = Some(deadline(clause)?),
         }
     }
@@ -498,8 +569,11 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
     let amount_pair = next(&mut dparts, dspan, "amount")?;
     let amount_span = span(&amount_pair);
     let amount: u32 = amount_pair.as_str().parse().map_err(|_| {
-        Problem::error("cspr::syntax", format!("`{}` is not a period cspr can count", amount_pair.as_str()))
-            .label(amount_span, "expected a whole number from 0 to 4294967295")
+        Problem::error(
+            "cspr::syntax",
+            format!("`{}` is not a period cspr can count", amount_pair.as_str()),
+        )
+        .label(amount_span, "expected a whole number from 0 to 4294967295")
     })?;
     let unit_pair = next(&mut dparts, dspan, "unit")?;
     let unit_text = unit_pair.as_str();
@@ -559,17 +633,23 @@ fn string(pair: Pair<'_, Rule>) -> String {
 
 fn date(pair: &Pair<'_, Rule>) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d").map_err(|_| {
-        Problem::error("cspr::bad_date", format!("`{}` is not a real date", pair.as_str()))
-            .label(span(pair), "no such day")
-            .help("write dates as YYYY-MM-DD")
+        Problem::error(
+            "cspr::bad_date",
+            format!("`{}` is not a real date", pair.as_str()),
+        )
+        .label(span(pair), "no such day")
+        .help("write dates as YYYY-MM-DD")
     })
 }
 
 fn datetime(pair: &Pair<'_, Rule>) -> Result<NaiveDateTime> {
     NaiveDateTime::parse_from_str(pair.as_str(), "%Y-%m-%dT%H:%M").map_err(|_| {
-        Problem::error("cspr::bad_date", format!("`{}` is not a real date-time", pair.as_str()))
-            .label(span(pair), "no such moment")
-            .help("write date-times as YYYY-MM-DDTHH:MM")
+        Problem::error(
+            "cspr::bad_date",
+            format!("`{}` is not a real date-time", pair.as_str()),
+        )
+        .label(span(pair), "no such moment")
+        .help("write date-times as YYYY-MM-DDTHH:MM")
     })
 }
 
@@ -585,7 +665,10 @@ fn expr(pair: Pair<'_, Rule>) -> Result<Expr> {
             let mut e = expr(operand)?;
             for not in parts.iter().rev() {
                 let span = span(not).to(e.span);
-                e = Expr { kind: ExprKind::Not(Box::new(e)), span };
+                e = Expr {
+                    kind: ExprKind::Not(Box::new(e)),
+                    span,
+                };
             }
             Ok(e)
         }
@@ -604,27 +687,57 @@ fn expr(pair: Pair<'_, Rule>) -> Result<Expr> {
                         _ => CmpOp::Ge,
                     };
                     let right = expr(next(&mut parts, at, "right operand")?)?;
-                    Ok(Expr { kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)), span: at })
+                    Ok(Expr {
+                        kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)),
+                        span: at,
+                    })
                 }
                 Some(right) => {
                     let right = expr(right)?;
-                    Ok(Expr { kind: ExprKind::In(Box::new(left), Box::new(right)), span: at })
+                    Ok(Expr {
+                        kind: ExprKind::In(Box::new(left), Box::new(right)),
+                        span: at,
+                    })
                 }
             }
         }
-        Rule::set_lit => Ok(Expr { kind: ExprKind::SetLit(inner(pair).map(ident).collect()), span: at }),
-        Rule::ident => Ok(Expr { kind: ExprKind::Name(pair.as_str().to_string()), span: at }),
-        Rule::boolean => Ok(Expr { kind: ExprKind::Bool(pair.as_str() == "true"), span: at }),
-        Rule::string => Ok(Expr { kind: ExprKind::Text(string(pair)), span: at }),
-        Rule::date => Ok(Expr { kind: ExprKind::Date(date(&pair)?), span: at }),
-        Rule::datetime => Ok(Expr { kind: ExprKind::DateTime(datetime(&pair)?), span: at }),
+        Rule::set_lit => Ok(Expr {
+            kind: ExprKind::SetLit(inner(pair).map(ident).collect()),
+            span: at,
+        }),
+        Rule::ident => Ok(Expr {
+            kind: ExprKind::Name(pair.as_str().to_string()),
+            span: at,
+        }),
+        Rule::boolean => Ok(Expr {
+            kind: ExprKind::Bool(pair.as_str() == "true"),
+            span: at,
+        }),
+        Rule::string => Ok(Expr {
+            kind: ExprKind::Text(string(pair)),
+            span: at,
+        }),
+        Rule::date => Ok(Expr {
+            kind: ExprKind::Date(date(&pair)?),
+            span: at,
+        }),
+        Rule::datetime => Ok(Expr {
+            kind: ExprKind::DateTime(datetime(&pair)?),
+            span: at,
+        }),
         Rule::integer => {
             let n = pair.as_str().parse().map_err(|_| {
-                Problem::error("cspr::syntax", format!("`{}` is too large a number", pair.as_str()))
-                    .label(at, "out of range")
-                    .help("whole numbers must lie within ±9223372036854775807")
+                Problem::error(
+                    "cspr::syntax",
+                    format!("`{}` is too large a number", pair.as_str()),
+                )
+                .label(at, "out of range")
+                .help("whole numbers must lie within ±9223372036854775807")
             })?;
-            Ok(Expr { kind: ExprKind::Int(n), span: at })
+            Ok(Expr {
+                kind: ExprKind::Int(n),
+                span: at,
+            })
         }
         _ => Err(shape("expression", at)),
     }
@@ -636,5 +749,8 @@ fn nary(pair: Pair<'_, Rule>, make: fn(Vec<Expr>) -> ExprKind) -> Result<Expr> {
     if items.len() == 1 {
         return items.pop().ok_or_else(|| shape("empty expression", at));
     }
-    Ok(Expr { kind: make(items), span: at })
+    Ok(Expr {
+        kind: make(items),
+        span: at,
+    })
 }

@@ -65,18 +65,34 @@ pub struct Reckoned {
 impl Calendar {
     /// Reads a calendar from TOML (the shape is described in `docs/dates.md`). Malformed or
     /// inconsistent data is an error naming the problem; it never panics.
+    ///
+    /// # Errors
+    ///
+    /// [`CalendarErrorKind::Data`](super::CalendarErrorKind::Data) if the text is not TOML of the
+    /// calendar's shape, or its dates and rules are inconsistent.
     pub fn from_toml(text: &str) -> Result<Calendar, CalendarError> {
         data::parse(text)
     }
 
     /// The shipped England and Wales calendar (`policies/calendars/england-and-wales.toml`),
     /// parsed on first use and shared afterwards.
+    ///
+    /// # Errors
+    ///
+    /// Only if the shipped data is broken (the tests check it is not).
     pub fn england_and_wales() -> Result<&'static Calendar, CalendarError> {
         static CALENDAR: OnceLock<Result<Calendar, CalendarError>> = OnceLock::new();
-        CALENDAR.get_or_init(|| Calendar::from_toml(ENGLAND_AND_WALES)).as_ref().map_err(Clone::clone)
+        CALENDAR
+            .get_or_init(|| Calendar::from_toml(ENGLAND_AND_WALES))
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The shipped calendar with this id (as named by `calendar …` in a policy), if there is one.
+    ///
+    /// # Errors
+    ///
+    /// Only if the shipped data is broken.
     pub fn builtin(id: &str) -> Result<Option<&'static Calendar>, CalendarError> {
         match id {
             "england_and_wales" => Calendar::england_and_wales().map(Some),
@@ -88,58 +104,93 @@ impl Calendar {
     pub const BUILTIN_IDS: &'static [&'static str] = &["england_and_wales"];
 
     /// The calendar's id, e.g. `england_and_wales`.
+    #[must_use]
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The calendar's human title.
+    #[must_use]
     pub fn title(&self) -> &str {
         &self.title
     }
 
     /// Every year the calendar answers for (published and computed).
+    #[must_use]
     pub fn years(&self) -> RangeInclusive<i32> {
         self.first_year..=self.last_year
     }
 
     /// The years whose holidays are published; later years are provisional.
+    #[must_use]
     pub fn published_years(&self) -> RangeInclusive<i32> {
         self.first_year..=self.published_last_year
     }
 
     /// The published holidays, in date order.
+    #[must_use]
     pub fn published_holidays(&self) -> &[Holiday] {
         &self.published
     }
 
     /// The bank holidays of `year`, in date order.
+    ///
+    /// # Errors
+    ///
+    /// If `year` is outside [`Calendar::years`].
     pub fn holidays_in_year(&self, year: i32) -> Result<Vec<Holiday>, CalendarError> {
         // Years beyond chrono's range are outside the calendar too: report its far end.
-        let outside = if year < self.first_year { NaiveDate::MIN } else { NaiveDate::MAX };
+        let outside = if year < self.first_year {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        };
         let first = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(outside);
         self.check(first)?;
         let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(first);
-        Ok(self.holidays.range(first..=last).map(|(_, h)| h.clone()).collect())
+        Ok(self
+            .holidays
+            .range(first..=last)
+            .map(|(_, h)| h.clone())
+            .collect())
     }
 
     /// The bank holidays the standing rules give for `year`, published or not, in date order
     /// (each marked provisional). `None` if the calendar has no rules or they give no date in
     /// that year. Used to check the rules against the published years.
+    #[must_use]
     pub fn holidays_by_rule(&self, year: i32) -> Option<Vec<Holiday>> {
         if self.rules.is_empty() {
             return None;
         }
         let computed = rules::holidays_in_year(&self.rules, year)?;
-        Some(computed.into_iter().map(|(date, title)| Holiday { date, title, provisional: true }).collect())
+        Some(
+            computed
+                .into_iter()
+                .map(|(date, title)| Holiday {
+                    date,
+                    title,
+                    provisional: true,
+                })
+                .collect(),
+        )
     }
 
     /// Whether `d` is a working day: not a Saturday, Sunday or bank holiday.
+    ///
+    /// # Errors
+    ///
+    /// If `d` is outside the calendar's years: it is never guessed.
     pub fn is_working_day(&self, d: NaiveDate) -> Result<bool, CalendarError> {
         self.check(d)?;
         Ok(!is_weekend(d) && !self.holidays.contains_key(&d))
     }
 
     /// The bank holiday on `d`, if it is one.
+    ///
+    /// # Errors
+    ///
+    /// If `d` is outside the calendar's years.
     pub fn holiday(&self, d: NaiveDate) -> Result<Option<Holiday>, CalendarError> {
         self.check(d)?;
         Ok(self.holidays.get(&d).cloned())
@@ -148,24 +199,40 @@ impl Calendar {
     /// N working days after d: count forward from the day after d, skipping Saturdays, Sundays
     /// and bank holidays; the Nth such day. `n = 0` gives `d` itself.
     ///
-    /// Every day from `d` to the answer must be inside the calendar's years.
+    /// # Errors
+    ///
+    /// Every day from `d` to the answer must be inside the calendar's years; the error names
+    /// the first that is not.
     pub fn add_working_days(&self, d: NaiveDate, n: u32) -> Result<Reckoned, CalendarError> {
         self.check(d)?;
         let mut date = d;
         let mut left = n;
         while left > 0 {
-            date = date.succ_opt().ok_or_else(|| CalendarError::after(&self.id, self.first_year, self.last_year, date))?;
+            date = date.succ_opt().ok_or_else(|| {
+                CalendarError::after(&self.id, self.first_year, self.last_year, date)
+            })?;
             if self.is_working_day(date)? {
                 left -= 1;
             }
         }
-        Ok(Reckoned { date, provisional: self.is_provisional(date) })
+        Ok(Reckoned {
+            date,
+            provisional: self.is_provisional(date),
+        })
     }
 
     /// Working days from `a` (exclusive) to `b` (inclusive); negative if `b` is before `a`
     /// (then minus the working days from `b`, exclusive, to `a`, inclusive). Used for "overdue
     /// by N working days". The flag is true if the span reaches a provisional year.
-    pub fn working_days_between(&self, a: NaiveDate, b: NaiveDate) -> Result<(i64, bool), CalendarError> {
+    ///
+    /// # Errors
+    ///
+    /// If `a` or `b` is outside the calendar's years.
+    pub fn working_days_between(
+        &self,
+        a: NaiveDate,
+        b: NaiveDate,
+    ) -> Result<(i64, bool), CalendarError> {
         self.check(a)?;
         self.check(b)?;
         let (lo, hi, sign) = if a <= b { (a, b, 1) } else { (b, a, -1) };
@@ -175,15 +242,28 @@ impl Calendar {
             .filter(|(date, _)| !is_weekend(**date))
             .count();
         let holidays_on_weekdays = i64::try_from(holidays_on_weekdays).unwrap_or(i64::MAX);
-        Ok((sign * (weekdays_after(lo, hi) - holidays_on_weekdays), self.is_provisional(hi)))
+        Ok((
+            sign * (weekdays_after(lo, hi) - holidays_on_weekdays),
+            self.is_provisional(hi),
+        ))
     }
 
     /// Whether `d` is in a year the calendar answers for; if not, the error naming it.
     fn check(&self, d: NaiveDate) -> Result<(), CalendarError> {
         if d.year() < self.first_year {
-            Err(CalendarError::before(&self.id, self.first_year, self.last_year, d))
+            Err(CalendarError::before(
+                &self.id,
+                self.first_year,
+                self.last_year,
+                d,
+            ))
         } else if d.year() > self.last_year {
-            Err(CalendarError::after(&self.id, self.first_year, self.last_year, d))
+            Err(CalendarError::after(
+                &self.id,
+                self.first_year,
+                self.last_year,
+                d,
+            ))
         } else {
             Ok(())
         }
@@ -234,7 +314,10 @@ mod tests {
         assert_eq!(cal.years(), 2015..=2099);
         assert_eq!(cal.published_years(), 2015..=2028);
         assert_eq!(cal.published_holidays().len(), 115);
-        assert_eq!(Calendar::builtin("england_and_wales")?.map(Calendar::id), Some("england_and_wales"));
+        assert_eq!(
+            Calendar::builtin("england_and_wales")?.map(Calendar::id),
+            Some("england_and_wales")
+        );
         assert!(Calendar::builtin("scotland")?.is_none());
         Ok(())
     }

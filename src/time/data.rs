@@ -102,7 +102,10 @@ struct RawRule {
 /// Parses and checks calendar TOML; see the module docs for the shape.
 pub(super) fn parse(text: &str) -> Result<Calendar, CalendarError> {
     let raw: RawCalendar = toml::from_str(text).map_err(|e| {
-        let line = e.span().and_then(|s| text.get(..s.start)).map(|before| before.matches('\n').count() + 1);
+        let line = e
+            .span()
+            .and_then(|s| text.get(..s.start))
+            .map(|before| before.matches('\n').count() + 1);
         match line {
             Some(line) => CalendarError::data(format!("line {line}: {}", e.message())),
             None => CalendarError::data(e.message().to_owned()),
@@ -126,7 +129,10 @@ pub(super) fn parse(text: &str) -> Result<Calendar, CalendarError> {
     for raw_holiday in raw.published.holidays {
         let holiday = published_holiday(raw_holiday, first_year, published_last_year)?;
         if holidays.contains_key(&holiday.date) {
-            return Err(CalendarError::data(format!("{} is listed twice in `published.holidays`", holiday.date)));
+            return Err(CalendarError::data(format!(
+                "{} is listed twice in `published.holidays`",
+                holiday.date
+            )));
         }
         holidays.insert(holiday.date, holiday);
     }
@@ -142,20 +148,38 @@ pub(super) fn parse(text: &str) -> Result<Calendar, CalendarError> {
                     raw_rules.last_year
                 )));
             }
-            let rules = raw_rules.holidays.into_iter().map(rule).collect::<Result<Vec<_>, _>>()?;
+            let rules = raw_rules
+                .holidays
+                .into_iter()
+                .map(rule)
+                .collect::<Result<Vec<_>, _>>()?;
             (raw_rules.last_year, rules)
         }
     };
     // Years after the published ones come from the rules, and are provisional.
     for year in published_last_year.saturating_add(1)..=last_year {
-        let computed = rules::holidays_in_year(&rules, year)
-            .ok_or_else(|| CalendarError::data(format!("the standing rules give no date in {year}")))?;
+        let computed = rules::holidays_in_year(&rules, year).ok_or_else(|| {
+            CalendarError::data(format!("the standing rules give no date in {year}"))
+        })?;
         for (date, title) in computed {
-            holidays.entry(date).or_insert(Holiday { date, title, provisional: true });
+            holidays.entry(date).or_insert(Holiday {
+                date,
+                title,
+                provisional: true,
+            });
         }
     }
 
-    Ok(Calendar { id: raw.id, title: raw.title, first_year, published_last_year, last_year, rules, published, holidays })
+    Ok(Calendar {
+        id: raw.id,
+        title: raw.title,
+        first_year,
+        published_last_year,
+        last_year,
+        rules,
+        published,
+        holidays,
+    })
 }
 
 /// Ids are lowercase identifiers, as the policy language names them (`calendar england_and_wales`).
@@ -171,16 +195,27 @@ fn check_id(id: &str) -> Result<(), CalendarError> {
     }
 }
 
-fn published_holiday(raw: RawHoliday, first_year: i32, last_year: i32) -> Result<Holiday, CalendarError> {
+fn published_holiday(
+    raw: RawHoliday,
+    first_year: i32,
+    last_year: i32,
+) -> Result<Holiday, CalendarError> {
     let date = match (raw.date.date, raw.date.time, raw.date.offset) {
-        (Some(d), None, None) => NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
+        (Some(d), None, None) => {
+            NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+        }
         _ => None,
     }
     .ok_or_else(|| {
-        CalendarError::data(format!("published holiday `{}` has `date = {}`, not a plain date", raw.key, raw.date))
+        CalendarError::data(format!(
+            "published holiday `{}` has `date = {}`, not a plain date",
+            raw.key, raw.date
+        ))
     })?;
     let problem = if !(first_year..=last_year).contains(&date.year()) {
-        Some(format!("is outside the published years {first_year} to {last_year}"))
+        Some(format!(
+            "is outside the published years {first_year} to {last_year}"
+        ))
     } else if raw.key.trim().is_empty() || raw.title.trim().is_empty() {
         Some("needs a `key` and a `title`".to_owned())
     } else if raw.special != raw.note.is_some() {
@@ -191,8 +226,15 @@ fn published_holiday(raw: RawHoliday, first_year: i32, last_year: i32) -> Result
         None
     };
     match problem {
-        Some(problem) => Err(CalendarError::data(format!("published holiday {date} ({}) {problem}", raw.key))),
-        None => Ok(Holiday { date, title: raw.title, provisional: false }),
+        Some(problem) => Err(CalendarError::data(format!(
+            "published holiday {date} ({}) {problem}",
+            raw.key
+        ))),
+        None => Ok(Holiday {
+            date,
+            title: raw.title,
+            provisional: false,
+        }),
     }
 }
 
@@ -208,18 +250,30 @@ fn rule(raw: RawRule) -> Result<Rule, CalendarError> {
             };
             // A non-leap year: 29 February is not a date every year has.
             if NaiveDate::from_ymd_opt(2023, month, day).is_none() {
-                return Err(err(&format!("has month {month} day {day}, which not every year has")));
+                return Err(err(&format!(
+                    "has month {month} day {day}, which not every year has"
+                )));
             }
             if raw.offset.is_some() || raw.which.is_some() || raw.weekday.is_some() {
                 return Err(err("(`fixed`) takes only `month`, `day` and `substitute`"));
             }
-            RuleKind::Fixed { month, day, substitute: raw.substitute }
+            RuleKind::Fixed {
+                month,
+                day,
+                substitute: raw.substitute,
+            }
         }
         "easter" => {
             let Some(offset) = raw.offset.filter(|o| o.abs() <= MAX_EASTER_OFFSET) else {
-                return Err(err(&format!("(`easter`) needs an `offset` of at most {MAX_EASTER_OFFSET} days")));
+                return Err(err(&format!(
+                    "(`easter`) needs an `offset` of at most {MAX_EASTER_OFFSET} days"
+                )));
             };
-            if raw.month.is_some() || raw.day.is_some() || raw.which.is_some() || raw.weekday.is_some() || raw.substitute
+            if raw.month.is_some()
+                || raw.day.is_some()
+                || raw.which.is_some()
+                || raw.weekday.is_some()
+                || raw.substitute
             {
                 return Err(err("(`easter`) takes only `offset`"));
             }
@@ -232,7 +286,11 @@ fn rule(raw: RawRule) -> Result<Rule, CalendarError> {
                 Some("third") => Which::Nth(3),
                 Some("fourth") => Which::Nth(4),
                 Some("last") => Which::Last,
-                _ => return Err(err("(`weekday`) needs `which` = first, second, third, fourth or last")),
+                _ => {
+                    return Err(err(
+                        "(`weekday`) needs `which` = first, second, third, fourth or last",
+                    ));
+                }
             };
             let Some(weekday) = raw.weekday.as_deref().and_then(weekday) else {
                 return Err(err("(`weekday`) needs a `weekday` such as \"monday\""));
@@ -243,11 +301,22 @@ fn rule(raw: RawRule) -> Result<Rule, CalendarError> {
             if raw.day.is_some() || raw.offset.is_some() || raw.substitute {
                 return Err(err("(`weekday`) takes only `which`, `weekday` and `month`"));
             }
-            RuleKind::Weekday { which, weekday, month }
+            RuleKind::Weekday {
+                which,
+                weekday,
+                month,
+            }
         }
-        other => return Err(err(&format!("has `rule = \"{other}\"`; the kinds are fixed, easter and weekday"))),
+        other => {
+            return Err(err(&format!(
+                "has `rule = \"{other}\"`; the kinds are fixed, easter and weekday"
+            )));
+        }
     };
-    Ok(Rule { title: raw.title, kind })
+    Ok(Rule {
+        title: raw.title,
+        kind,
+    })
 }
 
 fn weekday(name: &str) -> Option<Weekday> {

@@ -53,30 +53,39 @@ pub enum CalendarErrorKind {
 
 impl CalendarError {
     /// What went wrong, for callers that want to react to the kind rather than the text.
+    #[must_use]
     pub fn kind(&self) -> &CalendarErrorKind {
         &self.kind
     }
 
     /// The date that could not be counted, if the error is about a date.
+    #[must_use]
     pub fn date(&self) -> Option<NaiveDate> {
         match &self.kind {
-            CalendarErrorKind::BeforeRange { date, .. } | CalendarErrorKind::AfterRange { date, .. } => {
-                Some(*date)
-            }
+            CalendarErrorKind::BeforeRange { date, .. }
+            | CalendarErrorKind::AfterRange { date, .. } => Some(*date),
             CalendarErrorKind::Data { .. } => None,
         }
     }
 
     pub(super) fn before(calendar: &str, first_year: i32, last_year: i32, date: NaiveDate) -> Self {
         CalendarError {
-            kind: CalendarErrorKind::BeforeRange { calendar: calendar.to_owned(), first_year, date },
+            kind: CalendarErrorKind::BeforeRange {
+                calendar: calendar.to_owned(),
+                first_year,
+                date,
+            },
             help: Some(range_help(calendar, first_year, last_year)),
         }
     }
 
     pub(super) fn after(calendar: &str, first_year: i32, last_year: i32, date: NaiveDate) -> Self {
         CalendarError {
-            kind: CalendarErrorKind::AfterRange { calendar: calendar.to_owned(), last_year, date },
+            kind: CalendarErrorKind::AfterRange {
+                calendar: calendar.to_owned(),
+                last_year,
+                date,
+            },
             help: Some(range_help(calendar, first_year, last_year)),
         }
     }
@@ -84,22 +93,35 @@ impl CalendarError {
     pub(super) fn data(message: impl Into<String>) -> Self {
         // Keep the message to one line whatever the parser said.
         let message: String = message.into().replace(['\n', '\r'], " ");
-        CalendarError { kind: CalendarErrorKind::Data { message }, help: None }
+        CalendarError {
+            kind: CalendarErrorKind::Data { message },
+            help: None,
+        }
     }
 }
 
 fn range_help(calendar: &str, first_year: i32, last_year: i32) -> String {
-    format!("the {calendar} calendar answers for dates from {first_year}-01-01 to {last_year}-12-31")
+    format!(
+        "the {calendar} calendar answers for dates from {first_year}-01-01 to {last_year}-12-31"
+    )
 }
 
 impl fmt::Display for CalendarErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CalendarErrorKind::BeforeRange { calendar, first_year, date } => write!(
+            CalendarErrorKind::BeforeRange {
+                calendar,
+                first_year,
+                date,
+            } => write!(
                 f,
                 "the {calendar} calendar has no bank holidays before {first_year}, so {date} cannot be counted"
             ),
-            CalendarErrorKind::AfterRange { calendar, last_year, date } => write!(
+            CalendarErrorKind::AfterRange {
+                calendar,
+                last_year,
+                date,
+            } => write!(
                 f,
                 "the {calendar} calendar has no bank holidays after {last_year}, so {date} cannot be counted"
             ),

@@ -27,11 +27,19 @@ pub(super) struct Rule {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum RuleKind {
     /// `month`/`day` every year; `substitute` moves it off a weekend.
-    Fixed { month: u32, day: u32, substitute: bool },
+    Fixed {
+        month: u32,
+        day: u32,
+        substitute: bool,
+    },
     /// `offset` days from Easter Sunday.
     Easter { offset: i64 },
     /// The `which` `weekday` of `month`.
-    Weekday { which: Which, weekday: Weekday, month: u32 },
+    Weekday {
+        which: Which,
+        weekday: Weekday,
+        month: u32,
+    },
 }
 
 /// Which of a month's weekdays a [`RuleKind::Weekday`] rule picks.
@@ -85,12 +93,22 @@ impl RuleKind {
             RuleKind::Easter { offset } => {
                 easter_sunday(year)?.checked_add_signed(chrono::TimeDelta::try_days(offset)?)
             }
-            RuleKind::Weekday { which, weekday, month } => nth_weekday(year, month, weekday, which),
+            RuleKind::Weekday {
+                which,
+                weekday,
+                month,
+            } => nth_weekday(year, month, weekday, which),
         }
     }
 
     fn substitutes(self) -> bool {
-        matches!(self, RuleKind::Fixed { substitute: true, .. })
+        matches!(
+            self,
+            RuleKind::Fixed {
+                substitute: true,
+                ..
+            }
+        )
     }
 }
 
@@ -108,7 +126,8 @@ fn nth_weekday(year: i32, month: u32, weekday: Weekday, which: Which) -> Option<
                 NaiveDate::from_ymd_opt(year, month.checked_add(1)?, 1)?
             };
             let last = first_of_next.pred_opt()?;
-            let back = (7 + last.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
+            let back =
+                (7 + last.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
             last.checked_sub_days(chrono::Days::new(u64::from(back)))
         }
     }
@@ -177,9 +196,21 @@ mod tests {
 
     #[test]
     fn weekday_rules() {
-        let first_may = RuleKind::Weekday { which: Which::Nth(1), weekday: Weekday::Mon, month: 5 };
-        let last_may = RuleKind::Weekday { which: Which::Last, weekday: Weekday::Mon, month: 5 };
-        let last_dec = RuleKind::Weekday { which: Which::Last, weekday: Weekday::Wed, month: 12 };
+        let first_may = RuleKind::Weekday {
+            which: Which::Nth(1),
+            weekday: Weekday::Mon,
+            month: 5,
+        };
+        let last_may = RuleKind::Weekday {
+            which: Which::Last,
+            weekday: Weekday::Mon,
+            month: 5,
+        };
+        let last_dec = RuleKind::Weekday {
+            which: Which::Last,
+            weekday: Weekday::Wed,
+            month: 12,
+        };
         assert_eq!(first_may.date_in(2024), Some(date(2024, 5, 6)));
         assert_eq!(last_may.date_in(2024), Some(date(2024, 5, 27)));
         assert_eq!(last_may.date_in(2027), Some(date(2027, 5, 31)));
@@ -190,15 +221,30 @@ mod tests {
     fn substitutes_fill_the_next_free_weekday() {
         let fixed = |title: &str, day| Rule {
             title: title.to_owned(),
-            kind: RuleKind::Fixed { month: 12, day, substitute: true },
+            kind: RuleKind::Fixed {
+                month: 12,
+                day,
+                substitute: true,
+            },
         };
         let rules = [fixed("christmas", 25), fixed("boxing", 26)];
-        let dates = |y| holidays_in_year(&rules, y).map(|v| v.into_iter().map(|(d, _)| d).collect::<Vec<_>>());
+        let dates = |y| {
+            holidays_in_year(&rules, y).map(|v| v.into_iter().map(|(d, _)| d).collect::<Vec<_>>())
+        };
         // Sunday Christmas: Boxing Day keeps Monday, Christmas takes Tuesday.
-        assert_eq!(dates(2033), Some(vec![date(2033, 12, 26), date(2033, 12, 27)]));
+        assert_eq!(
+            dates(2033),
+            Some(vec![date(2033, 12, 26), date(2033, 12, 27)])
+        );
         // Saturday Christmas: Monday and Tuesday.
-        assert_eq!(dates(2032), Some(vec![date(2032, 12, 27), date(2032, 12, 28)]));
+        assert_eq!(
+            dates(2032),
+            Some(vec![date(2032, 12, 27), date(2032, 12, 28)])
+        );
         // Friday Christmas: Boxing Day on Monday.
-        assert_eq!(dates(2037), Some(vec![date(2037, 12, 25), date(2037, 12, 28)]));
+        assert_eq!(
+            dates(2037),
+            Some(vec![date(2037, 12, 25), date(2037, 12, 28)])
+        );
     }
 }

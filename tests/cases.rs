@@ -1,0 +1,147 @@
+//! Case files: every bad key or value is an error naming the key, the file and (for
+//! JSON Lines) the line; nothing is dropped silently.
+
+use cspr::case::{Format, parse, parse_lines};
+use cspr::diagnostic::Source;
+
+use crate::common::{program, render};
+
+const MODEL: &str = r#"
+guidance model "A small case model"
+source T = "Tests"
+fact child_died: bool ask "Has the child died?"
+fact abuse_or_neglect: known | suspected | not_suspected ask "Abuse or neglect?"
+fact la_aware_on: date ask "When did the LA become aware?"
+fact decided_at: date-time ask "When was it decided?"
+fact agencies: set of police | health ask "Which agencies?"
+fact count: integer ask "How many?"
+rule r cite T "1": child_died and abuse_or_neglect = known and la_aware_on < 2030-01-01 and count > 0 and police in agencies and decided_at > 2020-01-01T00:00
+"#;
+
+fn errors(text: &str, format: Format) -> String {
+    let p = program(MODEL);
+    match parse(&p, &Source::new("case.json", text), format) {
+        Ok(_) => String::new(),
+        Err(problems) => render(&problems),
+    }
+}
+
+#[test]
+fn a_good_case_in_json_and_toml() {
+    let p = program(MODEL);
+    let json = r#"{"case_id": "C-1", "child_died": true, "abuse_or_neglect": "known", "la_aware_on": "2024-03-04",
+                 "decided_at": "2024-03-05T09:30", "agencies": ["police"], "count": 2}"#;
+    let toml = "case_id = \"C-1\"\nchild_died = true\nabuse_or_neglect = \"known\"\nla_aware_on = 2024-03-04\n\
+                decided_at = 2024-03-05T09:30:00\nagencies = [\"police\"]\ncount = 2\n";
+    let a = parse(&p, &Source::new("c.json", json), Format::Json).expect("json case");
+    let b = parse(&p, &Source::new("c.toml", toml), Format::Toml).expect("toml case");
+    assert_eq!(a, b);
+    assert_eq!(a.id.as_deref(), Some("C-1"));
+    assert!(a.facts.iter().all(Option::is_some));
+}
+
+#[test]
+fn absent_and_null_are_unknown() {
+    let p = program(MODEL);
+    let c = parse(
+        &p,
+        &Source::new("c.json", r#"{"child_died": null}"#),
+        Format::Json,
+    )
+    .expect("case");
+    assert!(c.facts.iter().all(Option::is_none));
+}
+
+#[test]
+fn an_unknown_key_names_the_key_and_suggests() {
+    let out = errors(r#"{"child_dyed": true}"#, Format::Json);
+    assert!(
+        out.contains("`child_dyed` is not a fact of this procedure"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `child_died`?"), "{out}");
+    assert!(out.contains("case.json:1:2"), "located at the key: {out}");
+}
+
+#[test]
+fn a_rule_name_is_not_a_fact() {
+    let out = errors(r#"{"r": true}"#, Format::Json);
+    assert!(
+        out.contains("`r` is worked out by the procedure, not a fact to give"),
+        "{out}"
+    );
+}
+
+#[test]
+fn wrong_types_bad_values_and_bad_dates() {
+    let out = errors(
+        r#"{"child_died": "yes", "abuse_or_neglect": "suspectd", "la_aware_on": "2024-02-30", "decided_at": "2024-03-05", "agencies": ["army"], "count": 1.5}"#,
+        Format::Json,
+    );
+    for expected in [
+        "`child_died` must be bool, not a string",
+        "`abuse_or_neglect` has `suspectd`, which is not one of its values (did you mean `suspected`?)",
+        "`la_aware_on` has `2024-02-30`, which is not a real date (YYYY-MM-DD)",
+        "`decided_at` has `2024-03-05`, which is not a real date-time",
+        "`agencies` lists `army`, which is not one of its values",
+        "`count` must be a whole number, not `1.5`",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn malformed_json_is_located() {
+    let out = errors("{\n  \"child_died\": tru\n}", Format::Json);
+    assert!(out.contains("the case is not valid JSON"), "{out}");
+    assert!(out.contains("╭─[case.json:"), "located in the file: {out}");
+    let out = errors("[1, 2]", Format::Json);
+    assert!(out.contains("a case must be an object"), "{out}");
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_crash() {
+    let deep = format!(
+        "{{\"count\": {}1{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    assert!(errors(&deep, Format::Json).contains("not valid JSON"));
+    let deep = format!("count = {}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(errors(&deep, Format::Toml).contains("nests more than"));
+}
+
+#[test]
+fn json_lines_name_the_line() {
+    let p = program(MODEL);
+    let source = Source::new(
+        "batch.jsonl",
+        "{\"child_died\": true}\n\n{\"child_died\": 3}\n{\"case_id\": \"C-4\"}\n",
+    );
+    let results: Vec<_> = parse_lines(&p, &source).collect();
+    assert_eq!(results.len(), 3, "blank lines are skipped");
+    assert_eq!(results[0].0, 1);
+    assert!(results[0].1.is_ok());
+    assert_eq!(results[1].0, 3);
+    let problems = results[1].1.as_ref().expect_err("line 3 is bad");
+    assert!(
+        render(problems).contains("batch.jsonl:3:2"),
+        "{}",
+        render(problems)
+    );
+    assert_eq!(
+        results[2]
+            .1
+            .as_ref()
+            .ok()
+            .and_then(|c| c.id.clone())
+            .as_deref(),
+        Some("C-4")
+    );
+}
+
+#[test]
+fn malformed_toml_is_located() {
+    let out = errors("child_died = \n", Format::Toml);
+    assert!(out.contains("not valid TOML"), "{out}");
+}

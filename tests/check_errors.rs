@@ -1,0 +1,69 @@
+//! Every kind of checker error and warning, each a file under `tests/check/`, with the
+//! source and its rendered diagnostics snapshotted together.
+
+use cspr::check::check;
+use cspr::diagnostic::Source;
+
+use crate::common::{TestModules, relative, render};
+
+#[test]
+fn every_checker_diagnostic() {
+    insta::glob!("check/*.policy", |path| {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let name = relative(path);
+        let checked = check(&Source::new(name.clone(), text.clone()), &TestModules);
+        assert!(
+            !checked.problems.is_empty(),
+            "{name} should produce a diagnostic"
+        );
+        insta::assert_snapshot!(format!(
+            "{text}\n----- diagnostics -----\n{}",
+            render(&checked.problems)
+        ));
+    });
+}
+
+#[test]
+fn every_error_in_a_file_is_reported() {
+    let text =
+        std::fs::read_to_string(crate::common::root().join("tests/check/syntax-errors.policy"))
+            .unwrap_or_default();
+    let checked = check(&Source::new("syntax-errors.policy", text), &TestModules);
+    assert_eq!(
+        checked.problems.iter().filter(|p| p.is_error()).count(),
+        2,
+        "{}",
+        render(&checked.problems)
+    );
+}
+
+#[test]
+fn warnings_do_not_stop_a_program() {
+    let text =
+        std::fs::read_to_string(crate::common::root().join("tests/check/unused-fact.policy"))
+            .unwrap_or_default();
+    let checked = check(&Source::new("unused-fact.policy", text), &TestModules);
+    assert!(!checked.has_errors());
+    assert!(checked.program.is_some());
+}
+
+#[test]
+fn the_shipped_policies_are_clean() {
+    for entry in std::fs::read_dir(crate::common::root().join("policies"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "policy") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let checked = check(&Source::new(relative(&path), text), &TestModules);
+            assert!(
+                checked.problems.is_empty(),
+                "{}:\n{}",
+                path.display(),
+                render(&checked.problems)
+            );
+        }
+    }
+}

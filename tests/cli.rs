@@ -1,0 +1,96 @@
+//! Golden tests of the built `cspr` binary: each `tests/cli/NAME.args` holds one command
+//! line (arguments separated by spaces, run from the repository root); its exit code,
+//! stdout and stderr are snapshotted together.
+
+use std::process::Command;
+
+use crate::common::{relative, root};
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("CSPR_PATH")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cspr: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn golden() {
+    insta::glob!("cli/*.args", |path| {
+        let line = std::fs::read_to_string(path).unwrap_or_default();
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let (code, stdout, stderr) = run(&args);
+        let _ = relative(path);
+        insta::assert_snapshot!(format!(
+            "$ cspr {}\nexit: {code}\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}",
+            args.join(" ")
+        ));
+    });
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(
+        run(&["check", "policies"]).0,
+        0,
+        "the shipped policies are clean"
+    );
+    assert_eq!(
+        run(&["check", "tests/check/cycle.policy"]).0,
+        1,
+        "a policy with errors"
+    );
+    assert_eq!(
+        run(&["check", "--deny-warnings", "tests/check/unused-fact.policy"]).0,
+        1,
+        "warnings denied"
+    );
+    assert_eq!(
+        run(&["check", "tests/check/unused-fact.policy"]).0,
+        0,
+        "warnings allowed"
+    );
+    assert_eq!(
+        run(&["eval", "no_such_procedure", "x.json"]).0,
+        2,
+        "unknown procedure"
+    );
+    assert_eq!(
+        run(&["eval", "working_together_2018", "no/such/case.json"]).0,
+        2,
+        "unreadable case"
+    );
+    assert_eq!(run(&["frobnicate"]).0, 2, "bad usage");
+}
+
+#[test]
+fn batch_gives_one_json_result_per_line() {
+    let (code, stdout, _) = run(&[
+        "eval",
+        "working_together_2018",
+        "policies/examples/batch.jsonl",
+    ]);
+    assert_eq!(code, 0);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let cases =
+        std::fs::read_to_string(root().join("policies/examples/batch.jsonl")).unwrap_or_default();
+    assert_eq!(
+        lines.len(),
+        cases.lines().filter(|l| !l.trim().is_empty()).count()
+    );
+    for line in lines {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            v["outcomes"].is_object() && v["duties"].is_array() && v["missing"].is_array(),
+            "{line}"
+        );
+    }
+}

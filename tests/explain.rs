@@ -1,0 +1,28 @@
+//! Explanations of representative cases under the national module: each
+//! `tests/explain/NAME.json` is evaluated and every decision, top-level rule and duty
+//! explained; the text is snapshotted.
+
+use cspr::eval::Engine;
+use cspr::eval::explain::{Explainer, render, top_level};
+
+use crate::common::{case, program_file};
+
+#[test]
+fn representative_cases() {
+    let p = program_file("policies/working-together-2018.policy");
+    insta::glob!("explain/*.json", |path| {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let c = case(&p, &text);
+        let e = Engine::new(&p)
+            .evaluate(&c)
+            .unwrap_or_else(|err| panic!("{err}"));
+        let mut out = format!("{}\n----- explanation -----\n", text.trim_end());
+        for r in top_level(&p) {
+            out.push_str(&render(&p, &Explainer::new(&p, &e).rule(r)));
+        }
+        for d in 0..p.duties.len() {
+            out.push_str(&render(&p, &Explainer::new(&p, &e).duty(d)));
+        }
+        insta::assert_snapshot!(out);
+    });
+}
