@@ -1,1 +1,124 @@
-fn main() {}
+//! The targets of DESIGN §5, on one core: parse and check every shipped policy (< 5 ms),
+//! evaluate one case with its explanation (< 10 µs), a JSON Lines batch end to end
+//! (> 100,000 cases a second).
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use cspr::case::{self, Format};
+use cspr::check::{Program, Resolver, check};
+use cspr::diagnostic::Source;
+use cspr::eval::Engine;
+use cspr::eval::explain::{Explainer, top_level};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Every shipped policy, found by id in `policies/`.
+struct Shipped(Vec<(String, Source)>);
+
+impl Shipped {
+    fn load() -> Shipped {
+        let mut out = Vec::new();
+        let dir = Path::new(ROOT).join("policies");
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "policy") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let source = Source::new(path.display().to_string(), text);
+                if let Ok(module) = cspr::syntax::parse(&source) {
+                    out.push((module.id.node, source));
+                }
+            }
+        }
+        Shipped(out)
+    }
+}
+
+impl Resolver for Shipped {
+    fn resolve(&self, id: &str) -> Option<Source> {
+        self.0.iter().find(|(i, _)| i == id).map(|(_, s)| s.clone())
+    }
+    fn known_ids(&self) -> Vec<String> {
+        self.0.iter().map(|(i, _)| i.clone()).collect()
+    }
+}
+
+fn national(shipped: &Shipped) -> Program {
+    let source = shipped.resolve("working_together_2018").unwrap_or_else(|| Source::new("missing", ""));
+    check(&source, shipped).program.unwrap_or_else(|| std::process::abort())
+}
+
+fn example(name: &str) -> Source {
+    let path = Path::new(ROOT).join("policies/examples").join(name);
+    Source::new(name, std::fs::read_to_string(path).unwrap_or_default())
+}
+
+fn parse_and_check(c: &mut Criterion) {
+    let shipped = Shipped::load();
+    c.bench_function("parse and check every shipped policy", |b| {
+        b.iter(|| {
+            for (_, source) in &shipped.0 {
+                black_box(check(source, &shipped));
+            }
+        })
+    });
+}
+
+fn one_case(c: &mut Criterion) {
+    let shipped = Shipped::load();
+    let program = national(&shipped);
+    let engine = Engine::new(&program);
+    for name in ["death-in-area.json", "incomplete.json"] {
+        let source = example(name);
+        let case = match case::parse(&program, &source, Format::Json) {
+            Ok(c) => c,
+            Err(p) => {
+                eprintln!("{name}: {p:?}");
+                std::process::abort()
+            }
+        };
+        c.bench_function(&format!("evaluate {name} with explanation"), |b| {
+            b.iter(|| {
+                let eval = engine.evaluate(black_box(&case)).unwrap_or_else(|_| std::process::abort());
+                let mut trees = Vec::new();
+                for r in top_level(&program) {
+                    trees.push(Explainer::new(&program, &eval).rule(r));
+                }
+                for d in 0..program.duties.len() {
+                    trees.push(Explainer::new(&program, &eval).duty(d));
+                }
+                black_box(trees)
+            })
+        });
+    }
+}
+
+fn batch(c: &mut Criterion) {
+    let shipped = Shipped::load();
+    let program = national(&shipped);
+    let engine = Engine::new(&program);
+    // 1,000 cases: the shipped batch repeated.
+    let lines = example("batch.jsonl").text.to_string();
+    let text: String = lines.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("{l}\n")).cycle().take(1000).collect();
+    let source = Source::new("batch.jsonl", text);
+    let mut group = c.benchmark_group("json lines batch");
+    group.throughput(Throughput::Elements(1000));
+    group.bench_function("1000 cases: parse, evaluate, write JSON", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(1 << 20);
+            for (_, parsed) in case::parse_lines(&program, &source) {
+                let Ok(case) = parsed else { continue };
+                let Ok(eval) = engine.evaluate(&case) else { continue };
+                let json = cspr::report::eval_json(&program, &eval);
+                let _ = serde_json::to_writer(&mut out, &json);
+                out.push(b'\n');
+            }
+            black_box(out)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse_and_check, one_case, batch);
+criterion_main!(benches);

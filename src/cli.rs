@@ -5,7 +5,6 @@ mod cases;
 mod check;
 mod eval;
 mod explain;
-mod render;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

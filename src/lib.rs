@@ -9,6 +9,7 @@
 //! 3. [`case`]: a case file (JSON, TOML, JSON Lines) → typed facts of a program.
 //! 4. [`eval`]: program + case → three-valued outcomes, duties and missing facts, with
 //!    cited derivation trees ([`eval::explain`]).
+//! 5. [`report`]: an evaluation → aligned text for a person, or the JSON of DESIGN §4.
 //!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
@@ -16,6 +17,7 @@ pub mod case;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub mod report;
 pub mod span;
 pub mod syntax;
 pub mod time;

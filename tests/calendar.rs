@@ -259,86 +259,76 @@ enum Side {
     RuleOnly,
 }
 
-#[test]
-fn shipped_calendar_matches_govuk_and_the_rules_reproduce_it() -> Outcome {
+type Rows = Vec<(NaiveDate, String, bool)>;
+
+/// GOV.UK's events as (date, key, substitute day), sorted, and the years they cover.
+fn govuk() -> Result<(Rows, (i64, i64)), Box<dyn Error>> {
     let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(GOVUK_JSON)?)?;
-    let events = json["events"]
-        .as_array()
-        .ok_or("no events in the GOV.UK JSON")?;
-    let mut govuk = Vec::new();
-    for e in events {
-        let date = d(e["date"].as_str().ok_or("event without a date")?)?;
-        let key = e["name"].as_str().ok_or("event without a name")?.to_owned();
-        govuk.push((
+    let mut rows = Vec::new();
+    for e in json["events"].as_array().ok_or("no events")? {
+        let date = d(e["date"].as_str().ok_or("no date")?)?;
+        let key = e["name"].as_str().ok_or("no name")?.to_owned();
+        rows.push((
             date,
             key,
-            e["substitute_day"]
-                .as_bool()
-                .ok_or("event without substitute_day")?,
+            e["substitute_day"].as_bool().ok_or("no substitute_day")?,
         ));
     }
-    govuk.sort();
-    let covers = (
-        json["covers_years"][0].as_i64(),
-        json["covers_years"][1].as_i64(),
-    );
+    rows.sort();
+    let year = |i: usize| json["covers_years"][i].as_i64().ok_or("no covers_years");
+    Ok((rows, (year(0)?, year(1)?)))
+}
 
-    // (a) The calendar's published dates are GOV.UK's, exactly; and so are the TOML's keys
-    // and substitute flags.
+/// The shipped TOML's published holidays as (date, key, substitute), sorted, and the dates
+/// it marks `special`.
+fn shipped() -> Result<(Rows, BTreeSet<NaiveDate>), Box<dyn Error>> {
+    let toml: toml::Value = toml::from_str(&std::fs::read_to_string(CALENDAR_TOML)?)?;
+    let (mut rows, mut special) = (Vec::new(), BTreeSet::new());
+    for row in toml["published"]["holidays"]
+        .as_array()
+        .ok_or("no holidays")?
+    {
+        let date = d(&row["date"].as_datetime().ok_or("not a date")?.to_string())?;
+        let flag = |name: &str| row.get(name).and_then(toml::Value::as_bool) == Some(true);
+        rows.push((
+            date,
+            row["key"].as_str().ok_or("no key")?.to_owned(),
+            flag("substitute"),
+        ));
+        if flag("special") {
+            special.insert(date);
+        }
+    }
+    rows.sort();
+    Ok((rows, special))
+}
+
+#[test]
+fn published_dates_equal_govuk_exactly() -> Outcome {
+    let (govuk, covers) = govuk()?;
     let cal = cal()?;
     let published: Vec<NaiveDate> = cal.published_holidays().iter().map(|h| h.date).collect();
     assert_eq!(
         published,
         govuk.iter().map(|(date, ..)| *date).collect::<Vec<_>>()
     );
-    assert_eq!(
-        covers,
-        (
-            Some(i64::from(*cal.published_years().start())),
-            Some(i64::from(*cal.published_years().end()))
-        )
-    );
     assert!(cal.published_holidays().iter().all(|h| !h.provisional));
-    let toml: toml::Value = toml::from_str(&std::fs::read_to_string(CALENDAR_TOML)?)?;
-    let rows = toml["published"]["holidays"]
-        .as_array()
-        .ok_or("no published.holidays")?;
-    let mut shipped = Vec::new();
-    let mut special = BTreeSet::new();
-    for row in rows {
-        let date = d(&row["date"]
-            .as_datetime()
-            .ok_or("date is not a TOML date")?
-            .to_string())?;
-        let key = row["key"].as_str().ok_or("no key")?.to_owned();
-        shipped.push((
-            date,
-            key,
-            row.get("substitute")
-                .and_then(toml::Value::as_bool)
-                .unwrap_or(false),
-        ));
-        if row.get("special").and_then(toml::Value::as_bool) == Some(true) {
-            special.insert(date);
-        }
-    }
-    shipped.sort();
-    assert_eq!(shipped, govuk);
+    let years = cal.published_years();
+    assert_eq!(covers, (i64::from(*years.start()), i64::from(*years.end())));
+    // The TOML also keeps GOV.UK's keys and substitute-day flags unchanged.
+    assert_eq!(shipped()?.0, govuk);
+    Ok(())
+}
 
-    // (b) The standing rules give every published year, except the named one-off days.
+#[test]
+fn standing_rules_reproduce_every_published_year_except_the_one_off_days() -> Outcome {
+    let cal = cal()?;
     let mut differences = Vec::new();
     for year in cal.published_years() {
-        let by_rule: BTreeSet<NaiveDate> = cal
-            .holidays_by_rule(year)
-            .ok_or("no rules")?
-            .iter()
-            .map(|h| h.date)
-            .collect();
-        let published: BTreeSet<NaiveDate> = published
-            .iter()
-            .copied()
-            .filter(|p| p.year() == year)
-            .collect();
+        let rules = cal.holidays_by_rule(year).ok_or("no rules")?;
+        let by_rule: BTreeSet<NaiveDate> = rules.iter().map(|h| h.date).collect();
+        let published: BTreeSet<NaiveDate> =
+            cal.holidays_in_year(year)?.iter().map(|h| h.date).collect();
         differences.extend(
             published
                 .difference(&by_rule)
@@ -352,13 +342,11 @@ fn shipped_calendar_matches_govuk_and_the_rules_reproduce_it() -> Outcome {
         expected.push((d(date)?, side));
     }
     assert_eq!(differences, expected);
-    // The TOML marks exactly the published one-off days as special.
-    let published_only: BTreeSet<NaiveDate> = expected
+    // The TOML marks exactly the published one-off days as `special`.
+    let one_off = expected
         .iter()
-        .filter(|(_, side)| *side == Side::PublishedOnly)
-        .map(|(date, _)| *date)
-        .collect();
-    assert_eq!(special, published_only);
+        .filter(|(_, side)| *side == Side::PublishedOnly);
+    assert_eq!(shipped()?.1, one_off.map(|(date, _)| *date).collect());
     Ok(())
 }
 

@@ -11,6 +11,7 @@
     reason = "tests fail by panicking"
 )]
 
+mod calendar;
 mod cases;
 mod check_errors;
 mod cli;

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use cspr::case::Format;
 use cspr::eval::Engine;
 
-use super::{BAD_INPUT, FAILED, cases, load_procedure, render, report};
+use super::{BAD_INPUT, FAILED, cases, load_procedure, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -58,11 +58,11 @@ impl Eval {
             };
             let written = match (result, output) {
                 (Ok(eval), OutputFormat::Json) => {
-                    writeln!(out, "{}", render::eval_json(&program, &eval))
+                    writeln!(out, "{}", cspr::report::eval_json(&program, &eval))
                 }
                 (Ok(eval), OutputFormat::Text) => {
                     let sep = if first { "" } else { "\n" };
-                    write!(out, "{sep}{}", render::eval_text(&program, &eval))
+                    write!(out, "{sep}{}", cspr::report::eval_text(&program, &eval))
                 }
                 (Err(problems), fmt) => {
                     let _ = out.flush();

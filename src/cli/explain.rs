@@ -9,7 +9,7 @@ use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 
 use super::eval::OutputFormat;
-use super::{BAD_INPUT, FAILED, cases, load_procedure, render, report, usage_error};
+use super::{BAD_INPUT, FAILED, cases, load_procedure, report, usage_error};
 
 /// Show why a case gets its outcomes: each step with its value and citation
 #[derive(Args)]
@@ -109,7 +109,7 @@ impl Explain {
             OutputFormat::Json => {
                 let json: Vec<_> = trees
                     .iter()
-                    .map(|t| render::tree_json(&program, t))
+                    .map(|t| cspr::report::tree_json(&program, t))
                     .collect();
                 println!("{}", serde_json::Value::Array(json));
             }

@@ -12,6 +12,7 @@
 //! that date: the calendar never guesses.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::ops::{Bound, RangeInclusive};
 use std::sync::OnceLock;
 
@@ -25,7 +26,9 @@ use super::rules::{self, Rule, is_weekend};
 const ENGLAND_AND_WALES: &str = include_str!("../../policies/calendars/england-and-wales.toml");
 
 /// A bank-holiday calendar that answers for a fixed range of years.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` output is a summary (id, years, number of holidays), not the whole table.
+#[derive(Clone)]
 pub struct Calendar {
     pub(super) id: String,
     pub(super) title: String,
@@ -40,6 +43,17 @@ pub struct Calendar {
     pub(super) published: Vec<Holiday>,
     /// Every holiday from `first_year` to `last_year`, published and computed.
     pub(super) holidays: BTreeMap<NaiveDate, Holiday>,
+}
+
+impl fmt::Debug for Calendar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Calendar")
+            .field("id", &self.id)
+            .field("years", &self.years())
+            .field("published_years", &self.published_years())
+            .field("holidays", &self.holidays.len())
+            .finish_non_exhaustive()
+    }
 }
 
 /// One bank holiday.
@@ -319,6 +333,11 @@ mod tests {
             Some("england_and_wales")
         );
         assert!(Calendar::builtin("scotland")?.is_none());
+        assert_eq!(
+            format!("{cal:?}"),
+            "Calendar { id: \"england_and_wales\", years: 2015..=2099, published_years: 2015..=2028, \
+             holidays: 683, .. }"
+        );
         Ok(())
     }
 

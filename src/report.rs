@@ -1,12 +1,15 @@
-//! Results for people (aligned text) and for programs (the JSON of DESIGN §4).
+//! Stage five: results for people (aligned text) and for programs (the JSON of DESIGN §4).
+//!
+//! Pure functions from an [`Evaluation`] or a derivation tree to a string or JSON value;
+//! the front ends decide where they go.
 
 use std::fmt::Write as _;
 
-use cspr::check::{Body, Cite, Program};
-use cspr::eval::explain::{self, Node, Step};
-use cspr::eval::kleene::Via;
-use cspr::eval::{Evaluation, Outcome};
-use cspr::value::{self, Display, Type, Value};
+use crate::check::{Body, Cite, Program};
+use crate::eval::explain::{self, Node, Step};
+use crate::eval::kleene::Via;
+use crate::eval::{Evaluation, Outcome};
+use crate::value::{self, Display, Type, Value};
 use serde_json::{Map, Value as Json, json};
 
 fn cites(list: &[&Cite]) -> Json {
@@ -207,7 +210,7 @@ pub fn eval_text(program: &Program, eval: &Evaluation) -> String {
                 Type::Bool => "true or false".to_string(),
                 Type::Enum(e) => program.enums[e].variants.join(" | "),
                 Type::Set(e) => format!("any of {}", program.enums[e].variants.join(", ")),
-                ty => format!("a {}", cspr::check::type_name(ty, &program.enums)),
+                ty => format!("a {}", crate::check::type_name(ty, &program.enums)),
             };
             let ask = def.ask.as_deref().unwrap_or("(no question given)");
             let _ = writeln!(out, "  {:<width$}  {ask}", def.name);
