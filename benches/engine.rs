@@ -45,8 +45,12 @@ impl Resolver for Shipped {
 }
 
 fn national(shipped: &Shipped) -> Program {
-    let source = shipped.resolve("working_together_2018").unwrap_or_else(|| Source::new("missing", ""));
-    check(&source, shipped).program.unwrap_or_else(|| std::process::abort())
+    let source = shipped
+        .resolve("working_together_2018")
+        .unwrap_or_else(|| Source::new("missing", ""));
+    check(&source, shipped)
+        .program
+        .unwrap_or_else(|| std::process::abort())
 }
 
 fn example(name: &str) -> Source {
@@ -60,6 +64,17 @@ fn parse_and_check(c: &mut Criterion) {
         b.iter(|| {
             for (_, source) in &shipped.0 {
                 black_box(check(source, &shipped));
+            }
+        })
+    });
+}
+
+fn parse_only(c: &mut Criterion) {
+    let shipped = Shipped::load();
+    c.bench_function("parse every shipped policy", |b| {
+        b.iter(|| {
+            for (_, source) in &shipped.0 {
+                black_box(cspr::syntax::parse(source).is_ok());
             }
         })
     });
@@ -80,7 +95,9 @@ fn one_case(c: &mut Criterion) {
         };
         c.bench_function(&format!("evaluate {name} with explanation"), |b| {
             b.iter(|| {
-                let eval = engine.evaluate(black_box(&case)).unwrap_or_else(|_| std::process::abort());
+                let eval = engine
+                    .evaluate(black_box(&case))
+                    .unwrap_or_else(|_| std::process::abort());
                 let mut trees = Vec::new();
                 for r in top_level(&program) {
                     trees.push(Explainer::new(&program, &eval).rule(r));
@@ -100,7 +117,13 @@ fn batch(c: &mut Criterion) {
     let engine = Engine::new(&program);
     // 1,000 cases: the shipped batch repeated.
     let lines = example("batch.jsonl").text.to_string();
-    let text: String = lines.lines().filter(|l| !l.trim().is_empty()).map(|l| format!("{l}\n")).cycle().take(1000).collect();
+    let text: String = lines
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .cycle()
+        .take(1000)
+        .collect();
     let source = Source::new("batch.jsonl", text);
     let mut group = c.benchmark_group("json lines batch");
     group.throughput(Throughput::Elements(1000));
@@ -109,8 +132,13 @@ fn batch(c: &mut Criterion) {
             let mut out = Vec::with_capacity(1 << 20);
             for (_, parsed) in case::parse_lines(&program, &source) {
                 let Ok(case) = parsed else { continue };
-                let Ok(eval) = engine.evaluate(&case) else { continue };
-                let json = cspr::report::eval_json(&program, &eval);
+                let Ok(eval) = engine.evaluate(&case) else {
+                    continue;
+                };
+                let json = cspr::report::EvalJson {
+                    program: &program,
+                    eval: &eval,
+                };
                 let _ = serde_json::to_writer(&mut out, &json);
                 out.push(b'\n');
             }
@@ -120,5 +148,5 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_and_check, one_case, batch);
+criterion_group!(benches, parse_only, parse_and_check, one_case, batch);
 criterion_main!(benches);

@@ -85,6 +85,15 @@ pub struct Engine<'p> {
     cones: Vec<Vec<RuleId>>,
     /// For each duty, the rules its condition depends on.
     duty_cones: Vec<Vec<RuleId>>,
+    /// For each rule, how often it uses each fact, through the rules it uses (capped at 2).
+    uses: Vec<Vec<u8>>,
+    /// The same for each duty's condition.
+    duty_uses: Vec<Vec<u8>>,
+    /// For each rule, whether it depends on a decision that repeats a value or a rule
+    /// with exceptions: there an unknown fact used once may still not matter, so
+    /// [`exact`] tries every unknown fact, not just the shared ones.
+    tricky: Vec<bool>,
+    duty_tricky: Vec<bool>,
 }
 
 impl<'p> Engine<'p> {
@@ -131,10 +140,94 @@ impl<'p> Engine<'p> {
                 cone_of(&set)
             })
             .collect();
+        let nf = program.facts.len();
+        let mut uses: Vec<Vec<u8>> = vec![Vec::new(); n];
+        let count = |e: &Expr, uses: &[Vec<u8>], into: &mut Vec<u8>| {
+            e.visit_refs(&mut |name| match name {
+                Name::Fact(f) => into[f] = into[f].saturating_add(1).min(2),
+                Name::Rule(r) => {
+                    for (f, k) in uses[r].iter().enumerate() {
+                        into[f] = into[f].saturating_add(*k).min(2);
+                    }
+                }
+                Name::Duty(_) => {}
+            });
+        };
+        for &r in &program.order {
+            let mut mine = vec![0u8; nf];
+            for e in program.rules[r].exprs() {
+                count(e, &uses, &mut mine);
+            }
+            uses[r] = mine;
+        }
+        let duty_uses = program
+            .duties
+            .iter()
+            .map(|d| {
+                let mut mine = vec![0u8; nf];
+                if let Some(w) = &d.when {
+                    count(w, &uses, &mut mine);
+                }
+                mine
+            })
+            .collect();
+        let mut tricky = vec![false; n];
+        for &r in &program.order {
+            let rule = &program.rules[r];
+            let mut t = match &rule.body {
+                Body::Expr(_) => false,
+                Body::Default { exceptions, .. } => !exceptions.is_empty(),
+                Body::Decision { branches } => {
+                    let values: Vec<u8> = branches.iter().map(|b| b.value).collect();
+                    (1..values.len()).any(|i| values[..i].contains(&values[i]))
+                }
+            };
+            for e in rule.exprs() {
+                e.visit_refs(&mut |name| {
+                    if let Name::Rule(u) = name {
+                        t |= tricky[u];
+                    }
+                });
+            }
+            tricky[r] = t;
+        }
+        let duty_tricky = program
+            .duties
+            .iter()
+            .map(|d| {
+                let mut t = false;
+                if let Some(w) = &d.when {
+                    w.visit_refs(&mut |name| {
+                        if let Name::Rule(u) = name {
+                            t |= tricky[u];
+                        }
+                    });
+                }
+                t
+            })
+            .collect();
         Engine {
             program,
             cones,
             duty_cones,
+            uses,
+            duty_uses,
+            tricky,
+            duty_tricky,
+        }
+    }
+
+    fn tricky(&self, target: exact::Target) -> bool {
+        match target {
+            exact::Target::Rule(r) => self.tricky[r],
+            exact::Target::Duty(d) => self.duty_tricky[d],
+        }
+    }
+
+    fn uses(&self, target: exact::Target) -> &[u8] {
+        match target {
+            exact::Target::Rule(r) => &self.uses[r],
+            exact::Target::Duty(d) => &self.duty_uses[d],
         }
     }
 
@@ -168,8 +261,14 @@ impl<'p> Engine<'p> {
                 },
                 None => {
                     let candidates = kleene::rule_missing(rule, &env, &rule_missing);
-                    let (value, missing) =
-                        exact::refine(self, exact::Target::Rule(r), facts, &values, candidates);
+                    let (value, missing) = exact::refine(
+                        self,
+                        exact::Target::Rule(r),
+                        facts,
+                        &values,
+                        &rule_missing,
+                        candidates,
+                    );
                     let via = if value.is_some() { Via::AllCases } else { via };
                     Outcome {
                         value,
@@ -202,8 +301,14 @@ impl<'p> Engine<'p> {
                         let mut candidates = Vec::new();
                         kleene::missing(w, &env, &rule_missing, &mut candidates);
                         candidates.sort_unstable();
-                        let (value, missing) =
-                            exact::refine(self, exact::Target::Duty(d), facts, &values, candidates);
+                        let (value, missing) = exact::refine(
+                            self,
+                            exact::Target::Duty(d),
+                            facts,
+                            &values,
+                            &rule_missing,
+                            candidates,
+                        );
                         DutyOutcome {
                             applies: value.and_then(|v| v.as_bool()),
                             missing,

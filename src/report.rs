@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 use crate::check::{Body, Cite, Program};
 use crate::eval::explain::{self, Node, Step};
 use crate::eval::kleene::Via;
-use crate::eval::{Evaluation, Outcome};
+use crate::eval::{DutyOutcome, Evaluation, Outcome};
 use crate::value::{self, Display, Type, Value};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value as Json, json};
 
 fn cites(list: &[&Cite]) -> Json {
@@ -43,63 +44,157 @@ fn value_json(program: &Program, value: &Option<Value>, ty: Type) -> Json {
         .map_or(Json::Null, |v| value::to_json(v, ty, &program.enums))
 }
 
-fn fact_names(program: &Program, facts: &[usize]) -> Json {
-    Json::Array(
-        facts
-            .iter()
-            .map(|f| Json::String(program.facts[*f].name.clone()))
-            .collect(),
-    )
+/// The evaluation as the JSON object of DESIGN §4, serialized straight from the
+/// evaluation (no intermediate JSON tree: this is the batch hot path).
+pub struct EvalJson<'a> {
+    pub program: &'a Program,
+    pub eval: &'a Evaluation,
 }
 
-/// The evaluation as the JSON object of DESIGN §4.
-pub fn eval_json(program: &Program, eval: &Evaluation) -> Json {
-    let entry = program.entry();
-    let mut outcomes = Map::new();
-    for (r, o) in eval.outcomes.iter().enumerate() {
-        let def = &program.rules[r];
-        let mut obj = Map::new();
-        obj.insert("value".into(), value_json(program, &o.value, def.ty));
-        obj.insert("cite".into(), cites(&outcome_cites(program, r, o)));
-        if o.value.is_none() {
-            obj.insert("missing".into(), fact_names(program, &o.missing));
-        }
-        outcomes.insert(def.name.clone(), Json::Object(obj));
+/// The JSON text of an evaluation, on one line.
+pub fn eval_json(program: &Program, eval: &Evaluation) -> String {
+    serde_json::to_string(&EvalJson { program, eval }).unwrap_or_default()
+}
+
+struct Procedure<'a>(&'a Program);
+struct Outcomes<'a>(&'a Program, &'a Evaluation);
+struct OutcomeJson<'a>(&'a Program, usize, &'a Outcome);
+struct Duties<'a>(&'a Program, &'a Evaluation);
+struct DutyJson<'a>(&'a Program, usize, &'a DutyOutcome);
+struct Names<'a>(&'a Program, &'a [usize]);
+struct Cites<'a>(Vec<&'a Cite>);
+struct CiteJson<'a>(&'a Cite);
+
+impl Serialize for CiteJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.text)
     }
-    let duties: Vec<Json> = program
-        .duties
-        .iter()
-        .zip(&eval.duties)
-        .map(|(d, o)| {
-            let mut obj = Map::new();
-            obj.insert("name".into(), json!(d.name));
-            obj.insert("actor".into(), json!(d.actor));
-            obj.insert("modality".into(), json!(d.modality.as_str()));
-            obj.insert("action".into(), json!(d.action));
-            obj.insert("applies".into(), json!(o.applies));
-            obj.insert("due".into(), Json::Null);
-            obj.insert(
-                "status".into(),
-                if o.applies == Some(false) {
-                    json!("not_applicable")
-                } else {
-                    Json::Null
-                },
-            );
-            obj.insert("cite".into(), cites(&d.cite.iter().collect::<Vec<_>>()));
-            if o.applies.is_none() {
-                obj.insert("missing".into(), fact_names(program, &o.missing));
-            }
-            Json::Object(obj)
-        })
-        .collect();
-    json!({
-        "procedure": { "id": entry.id, "version": entry.version.map(|v| v.format("%Y-%m-%d").to_string()) },
-        "case_id": eval.case_id,
-        "outcomes": outcomes,
-        "duties": duties,
-        "missing": fact_names(program, &eval.missing),
-    })
+}
+
+struct ValueJson<'a>(&'a Program, &'a Option<Value>, Type);
+
+impl Serialize for EvalJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("procedure", &Procedure(self.program))?;
+        m.serialize_entry("case_id", &self.eval.case_id)?;
+        m.serialize_entry("outcomes", &Outcomes(self.program, self.eval))?;
+        m.serialize_entry("duties", &Duties(self.program, self.eval))?;
+        m.serialize_entry("missing", &Names(self.program, &self.eval.missing))?;
+        m.end()
+    }
+}
+
+impl Serialize for Procedure<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let entry = self.0.entry();
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("id", &entry.id)?;
+        m.serialize_entry(
+            "version",
+            &entry.version.map(|v| v.format("%Y-%m-%d").to_string()),
+        )?;
+        m.end()
+    }
+}
+
+impl Serialize for Outcomes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.1.outcomes.len()))?;
+        for (r, o) in self.1.outcomes.iter().enumerate() {
+            m.serialize_entry(&self.0.rules[r].name, &OutcomeJson(self.0, r, o))?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for OutcomeJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let OutcomeJson(program, r, o) = *self;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("value", &ValueJson(program, &o.value, program.rules[r].ty))?;
+        m.serialize_entry("cite", &Cites(outcome_cites(program, r, o)))?;
+        if o.value.is_none() {
+            m.serialize_entry("missing", &Names(program, &o.missing))?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Duties<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.1.duties.len()))?;
+        for (d, o) in self.1.duties.iter().enumerate() {
+            seq.serialize_element(&DutyJson(self.0, d, o))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for DutyJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let DutyJson(program, d, o) = *self;
+        let duty = &program.duties[d];
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("name", &duty.name)?;
+        m.serialize_entry("actor", &duty.actor)?;
+        m.serialize_entry("modality", duty.modality.as_str())?;
+        m.serialize_entry("action", &duty.action)?;
+        m.serialize_entry("applies", &o.applies)?;
+        m.serialize_entry("due", &Option::<&str>::None)?;
+        m.serialize_entry(
+            "status",
+            &(o.applies == Some(false)).then_some("not_applicable"),
+        )?;
+        m.serialize_entry("cite", &Cites(duty.cite.iter().collect()))?;
+        if o.applies.is_none() {
+            m.serialize_entry("missing", &Names(program, &o.missing))?;
+        }
+        m.end()
+    }
+}
+
+impl Serialize for Names<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.1.iter().map(|f| &self.0.facts[*f].name))
+    }
+}
+
+impl Serialize for Cites<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for c in &self.0 {
+            seq.serialize_element(&CiteJson(c))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for ValueJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ValueJson(program, value, ty) = *self;
+        match value {
+            None => s.serialize_none(),
+            Some(Value::Bool(b)) => s.serialize_bool(*b),
+            Some(Value::Int(n)) => s.serialize_i64(*n),
+            Some(Value::Text(t)) => s.serialize_str(t),
+            Some(Value::Enum(i)) => match ty {
+                Type::Enum(e) => s.serialize_str(program.enums[e].name(*i)),
+                _ => s.serialize_u8(*i),
+            },
+            Some(Value::Set(bits)) => match ty {
+                Type::Set(e) => {
+                    s.collect_seq(value::set_members(*bits).map(|i| program.enums[e].name(i)))
+                }
+                _ => s.serialize_u64(*bits),
+            },
+            Some(v) => s.collect_str(&Display {
+                value: v,
+                enums: &program.enums,
+                ty,
+            }),
+        }
+    }
 }
 
 fn show(program: &Program, value: &Option<Value>, ty: Type) -> String {

@@ -292,3 +292,27 @@ override rule serious cite LOCAL "1.1":
     };
     assert_eq!(e.duties[d].applies, Some(true));
 }
+
+#[test]
+fn a_branch_that_gives_the_same_value_as_otherwise_needs_no_answer() {
+    let p = program(
+        r#"
+guidance repeat "Repeated values"
+source T = "Tests"
+fact a: bool ask "a?"
+fact b: bool ask "b?"
+decision route cite T "1":
+  x when a
+  y when b
+  otherwise y
+"#,
+    );
+    let e = eval(&p, "{}");
+    assert_eq!(
+        missing(&p, &e, "route"),
+        ["a"],
+        "b cannot change the result"
+    );
+    let e = eval(&p, r#"{"a": false}"#);
+    assert_eq!(outcome(&p, &e, "route"), "y", "settled whatever b is");
+}

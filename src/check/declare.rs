@@ -67,6 +67,25 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
                     .in_source(source),
             );
         }
+        if let Some(cal) = &module.calendar
+            && !crate::time::Calendar::BUILTIN_IDS.contains(&cal.node.as_str())
+        {
+            let known = crate::time::Calendar::BUILTIN_IDS.iter().copied();
+            problems.push(
+                Problem::error(
+                    "cspr::unknown_calendar",
+                    format!("no calendar `{}`", cal.node),
+                )
+                .label(cal.span, "not a calendar cspr has")
+                .help(did_you_mean(&cal.node, known).unwrap_or_else(|| {
+                    format!(
+                        "the calendars are: {}",
+                        crate::time::Calendar::BUILTIN_IDS.join(", ")
+                    )
+                }))
+                .in_source(source),
+            );
+        }
         let _ = m;
     }
 

@@ -87,11 +87,23 @@ pub struct SourceDef {
 pub struct Cite {
     pub source: String,
     pub locator: String,
+    /// `source locator`, as shown everywhere.
+    pub text: String,
+}
+
+impl Cite {
+    pub fn new(source: &str, locator: &str) -> Cite {
+        Cite {
+            source: source.to_string(),
+            locator: locator.to_string(),
+            text: format!("{source} {locator}"),
+        }
+    }
 }
 
 impl std::fmt::Display for Cite {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.source, self.locator)
+        f.write_str(&self.text)
     }
 }
 

@@ -152,18 +152,16 @@ impl<'a, 'p> Compiler<'a, 'p> {
     /// The source text from `from` to `to` in module `m`, whitespace collapsed.
     fn text(&self, m: ModuleId, from: usize, to: usize) -> String {
         let src = &self.source(m).text;
-        src.get(from..to)
-            .unwrap_or("")
-            .split_whitespace()
+        let text = src.get(from..to).unwrap_or("");
+        text.lines()
+            .map(strip_comment)
+            .flat_map(str::split_whitespace)
             .collect::<Vec<_>>()
             .join(" ")
     }
 
     fn cite(c: &Option<ast::Citation>) -> Option<Cite> {
-        c.as_ref().map(|c| Cite {
-            source: c.source.node.clone(),
-            locator: c.locator.clone(),
-        })
+        c.as_ref().map(|c| Cite::new(&c.source.node, &c.locator))
     }
 
     /// The type of rule `id`, compiling it first if need be; `None` if it has an error.
@@ -785,4 +783,20 @@ impl<'a, 'p> Compiler<'a, 'p> {
             self.err(entry, w);
         }
     }
+}
+
+/// A line without its `#` comment (a `#` inside a string is kept).
+fn strip_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return &line[..i],
+            _ => {}
+        }
+    }
+    line
 }

@@ -28,8 +28,22 @@ pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<P
             let file = pairs.next().ok_or_else(|| vec![empty_file(source)])?;
             module(file).map_err(|p| vec![p.in_source(source)])
         }
+        Err(_) if is_blank(&source.text) => Err(vec![empty_file(source)]),
         Err(first) => Err(recover(source, first)),
     }
+}
+
+/// Whether a text holds nothing but whitespace and comments.
+fn is_blank(text: &str) -> bool {
+    text.lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// A clause given twice in one declaration or header.
+fn repeated(what: &str, at: Span) -> Problem {
+    Problem::error("cspr::repeated_clause", format!("`{what}` is given twice"))
+        .label(at, "the second one")
+        .help(format!("give `{what}` once; combine conditions with `and`"))
 }
 
 fn empty_file(source: &Source) -> Problem {
@@ -94,7 +108,11 @@ fn syntax_problem(e: &pest::error::Error<Rule>, offset: usize, len: usize) -> Pr
     let span = Span::new(start + offset, end + offset);
     let (message, label) = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().map(|r| human_rule_name(*r)).collect();
+            let mut names: Vec<&str> = positives
+                .iter()
+                .filter(|r| !matches!(r, Rule::WHITESPACE | Rule::COMMENT))
+                .map(|r| human_rule_name(*r))
+                .collect();
             names.sort_unstable();
             names.dedup();
             let expected = match names.as_slice() {
@@ -254,10 +272,12 @@ fn check_nesting(text: &str) -> Result<()> {
 //  Converters, one per grammar rule
 // ----------------------------------------------------------------------------------
 
+/// Tokens the converter skips: keywords and comments.
 fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::kw_guidance
+        Rule::COMMENT
+            | Rule::kw_guidance
             | Rule::kw_procedure
             | Rule::kw_version
             | Rule::kw_extends
@@ -357,6 +377,15 @@ fn header(pair: Pair<'_, Rule>) -> Result<Module> {
         let rule = clause.as_rule();
         let value = next(&mut inner(clause), cspan, "header clause")?;
         match rule {
+            Rule::version_clause if module.version.is_some() => {
+                return Err(repeated("version", cspan));
+            }
+            Rule::extends_clause if module.extends.is_some() => {
+                return Err(repeated("extends", cspan));
+            }
+            Rule::calendar_clause if module.calendar.is_some() => {
+                return Err(repeated("calendar", cspan));
+            }
             Rule::version_clause => {
                 module.version = Some(Spanned::new(date(&value)?, span(&value)))
             }
@@ -543,12 +572,15 @@ fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> 
     for clause in parts {
         let cspan = span(&clause);
         match clause.as_rule() {
+            Rule::when_clause if duty.when.is_some() => return Err(repeated("when", cspan)),
+            Rule::done_clause if duty.done.is_some() => return Err(repeated("done", cspan)),
             Rule::when_clause => {
                 duty.when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
             }
             Rule::done_clause => {
                 duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
             }
+            _ if duty.deadline.is_some() => return Err(repeated("deadline", cspan)),
             _ => duty.deadline = Some(deadline(clause)?),
         }
     }
