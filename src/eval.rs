@@ -64,6 +64,8 @@ pub struct Evaluation {
     pub facts: Vec<Option<Value>>,
     /// One per rule of the program, by rule id.
     pub outcomes: Vec<Outcome>,
+    /// The value of each rule (as in `outcomes`), as the rules themselves see them.
+    pub values: Vec<Option<Value>>,
     /// One per duty of the program, by duty id.
     pub duties: Vec<DutyOutcome>,
     /// Every fact that could still change an outcome or whether a duty applies, in
@@ -73,8 +75,8 @@ pub struct Evaluation {
 
 impl Evaluation {
     /// Rule values as the rules themselves see them.
-    pub fn rule_values(&self) -> Vec<Option<Value>> {
-        self.outcomes.iter().map(|o| o.value.clone()).collect()
+    pub fn rule_values(&self) -> &[Option<Value>] {
+        &self.values
     }
 }
 
@@ -331,6 +333,7 @@ impl<'p> Engine<'p> {
             case_id: case.id.clone(),
             facts: facts.clone(),
             outcomes,
+            values,
             duties,
             missing,
         })

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::check::{Body, Cite, Program};
-use crate::eval::explain::{self, Node, Step};
+use crate::eval::explain::{self, Node, Step, Tree};
 use crate::eval::kleene::Via;
 use crate::eval::{DutyOutcome, Evaluation, Outcome};
 use crate::value::{self, Display, Type, Value};
@@ -327,10 +327,18 @@ fn table(rows: &[[String; 3]], out: &mut String) {
 }
 
 /// A derivation tree as JSON.
-pub fn tree_json(program: &Program, node: &Node) -> Json {
-    let (label, cite_list) = explain::describe(program, &node.step);
+pub fn tree_json(program: &Program, tree: &Tree<'_>) -> Json {
+    if tree.is_empty() {
+        return Json::Null;
+    }
+    node_json(program, tree.root())
+}
+
+fn node_json(program: &Program, node: Node<'_, '_>) -> Json {
+    let step = node.step();
+    let (label, cite_list) = explain::describe(program, step);
     let mut obj = Map::new();
-    let (kind, name, value) = match &node.step {
+    let (kind, name, value) = match step {
         Step::Fact { fact, value } => {
             let d = &program.facts[*fact];
             ("fact", d.name.clone(), value_json(program, value, d.ty))
@@ -354,21 +362,14 @@ pub fn tree_json(program: &Program, node: &Node) -> Json {
     obj.insert("step".into(), json!(kind));
     obj.insert("name".into(), json!(name));
     obj.insert("value".into(), value);
-    if let Step::Fact { value, .. } = &node.step {
+    if let Step::Fact { value, .. } = step {
         obj.insert("given".into(), json!(value.is_some()));
     }
     obj.insert("text".into(), json!(label));
     obj.insert("cite".into(), cites(&cite_list));
-    if !node.children.is_empty() {
-        obj.insert(
-            "children".into(),
-            Json::Array(
-                node.children
-                    .iter()
-                    .map(|c| tree_json(program, c))
-                    .collect(),
-            ),
-        );
+    let children: Vec<Json> = node.children().map(|c| node_json(program, c)).collect();
+    if !children.is_empty() {
+        obj.insert("children".into(), Json::Array(children));
     }
     Json::Object(obj)
 }

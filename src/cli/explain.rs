@@ -92,11 +92,9 @@ impl Explain {
             None => {
                 let mut trees: Vec<_> = explain::top_level(&program)
                     .into_iter()
-                    .map(|r| Explainer::new(&program, &eval).rule(r))
+                    .map(|r| explainer.standalone().rule(r))
                     .collect();
-                trees.extend(
-                    (0..program.duties.len()).map(|d| Explainer::new(&program, &eval).duty(d)),
-                );
+                trees.extend((0..program.duties.len()).map(|d| explainer.standalone().duty(d)));
                 trees
             }
         };

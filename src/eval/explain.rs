@@ -22,23 +22,81 @@ use crate::check::{Body, Cite, DutyId, Expr, FactId, Name, Program, RuleId};
 use crate::diagnostic::did_you_mean;
 use crate::value::{Display, Value};
 
-/// One step of a derivation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Node {
-    pub step: Step,
-    pub children: Vec<Node>,
+/// A derivation tree, stored flat: one allocation however many steps it has.
+#[derive(Debug, Clone)]
+pub struct Tree<'a> {
+    nodes: Vec<Slot<'a>>,
 }
 
+#[derive(Debug, Clone)]
+struct Slot<'a> {
+    step: Step<'a>,
+    first_child: u32,
+    next_sibling: u32,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl<'a> Tree<'a> {
+    /// The root step.
+    pub fn root(&self) -> Node<'_, 'a> {
+        Node {
+            tree: self,
+            index: 0,
+        }
+    }
+
+    /// How many steps the tree has.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+}
+
+/// One step of a derivation tree, with its children.
+#[derive(Clone, Copy)]
+pub struct Node<'t, 'a> {
+    tree: &'t Tree<'a>,
+    index: u32,
+}
+
+impl<'t, 'a> Node<'t, 'a> {
+    pub fn step(&self) -> &'t Step<'a> {
+        &self.tree.nodes[self.index as usize].step
+    }
+
+    /// The steps that settled this one, in order.
+    pub fn children(&self) -> impl Iterator<Item = Node<'t, 'a>> + 't {
+        let tree = self.tree;
+        let mut next = tree.nodes[self.index as usize].first_child;
+        std::iter::from_fn(move || {
+            if next == NONE {
+                return None;
+            }
+            let node = Node { tree, index: next };
+            next = tree.nodes[next as usize].next_sibling;
+            Some(node)
+        })
+    }
+}
+
+/// What one step of a derivation says.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Step {
+pub enum Step<'a> {
     /// A fact of the case, given or unknown.
-    Fact { fact: FactId, value: Option<Value> },
+    Fact {
+        fact: FactId,
+        value: &'a Option<Value>,
+    },
     /// A rule or decision and its value; `repeated` when explained higher up already.
     Rule {
         rule: RuleId,
-        value: Option<Value>,
+        value: &'a Option<Value>,
         via: Via,
-        missing: Vec<FactId>,
+        missing: &'a [FactId],
         repeated: bool,
     },
     /// The default of a rule with exceptions.
@@ -60,7 +118,7 @@ pub enum Step {
     Duty {
         duty: DutyId,
         applies: Option<bool>,
-        missing: Vec<FactId>,
+        missing: &'a [FactId],
     },
     /// "Why is `rule` not `value`?"
     WhyNot { rule: RuleId, value: Value },
@@ -70,8 +128,11 @@ pub enum Step {
 pub struct Explainer<'a> {
     program: &'a Program,
     eval: &'a Evaluation,
-    rules: Vec<Option<Value>>,
     seen: Vec<bool>,
+    nodes: Vec<Slot<'a>>,
+    /// Scratch stacks, reused across steps to avoid allocating per step.
+    names: Vec<Name>,
+    kids: Vec<u32>,
 }
 
 impl<'a> Explainer<'a> {
@@ -79,121 +140,165 @@ impl<'a> Explainer<'a> {
         Explainer {
             program,
             eval,
-            rules: eval.rule_values(),
             seen: vec![false; program.rules.len()],
+            nodes: Vec::with_capacity(32),
+            names: Vec::with_capacity(32),
+            kids: Vec::with_capacity(32),
         }
     }
 
-    fn env(&self) -> Env<'_> {
+    fn env(&self) -> Env<'a> {
         Env {
             facts: &self.eval.facts,
-            rules: &self.rules,
+            rules: &self.eval.values,
         }
+    }
+
+    /// Forget which rules were explained, so the next tree stands alone (each rule in
+    /// it explained in full) while reusing this explainer's buffers.
+    pub fn standalone(&mut self) -> &mut Self {
+        self.seen.fill(false);
+        self
+    }
+
+    /// Take the tree built so far; the explainer can build another, and remembers
+    /// which rules it has explained already.
+    fn finish(&mut self) -> Tree<'a> {
+        Tree {
+            nodes: std::mem::take(&mut self.nodes),
+        }
+    }
+
+    fn push(&mut self, step: Step<'a>) -> u32 {
+        self.nodes.push(Slot {
+            step,
+            first_child: NONE,
+            next_sibling: NONE,
+        });
+        (self.nodes.len() - 1) as u32
+    }
+
+    /// Attach the children pushed on the scratch stack since `from` under `parent`,
+    /// in order, and pop them.
+    fn attach(&mut self, parent: u32, from: usize) {
+        let mut last = NONE;
+        for i in from..self.kids.len() {
+            let c = self.kids[i];
+            if last == NONE {
+                self.nodes[parent as usize].first_child = c;
+            } else {
+                self.nodes[last as usize].next_sibling = c;
+            }
+            last = c;
+        }
+        self.kids.truncate(from);
     }
 
     /// Why rule `r` has its value.
-    pub fn rule(&mut self, r: RuleId) -> Node {
-        let o = &self.eval.outcomes[r];
+    pub fn rule(&mut self, r: RuleId) -> Tree<'a> {
+        self.rule_node(r);
+        self.finish()
+    }
+
+    /// Why duty `d` applies, does not, or may.
+    pub fn duty(&mut self, d: DutyId) -> Tree<'a> {
+        let eval = self.eval;
+        let o = &eval.duties[d];
+        let root = self.push(Step::Duty {
+            duty: d,
+            applies: o.applies,
+            missing: &o.missing,
+        });
+        if let Some(w) = &self.program.duties[d].when {
+            let from = self.kids.len();
+            self.reasons(w);
+            self.attach(root, from);
+        }
+        self.finish()
+    }
+
+    fn rule_node(&mut self, r: RuleId) -> u32 {
+        let eval = self.eval;
+        let program = self.program;
+        let o = &eval.outcomes[r];
         let repeated = self.seen[r];
-        let step = Step::Rule {
+        let root = self.push(Step::Rule {
             rule: r,
-            value: o.value.clone(),
+            value: &o.value,
             via: o.via,
-            missing: o.missing.clone(),
+            missing: &o.missing,
             repeated,
-        };
+        });
         if repeated {
-            return Node {
-                step,
-                children: Vec::new(),
-            };
+            return root;
         }
         self.seen[r] = true;
-        let program = self.program;
         let via = o.via;
-        let children = match &program.rules[r].body {
+        let children = self.kids.len();
+        match &program.rules[r].body {
             Body::Expr(e) => self.reasons(e),
             Body::Default {
                 default,
                 exceptions,
             } => {
-                let mut children = Vec::new();
                 let applied = match via {
                     Via::Exception(i) => Some(i),
                     _ => None,
                 };
                 if applied.is_none() {
-                    let kids = self.reasons(default);
-                    children.push(Node {
-                        step: Step::Default { rule: r },
-                        children: kids,
-                    });
+                    let node = self.push(Step::Default { rule: r });
+                    let from = self.kids.len();
+                    self.reasons(default);
+                    self.attach(node, from);
+                    self.kids.push(node);
                 }
                 for (i, ex) in exceptions.iter().enumerate() {
-                    let holds = self.env().truth(&ex.when);
                     if applied.is_some() && applied != Some(i) {
                         continue;
                     }
-                    let mut kids = self.reasons(&ex.when);
-                    if holds == Some(true) {
-                        kids.extend(self.reasons(&ex.value));
-                    }
-                    children.push(Node {
-                        step: Step::Exception {
-                            rule: r,
-                            index: i,
-                            holds,
-                        },
-                        children: kids,
+                    let holds = self.env().truth(&ex.when);
+                    let node = self.push(Step::Exception {
+                        rule: r,
+                        index: i,
+                        holds,
                     });
+                    let from = self.kids.len();
+                    self.reasons(&ex.when);
+                    if holds == Some(true) {
+                        self.reasons(&ex.value);
+                    }
+                    self.attach(node, from);
+                    self.kids.push(node);
                 }
-                children
             }
             Body::Decision { branches } => {
-                let mut children = Vec::new();
                 for (i, b) in branches.iter().enumerate() {
-                    let holds = match &b.when {
-                        None => Some(true),
-                        Some(w) => self.env().truth(w),
-                    };
+                    let holds = b.when.as_ref().map_or(Some(true), |w| self.env().truth(w));
                     let taken = via == Via::Branch(i);
-                    let kids = b.when.as_ref().map(|w| self.reasons(w)).unwrap_or_default();
-                    children.push(Node {
-                        step: Step::Branch {
-                            rule: r,
-                            index: i,
-                            holds,
-                            taken,
-                        },
-                        children: kids,
+                    let node = self.push(Step::Branch {
+                        rule: r,
+                        index: i,
+                        holds,
+                        taken,
                     });
+                    if let Some(w) = &b.when {
+                        let from = self.kids.len();
+                        self.reasons(w);
+                        self.attach(node, from);
+                    }
+                    self.kids.push(node);
                     if taken || (holds == Some(true) && via != Via::AllCases) {
                         break;
                     }
                 }
-                children
             }
-        };
-        Node { step, children }
-    }
-
-    /// Why duty `d` applies, does not, or may.
-    pub fn duty(&mut self, d: DutyId) -> Node {
-        let o = &self.eval.duties[d];
-        let step = Step::Duty {
-            duty: d,
-            applies: o.applies,
-            missing: o.missing.clone(),
-        };
-        let children = match &self.program.duties[d].when {
-            Some(w) => self.reasons(w),
-            None => Vec::new(),
-        };
-        Node { step, children }
+        }
+        self.attach(root, children);
+        root
     }
 
     /// Why rule `r` does not have the value named `value`.
-    pub fn why_not(&mut self, r: RuleId, value: &str) -> Result<Node, String> {
+    pub fn why_not(&mut self, r: RuleId, value: &str) -> Result<Tree<'a>, String> {
         let program = self.program;
         let rule = &program.rules[r];
         let target = match rule.ty {
@@ -226,65 +331,69 @@ impl<'a> Explainer<'a> {
         if self.eval.outcomes[r].value.as_ref() == Some(&target) {
             return Ok(self.rule(r));
         }
-        let step = Step::WhyNot {
-            rule: r,
-            value: target.clone(),
-        };
         let Body::Decision { branches } = &rule.body else {
-            return Ok(Node {
-                step,
-                children: vec![self.rule(r)],
+            let root = self.push(Step::WhyNot {
+                rule: r,
+                value: target,
             });
+            let from = self.kids.len();
+            let child = self.rule_node(r);
+            self.kids.push(child);
+            self.attach(root, from);
+            return Ok(self.finish());
         };
         let Value::Enum(wanted) = target else {
-            return Ok(Node {
-                step,
-                children: vec![self.rule(r)],
-            });
+            return Err(format!("`{}` is not a decision", rule.name));
         };
+        let root = self.push(Step::WhyNot {
+            rule: r,
+            value: target,
+        });
         let last_wanted = branches.iter().rposition(|b| b.value == wanted);
         let via = self.eval.outcomes[r].via;
-        let mut children = Vec::new();
+        let children = self.kids.len();
         for (i, b) in branches.iter().enumerate() {
-            let holds = match &b.when {
-                None => Some(true),
-                Some(w) => self.env().truth(w),
-            };
+            let holds = b.when.as_ref().map_or(Some(true), |w| self.env().truth(w));
             let taken = via == Via::Branch(i);
-            let kids = b.when.as_ref().map(|w| self.reasons(w)).unwrap_or_default();
-            children.push(Node {
-                step: Step::Branch {
-                    rule: r,
-                    index: i,
-                    holds,
-                    taken,
-                },
-                children: kids,
+            let node = self.push(Step::Branch {
+                rule: r,
+                index: i,
+                holds,
+                taken,
             });
+            if let Some(w) = &b.when {
+                let from = self.kids.len();
+                self.reasons(w);
+                self.attach(node, from);
+            }
+            self.kids.push(node);
             if taken || Some(i) >= last_wanted {
                 break;
             }
         }
-        Ok(Node { step, children })
+        self.attach(root, children);
+        Ok(self.finish())
     }
 
-    fn reasons(&mut self, e: &Expr) -> Vec<Node> {
-        let mut names = Vec::new();
-        self.env().reasons(e, &mut names);
-        names
-            .into_iter()
-            .filter_map(|n| match n {
-                Name::Fact(f) => Some(Node {
-                    step: Step::Fact {
-                        fact: f,
-                        value: self.eval.facts[f].clone(),
-                    },
-                    children: Vec::new(),
+    /// Push nodes for the facts and rules that settled `e` on the scratch stack.
+    fn reasons(&mut self, e: &Expr) {
+        let start = self.names.len();
+        let env = self.env();
+        env.reasons(e, &mut self.names);
+        let end = self.names.len();
+        let eval = self.eval;
+        for i in start..end {
+            let node = match self.names[i] {
+                Name::Fact(f) => self.push(Step::Fact {
+                    fact: f,
+                    value: &eval.facts[f],
                 }),
-                Name::Rule(r) => Some(self.rule(r)),
-                Name::Duty(_) => None,
-            })
-            .collect()
+                Name::Rule(r) => self.rule_node(r),
+                Name::Duty(_) => continue,
+            };
+            self.kids.push(node);
+        }
+        self.names.truncate(start);
     }
 }
 
@@ -306,22 +415,25 @@ pub fn top_level(program: &Program) -> Vec<RuleId> {
 }
 
 /// A tree as indented text, one step a line, citations in brackets.
-pub fn render(program: &Program, node: &Node) -> String {
+pub fn render(program: &Program, tree: &Tree<'_>) -> String {
     let mut out = String::new();
-    line(program, node, "", "", &mut out);
+    if !tree.is_empty() {
+        line(program, tree.root(), "", "", &mut out);
+    }
     out
 }
 
-fn line(program: &Program, node: &Node, first: &str, rest: &str, out: &mut String) {
-    let (label, cites) = describe(program, &node.step);
+fn line(program: &Program, node: Node<'_, '_>, first: &str, rest: &str, out: &mut String) {
+    let (label, cites) = describe(program, node.step());
     let _ = write!(out, "{first}{label}");
     if !cites.is_empty() {
         let joined: Vec<String> = cites.iter().map(ToString::to_string).collect();
         let _ = write!(out, "  [{}]", joined.join("; "));
     }
     out.push('\n');
-    let n = node.children.len();
-    for (i, child) in node.children.iter().enumerate() {
+    let children: Vec<Node<'_, '_>> = node.children().collect();
+    let n = children.len();
+    for (i, child) in children.into_iter().enumerate() {
         let last = i + 1 == n;
         let (f, r) = if last {
             ("└── ", "    ")
@@ -359,7 +471,7 @@ fn names(program: &Program, facts: &[FactId]) -> String {
 }
 
 /// A step's one-line description and its citations.
-pub fn describe<'p>(program: &'p Program, step: &Step) -> (String, Vec<&'p Cite>) {
+pub fn describe<'p>(program: &'p Program, step: &Step<'_>) -> (String, Vec<&'p Cite>) {
     match step {
         Step::Fact { fact, value } => {
             let def = &program.facts[*fact];

@@ -77,37 +77,51 @@ impl Env<'_> {
     /// The facts and rules that settled `e`'s value: all operands, except where one
     /// known operand settled an `and`/`or` alone (then just that one). For an unknown
     /// value, the unknown operands.
+    /// Appends to `out`, without repeating a name this call already appended.
     pub fn reasons(&self, e: &Expr, out: &mut Vec<Name>) {
+        let from = out.len();
+        self.reasons_from(e, out, from);
+    }
+
+    fn reasons_from(&self, e: &Expr, out: &mut Vec<Name>, from: usize) {
         match e {
             Expr::Const(_) => {}
-            Expr::Fact(f) => push_unique(out, Name::Fact(*f)),
-            Expr::Rule(r) => push_unique(out, Name::Rule(*r)),
-            Expr::Not(e) | Expr::InConst(e, _) => self.reasons(e, out),
+            Expr::Fact(f) => push_unique(out, from, Name::Fact(*f)),
+            Expr::Rule(r) => push_unique(out, from, Name::Rule(*r)),
+            Expr::Not(e) | Expr::InConst(e, _) => self.reasons_from(e, out, from),
             Expr::And(es) | Expr::Or(es) => {
+                // Each operand's value is worked out once: the first that settles the
+                // result is its only reason; otherwise every operand (or every unknown one).
                 let settling = matches!(e, Expr::Or(_));
-                match self.truth(e) {
-                    Some(v) if v == settling => {
-                        if let Some(first) = es.iter().find(|x| self.truth(x) == Some(settling)) {
-                            self.reasons(first, out);
+                let mut unknown: Vec<&Expr> = Vec::new();
+                for x in es {
+                    match self.truth(x) {
+                        Some(v) if v == settling => {
+                            self.reasons_from(x, out, from);
+                            return;
                         }
+                        Some(_) => {}
+                        None => unknown.push(x),
                     }
-                    Some(_) => es.iter().for_each(|x| self.reasons(x, out)),
-                    None => es
-                        .iter()
-                        .filter(|x| self.truth(x).is_none())
-                        .for_each(|x| self.reasons(x, out)),
+                }
+                if unknown.is_empty() {
+                    es.iter().for_each(|x| self.reasons_from(x, out, from));
+                } else {
+                    unknown
+                        .into_iter()
+                        .for_each(|x| self.reasons_from(x, out, from));
                 }
             }
             Expr::Cmp(_, a, b) | Expr::Member(a, b) => {
-                self.reasons(a, out);
-                self.reasons(b, out);
+                self.reasons_from(a, out, from);
+                self.reasons_from(b, out, from);
             }
         }
     }
 }
 
-fn push_unique(out: &mut Vec<Name>, n: Name) {
-    if !out.contains(&n) {
+fn push_unique(out: &mut Vec<Name>, from: usize, n: Name) {
+    if !out[from..].contains(&n) {
         out.push(n);
     }
 }
