@@ -100,14 +100,15 @@ pub fn from_json(
     let mut case = Case::empty(program);
     let mut problems = Vec::new();
     for (key, value) in map {
-        let at = key_span(source, key, from, to).unwrap_or(whole);
+        // Where the key is written: looked up only when there is something to report.
+        let at = || key_span(source, key, from, to).unwrap_or(whole);
         if key == "case_id" {
             match value {
                 Json::String(s) => case.id = Some(s.clone()),
                 Json::Number(n) => case.id = Some(n.to_string()),
                 _ => problems.push(
                     Problem::error("cspr::case", "`case_id` must be a string")
-                        .label(at, "here")
+                        .label(at(), "here")
                         .help("write \"case_id\": \"C-17\"")
                         .in_source(source),
                 ),
@@ -129,7 +130,7 @@ pub fn from_json(
             };
             problems.push(
                 Problem::error("cspr::unknown_fact", format!("`{key}` {kind}"))
-                    .label(at, "unknown key")
+                    .label(at(), "unknown key")
                     .help(hint)
                     .in_source(source),
             );
@@ -143,7 +144,7 @@ pub fn from_json(
             Ok(v) => case.facts[f] = Some(v),
             Err(why) => problems.push(
                 Problem::error("cspr::fact_value", format!("`{key}` {why}"))
-                    .label(at, format!("expects {}", type_name(ty, &program.enums)))
+                    .label(at(), format!("expects {}", type_name(ty, &program.enums)))
                     .help(example(program, ty))
                     .in_source(source),
             ),

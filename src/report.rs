@@ -139,7 +139,6 @@ impl Serialize for DutyJson<'_> {
         m.serialize_entry("name", &duty.name)?;
         m.serialize_entry("actor", &duty.actor)?;
         m.serialize_entry("modality", duty.modality.as_str())?;
-        m.serialize_entry("action", &duty.action)?;
         m.serialize_entry("applies", &o.applies)?;
         m.serialize_entry("due", &Option::<&str>::None)?;
         m.serialize_entry(
