@@ -129,20 +129,17 @@ fn batch(c: &mut Criterion) {
     let source = Source::new("batch.jsonl", text);
     let mut group = c.benchmark_group("json lines batch");
     group.throughput(Throughput::Elements(1000));
+    let writer = cspr::report::JsonWriter::new(&program);
     group.bench_function("1000 cases: parse, evaluate, write JSON", |b| {
         b.iter(|| {
-            let mut out = Vec::with_capacity(1 << 20);
+            let mut out = String::with_capacity(1 << 22);
             for (_, parsed) in case::parse_lines(&program, &source) {
                 let Ok(case) = parsed else { continue };
                 let Ok(eval) = engine.evaluate(&case) else {
                     continue;
                 };
-                let json = cspr::report::EvalJson {
-                    program: &program,
-                    eval: &eval,
-                };
-                let _ = serde_json::to_writer(&mut out, &json);
-                out.push(b'\n');
+                writer.write(&program, &eval, &mut out);
+                out.push('\n');
             }
             black_box(out)
         })

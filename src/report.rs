@@ -3,6 +3,10 @@
 //! Pure functions from an [`Evaluation`] or a derivation tree to a string or JSON value;
 //! the front ends decide where they go.
 
+mod json;
+
+pub use json::JsonWriter;
+
 use std::fmt::Write as _;
 
 use crate::check::{Body, Cite, Program};

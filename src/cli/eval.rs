@@ -45,6 +45,8 @@ impl Eval {
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut code = 0;
         let mut first = true;
+        let writer = cspr::report::JsonWriter::new(&program);
+        let mut line_buf = String::new();
         for (line, parsed) in cases {
             let result = match parsed {
                 Ok(case) => engine.evaluate(&case).map_err(|e| {
@@ -58,7 +60,9 @@ impl Eval {
             };
             let written = match (result, output) {
                 (Ok(eval), OutputFormat::Json) => {
-                    writeln!(out, "{}", cspr::report::eval_json(&program, &eval))
+                    line_buf.clear();
+                    writer.write(&program, &eval, &mut line_buf);
+                    writeln!(out, "{line_buf}")
                 }
                 (Ok(eval), OutputFormat::Text) => {
                     let sep = if first { "" } else { "\n" };
