@@ -7,6 +7,9 @@
 //! not exist is a [`Problem`] labelled at the key in the file — never dropped silently.
 
 use chrono::{NaiveDate, NaiveDateTime};
+use std::borrow::Cow;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 
 use crate::check::Program;
@@ -46,11 +49,13 @@ pub type Parsed = Result<Case, Vec<Problem>>;
 /// Read a JSON or TOML case file (not JSON Lines: see [`parse_lines`]).
 pub fn parse(program: &Program, source: &Source, format: Format) -> Parsed {
     let text = &*source.text;
-    let json = match format {
-        Format::Toml => toml_to_json(source)?,
-        _ => serde_json::from_str::<Json>(text).map_err(|e| vec![json_error(source, &e, 0)])?,
-    };
-    from_json(program, &json, source, 0, text.len())
+    match format {
+        Format::Toml => from_json(program, &toml_to_json(source)?, source, 0, text.len()),
+        _ => {
+            let entries = serde_json::from_str::<Entries<'_>>(text).map_err(|e| vec![json_error(source, &e, 0)])?;
+            from_entries(program, entries.0, source, 0, text.len())
+        }
+    }
 }
 
 /// Read a JSON Lines batch: one result per non-blank line, with its 1-based line number.
@@ -69,12 +74,59 @@ pub fn parse_lines<'a>(
             if trimmed.is_empty() {
                 return None;
             }
-            let parsed = match serde_json::from_str::<Json>(trimmed) {
-                Ok(json) => from_json(program, &json, source, start, start + line.trim_end().len()),
+            let parsed = match serde_json::from_str::<Entries<'_>>(trimmed) {
+                Ok(entries) => from_entries(program, entries.0, source, start, start + line.trim_end().len()),
                 Err(e) => Err(vec![json_error(source, &e, start)]),
             };
             Some((i + 1, parsed))
         })
+}
+
+/// The keys and values of a case object in the order written (so a key given twice is
+/// seen, not silently overwritten), or `None` when the JSON is not an object. Read
+/// straight from the text, without building a map.
+struct Entries<'de>(Option<Vec<(Cow<'de, str>, Json)>>);
+
+impl<'de> Deserialize<'de> for Entries<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Entries<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a case object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::with_capacity(map.size_hint().unwrap_or(16));
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    out.push((key, map.next_value::<Json>()?));
+                }
+                Ok(Entries(Some(out)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Entries(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(Entries(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(Entries(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(Entries(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(Entries(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+                Ok(Entries(None))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Entries(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Convert one parsed case object. `from..to` is the object's place in the source.
@@ -85,8 +137,16 @@ pub fn from_json(
     from: usize,
     to: usize,
 ) -> Parsed {
+    let entries = match json {
+        Json::Object(map) => Some(map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), v.clone())).collect()),
+        _ => None,
+    };
+    from_entries(program, entries, source, from, to)
+}
+
+fn from_entries(program: &Program, entries: Option<Vec<(Cow<'_, str>, Json)>>, source: &Source, from: usize, to: usize) -> Parsed {
     let whole = Span::new(from, to.max(from));
-    let Json::Object(map) = json else {
+    let Some(map) = entries else {
         return Err(vec![
             Problem::error(
                 "cspr::case",
@@ -99,7 +159,9 @@ pub fn from_json(
     };
     let mut case = Case::empty(program);
     let mut problems = Vec::new();
-    for (key, value) in map {
+    let mut seen = vec![false; program.facts.len()];
+    for (key, value) in &map {
+        let key: &str = key;
         // Where the key is written: looked up only when there is something to report.
         let at = || key_span(source, key, from, to).unwrap_or(whole);
         if key == "case_id" {
@@ -119,7 +181,7 @@ pub fn from_json(
             let names = program.facts.iter().map(|f| f.name.as_str());
             let hint = did_you_mean(key, names).unwrap_or_else(|| {
                 format!(
-                    "`{}` has no such fact; see `cspr eval --help` for the case model",
+                    "the facts a case can give are the `fact` declarations of `{}` and the guidance it extends",
                     program.entry().id
                 )
             });
@@ -136,6 +198,15 @@ pub fn from_json(
             );
             continue;
         };
+        if std::mem::replace(&mut seen[f], true) {
+            problems.push(
+                Problem::error("cspr::repeated_key", format!("`{key}` is given twice"))
+                    .label(at(), "the first of them")
+                    .help("give each fact once, so it is clear which answer holds")
+                    .in_source(source),
+            );
+            continue;
+        }
         if value.is_null() {
             continue;
         }
@@ -209,10 +280,14 @@ fn convert(program: &Program, ty: Type, value: &Json) -> Result<Value, String> {
 
 /// `YYYY-MM-DD`, a real day.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    if s.len() != 10 {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit()))?.parse().ok()
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// `YYYY-MM-DDTHH:MM`, optionally with `:SS`.

@@ -145,3 +145,9 @@ fn malformed_toml_is_located() {
     let out = errors("child_died = \n", Format::Toml);
     assert!(out.contains("not valid TOML"), "{out}");
 }
+
+#[test]
+fn a_key_given_twice_is_an_error_not_a_silent_choice() {
+    let out = errors(r#"{"child_died": true, "child_died": false}"#, Format::Json);
+    assert!(out.contains("`child_died` is given twice"), "{out}");
+}

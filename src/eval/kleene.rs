@@ -233,18 +233,29 @@ pub fn rule_value(rule: &RuleDef, env: &Env<'_>) -> Result<(Option<Value>, Via),
 
 /// The unknown facts an unknown expression depends on, through rules via `rule_missing`.
 pub fn missing(e: &Expr, env: &Env<'_>, rule_missing: &[Vec<FactId>], out: &mut Vec<FactId>) {
-    if env.eval(e).is_some() {
-        return;
+    if env.eval(e).is_none() {
+        let from = out.len();
+        unknown_parts(e, env, rule_missing, out, from);
     }
+}
+
+/// [`missing`] for an expression already known to be unknown: each operand is
+/// evaluated once, and only the unknown ones are followed.
+fn unknown_parts(e: &Expr, env: &Env<'_>, rule_missing: &[Vec<FactId>], out: &mut Vec<FactId>, from: usize) {
+    let follow = |x: &Expr, out: &mut Vec<FactId>| {
+        if env.eval(x).is_none() {
+            unknown_parts(x, env, rule_missing, out, from);
+        }
+    };
     match e {
         Expr::Const(_) => {}
-        Expr::Fact(f) => push_fact(out, *f),
-        Expr::Rule(r) => rule_missing[*r].iter().for_each(|f| push_fact(out, *f)),
-        Expr::Not(e) | Expr::InConst(e, _) => missing(e, env, rule_missing, out),
-        Expr::And(es) | Expr::Or(es) => es.iter().for_each(|x| missing(x, env, rule_missing, out)),
+        Expr::Fact(f) => push_fact(out, from, *f),
+        Expr::Rule(r) => rule_missing[*r].iter().for_each(|f| push_fact(out, from, *f)),
+        Expr::Not(x) | Expr::InConst(x, _) => follow(x, out),
+        Expr::And(es) | Expr::Or(es) => es.iter().for_each(|x| follow(x, out)),
         Expr::Cmp(_, a, b) | Expr::Member(a, b) => {
-            missing(a, env, rule_missing, out);
-            missing(b, env, rule_missing, out);
+            follow(a, out);
+            follow(b, out);
         }
     }
 }
@@ -287,11 +298,12 @@ pub fn rule_missing(rule: &RuleDef, env: &Env<'_>, rule_missing: &[Vec<FactId>])
         }
     }
     out.sort_unstable();
+    out.dedup();
     out
 }
 
-fn push_fact(out: &mut Vec<FactId>, f: FactId) {
-    if !out.contains(&f) {
+fn push_fact(out: &mut Vec<FactId>, from: usize, f: FactId) {
+    if !out[from..].contains(&f) {
         out.push(f);
     }
 }
