@@ -135,7 +135,7 @@ fn batch(c: &mut Criterion) {
             let mut out = String::with_capacity(1 << 22);
             for (_, parsed) in case::parse_lines(&program, &source) {
                 let Ok(case) = parsed else { continue };
-                let Ok(eval) = engine.evaluate(&case) else {
+                let Ok(eval) = engine.evaluate_case(case) else {
                     continue;
                 };
                 writer.write(&program, &eval, &mut out);

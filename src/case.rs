@@ -52,7 +52,8 @@ pub fn parse(program: &Program, source: &Source, format: Format) -> Parsed {
     match format {
         Format::Toml => from_json(program, &toml_to_json(source)?, source, 0, text.len()),
         _ => {
-            let entries = serde_json::from_str::<Entries<'_>>(text).map_err(|e| vec![json_error(source, &e, 0)])?;
+            let entries = serde_json::from_str::<Entries<'_>>(text)
+                .map_err(|e| vec![json_error(source, &e, 0)])?;
             from_entries(program, entries.0, source, 0, text.len())
         }
     }
@@ -75,7 +76,13 @@ pub fn parse_lines<'a>(
                 return None;
             }
             let parsed = match serde_json::from_str::<Entries<'_>>(trimmed) {
-                Ok(entries) => from_entries(program, entries.0, source, start, start + line.trim_end().len()),
+                Ok(entries) => from_entries(
+                    program,
+                    entries.0,
+                    source,
+                    start,
+                    start + line.trim_end().len(),
+                ),
                 Err(e) => Err(vec![json_error(source, &e, start)]),
             };
             Some((i + 1, parsed))
@@ -138,13 +145,23 @@ pub fn from_json(
     to: usize,
 ) -> Parsed {
     let entries = match json {
-        Json::Object(map) => Some(map.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), v.clone())).collect()),
+        Json::Object(map) => Some(
+            map.iter()
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), v.clone()))
+                .collect(),
+        ),
         _ => None,
     };
     from_entries(program, entries, source, from, to)
 }
 
-fn from_entries(program: &Program, entries: Option<Vec<(Cow<'_, str>, Json)>>, source: &Source, from: usize, to: usize) -> Parsed {
+fn from_entries(
+    program: &Program,
+    entries: Option<Vec<(Cow<'_, str>, Json)>>,
+    source: &Source,
+    from: usize,
+    to: usize,
+) -> Parsed {
     let whole = Span::new(from, to.max(from));
     let Some(map) = entries else {
         return Err(vec![
@@ -285,7 +302,10 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit()))?.parse().ok()
+        s.get(r)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))?
+            .parse()
+            .ok()
     };
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }

@@ -235,8 +235,14 @@ impl<'p> Engine<'p> {
 
     /// Evaluate one case.
     pub fn evaluate(&self, case: &Case) -> Result<Evaluation, EvalError> {
+        self.evaluate_case(case.clone())
+    }
+
+    /// Evaluate one case, taking it (no copy of its facts: the batch path).
+    pub fn evaluate_case(&self, case: Case) -> Result<Evaluation, EvalError> {
         let p = self.program;
-        let facts = &case.facts;
+        let Case { id, facts: owned } = case;
+        let facts = &owned;
         let mut values: Vec<Option<Value>> = vec![None; p.rules.len()];
         let mut outcomes: Vec<Outcome> = vec![
             Outcome {
@@ -280,8 +286,13 @@ impl<'p> Engine<'p> {
                 }
             };
             values[r] = outcome.value.clone();
-            rule_missing[r] = outcome.missing.clone();
-            outcomes[r] = outcome;
+            // The missing facts live in `rule_missing` while later rules read them, and
+            // move into the outcome at the end.
+            rule_missing[r] = outcome.missing;
+            outcomes[r] = Outcome {
+                missing: Vec::new(),
+                ..outcome
+            };
         }
         let env = Env {
             facts,
@@ -320,6 +331,9 @@ impl<'p> Engine<'p> {
             };
             duties.push(outcome);
         }
+        for (o, m) in outcomes.iter_mut().zip(rule_missing) {
+            o.missing = m;
+        }
         let mut all = vec![false; p.facts.len()];
         for f in outcomes
             .iter()
@@ -330,8 +344,8 @@ impl<'p> Engine<'p> {
         }
         let missing = (0..all.len()).filter(|f| all[*f]).collect();
         Ok(Evaluation {
-            case_id: case.id.clone(),
-            facts: facts.clone(),
+            case_id: id,
+            facts: owned,
             outcomes,
             values,
             duties,

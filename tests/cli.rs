@@ -100,12 +100,22 @@ fn the_batch_writer_matches_the_serde_shape() {
     use cspr::report::{EvalJson, JsonWriter};
     let p = crate::common::program_file("policies/working-together-2018.policy");
     let writer = JsonWriter::new(&p);
-    for name in ["death-in-area.json", "incomplete.json", "looked-after-death.json", "harm-outside-england.json"] {
-        let text = std::fs::read_to_string(root().join("policies/examples").join(name)).unwrap_or_default();
+    for name in [
+        "death-in-area.json",
+        "incomplete.json",
+        "looked-after-death.json",
+        "harm-outside-england.json",
+    ] {
+        let text = std::fs::read_to_string(root().join("policies/examples").join(name))
+            .unwrap_or_default();
         let e = crate::common::eval(&p, &text);
         let mut fast = String::new();
         writer.write(&p, &e, &mut fast);
-        let reference = serde_json::to_string(&EvalJson { program: &p, eval: &e }).unwrap_or_default();
+        let reference = serde_json::to_string(&EvalJson {
+            program: &p,
+            eval: &e,
+        })
+        .unwrap_or_default();
         assert_eq!(fast, reference, "{name}");
     }
 }

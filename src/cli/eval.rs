@@ -49,7 +49,7 @@ impl Eval {
         let mut line_buf = String::new();
         for (line, parsed) in cases {
             let result = match parsed {
-                Ok(case) => engine.evaluate(&case).map_err(|e| {
+                Ok(case) => engine.evaluate_case(case).map_err(|e| {
                     code = code.max(FAILED);
                     vec![e.problem().clone()]
                 }),

@@ -241,7 +241,13 @@ pub fn missing(e: &Expr, env: &Env<'_>, rule_missing: &[Vec<FactId>], out: &mut 
 
 /// [`missing`] for an expression already known to be unknown: each operand is
 /// evaluated once, and only the unknown ones are followed.
-fn unknown_parts(e: &Expr, env: &Env<'_>, rule_missing: &[Vec<FactId>], out: &mut Vec<FactId>, from: usize) {
+fn unknown_parts(
+    e: &Expr,
+    env: &Env<'_>,
+    rule_missing: &[Vec<FactId>],
+    out: &mut Vec<FactId>,
+    from: usize,
+) {
     let follow = |x: &Expr, out: &mut Vec<FactId>| {
         if env.eval(x).is_none() {
             unknown_parts(x, env, rule_missing, out, from);
@@ -250,7 +256,9 @@ fn unknown_parts(e: &Expr, env: &Env<'_>, rule_missing: &[Vec<FactId>], out: &mu
     match e {
         Expr::Const(_) => {}
         Expr::Fact(f) => push_fact(out, from, *f),
-        Expr::Rule(r) => rule_missing[*r].iter().for_each(|f| push_fact(out, from, *f)),
+        Expr::Rule(r) => rule_missing[*r]
+            .iter()
+            .for_each(|f| push_fact(out, from, *f)),
         Expr::Not(x) | Expr::InConst(x, _) => follow(x, out),
         Expr::And(es) | Expr::Or(es) => es.iter().for_each(|x| follow(x, out)),
         Expr::Cmp(_, a, b) | Expr::Member(a, b) => {

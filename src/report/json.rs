@@ -50,8 +50,13 @@ fn cite_array(cites: &[&Cite]) -> String {
 impl JsonWriter {
     pub fn new(program: &Program) -> JsonWriter {
         let entry = program.entry();
-        let version = entry.version.map_or("null".to_string(), |v| quoted(&v.format("%Y-%m-%d").to_string()));
-        let head = format!("{{\"procedure\":{{\"id\":{},\"version\":{version}}},\"case_id\":", quoted(&entry.id));
+        let version = entry.version.map_or("null".to_string(), |v| {
+            quoted(&v.format("%Y-%m-%d").to_string())
+        });
+        let head = format!(
+            "{{\"procedure\":{{\"id\":{},\"version\":{version}}},\"case_id\":",
+            quoted(&entry.id)
+        );
         let rules = program
             .rules
             .iter()
@@ -59,8 +64,12 @@ impl JsonWriter {
                 let own: Vec<&Cite> = rule.cite.iter().collect();
                 let extra: Vec<Option<&Cite>> = match &rule.body {
                     Body::Expr(_) => Vec::new(),
-                    Body::Default { exceptions, .. } => exceptions.iter().map(|e| e.cite.as_ref()).collect(),
-                    Body::Decision { branches } => branches.iter().map(|b| b.cite.as_ref()).collect(),
+                    Body::Default { exceptions, .. } => {
+                        exceptions.iter().map(|e| e.cite.as_ref()).collect()
+                    }
+                    Body::Decision { branches } => {
+                        branches.iter().map(|b| b.cite.as_ref()).collect()
+                    }
                 };
                 let cite_via = extra
                     .into_iter()
@@ -74,7 +83,11 @@ impl JsonWriter {
                         cite_array(&all)
                     })
                     .collect();
-                RuleTemplate { key: format!("{}:{{\"value\":", quoted(&rule.name)), cite: cite_array(&own), cite_via }
+                RuleTemplate {
+                    key: format!("{}:{{\"value\":", quoted(&rule.name)),
+                    cite: cite_array(&own),
+                    cite_via,
+                }
             })
             .collect();
         let duties = program
@@ -95,7 +108,11 @@ impl JsonWriter {
             rules,
             duties,
             fact_names: program.facts.iter().map(|f| quoted(&f.name)).collect(),
-            enum_values: program.enums.iter().map(|e| e.variants.iter().map(|v| quoted(v)).collect()).collect(),
+            enum_values: program
+                .enums
+                .iter()
+                .map(|e| e.variants.iter().map(|v| quoted(v)).collect())
+                .collect(),
         }
     }
 
@@ -138,7 +155,11 @@ impl JsonWriter {
                 None => "null",
             });
             out.push_str(",\"due\":null,\"status\":");
-            out.push_str(if o.applies == Some(false) { "\"not_applicable\"" } else { "null" });
+            out.push_str(if o.applies == Some(false) {
+                "\"not_applicable\""
+            } else {
+                "null"
+            });
             out.push_str(&t.cite);
             if o.applies.is_none() {
                 out.push_str(",\"missing\":");
@@ -177,7 +198,11 @@ impl JsonWriter {
                 let _ = write!(out, "\"{}\"", d.format("%Y-%m-%dT%H:%M"));
             }
             (Some(Value::Enum(i)), Type::Enum(e)) => {
-                out.push_str(self.enum_values[e].get(*i as usize).map_or("null", String::as_str));
+                out.push_str(
+                    self.enum_values[e]
+                        .get(*i as usize)
+                        .map_or("null", String::as_str),
+                );
             }
             (Some(Value::Set(bits)), Type::Set(e)) => {
                 out.push('[');
@@ -185,7 +210,11 @@ impl JsonWriter {
                     if k > 0 {
                         out.push(',');
                     }
-                    out.push_str(self.enum_values[e].get(i as usize).map_or("null", String::as_str));
+                    out.push_str(
+                        self.enum_values[e]
+                            .get(i as usize)
+                            .map_or("null", String::as_str),
+                    );
                 }
                 out.push(']');
             }
