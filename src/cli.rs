@@ -77,6 +77,16 @@ pub fn report(problems: &[Problem]) {
     }
 }
 
+/// Today's date on this machine: the default for `--as-of`.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// `--as-of`: a real date, `YYYY-MM-DD`.
+pub fn parse_as_of(s: &str) -> Result<chrono::NaiveDate, String> {
+    cspr::case::parse_date(s).ok_or_else(|| format!("`{s}` is not a real date; write YYYY-MM-DD"))
+}
+
 /// An error about a file or argument as a whole, not a place inside it.
 pub fn usage_error(message: impl Into<String>, help: impl Into<String>) -> Problem {
     Problem::error("cspr::input", message).help(help)

@@ -12,6 +12,7 @@
 //! An [`Engine`] holds what is worked out once per program; evaluating a case allocates
 //! only the value tables.
 
+pub mod deadline;
 pub mod error;
 mod exact;
 pub mod explain;
@@ -54,6 +55,9 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DutyOutcome {
     pub applies: Option<bool>,
+    /// When it is due: `None` without a deadline, when it does not apply, or while the
+    /// date it counts from is unknown.
+    pub due: Option<deadline::Due>,
     pub missing: Vec<FactId>,
 }
 
@@ -96,6 +100,8 @@ pub struct Engine<'p> {
     /// [`exact`] tries every unknown fact, not just the shared ones.
     tricky: Vec<bool>,
     duty_tricky: Vec<bool>,
+    /// The calendar working days are counted in.
+    pub calendar: Option<&'static crate::time::Calendar>,
 }
 
 impl<'p> Engine<'p> {
@@ -208,6 +214,7 @@ impl<'p> Engine<'p> {
                 t
             })
             .collect();
+        let calendar = deadline::calendar_of(program).ok().flatten();
         Engine {
             program,
             cones,
@@ -216,6 +223,7 @@ impl<'p> Engine<'p> {
             duty_uses,
             tricky,
             duty_tricky,
+            calendar,
         }
     }
 
@@ -303,11 +311,13 @@ impl<'p> Engine<'p> {
             let outcome = match &duty.when {
                 None => DutyOutcome {
                     applies: Some(true),
+                    due: None,
                     missing: Vec::new(),
                 },
                 Some(w) => match env.truth(w) {
                     Some(b) => DutyOutcome {
                         applies: Some(b),
+                        due: None,
                         missing: Vec::new(),
                     },
                     None => {
@@ -324,12 +334,18 @@ impl<'p> Engine<'p> {
                         );
                         DutyOutcome {
                             applies: value.and_then(|v| v.as_bool()),
+                            due: None,
                             missing,
                         }
                     }
                 },
             };
             duties.push(outcome);
+        }
+        let applies: Vec<Option<bool>> = duties.iter().map(|d| d.applies).collect();
+        let due = deadline::due_dates(p, facts, &applies, self.calendar).map_err(|p| EvalError::Deadline(Box::new(p)))?;
+        for (outcome, due) in duties.iter_mut().zip(due) {
+            outcome.due = due;
         }
         for (o, m) in outcomes.iter_mut().zip(rule_missing) {
             o.missing = m;

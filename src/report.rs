@@ -14,7 +14,10 @@ use crate::eval::explain::{self, Node, Step, Tree};
 use crate::eval::kleene::Via;
 use crate::eval::{DutyOutcome, Evaluation, Outcome};
 use crate::value::{self, Display, Type, Value};
+use chrono::NaiveDate;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+use crate::eval::deadline::{self, Status};
 use serde_json::{Map, Value as Json, json};
 
 fn cites(list: &[&Cite]) -> Json {
@@ -53,18 +56,75 @@ fn value_json(program: &Program, value: &Option<Value>, ty: Type) -> Json {
 pub struct EvalJson<'a> {
     pub program: &'a Program,
     pub eval: &'a Evaluation,
+    /// The day statuses are judged on.
+    pub as_of: NaiveDate,
 }
 
 /// The JSON text of an evaluation, on one line.
-pub fn eval_json(program: &Program, eval: &Evaluation) -> String {
-    serde_json::to_string(&EvalJson { program, eval }).unwrap_or_default()
+pub fn eval_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
+    serde_json::to_string(&EvalJson { program, eval, as_of }).unwrap_or_default()
+}
+
+/// A duty's deadline as the output shows it.
+pub(crate) struct DeadlineView<'p> {
+    pub due: Option<String>,
+    pub status: Status,
+    pub provisional: bool,
+    pub waiting_for: Option<&'p str>,
+}
+
+impl DeadlineView<'_> {
+    pub fn new<'p>(program: &'p Program, eval: &Evaluation, d: usize, as_of: NaiveDate) -> DeadlineView<'p> {
+        let calendar = deadline::calendar_of(program).ok().flatten();
+        let status = deadline::status(program, eval, d, as_of, calendar);
+        let due = eval.duties[d].due;
+        let waiting_for = match status {
+            Status::Waiting { fact: Some(f) } => Some(program.facts[f].name.as_str()),
+            _ => None,
+        };
+        DeadlineView {
+            due: due.map(|d| d.at.to_string()),
+            provisional: due.is_some_and(|d| d.provisional),
+            status,
+            waiting_for,
+        }
+    }
+
+    /// Working days left, late or overdue, where the status has a count.
+    pub fn working_days(&self) -> Option<i64> {
+        match self.status {
+            Status::Pending { working_days_left: n } | Status::Overdue { working_days: n } | Status::MetLate { working_days: n } => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The status for a person: `pending, 3 working days left`.
+    pub fn describe(&self) -> String {
+        let plural = |n: i64| if n == 1 { "" } else { "s" };
+        let mut s = match &self.status {
+            Status::NotApplicable => "not applicable".to_string(),
+            Status::NoDeadline => "no deadline".to_string(),
+            Status::Waiting { .. } => format!("waiting for {}", self.waiting_for.unwrap_or("an earlier step")),
+            Status::Pending { working_days_left: n } => format!("pending, {n} working day{} left", plural(*n)),
+            Status::DueToday => "due today".to_string(),
+            Status::Overdue { working_days: n } => format!("overdue by {n} working day{}", plural(*n)),
+            Status::Met => "met".to_string(),
+            Status::MetLate { working_days: n } => format!("met late by {n} working day{}", plural(*n)),
+            Status::Running { until } => format!("running until {}", until.format("%Y-%m-%d")),
+            Status::Completed => "completed".to_string(),
+        };
+        if self.provisional {
+            s.push_str(" (provisional: counted across bank holidays not yet published)");
+        }
+        s
+    }
 }
 
 struct Procedure<'a>(&'a Program);
 struct Outcomes<'a>(&'a Program, &'a Evaluation);
 struct OutcomeJson<'a>(&'a Program, usize, &'a Outcome);
-struct Duties<'a>(&'a Program, &'a Evaluation);
-struct DutyJson<'a>(&'a Program, usize, &'a DutyOutcome);
+struct Duties<'a>(&'a Program, &'a Evaluation, NaiveDate);
+struct DutyJson<'a>(&'a Program, usize, &'a DutyOutcome, &'a Evaluation, NaiveDate);
 struct Names<'a>(&'a Program, &'a [usize]);
 struct Cites<'a>(Vec<&'a Cite>);
 struct CiteJson<'a>(&'a Cite);
@@ -83,7 +143,7 @@ impl Serialize for EvalJson<'_> {
         m.serialize_entry("procedure", &Procedure(self.program))?;
         m.serialize_entry("case_id", &self.eval.case_id)?;
         m.serialize_entry("outcomes", &Outcomes(self.program, self.eval))?;
-        m.serialize_entry("duties", &Duties(self.program, self.eval))?;
+        m.serialize_entry("duties", &Duties(self.program, self.eval, self.as_of))?;
         m.serialize_entry("missing", &Names(self.program, &self.eval.missing))?;
         m.end()
     }
@@ -129,7 +189,7 @@ impl Serialize for Duties<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.1.duties.len()))?;
         for (d, o) in self.1.duties.iter().enumerate() {
-            seq.serialize_element(&DutyJson(self.0, d, o))?;
+            seq.serialize_element(&DutyJson(self.0, d, o, self.1, self.2))?;
         }
         seq.end()
     }
@@ -137,18 +197,25 @@ impl Serialize for Duties<'_> {
 
 impl Serialize for DutyJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let DutyJson(program, d, o) = *self;
+        let DutyJson(program, d, o, _, _) = *self;
         let duty = &program.duties[d];
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("name", &duty.name)?;
         m.serialize_entry("actor", &duty.actor)?;
         m.serialize_entry("modality", duty.modality.as_str())?;
         m.serialize_entry("applies", &o.applies)?;
-        m.serialize_entry("due", &Option::<&str>::None)?;
-        m.serialize_entry(
-            "status",
-            &(o.applies == Some(false)).then_some("not_applicable"),
-        )?;
+        let view = DeadlineView::new(program, self.3, d, self.4);
+        m.serialize_entry("due", &view.due)?;
+        m.serialize_entry("status", view.status.name())?;
+        if view.provisional {
+            m.serialize_entry("provisional", &true)?;
+        }
+        if let Some(f) = view.waiting_for {
+            m.serialize_entry("waiting_for", f)?;
+        }
+        if let Some(n) = view.working_days() {
+            m.serialize_entry("working_days", &n)?;
+        }
         m.serialize_entry("cite", &Cites(duty.cite.iter().collect()))?;
         if o.applies.is_none() {
             m.serialize_entry("missing", &Names(program, &o.missing))?;
@@ -227,7 +294,7 @@ fn names(program: &Program, facts: &[usize]) -> String {
 }
 
 /// The evaluation for a person: outcomes first, then duties, then the questions to ask.
-pub fn eval_text(program: &Program, eval: &Evaluation) -> String {
+pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
     let mut out = String::new();
     let entry = program.entry();
     let version = entry.version.map_or(String::new(), |v| {
@@ -237,6 +304,7 @@ pub fn eval_text(program: &Program, eval: &Evaluation) -> String {
     if let Some(id) = &eval.case_id {
         let _ = writeln!(out, "case {id}");
     }
+    let _ = writeln!(out, "as of {}", as_of.format("%Y-%m-%d"));
 
     out.push_str("\nOutcomes\n");
     let rows: Vec<[String; 3]> = eval
@@ -263,7 +331,7 @@ pub fn eval_text(program: &Program, eval: &Evaluation) -> String {
         .map(|d| d.name.chars().count())
         .max()
         .unwrap_or(0);
-    for (d, o) in program.duties.iter().zip(&eval.duties) {
+    for (di, (d, o)) in program.duties.iter().zip(&eval.duties).enumerate() {
         let applies = match o.applies {
             Some(true) => "applies",
             Some(false) => "does not apply",
@@ -289,6 +357,11 @@ pub fn eval_text(program: &Program, eval: &Evaluation) -> String {
                 "",
                 names(program, &o.missing)
             );
+        }
+        if d.deadline.is_some() && o.applies != Some(false) {
+            let view = DeadlineView::new(program, eval, di, as_of);
+            let due = view.due.as_deref().map_or(String::new(), |d| format!("due {d}: "));
+            let _ = writeln!(out, "  {:<14}  {:<width$}  {due}{}", "", "", view.describe());
         }
     }
 

@@ -109,13 +109,12 @@ fn the_batch_writer_matches_the_serde_shape() {
         let text = std::fs::read_to_string(root().join("policies/examples").join(name))
             .unwrap_or_default();
         let e = crate::common::eval(&p, &text);
-        let mut fast = String::new();
-        writer.write(&p, &e, &mut fast);
-        let reference = serde_json::to_string(&EvalJson {
-            program: &p,
-            eval: &e,
-        })
-        .unwrap_or_default();
-        assert_eq!(fast, reference, "{name}");
+        for as_of in ["2024-03-08", "2024-03-11", "2024-04-30", "2025-01-06"] {
+            let as_of = cspr::case::parse_date(as_of).unwrap();
+            let mut fast = String::new();
+            writer.write(&p, &e, as_of, &mut fast);
+            let reference = serde_json::to_string(&EvalJson { program: &p, eval: &e, as_of }).unwrap_or_default();
+            assert_eq!(fast, reference, "{name} as of {as_of}");
+        }
     }
 }

@@ -25,6 +25,9 @@ pub struct Eval {
     procedure: String,
     /// A case file: .json, .toml, or .jsonl (a batch, one case per line)
     case: PathBuf,
+    /// The day deadlines are judged on (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", default_value_t = super::today(), value_parser = super::parse_as_of)]
+    as_of: chrono::NaiveDate,
     /// Output format [default: text, or json for a .jsonl batch]
     #[arg(long, value_enum)]
     format: Option<OutputFormat>,
@@ -61,12 +64,12 @@ impl Eval {
             let written = match (result, output) {
                 (Ok(eval), OutputFormat::Json) => {
                     line_buf.clear();
-                    writer.write(&program, &eval, &mut line_buf);
+                    writer.write(&program, &eval, self.as_of, &mut line_buf);
                     writeln!(out, "{line_buf}")
                 }
                 (Ok(eval), OutputFormat::Text) => {
                     let sep = if first { "" } else { "\n" };
-                    write!(out, "{sep}{}", cspr::report::eval_text(&program, &eval))
+                    write!(out, "{sep}{}", cspr::report::eval_text(&program, &eval, self.as_of))
                 }
                 (Err(problems), fmt) => {
                     let _ = out.flush();

@@ -16,6 +16,8 @@ pub enum EvalError {
         second: usize,
         problem: Box<Problem>,
     },
+    /// A due date cannot be worked out: a date the calendar cannot answer, or out of range.
+    Deadline(Box<Problem>),
 }
 
 impl EvalError {
@@ -65,7 +67,7 @@ impl EvalError {
 
     pub fn problem(&self) -> &Problem {
         match self {
-            EvalError::Conflict { problem, .. } => problem,
+            EvalError::Conflict { problem, .. } | EvalError::Deadline(problem) => problem,
         }
     }
 }

@@ -8,6 +8,9 @@
 
 use std::fmt::Write as _;
 
+use chrono::NaiveDate;
+
+use super::DeadlineView;
 use crate::check::{Body, Cite, Program};
 use crate::eval::Evaluation;
 use crate::eval::kleene::Via;
@@ -117,7 +120,7 @@ impl JsonWriter {
     }
 
     /// Append one evaluation as a line of JSON (without the newline).
-    pub fn write(&self, program: &Program, eval: &Evaluation, out: &mut String) {
+    pub fn write(&self, program: &Program, eval: &Evaluation, as_of: NaiveDate, out: &mut String) {
         out.push_str(&self.head);
         match &eval.case_id {
             Some(id) => out.push_str(&quoted(id)),
@@ -154,12 +157,24 @@ impl JsonWriter {
                 Some(false) => "false",
                 None => "null",
             });
-            out.push_str(",\"due\":null,\"status\":");
-            out.push_str(if o.applies == Some(false) {
-                "\"not_applicable\""
-            } else {
-                "null"
-            });
+            let view = DeadlineView::new(program, eval, d, as_of);
+            out.push_str(",\"due\":");
+            match &view.due {
+                Some(due) => {
+                    let _ = write!(out, "\"{due}\"");
+                }
+                None => out.push_str("null"),
+            }
+            let _ = write!(out, ",\"status\":\"{}\"", view.status.name());
+            if view.provisional {
+                out.push_str(",\"provisional\":true");
+            }
+            if let Some(f) = view.waiting_for {
+                let _ = write!(out, ",\"waiting_for\":{}", quoted(f));
+            }
+            if let Some(n) = view.working_days() {
+                let _ = write!(out, ",\"working_days\":{n}");
+            }
             out.push_str(&t.cite);
             if o.applies.is_none() {
                 out.push_str(",\"missing\":");

@@ -1,0 +1,271 @@
+//! Due dates and their status (DESIGN §2, `docs/dates.md`).
+//!
+//! A duty's deadline counts from an anchor — a date or date-time fact, or another duty's
+//! due date — in the program's calendar:
+//!
+//! ```text
+//! within 5 working days after la_aware_on      Mon 4 Mar 2024 → Mon 11 Mar 2024
+//! within 1 month after referral_received_on    31 Jan 2024 → 29 Feb 2024 (Dodds v Walker)
+//! at least 7 days before publication_planned_on
+//! for at least 12 months after published_on     the minimum period ends then
+//! ```
+//!
+//! Due dates depend only on the case; a status also depends on the day it is judged
+//! ("as of"), so [`status`] takes that day and the front end chooses it.
+
+use chrono::{Months, NaiveDate, NaiveDateTime};
+
+use super::Evaluation;
+use crate::check::{Anchor, DeadlineDef, DutyId, FactId, Program};
+use crate::diagnostic::Problem;
+use crate::syntax::ast::{DeadlineKind, TimeUnit};
+use crate::time::{Calendar, add_days, add_hours, add_months, add_weeks};
+use crate::value::Value;
+
+/// A due date, or a due moment for deadlines counted in hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    Date(NaiveDate),
+    DateTime(NaiveDateTime),
+}
+
+impl Moment {
+    pub fn date(self) -> NaiveDate {
+        match self {
+            Moment::Date(d) => d,
+            Moment::DateTime(t) => t.date(),
+        }
+    }
+}
+
+impl std::fmt::Display for Moment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Moment::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Moment::DateTime(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M")),
+        }
+    }
+}
+
+/// When a duty is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Due {
+    pub at: Moment,
+    /// Counted across a year whose bank holidays are computed by the standing rules,
+    /// not yet published.
+    pub provisional: bool,
+}
+
+/// The calendar a program counts working days in: the last `calendar` its modules name.
+pub fn calendar_of(program: &Program) -> Result<Option<&'static Calendar>, Problem> {
+    let Some(id) = program.modules.iter().rev().find_map(|m| m.calendar.as_deref()) else {
+        return Ok(None);
+    };
+    Calendar::builtin(id).map_err(|e| Problem::error("cspr::calendar", e.to_string()).help("the shipped calendar data is broken; reinstall cspr"))
+}
+
+/// The due date of every duty that may apply and whose anchor is known, in duty order.
+pub fn due_dates(
+    program: &Program,
+    facts: &[Option<Value>],
+    applies: &[Option<bool>],
+    calendar: Option<&Calendar>,
+) -> Result<Vec<Option<Due>>, Problem> {
+    let mut due: Vec<Option<Option<Due>>> = vec![None; program.duties.len()];
+    for d in 0..program.duties.len() {
+        resolve(program, facts, applies, calendar, d, &mut due, 0)?;
+    }
+    Ok(due.into_iter().map(Option::flatten).collect())
+}
+
+fn resolve(
+    program: &Program,
+    facts: &[Option<Value>],
+    applies: &[Option<bool>],
+    calendar: Option<&Calendar>,
+    d: DutyId,
+    memo: &mut Vec<Option<Option<Due>>>,
+    depth: usize,
+) -> Result<Option<Due>, Problem> {
+    if let Some(done) = memo[d] {
+        return Ok(done);
+    }
+    let duty = &program.duties[d];
+    let result = match (&duty.deadline, applies[d]) {
+        (None, _) | (_, Some(false)) => None,
+        // The checker refuses chains of duties that loop; the depth guards regardless.
+        (Some(_), _) if depth > program.duties.len() => None,
+        (Some(dl), _) => {
+            let anchor = match dl.anchor {
+                Anchor::Fact(f) => match &facts[f] {
+                    Some(Value::Date(x)) => Some(Due { at: Moment::Date(*x), provisional: false }),
+                    Some(Value::DateTime(x)) => Some(Due { at: Moment::DateTime(*x), provisional: false }),
+                    _ => None,
+                },
+                Anchor::Duty(o) => resolve(program, facts, applies, calendar, o, memo, depth + 1)?,
+            };
+            match anchor {
+                None => None,
+                Some(a) => Some(reckon(program, d, dl, a, calendar)?),
+            }
+        }
+    };
+    memo[d] = Some(result);
+    Ok(result)
+}
+
+fn reckon(program: &Program, d: DutyId, dl: &DeadlineDef, anchor: Due, calendar: Option<&Calendar>) -> Result<Due, Problem> {
+    let duty = &program.duties[d];
+    let source = program.source_of(duty.module);
+    let out_of_range = |what: &str| {
+        Problem::error("cspr::date_range", format!("the due date of `{}` {what}", duty.name))
+            .label(dl.span, "this deadline")
+            .help("check the dates in the case")
+            .in_source(source)
+    };
+    let n = dl.amount;
+    let back = dl.kind == DeadlineKind::AtLeastBefore;
+    let base = anchor.at.date();
+    let (at, provisional) = match dl.unit {
+        TimeUnit::WorkingDays => {
+            let Some(cal) = calendar else {
+                return Err(Problem::error("cspr::no_calendar", format!("`{}` counts working days, but no calendar is named", duty.name))
+                    .label(dl.span, "working days")
+                    .help("add `calendar england_and_wales` to the guidance module's header")
+                    .in_source(source));
+            };
+            let reckoned = if back { sub_working_days(cal, base, n) } else { cal.add_working_days(base, n).map(|r| (r.date, r.provisional)) };
+            let (date, provisional) = reckoned.map_err(|e| {
+                Problem::error("cspr::calendar", format!("cannot count the working days for `{}`: {e}", duty.name))
+                    .label(dl.span, "counted here")
+                    .help(format!("the {} calendar answers {}–{}", cal.id(), cal.years().start(), cal.years().end()))
+                    .in_source(source)
+            })?;
+            (Moment::Date(date), provisional)
+        }
+        TimeUnit::Days | TimeUnit::Weeks => {
+            let days = i64::from(n) * if dl.unit == TimeUnit::Weeks { 7 } else { 1 };
+            let date = if dl.unit == TimeUnit::Weeks && !back { add_weeks(base, i64::from(n)) } else { add_days(base, if back { -days } else { days }) };
+            (Moment::Date(date.ok_or_else(|| out_of_range("is out of range"))?), false)
+        }
+        TimeUnit::Months => {
+            let date = if back { base.checked_sub_months(Months::new(n)) } else { add_months(base, n) };
+            (Moment::Date(date.ok_or_else(|| out_of_range("is out of range"))?), false)
+        }
+        TimeUnit::Hours => {
+            let Moment::DateTime(t) = anchor.at else {
+                return Err(out_of_range("counts hours from a date with no time of day"));
+            };
+            let hours = i64::from(n);
+            let at = add_hours(t, if back { -hours } else { hours }).ok_or_else(|| out_of_range("is out of range"))?;
+            (Moment::DateTime(at), false)
+        }
+    };
+    Ok(Due { at, provisional: provisional || anchor.provisional })
+}
+
+fn sub_working_days(cal: &Calendar, d: NaiveDate, n: u32) -> Result<(NaiveDate, bool), crate::time::CalendarError> {
+    let mut date = d;
+    let mut left = n;
+    while left > 0 {
+        let Some(previous) = date.pred_opt() else { break };
+        date = previous;
+        if cal.is_working_day(date)? {
+            left -= 1;
+        }
+    }
+    Ok((date, cal.working_days_between(date, d)?.1))
+}
+
+/// Where a duty stands on a given day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// The duty does not apply to this case.
+    NotApplicable,
+    /// The duty has no deadline.
+    NoDeadline,
+    /// The date it counts from is not known yet: this fact would give it.
+    Waiting { fact: Option<FactId> },
+    /// Not due yet: this many working days left (after today, to the due date).
+    Pending { working_days_left: i64 },
+    DueToday,
+    /// Past its due date by this many working days, and not recorded as done.
+    Overdue { working_days: i64 },
+    /// Done on or before the due date.
+    Met,
+    /// Done after the due date, by this many working days.
+    MetLate { working_days: i64 },
+    /// A minimum period (`for at least …`) still running / over.
+    Running { until: NaiveDate },
+    Completed,
+}
+
+impl Status {
+    /// The name used in JSON and text: `pending`, `overdue`, `met_late`, …
+    pub fn name(&self) -> &'static str {
+        match self {
+            Status::NotApplicable => "not_applicable",
+            Status::NoDeadline => "no_deadline",
+            Status::Waiting { .. } => "waiting",
+            Status::Pending { .. } => "pending",
+            Status::DueToday => "due_today",
+            Status::Overdue { .. } => "overdue",
+            Status::Met => "met",
+            Status::MetLate { .. } => "met_late",
+            Status::Running { .. } => "running",
+            Status::Completed => "completed",
+        }
+    }
+}
+
+/// The status of duty `d` as of `today`.
+pub fn status(program: &Program, eval: &Evaluation, d: DutyId, today: NaiveDate, calendar: Option<&Calendar>) -> Status {
+    let duty = &program.duties[d];
+    if eval.duties[d].applies == Some(false) {
+        return Status::NotApplicable;
+    }
+    let Some(dl) = &duty.deadline else { return Status::NoDeadline };
+    let Some(due) = eval.duties[d].due else {
+        return Status::Waiting { fact: waiting_for(program, eval, d) };
+    };
+    let due_day = due.at.date();
+    let count = |a: NaiveDate, b: NaiveDate| match calendar.and_then(|c| c.working_days_between(a, b).ok()) {
+        Some((n, _)) => n,
+        None => (b - a).num_days(),
+    };
+    if dl.kind == DeadlineKind::ForAtLeast {
+        return if today < due_day { Status::Running { until: due_day } } else { Status::Completed };
+    }
+    if let Some(f) = duty.done {
+        let done = match &eval.facts[f] {
+            Some(Value::Date(x)) => Some(*x),
+            Some(Value::DateTime(x)) => Some(x.date()),
+            _ => None,
+        };
+        if let Some(done) = done {
+            let late = match (due.at, &eval.facts[f]) {
+                (Moment::DateTime(t), Some(Value::DateTime(x))) => *x > t,
+                _ => done > due_day,
+            };
+            return if late { Status::MetLate { working_days: count(due_day, done).max(1) } } else { Status::Met };
+        }
+    }
+    match today.cmp(&due_day) {
+        std::cmp::Ordering::Less => Status::Pending { working_days_left: count(today, due_day) },
+        std::cmp::Ordering::Equal => Status::DueToday,
+        std::cmp::Ordering::Greater => Status::Overdue { working_days: count(due_day, today) },
+    }
+}
+
+/// The fact a duty's deadline is waiting for, following chains of duties.
+fn waiting_for(program: &Program, eval: &Evaluation, d: DutyId) -> Option<FactId> {
+    let mut current = d;
+    for _ in 0..=program.duties.len() {
+        match program.duties[current].deadline.as_ref().map(|dl| dl.anchor) {
+            Some(Anchor::Fact(f)) => return Some(f),
+            Some(Anchor::Duty(o)) if eval.duties[o].due.is_none() => current = o,
+            _ => break,
+        }
+    }
+    None
+}
