@@ -130,6 +130,7 @@ fn batch(c: &mut Criterion) {
     let mut group = c.benchmark_group("json lines batch");
     group.throughput(Throughput::Elements(1000));
     let writer = cspr::report::JsonWriter::new(&program);
+    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 3, 8).unwrap_or_default();
     group.bench_function("1000 cases: parse, evaluate, write JSON", |b| {
         b.iter(|| {
             let mut out = String::with_capacity(1 << 22);
@@ -138,7 +139,7 @@ fn batch(c: &mut Criterion) {
                 let Ok(eval) = engine.evaluate_case(case) else {
                     continue;
                 };
-                writer.write(&program, &eval, &mut out);
+                writer.write(&program, &eval, as_of, &mut out);
                 out.push('\n');
             }
             black_box(out)

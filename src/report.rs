@@ -62,7 +62,12 @@ pub struct EvalJson<'a> {
 
 /// The JSON text of an evaluation, on one line.
 pub fn eval_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
-    serde_json::to_string(&EvalJson { program, eval, as_of }).unwrap_or_default()
+    serde_json::to_string(&EvalJson {
+        program,
+        eval,
+        as_of,
+    })
+    .unwrap_or_default()
 }
 
 /// A duty's deadline as the output shows it.
@@ -74,7 +79,12 @@ pub(crate) struct DeadlineView<'p> {
 }
 
 impl DeadlineView<'_> {
-    pub fn new<'p>(program: &'p Program, eval: &Evaluation, d: usize, as_of: NaiveDate) -> DeadlineView<'p> {
+    pub fn new<'p>(
+        program: &'p Program,
+        eval: &Evaluation,
+        d: usize,
+        as_of: NaiveDate,
+    ) -> DeadlineView<'p> {
         let calendar = deadline::calendar_of(program).ok().flatten();
         let status = deadline::status(program, eval, d, as_of, calendar);
         let due = eval.duties[d].due;
@@ -93,7 +103,11 @@ impl DeadlineView<'_> {
     /// Working days left, late or overdue, where the status has a count.
     pub fn working_days(&self) -> Option<i64> {
         match self.status {
-            Status::Pending { working_days_left: n } | Status::Overdue { working_days: n } | Status::MetLate { working_days: n } => Some(n),
+            Status::Pending {
+                working_days_left: n,
+            }
+            | Status::Overdue { working_days: n }
+            | Status::MetLate { working_days: n } => Some(n),
             _ => None,
         }
     }
@@ -104,12 +118,21 @@ impl DeadlineView<'_> {
         let mut s = match &self.status {
             Status::NotApplicable => "not applicable".to_string(),
             Status::NoDeadline => "no deadline".to_string(),
-            Status::Waiting { .. } => format!("waiting for {}", self.waiting_for.unwrap_or("an earlier step")),
-            Status::Pending { working_days_left: n } => format!("pending, {n} working day{} left", plural(*n)),
+            Status::Waiting { .. } => format!(
+                "waiting for {}",
+                self.waiting_for.unwrap_or("an earlier step")
+            ),
+            Status::Pending {
+                working_days_left: n,
+            } => format!("pending, {n} working day{} left", plural(*n)),
             Status::DueToday => "due today".to_string(),
-            Status::Overdue { working_days: n } => format!("overdue by {n} working day{}", plural(*n)),
+            Status::Overdue { working_days: n } => {
+                format!("overdue by {n} working day{}", plural(*n))
+            }
             Status::Met => "met".to_string(),
-            Status::MetLate { working_days: n } => format!("met late by {n} working day{}", plural(*n)),
+            Status::MetLate { working_days: n } => {
+                format!("met late by {n} working day{}", plural(*n))
+            }
             Status::Running { until } => format!("running until {}", until.format("%Y-%m-%d")),
             Status::Completed => "completed".to_string(),
         };
@@ -124,7 +147,13 @@ struct Procedure<'a>(&'a Program);
 struct Outcomes<'a>(&'a Program, &'a Evaluation);
 struct OutcomeJson<'a>(&'a Program, usize, &'a Outcome);
 struct Duties<'a>(&'a Program, &'a Evaluation, NaiveDate);
-struct DutyJson<'a>(&'a Program, usize, &'a DutyOutcome, &'a Evaluation, NaiveDate);
+struct DutyJson<'a>(
+    &'a Program,
+    usize,
+    &'a DutyOutcome,
+    &'a Evaluation,
+    NaiveDate,
+);
 struct Names<'a>(&'a Program, &'a [usize]);
 struct Cites<'a>(Vec<&'a Cite>);
 struct CiteJson<'a>(&'a Cite);
@@ -360,8 +389,17 @@ pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> Stri
         }
         if d.deadline.is_some() && o.applies != Some(false) {
             let view = DeadlineView::new(program, eval, di, as_of);
-            let due = view.due.as_deref().map_or(String::new(), |d| format!("due {d}: "));
-            let _ = writeln!(out, "  {:<14}  {:<width$}  {due}{}", "", "", view.describe());
+            let due = view
+                .due
+                .as_deref()
+                .map_or(String::new(), |d| format!("due {d}: "));
+            let _ = writeln!(
+                out,
+                "  {:<14}  {:<width$}  {due}{}",
+                "",
+                "",
+                view.describe()
+            );
         }
     }
 

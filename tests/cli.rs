@@ -113,7 +113,12 @@ fn the_batch_writer_matches_the_serde_shape() {
             let as_of = cspr::case::parse_date(as_of).unwrap();
             let mut fast = String::new();
             writer.write(&p, &e, as_of, &mut fast);
-            let reference = serde_json::to_string(&EvalJson { program: &p, eval: &e, as_of }).unwrap_or_default();
+            let reference = serde_json::to_string(&EvalJson {
+                program: &p,
+                eval: &e,
+                as_of,
+            })
+            .unwrap_or_default();
             assert_eq!(fast, reference, "{name} as of {as_of}");
         }
     }

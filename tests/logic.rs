@@ -184,7 +184,9 @@ fn two_applicable_exceptions_with_different_values_conflict() {
     let p = program(EXCEPTIONS);
     let c = case(&p, r#"{"flag": true, "custody": true}"#);
     let err = Engine::new(&p).evaluate(&c).expect_err("a conflict");
-    let EvalError::Conflict { rule, .. } = &err else { panic!("expected a conflict, got {err}") };
+    let EvalError::Conflict { rule, .. } = &err else {
+        panic!("expected a conflict, got {err}")
+    };
     assert_eq!(p.lookup("clash"), Some(Name::Rule(*rule)));
     let rendered = crate::common::render(&[err.problem().clone()]);
     assert!(rendered.contains("T 9.1 gives true"), "{rendered}");

@@ -16,6 +16,7 @@ mod cases;
 mod check_errors;
 mod cli;
 mod common;
+mod deadlines;
 mod explain;
 mod fuzz;
 mod logic;

@@ -124,6 +124,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
         for i in 0..self.duty_srcs.len() {
             duties.push(self.duty(i));
         }
+        self.anchor_cycles(&duties);
         self.limit_depth();
         self.lint();
         let rules: Option<Vec<RuleDef>> = self.rules.into_iter().collect();
@@ -691,6 +692,54 @@ impl<'a, 'p> Compiler<'a, 'p> {
                     _ => self.undefined(n, span, m),
                 }
                 None
+            }
+        }
+    }
+
+    /// A deadline that counts from another duty's due date must not come back to itself.
+    fn anchor_cycles(&mut self, duties: &[Option<DutyDef>]) {
+        let anchor = |d: DutyId| match duties
+            .get(d)
+            .and_then(|x| x.as_ref())
+            .and_then(|x| x.deadline.as_ref())
+        {
+            Some(DeadlineDef {
+                anchor: Anchor::Duty(o),
+                ..
+            }) => Some(*o),
+            _ => None,
+        };
+        for start in 0..duties.len() {
+            let mut path = vec![start];
+            let mut current = start;
+            while let Some(next) = anchor(current) {
+                if next == start {
+                    let names: Vec<&str> = path
+                        .iter()
+                        .chain(std::iter::once(&start))
+                        .map(|d| self.duty_srcs[*d].0.name.node.as_str())
+                        .collect();
+                    // Report each loop once, at its first duty.
+                    if path.iter().all(|d| *d >= start) {
+                        let (decl, m) = self.duty_srcs[start];
+                        let at = decl
+                            .deadline
+                            .as_ref()
+                            .map_or(decl.name.span, |dl| dl.anchor.span);
+                        self.err(
+                            m,
+                            Problem::error("cspr::cycle", format!("the deadline of `{}` counts from itself: {}", decl.name.node, names.join(" → ")))
+                                .label(at, "counted from here")
+                                .help("a deadline must count from a fact, or from a duty that does not count back from this one"),
+                        );
+                    }
+                    break;
+                }
+                if path.contains(&next) || path.len() > duties.len() {
+                    break;
+                }
+                path.push(next);
+                current = next;
             }
         }
     }

@@ -69,7 +69,11 @@ impl Eval {
                 }
                 (Ok(eval), OutputFormat::Text) => {
                     let sep = if first { "" } else { "\n" };
-                    write!(out, "{sep}{}", cspr::report::eval_text(&program, &eval, self.as_of))
+                    write!(
+                        out,
+                        "{sep}{}",
+                        cspr::report::eval_text(&program, &eval, self.as_of)
+                    )
                 }
                 (Err(problems), fmt) => {
                     let _ = out.flush();

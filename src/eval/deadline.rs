@@ -58,10 +58,18 @@ pub struct Due {
 
 /// The calendar a program counts working days in: the last `calendar` its modules name.
 pub fn calendar_of(program: &Program) -> Result<Option<&'static Calendar>, Problem> {
-    let Some(id) = program.modules.iter().rev().find_map(|m| m.calendar.as_deref()) else {
+    let Some(id) = program
+        .modules
+        .iter()
+        .rev()
+        .find_map(|m| m.calendar.as_deref())
+    else {
         return Ok(None);
     };
-    Calendar::builtin(id).map_err(|e| Problem::error("cspr::calendar", e.to_string()).help("the shipped calendar data is broken; reinstall cspr"))
+    Calendar::builtin(id).map_err(|e| {
+        Problem::error("cspr::calendar", e.to_string())
+            .help("the shipped calendar data is broken; reinstall cspr")
+    })
 }
 
 /// The due date of every duty that may apply and whose anchor is known, in duty order.
@@ -98,8 +106,14 @@ fn resolve(
         (Some(dl), _) => {
             let anchor = match dl.anchor {
                 Anchor::Fact(f) => match &facts[f] {
-                    Some(Value::Date(x)) => Some(Due { at: Moment::Date(*x), provisional: false }),
-                    Some(Value::DateTime(x)) => Some(Due { at: Moment::DateTime(*x), provisional: false }),
+                    Some(Value::Date(x)) => Some(Due {
+                        at: Moment::Date(*x),
+                        provisional: false,
+                    }),
+                    Some(Value::DateTime(x)) => Some(Due {
+                        at: Moment::DateTime(*x),
+                        provisional: false,
+                    }),
                     _ => None,
                 },
                 Anchor::Duty(o) => resolve(program, facts, applies, calendar, o, memo, depth + 1)?,
@@ -114,14 +128,23 @@ fn resolve(
     Ok(result)
 }
 
-fn reckon(program: &Program, d: DutyId, dl: &DeadlineDef, anchor: Due, calendar: Option<&Calendar>) -> Result<Due, Problem> {
+fn reckon(
+    program: &Program,
+    d: DutyId,
+    dl: &DeadlineDef,
+    anchor: Due,
+    calendar: Option<&Calendar>,
+) -> Result<Due, Problem> {
     let duty = &program.duties[d];
     let source = program.source_of(duty.module);
     let out_of_range = |what: &str| {
-        Problem::error("cspr::date_range", format!("the due date of `{}` {what}", duty.name))
-            .label(dl.span, "this deadline")
-            .help("check the dates in the case")
-            .in_source(source)
+        Problem::error(
+            "cspr::date_range",
+            format!("the due date of `{}` {what}", duty.name),
+        )
+        .label(dl.span, "this deadline")
+        .help("check the dates in the case")
+        .in_source(source)
     };
     let n = dl.amount;
     let back = dl.kind == DeadlineKind::AtLeastBefore;
@@ -129,46 +152,89 @@ fn reckon(program: &Program, d: DutyId, dl: &DeadlineDef, anchor: Due, calendar:
     let (at, provisional) = match dl.unit {
         TimeUnit::WorkingDays => {
             let Some(cal) = calendar else {
-                return Err(Problem::error("cspr::no_calendar", format!("`{}` counts working days, but no calendar is named", duty.name))
-                    .label(dl.span, "working days")
-                    .help("add `calendar england_and_wales` to the guidance module's header")
-                    .in_source(source));
+                return Err(Problem::error(
+                    "cspr::no_calendar",
+                    format!(
+                        "`{}` counts working days, but no calendar is named",
+                        duty.name
+                    ),
+                )
+                .label(dl.span, "working days")
+                .help("add `calendar england_and_wales` to the guidance module's header")
+                .in_source(source));
             };
-            let reckoned = if back { sub_working_days(cal, base, n) } else { cal.add_working_days(base, n).map(|r| (r.date, r.provisional)) };
+            let reckoned = if back {
+                sub_working_days(cal, base, n)
+            } else {
+                cal.add_working_days(base, n)
+                    .map(|r| (r.date, r.provisional))
+            };
             let (date, provisional) = reckoned.map_err(|e| {
-                Problem::error("cspr::calendar", format!("cannot count the working days for `{}`: {e}", duty.name))
-                    .label(dl.span, "counted here")
-                    .help(format!("the {} calendar answers {}–{}", cal.id(), cal.years().start(), cal.years().end()))
-                    .in_source(source)
+                Problem::error(
+                    "cspr::calendar",
+                    format!("cannot count the working days for `{}`: {e}", duty.name),
+                )
+                .label(dl.span, "counted here")
+                .help(format!(
+                    "the {} calendar answers {}–{}",
+                    cal.id(),
+                    cal.years().start(),
+                    cal.years().end()
+                ))
+                .in_source(source)
             })?;
             (Moment::Date(date), provisional)
         }
         TimeUnit::Days | TimeUnit::Weeks => {
             let days = i64::from(n) * if dl.unit == TimeUnit::Weeks { 7 } else { 1 };
-            let date = if dl.unit == TimeUnit::Weeks && !back { add_weeks(base, i64::from(n)) } else { add_days(base, if back { -days } else { days }) };
-            (Moment::Date(date.ok_or_else(|| out_of_range("is out of range"))?), false)
+            let date = if dl.unit == TimeUnit::Weeks && !back {
+                add_weeks(base, i64::from(n))
+            } else {
+                add_days(base, if back { -days } else { days })
+            };
+            (
+                Moment::Date(date.ok_or_else(|| out_of_range("is out of range"))?),
+                false,
+            )
         }
         TimeUnit::Months => {
-            let date = if back { base.checked_sub_months(Months::new(n)) } else { add_months(base, n) };
-            (Moment::Date(date.ok_or_else(|| out_of_range("is out of range"))?), false)
+            let date = if back {
+                base.checked_sub_months(Months::new(n))
+            } else {
+                add_months(base, n)
+            };
+            (
+                Moment::Date(date.ok_or_else(|| out_of_range("is out of range"))?),
+                false,
+            )
         }
         TimeUnit::Hours => {
             let Moment::DateTime(t) = anchor.at else {
                 return Err(out_of_range("counts hours from a date with no time of day"));
             };
             let hours = i64::from(n);
-            let at = add_hours(t, if back { -hours } else { hours }).ok_or_else(|| out_of_range("is out of range"))?;
+            let at = add_hours(t, if back { -hours } else { hours })
+                .ok_or_else(|| out_of_range("is out of range"))?;
             (Moment::DateTime(at), false)
         }
     };
-    Ok(Due { at, provisional: provisional || anchor.provisional })
+    Ok(Due {
+        at,
+        provisional: provisional || anchor.provisional,
+    })
 }
 
-fn sub_working_days(cal: &Calendar, d: NaiveDate, n: u32) -> Result<(NaiveDate, bool), crate::time::CalendarError> {
+fn sub_working_days(
+    cal: &Calendar,
+    d: NaiveDate,
+    n: u32,
+) -> Result<(NaiveDate, bool), crate::time::CalendarError> {
     let mut date = d;
     let mut left = n;
     while left > 0 {
-        let Some(previous) = date.pred_opt() else { break };
+        let Some(previous) = date.pred_opt() else {
+            break;
+        };
         date = previous;
         if cal.is_working_day(date)? {
             left -= 1;
@@ -185,18 +251,28 @@ pub enum Status {
     /// The duty has no deadline.
     NoDeadline,
     /// The date it counts from is not known yet: this fact would give it.
-    Waiting { fact: Option<FactId> },
+    Waiting {
+        fact: Option<FactId>,
+    },
     /// Not due yet: this many working days left (after today, to the due date).
-    Pending { working_days_left: i64 },
+    Pending {
+        working_days_left: i64,
+    },
     DueToday,
     /// Past its due date by this many working days, and not recorded as done.
-    Overdue { working_days: i64 },
+    Overdue {
+        working_days: i64,
+    },
     /// Done on or before the due date.
     Met,
     /// Done after the due date, by this many working days.
-    MetLate { working_days: i64 },
+    MetLate {
+        working_days: i64,
+    },
     /// A minimum period (`for at least …`) still running / over.
-    Running { until: NaiveDate },
+    Running {
+        until: NaiveDate,
+    },
     Completed,
 }
 
@@ -219,22 +295,38 @@ impl Status {
 }
 
 /// The status of duty `d` as of `today`.
-pub fn status(program: &Program, eval: &Evaluation, d: DutyId, today: NaiveDate, calendar: Option<&Calendar>) -> Status {
+pub fn status(
+    program: &Program,
+    eval: &Evaluation,
+    d: DutyId,
+    today: NaiveDate,
+    calendar: Option<&Calendar>,
+) -> Status {
     let duty = &program.duties[d];
     if eval.duties[d].applies == Some(false) {
         return Status::NotApplicable;
     }
-    let Some(dl) = &duty.deadline else { return Status::NoDeadline };
+    let Some(dl) = &duty.deadline else {
+        return Status::NoDeadline;
+    };
     let Some(due) = eval.duties[d].due else {
-        return Status::Waiting { fact: waiting_for(program, eval, d) };
+        return Status::Waiting {
+            fact: waiting_for(program, eval, d),
+        };
     };
     let due_day = due.at.date();
-    let count = |a: NaiveDate, b: NaiveDate| match calendar.and_then(|c| c.working_days_between(a, b).ok()) {
+    let count = |a: NaiveDate, b: NaiveDate| match calendar
+        .and_then(|c| c.working_days_between(a, b).ok())
+    {
         Some((n, _)) => n,
         None => (b - a).num_days(),
     };
     if dl.kind == DeadlineKind::ForAtLeast {
-        return if today < due_day { Status::Running { until: due_day } } else { Status::Completed };
+        return if today < due_day {
+            Status::Running { until: due_day }
+        } else {
+            Status::Completed
+        };
     }
     if let Some(f) = duty.done {
         let done = match &eval.facts[f] {
@@ -247,13 +339,23 @@ pub fn status(program: &Program, eval: &Evaluation, d: DutyId, today: NaiveDate,
                 (Moment::DateTime(t), Some(Value::DateTime(x))) => *x > t,
                 _ => done > due_day,
             };
-            return if late { Status::MetLate { working_days: count(due_day, done).max(1) } } else { Status::Met };
+            return if late {
+                Status::MetLate {
+                    working_days: count(due_day, done).max(1),
+                }
+            } else {
+                Status::Met
+            };
         }
     }
     match today.cmp(&due_day) {
-        std::cmp::Ordering::Less => Status::Pending { working_days_left: count(today, due_day) },
+        std::cmp::Ordering::Less => Status::Pending {
+            working_days_left: count(today, due_day),
+        },
         std::cmp::Ordering::Equal => Status::DueToday,
-        std::cmp::Ordering::Greater => Status::Overdue { working_days: count(due_day, today) },
+        std::cmp::Ordering::Greater => Status::Overdue {
+            working_days: count(due_day, today),
+        },
     }
 }
 
@@ -261,7 +363,11 @@ pub fn status(program: &Program, eval: &Evaluation, d: DutyId, today: NaiveDate,
 fn waiting_for(program: &Program, eval: &Evaluation, d: DutyId) -> Option<FactId> {
     let mut current = d;
     for _ in 0..=program.duties.len() {
-        match program.duties[current].deadline.as_ref().map(|dl| dl.anchor) {
+        match program.duties[current]
+            .deadline
+            .as_ref()
+            .map(|dl| dl.anchor)
+        {
             Some(Anchor::Fact(f)) => return Some(f),
             Some(Anchor::Duty(o)) if eval.duties[o].due.is_none() => current = o,
             _ => break,

@@ -1,0 +1,228 @@
+//! Deadlines (DESIGN §2, docs/dates.md): due dates in the England & Wales calendar and the
+//! status of each duty as of a day.
+
+use cspr::check::Name;
+use cspr::eval::deadline::{Status, status};
+use cspr::eval::{Engine, EvalError};
+
+use crate::common::{case, eval, program};
+
+const POLICY: &str = r#"
+guidance deadlines "Deadlines"
+  calendar england_and_wales
+source T = "Tests"
+fact serious: bool ask "Serious?"
+fact la_aware_on: date ask "Aware on?"
+fact panel_notified_on: date ask "Panel notified on?"
+fact referral_received_on: date ask "Referral received on?"
+fact decided_at: date-time ask "Decided at?"
+fact publication_planned_on: date ask "Publication planned on?"
+fact published_on: date ask "Published on?"
+duty notify cite T "1":
+  local_authority must "notify the Panel"
+  when serious
+  within 5 working days after la_aware_on
+  done panel_notified_on
+duty decide cite T "2":
+  partners should "decide"
+  within 1 month after referral_received_on
+duty meet cite T "3":
+  chair must "convene the meeting"
+  within 48 hours after decided_at
+duty report cite T "4":
+  chair must "send the report"
+  within 15 working days after notify
+duty send_before cite T "5":
+  partners must "send the report to the Panel"
+  at least 7 days before publication_planned_on
+duty keep cite T "6":
+  partners must "keep the report published"
+  for at least 12 months after published_on
+"#;
+
+fn due(json: &str, duty: &str) -> String {
+    let p = program(POLICY);
+    let e = eval(&p, json);
+    let Some(Name::Duty(d)) = p.lookup(duty) else {
+        panic!("no duty {duty}")
+    };
+    e.duties[d].due.map_or("none".into(), |d| d.at.to_string())
+}
+
+fn status_of(json: &str, duty: &str, as_of: &str) -> Status {
+    let p = program(POLICY);
+    let e = eval(&p, json);
+    let Some(Name::Duty(d)) = p.lookup(duty) else {
+        panic!("no duty {duty}")
+    };
+    let cal = Engine::new(&p).calendar;
+    status(&p, &e, d, cspr::case::parse_date(as_of).unwrap(), cal)
+}
+
+#[test]
+fn the_worked_examples_of_design() {
+    // Aware Monday 4 March 2024 → 5 working days → Monday 11 March 2024.
+    assert_eq!(
+        due(
+            r#"{"serious": true, "la_aware_on": "2024-03-04"}"#,
+            "notify"
+        ),
+        "2024-03-11"
+    );
+    // 31 January + 1 month = 29 February 2024 (corresponding date, month-end clamped).
+    assert_eq!(
+        due(r#"{"referral_received_on": "2024-01-31"}"#, "decide"),
+        "2024-02-29"
+    );
+    assert_eq!(
+        due(r#"{"referral_received_on": "2023-01-31"}"#, "decide"),
+        "2023-02-28"
+    );
+}
+
+#[test]
+fn working_days_skip_bank_holidays() {
+    // Easter 2024: Good Friday 29 March, Easter Monday 1 April.
+    assert_eq!(
+        due(
+            r#"{"serious": true, "la_aware_on": "2024-03-27"}"#,
+            "notify"
+        ),
+        "2024-04-05"
+    );
+    // Christmas 2022: substitute day Tuesday 27 December.
+    assert_eq!(
+        due(
+            r#"{"serious": true, "la_aware_on": "2022-12-23"}"#,
+            "notify"
+        ),
+        "2023-01-04"
+    );
+    // The State Funeral, Monday 19 September 2022.
+    assert_eq!(
+        due(
+            r#"{"serious": true, "la_aware_on": "2022-09-16"}"#,
+            "notify"
+        ),
+        "2022-09-26"
+    );
+}
+
+#[test]
+fn hours_days_before_and_minimum_periods() {
+    // 48 clock hours from a Friday afternoon end on Sunday afternoon.
+    assert_eq!(
+        due(r#"{"decided_at": "2024-03-08T16:00"}"#, "meet"),
+        "2024-03-10T16:00"
+    );
+    assert_eq!(
+        due(r#"{"publication_planned_on": "2024-06-10"}"#, "send_before"),
+        "2024-06-03"
+    );
+    assert_eq!(
+        due(r#"{"published_on": "2024-02-29"}"#, "keep"),
+        "2025-02-28"
+    );
+}
+
+#[test]
+fn a_deadline_can_count_from_another_duty() {
+    // notify is due 11 March; 15 working days later (Easter in between) is 3 April.
+    assert_eq!(
+        due(
+            r#"{"serious": true, "la_aware_on": "2024-03-04"}"#,
+            "report"
+        ),
+        "2024-04-03"
+    );
+    // Waiting: nothing to count from yet.
+    assert_eq!(due(r#"{"serious": true}"#, "report"), "none");
+    // Not applicable: no due date.
+    assert_eq!(
+        due(
+            r#"{"serious": false, "la_aware_on": "2024-03-04"}"#,
+            "notify"
+        ),
+        "none"
+    );
+}
+
+#[test]
+fn every_status() {
+    let base = r#"{"serious": true, "la_aware_on": "2024-03-04""#;
+    let with = |extra: &str| format!("{base}{extra}}}");
+    assert_eq!(
+        status_of(&with(""), "notify", "2024-03-07"),
+        Status::Pending {
+            working_days_left: 2
+        }
+    );
+    assert_eq!(
+        status_of(&with(""), "notify", "2024-03-11"),
+        Status::DueToday
+    );
+    assert_eq!(
+        status_of(&with(""), "notify", "2024-03-13"),
+        Status::Overdue { working_days: 2 }
+    );
+    assert_eq!(
+        status_of(
+            &with(r#", "panel_notified_on": "2024-03-08""#),
+            "notify",
+            "2024-03-20"
+        ),
+        Status::Met
+    );
+    assert_eq!(
+        status_of(
+            &with(r#", "panel_notified_on": "2024-03-13""#),
+            "notify",
+            "2024-03-20"
+        ),
+        Status::MetLate { working_days: 2 }
+    );
+    assert_eq!(
+        status_of(r#"{"serious": false}"#, "notify", "2024-03-20"),
+        Status::NotApplicable
+    );
+    let p = program(POLICY);
+    let waiting = status_of(r#"{"serious": true}"#, "notify", "2024-03-20");
+    assert_eq!(
+        waiting,
+        Status::Waiting {
+            fact: p.fact_named("la_aware_on")
+        }
+    );
+    assert_eq!(
+        status_of(r#"{"published_on": "2024-02-29"}"#, "keep", "2024-06-01"),
+        Status::Running {
+            until: cspr::case::parse_date("2025-02-28").unwrap()
+        }
+    );
+}
+
+#[test]
+fn a_date_the_calendar_cannot_answer_is_an_error() {
+    let p = program(POLICY);
+    let c = case(&p, r#"{"serious": true, "la_aware_on": "2014-12-30"}"#);
+    let err = Engine::new(&p)
+        .evaluate(&c)
+        .expect_err("2014 is before the calendar");
+    let EvalError::Deadline(problem) = &err else {
+        panic!("expected a deadline error, got {err}")
+    };
+    assert!(problem.message.contains("2014"), "{}", problem.message);
+}
+
+#[test]
+fn later_years_are_provisional() {
+    let p = program(POLICY);
+    let e = eval(&p, r#"{"serious": true, "la_aware_on": "2030-03-04"}"#);
+    let Some(Name::Duty(d)) = p.lookup("notify") else {
+        panic!()
+    };
+    let due = e.duties[d].due.expect("a due date");
+    assert!(due.provisional);
+    let e = eval(&p, r#"{"serious": true, "la_aware_on": "2024-03-04"}"#);
+    assert!(!e.duties[d].due.expect("a due date").provisional);
+}
