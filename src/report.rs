@@ -71,7 +71,7 @@ pub fn eval_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> Stri
 }
 
 /// A duty's deadline as the output shows it.
-pub(crate) struct DeadlineView<'p> {
+pub struct DeadlineView<'p> {
     pub due: Option<String>,
     pub status: Status,
     pub provisional: bool,
