@@ -343,7 +343,7 @@ impl<'p> Engine<'p> {
             duties.push(outcome);
         }
         let applies: Vec<Option<bool>> = duties.iter().map(|d| d.applies).collect();
-        let due = deadline::due_dates(p, facts, &applies, self.calendar)
+        let due = deadline::due_dates(p, facts, &values, &applies, self.calendar)
             .map_err(|p| EvalError::Deadline(Box::new(p)))?;
         for (outcome, due) in duties.iter_mut().zip(due) {
             outcome.due = due;

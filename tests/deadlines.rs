@@ -226,3 +226,61 @@ fn later_years_are_provisional() {
     let e = eval(&p, r#"{"serious": true, "la_aware_on": "2024-03-04"}"#);
     assert!(!e.duties[d].due.expect("a due date").provisional);
 }
+
+#[test]
+fn an_anchor_chosen_by_condition() {
+    // Lincolnshire: the Rapid Review report runs from the National Panel notification for
+    // a local-authority notification, and from the referral's receipt for a partner referral.
+    let p = program(
+        r#"
+guidance choose "Chosen anchors"
+  calendar england_and_wales
+source T = "Tests"
+fact referred_by: local_authority | partner_agency ask "Who referred?"
+fact panel_notified_on: date ask "Panel notified on?"
+fact referral_received_on: date ask "Referral received on?"
+duty rapid_review_report cite T "App C":
+  safeguarding_partners must "send the Rapid Review report to the Panel"
+  within 15 working days after (panel_notified_on if referred_by = local_authority else referral_received_on)
+"#,
+    );
+    let Some(Name::Duty(d)) = p.lookup("rapid_review_report") else {
+        panic!()
+    };
+    let dates = r#""panel_notified_on": "2024-03-04", "referral_received_on": "2024-03-11""#;
+    // 4 March + 15 working days = 25 March.
+    let e = eval(
+        &p,
+        &format!(r#"{{"referred_by": "local_authority", {dates}}}"#),
+    );
+    assert_eq!(
+        e.duties[d].due.map(|x| x.at.to_string()).as_deref(),
+        Some("2024-03-25")
+    );
+    let e = eval(
+        &p,
+        &format!(r#"{{"referred_by": "partner_agency", {dates}}}"#),
+    );
+    // 11 March + 15 working days, across Easter (29 March, 1 April).
+    assert_eq!(
+        e.duties[d].due.map(|x| x.at.to_string()).as_deref(),
+        Some("2024-04-03")
+    );
+    // Who referred is unknown: no due date, and the status says what it waits for.
+    let e = eval(&p, &format!("{{{dates}}}"));
+    assert_eq!(e.duties[d].due, None);
+    let cal = Engine::new(&p).calendar;
+    let s = status(
+        &p,
+        &e,
+        d,
+        cspr::case::parse_date("2024-03-20").unwrap(),
+        cal,
+    );
+    assert_eq!(
+        s,
+        Status::Waiting {
+            fact: p.fact_named("referred_by")
+        }
+    );
+}

@@ -194,7 +194,10 @@ pub struct DeadlineDef {
     pub kind: DeadlineKind,
     pub amount: u32,
     pub unit: TimeUnit,
+    /// What it counts from when no choice applies (or there is none).
     pub anchor: Anchor,
+    /// `(a if condition else b)`: tried in order; the first whose condition holds.
+    pub choices: Vec<(Expr, Anchor)>,
     pub span: Span,
 }
 

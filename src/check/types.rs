@@ -382,50 +382,24 @@ impl<'a, 'p> Compiler<'a, 'p> {
         let deadline = match &d.deadline {
             None => None,
             Some(dl) => {
-                let anchor = match self.names.get(&dl.anchor.node).copied() {
-                    Some(Name::Fact(f))
-                        if matches!(self.facts[f].ty, Type::Date | Type::DateTime) =>
-                    {
-                        self.used[f] = true;
-                        if dl.unit == TimeUnit::Hours && self.facts[f].ty == Type::Date {
-                            self.err(
-                                m,
-                                Problem::error(
-                                    "cspr::type",
-                                    format!(
-                                        "hours cannot be counted from `{}`, which is a date",
-                                        dl.anchor.node
-                                    ),
-                                )
-                                .label(dl.anchor.span, "a date, with no time of day")
-                                .help(
-                                    "count hours from a date-time fact, or count days from a date",
-                                ),
-                            );
-                            return None;
-                        }
-                        Anchor::Fact(f)
+                let anchor = self.anchor(&dl.anchor, dl.unit, m);
+                let mut choices = Vec::with_capacity(dl.choices.len());
+                let mut ok = anchor.is_some();
+                for (name, cond) in &dl.choices {
+                    let a = self.anchor(name, dl.unit, m);
+                    let c = self.expr(cond, Some(Type::Bool), m);
+                    match (a, c) {
+                        (Some(a), Some((c, _))) => choices.push((c, a)),
+                        _ => ok = false,
                     }
-                    Some(Name::Duty(other)) => Anchor::Duty(other),
-                    Some(_) => {
-                        self.err(
-                            m,
-                            Problem::error("cspr::type", format!("a deadline counts from a date, but `{}` is not a date", dl.anchor.node))
-                                .label(dl.anchor.span, "not a date")
-                                .help("count from a date or date-time fact, or from another duty's due date"),
-                        );
-                        return None;
-                    }
-                    None => {
-                        self.undefined(&dl.anchor.node, dl.anchor.span, m);
-                        return None;
-                    }
-                };
+                }
+                let anchor = anchor.filter(|_| ok)?;
                 Some(DeadlineDef {
                     kind: dl.kind,
                     amount: dl.amount.node,
                     unit: dl.unit,
                     anchor,
+                    choices,
                     span: dl.span,
                 })
             }
@@ -473,6 +447,52 @@ impl<'a, 'p> Compiler<'a, 'p> {
             span: d.name.span,
             overrides: d.overrides.is_some(),
         })
+    }
+
+    /// What a deadline counts from: a date or date-time fact (a date-time for hours), or
+    /// another duty.
+    fn anchor(&mut self, name: &ast::Ident, unit: TimeUnit, m: ModuleId) -> Option<Anchor> {
+        match self.names.get(&name.node).copied() {
+            Some(Name::Fact(f)) if matches!(self.facts[f].ty, Type::Date | Type::DateTime) => {
+                self.used[f] = true;
+                if unit == TimeUnit::Hours && self.facts[f].ty == Type::Date {
+                    self.err(
+                        m,
+                        Problem::error(
+                            "cspr::type",
+                            format!(
+                                "hours cannot be counted from `{}`, which is a date",
+                                name.node
+                            ),
+                        )
+                        .label(name.span, "a date, with no time of day")
+                        .help("count hours from a date-time fact, or count days from a date"),
+                    );
+                    return None;
+                }
+                Some(Anchor::Fact(f))
+            }
+            Some(Name::Duty(other)) => Some(Anchor::Duty(other)),
+            Some(_) => {
+                self.err(
+                    m,
+                    Problem::error(
+                        "cspr::type",
+                        format!(
+                            "a deadline counts from a date, but `{}` is not a date",
+                            name.node
+                        ),
+                    )
+                    .label(name.span, "not a date")
+                    .help("count from a date or date-time fact, or from another duty's due date"),
+                );
+                None
+            }
+            None => {
+                self.undefined(&name.node, name.span, m);
+                None
+            }
+        }
     }
 
     fn undefined(&mut self, name: &str, span: Span, m: ModuleId) {
@@ -696,50 +716,70 @@ impl<'a, 'p> Compiler<'a, 'p> {
         }
     }
 
-    /// A deadline that counts from another duty's due date must not come back to itself.
+    /// A deadline that counts from another duty's due date must not come back to itself
+    /// (through any of its anchors, chosen or not).
     fn anchor_cycles(&mut self, duties: &[Option<DutyDef>]) {
-        let anchor = |d: DutyId| match duties
-            .get(d)
-            .and_then(|x| x.as_ref())
-            .and_then(|x| x.deadline.as_ref())
-        {
-            Some(DeadlineDef {
-                anchor: Anchor::Duty(o),
-                ..
-            }) => Some(*o),
-            _ => None,
-        };
+        let edges: Vec<Vec<DutyId>> = duties
+            .iter()
+            .map(|d| {
+                let Some(dl) = d.as_ref().and_then(|d| d.deadline.as_ref()) else {
+                    return Vec::new();
+                };
+                std::iter::once(&dl.anchor)
+                    .chain(dl.choices.iter().map(|(_, a)| a))
+                    .filter_map(|a| match a {
+                        Anchor::Duty(o) => Some(*o),
+                        Anchor::Fact(_) => None,
+                    })
+                    .collect()
+            })
+            .collect();
+        // 0 unvisited, 1 on the current path, 2 done.
+        let mut state = vec![0u8; duties.len()];
         for start in 0..duties.len() {
-            let mut path = vec![start];
-            let mut current = start;
-            while let Some(next) = anchor(current) {
-                if next == start {
-                    let names: Vec<&str> = path
-                        .iter()
-                        .chain(std::iter::once(&start))
-                        .map(|d| self.duty_srcs[*d].0.name.node.as_str())
-                        .collect();
-                    // Report each loop once, at its first duty.
-                    if path.iter().all(|d| *d >= start) {
-                        let (decl, m) = self.duty_srcs[start];
-                        let at = decl
-                            .deadline
-                            .as_ref()
-                            .map_or(decl.name.span, |dl| dl.anchor.span);
-                        self.err(
-                            m,
-                            Problem::error("cspr::cycle", format!("the deadline of `{}` counts from itself: {}", decl.name.node, names.join(" → ")))
-                                .label(at, "counted from here")
-                                .help("a deadline must count from a fact, or from a duty that does not count back from this one"),
-                        );
+            if state[start] != 0 {
+                continue;
+            }
+            let mut stack: Vec<(DutyId, usize)> = vec![(start, 0)];
+            state[start] = 1;
+            while let Some(&mut (d, ref mut next)) = stack.last_mut() {
+                if let Some(&o) = edges[d].get(*next) {
+                    *next += 1;
+                    match state[o] {
+                        0 => {
+                            state[o] = 1;
+                            stack.push((o, 0));
+                        }
+                        1 => {
+                            let from = stack.iter().position(|(x, _)| *x == o).unwrap_or(0);
+                            let mut names: Vec<&str> = stack[from..]
+                                .iter()
+                                .map(|(x, _)| self.duty_srcs[*x].0.name.node.as_str())
+                                .collect();
+                            names.push(self.duty_srcs[o].0.name.node.as_str());
+                            let (decl, m) = self.duty_srcs[o];
+                            let at = decl
+                                .deadline
+                                .as_ref()
+                                .map_or(decl.name.span, |dl| dl.anchor.span);
+                            let message = format!(
+                                "the deadline of `{}` counts from itself: {}",
+                                decl.name.node,
+                                names.join(" → ")
+                            );
+                            self.err(
+                                m,
+                                Problem::error("cspr::cycle", message)
+                                    .label(at, "counted from here")
+                                    .help("a deadline must count from a fact, or from a duty that does not count back from this one"),
+                            );
+                        }
+                        _ => {}
                     }
-                    break;
+                } else {
+                    state[d] = 2;
+                    stack.pop();
                 }
-                if path.contains(&next) || path.len() > duties.len() {
-                    break;
-                }
-                path.push(next);
-                current = next;
             }
         }
     }

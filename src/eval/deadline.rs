@@ -16,6 +16,7 @@
 use chrono::{Months, NaiveDate, NaiveDateTime};
 
 use super::Evaluation;
+use super::kleene::{self, Env};
 use crate::check::{Anchor, DeadlineDef, DutyId, FactId, Program};
 use crate::diagnostic::Problem;
 use crate::syntax::ast::{DeadlineKind, TimeUnit};
@@ -76,19 +77,28 @@ pub fn calendar_of(program: &Program) -> Result<Option<&'static Calendar>, Probl
 pub fn due_dates(
     program: &Program,
     facts: &[Option<Value>],
+    rules: &[Option<Value>],
     applies: &[Option<bool>],
     calendar: Option<&Calendar>,
 ) -> Result<Vec<Option<Due>>, Problem> {
     let mut due: Vec<Option<Option<Due>>> = vec![None; program.duties.len()];
     for d in 0..program.duties.len() {
-        resolve(program, facts, applies, calendar, d, &mut due, 0)?;
+        resolve(
+            program,
+            &Env { facts, rules },
+            applies,
+            calendar,
+            d,
+            &mut due,
+            0,
+        )?;
     }
     Ok(due.into_iter().map(Option::flatten).collect())
 }
 
 fn resolve(
     program: &Program,
-    facts: &[Option<Value>],
+    env: &Env<'_>,
     applies: &[Option<bool>],
     calendar: Option<&Calendar>,
     d: DutyId,
@@ -104,8 +114,9 @@ fn resolve(
         // The checker refuses chains of duties that loop; the depth guards regardless.
         (Some(_), _) if depth > program.duties.len() => None,
         (Some(dl), _) => {
-            let anchor = match dl.anchor {
-                Anchor::Fact(f) => match &facts[f] {
+            let anchor = match choose(dl, env) {
+                None => None,
+                Some(Anchor::Fact(f)) => match &env.facts[f] {
                     Some(Value::Date(x)) => Some(Due {
                         at: Moment::Date(*x),
                         provisional: false,
@@ -116,7 +127,9 @@ fn resolve(
                     }),
                     _ => None,
                 },
-                Anchor::Duty(o) => resolve(program, facts, applies, calendar, o, memo, depth + 1)?,
+                Some(Anchor::Duty(o)) => {
+                    resolve(program, env, applies, calendar, o, memo, depth + 1)?
+                }
             };
             match anchor {
                 None => None,
@@ -126,6 +139,19 @@ fn resolve(
     };
     memo[d] = Some(result);
     Ok(result)
+}
+
+/// The anchor a deadline counts from in this case: the first choice whose condition
+/// holds, else the last; `None` while a condition that could decide it is unknown.
+fn choose(dl: &DeadlineDef, env: &Env<'_>) -> Option<Anchor> {
+    for (cond, anchor) in &dl.choices {
+        match env.truth(cond) {
+            Some(true) => return Some(*anchor),
+            Some(false) => {}
+            None => return None,
+        }
+    }
+    Some(dl.anchor)
 }
 
 fn reckon(
@@ -361,16 +387,30 @@ pub fn status(
 
 /// The fact a duty's deadline is waiting for, following chains of duties.
 fn waiting_for(program: &Program, eval: &Evaluation, d: DutyId) -> Option<FactId> {
+    let env = Env {
+        facts: &eval.facts,
+        rules: &eval.values,
+    };
     let mut current = d;
     for _ in 0..=program.duties.len() {
-        match program.duties[current]
-            .deadline
-            .as_ref()
-            .map(|dl| dl.anchor)
-        {
+        let dl = program.duties[current].deadline.as_ref()?;
+        match choose(dl, &env) {
+            // An undecided choice: the first unknown fact of the first undecided condition.
+            None => {
+                let rule_missing: Vec<Vec<FactId>> =
+                    eval.outcomes.iter().map(|o| o.missing.clone()).collect();
+                let cond = dl
+                    .choices
+                    .iter()
+                    .map(|(c, _)| c)
+                    .find(|c| env.truth(c).is_none())?;
+                let mut out = Vec::new();
+                kleene::missing(cond, &env, &rule_missing, &mut out);
+                return out.into_iter().min();
+            }
             Some(Anchor::Fact(f)) => return Some(f),
             Some(Anchor::Duty(o)) if eval.duties[o].due.is_none() => current = o,
-            _ => break,
+            Some(Anchor::Duty(_)) => break,
         }
     }
     None

@@ -169,7 +169,10 @@ pub struct Deadline {
     pub kind: DeadlineKind,
     pub amount: Spanned<u32>,
     pub unit: TimeUnit,
+    /// What the deadline counts from when no choice below applies (or there is none).
     pub anchor: Ident,
+    /// `(a if condition else b)`: anchors tried in order, the first whose condition holds.
+    pub choices: Vec<(Ident, Expr)>,
     pub span: Span,
 }
 

@@ -211,6 +211,9 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::kw_or => "`or`",
         Rule::kw_not => "`not`",
         Rule::kw_in => "`in`",
+        Rule::kw_if => "`if`",
+        Rule::kw_else => "`else`",
+        Rule::anchor_choice => "a choice such as `(a if condition else b)`",
         Rule::kw_set => "`set`",
         Rule::kw_of => "`of`",
         _ => "more input",
@@ -306,6 +309,8 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_or
             | Rule::kw_not
             | Rule::kw_in
+            | Rule::kw_if
+            | Rule::kw_else
             | Rule::kw_set
             | Rule::kw_of
     )
@@ -620,12 +625,28 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
     } else {
         TimeUnit::Months
     };
-    let anchor = ident(next(&mut parts, at, "anchor")?);
+    let anchor_pair = next(&mut parts, at, "anchor")?;
+    let mut choices = Vec::new();
+    let anchor = if anchor_pair.as_rule() == Rule::anchor_choice {
+        let cspan = span(&anchor_pair);
+        let mut items: Vec<Pair<'_, Rule>> = inner(anchor_pair).collect();
+        let last = items
+            .pop()
+            .ok_or_else(|| shape("empty anchor choice", cspan))?;
+        let mut it = items.into_iter();
+        while let (Some(name), Some(cond)) = (it.next(), it.next()) {
+            choices.push((ident(name), expr(cond)?));
+        }
+        ident(last)
+    } else {
+        ident(anchor_pair)
+    };
     Ok(Deadline {
         kind,
         amount: Spanned::new(amount, amount_span),
         unit,
         anchor,
+        choices,
         span: at,
     })
 }
