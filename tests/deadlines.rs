@@ -284,3 +284,69 @@ duty rapid_review_report cite T "App C":
         }
     );
 }
+
+#[test]
+fn a_timeline_is_written_as_the_process_map_reads() {
+    let p = program(
+        r#"
+guidance map "A process map"
+  calendar england_and_wales
+source T = "Tests"
+fact rapid_review: bool ask "Is a Rapid Review under way?"
+fact referred_by: local_authority | partner_agency ask "Who referred?"
+fact panel_notified_on: date ask "Panel notified on?"
+fact referral_received_on: date ask "Referral received on?"
+fact report_sent_on: date ask "Report sent on?"
+timeline rapid_review_process cite T "Appendix C":
+  starts (panel_notified_on if referred_by = local_authority else referral_received_on)
+  when rapid_review
+  step day 1 request_information: business_manager must "request information from agencies"
+  step days 2-7 agency_returns cite T "App C days 2-7": agencies must "return chronologies"
+  step day 15 rapid_review_report cite T "App C day 15": safeguarding_partners must "send the report to the Panel"
+    done report_sent_on
+"#,
+    );
+    let e = eval(
+        &p,
+        r#"{"rapid_review": true, "referred_by": "local_authority", "panel_notified_on": "2024-03-04", "report_sent_on": "2024-03-26"}"#,
+    );
+    let due = |name: &str| {
+        let Some(Name::Duty(d)) = p.lookup(name) else {
+            panic!("no step {name}")
+        };
+        e.duties[d].due.map(|x| x.at.to_string())
+    };
+    assert_eq!(due("request_information").as_deref(), Some("2024-03-05"));
+    assert_eq!(
+        due("agency_returns").as_deref(),
+        Some("2024-03-13"),
+        "due on the last day of days 2-7"
+    );
+    assert_eq!(due("rapid_review_report").as_deref(), Some("2024-03-25"));
+    // The step's own citation, or the timeline's.
+    let Some(Name::Duty(d)) = p.lookup("request_information") else {
+        panic!()
+    };
+    assert_eq!(
+        p.duties[d].cite.as_ref().map(|c| c.text.as_str()),
+        Some("T Appendix C")
+    );
+    let Some(Name::Duty(d)) = p.lookup("rapid_review_report") else {
+        panic!()
+    };
+    let cal = Engine::new(&p).calendar;
+    let s = status(
+        &p,
+        &e,
+        d,
+        cspr::case::parse_date("2024-04-01").unwrap(),
+        cal,
+    );
+    assert_eq!(s, Status::MetLate { working_days: 1 });
+    // The timeline's condition applies to every step.
+    let e = eval(
+        &p,
+        r#"{"rapid_review": false, "panel_notified_on": "2024-03-04"}"#,
+    );
+    assert!(e.duties.iter().all(|d| d.applies == Some(false)));
+}

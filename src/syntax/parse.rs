@@ -83,7 +83,9 @@ fn recover(source: &Source, first: pest::error::Error<Rule>) -> Vec<Problem> {
 
 /// Byte offsets of lines that start, in column 0, with a declaration keyword.
 fn item_starts(text: &str) -> Vec<usize> {
-    const KEYWORDS: [&str; 6] = ["source", "fact", "rule", "decision", "duty", "override"];
+    const KEYWORDS: [&str; 7] = [
+        "source", "fact", "rule", "decision", "duty", "timeline", "override",
+    ];
     let mut starts = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -212,6 +214,11 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::kw_not => "`not`",
         Rule::kw_in => "`in`",
         Rule::kw_if => "`if`",
+        Rule::kw_timeline | Rule::timeline_decl => "`timeline`",
+        Rule::kw_starts => "`starts`",
+        Rule::kw_step | Rule::step => "`step`",
+        Rule::kw_day | Rule::kw_days | Rule::step_days => "`day N` or `days N-M`",
+        Rule::day_range | Rule::day_number => "a day number such as `15` or `2-7`",
         Rule::kw_else => "`else`",
         Rule::anchor_choice => "a choice such as `(a if condition else b)`",
         Rule::kw_set => "`set`",
@@ -311,6 +318,11 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_in
             | Rule::kw_if
             | Rule::kw_else
+            | Rule::kw_timeline
+            | Rule::kw_starts
+            | Rule::kw_step
+            | Rule::kw_day
+            | Rule::kw_days
             | Rule::kw_set
             | Rule::kw_of
     )
@@ -353,6 +365,7 @@ fn module(file: Pair<'_, Rule>) -> Result<Module> {
     for pair in parts {
         match pair.as_rule() {
             Rule::EOI => {}
+            Rule::timeline_decl => module.items.extend(timeline_decl(pair)?),
             _ => module.items.push(item(pair)?),
         }
     }
@@ -625,22 +638,7 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
     } else {
         TimeUnit::Months
     };
-    let anchor_pair = next(&mut parts, at, "anchor")?;
-    let mut choices = Vec::new();
-    let anchor = if anchor_pair.as_rule() == Rule::anchor_choice {
-        let cspan = span(&anchor_pair);
-        let mut items: Vec<Pair<'_, Rule>> = inner(anchor_pair).collect();
-        let last = items
-            .pop()
-            .ok_or_else(|| shape("empty anchor choice", cspan))?;
-        let mut it = items.into_iter();
-        while let (Some(name), Some(cond)) = (it.next(), it.next()) {
-            choices.push((ident(name), expr(cond)?));
-        }
-        ident(last)
-    } else {
-        ident(anchor_pair)
-    };
+    let (anchor, choices) = anchor(next(&mut parts, at, "anchor")?)?;
     Ok(Deadline {
         kind,
         amount: Spanned::new(amount, amount_span),
@@ -649,6 +647,110 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
         choices,
         span: at,
     })
+}
+
+/// A name, or `(a if condition else b)`: the fallback anchor and the choices before it.
+fn anchor(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
+    if pair.as_rule() != Rule::anchor_choice {
+        return Ok((ident(pair), Vec::new()));
+    }
+    let cspan = span(&pair);
+    let mut items: Vec<Pair<'_, Rule>> = inner(pair).collect();
+    let last = items
+        .pop()
+        .ok_or_else(|| shape("empty anchor choice", cspan))?;
+    let mut choices = Vec::new();
+    let mut it = items.into_iter();
+    while let (Some(name), Some(cond)) = (it.next(), it.next()) {
+        choices.push((ident(name), expr(cond)?));
+    }
+    Ok((ident(last), choices))
+}
+
+/// A timeline is written as the procedure reads, and becomes one duty per step: the
+/// step's deadline counts its (last) day in working days from the start event, and the
+/// timeline's condition joins the step's.
+fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Vec<Item>> {
+    let at = span(&pair);
+    let mut parts = inner(pair).peekable();
+    let _name = ident(next(&mut parts, at, "timeline name")?);
+    let cite = opt_citation(&mut parts)?;
+    let (start, choices) = anchor(next(&mut parts, at, "start event")?)?;
+    let when = match parts.next_if(|p| p.as_rule() == Rule::when_clause) {
+        Some(w) => {
+            let wspan = span(&w);
+            Some(expr(next(&mut inner(w), wspan, "condition")?)?)
+        }
+        None => None,
+    };
+    let mut items = Vec::new();
+    for step in parts {
+        let sspan = span(&step);
+        let mut sp = inner(step).peekable();
+        let days = next(&mut sp, sspan, "step days")?;
+        let dspan = span(&days);
+        let text = next(&mut inner(days), dspan, "day")?.as_str().to_string();
+        let last = text.rsplit(['-', '–']).next().unwrap_or(&text);
+        let day: u32 = last.parse().map_err(|_| {
+            Problem::error(
+                "cspr::syntax",
+                format!("`{text}` is not a day cspr can count"),
+            )
+            .label(dspan, "expected a whole number of days")
+        })?;
+        let name = ident(next(&mut sp, sspan, "step name")?);
+        let step_cite = opt_citation(&mut sp)?.or_else(|| cite.clone());
+        let actor = ident(next(&mut sp, sspan, "actor")?);
+        let modality = match next(&mut sp, sspan, "modality")?.as_str().trim() {
+            "must" => Modality::Must,
+            "should" => Modality::Should,
+            _ => Modality::May,
+        };
+        let action = string(next(&mut sp, sspan, "action")?);
+        let mut duty = DutyDecl {
+            name,
+            cite: step_cite,
+            actor,
+            modality,
+            action,
+            when: when.clone(),
+            deadline: Some(Deadline {
+                kind: DeadlineKind::Within,
+                amount: Spanned::new(day, dspan),
+                unit: TimeUnit::WorkingDays,
+                anchor: start.clone(),
+                choices: choices.clone(),
+                span: dspan,
+            }),
+            done: None,
+            overrides: None,
+            span: sspan,
+        };
+        let mut step_when: Option<Expr> = None;
+        for clause in sp {
+            let cspan = span(&clause);
+            match clause.as_rule() {
+                Rule::when_clause if step_when.is_some() => return Err(repeated("when", cspan)),
+                Rule::done_clause if duty.done.is_some() => return Err(repeated("done", cspan)),
+                Rule::when_clause => {
+                    step_when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
+                }
+                _ => duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?)),
+            }
+        }
+        duty.when = match (duty.when.take(), step_when) {
+            (Some(a), Some(b)) => {
+                let span = b.span;
+                Some(Expr {
+                    kind: ExprKind::And(vec![a, b]),
+                    span,
+                })
+            }
+            (a, b) => a.or(b),
+        };
+        items.push(Item::Duty(duty));
+    }
+    Ok(items)
 }
 
 fn override_decl(pair: Pair<'_, Rule>) -> Result<Item> {
