@@ -113,6 +113,26 @@ fn one_case(c: &mut Criterion) {
     }
 }
 
+fn deadlines(c: &mut Criterion) {
+    let shipped = Shipped::load();
+    let program = national(&shipped);
+    let engine = Engine::new(&program);
+    let source = example("death-in-area.json");
+    let Ok(case) = case::parse(&program, &source, Format::Json) else { std::process::abort() };
+    let Ok(eval) = engine.evaluate(&case) else { std::process::abort() };
+    let as_of = chrono::NaiveDate::from_ymd_opt(2024, 3, 8).unwrap_or_default();
+    let applies: Vec<Option<bool>> = eval.duties.iter().map(|d| d.applies).collect();
+    c.bench_function("due dates and statuses of every duty", |b| {
+        b.iter(|| {
+            let due = cspr::eval::deadline::due_dates(&program, &eval.facts, &eval.values, &applies, engine.calendar);
+            let statuses: Vec<_> = (0..program.duties.len())
+                .map(|d| cspr::eval::deadline::status(&program, &eval, d, as_of, engine.calendar))
+                .collect();
+            black_box((due.is_ok(), statuses))
+        })
+    });
+}
+
 fn batch(c: &mut Criterion) {
     let shipped = Shipped::load();
     let program = national(&shipped);
@@ -148,5 +168,5 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_only, parse_and_check, one_case, batch);
+criterion_group!(benches, parse_only, parse_and_check, one_case, deadlines, batch);
 criterion_main!(benches);

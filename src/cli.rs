@@ -5,6 +5,7 @@ mod cases;
 mod check;
 mod eval;
 mod explain;
+mod timeline;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,6 +41,7 @@ enum Command {
     Check(check::Check),
     Eval(eval::Eval),
     Explain(explain::Explain),
+    Timeline(timeline::Timeline),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -47,6 +49,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(c) => c.run(),
         Command::Eval(c) => c.run(),
         Command::Explain(c) => c.run(),
+        Command::Timeline(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

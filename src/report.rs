@@ -4,6 +4,7 @@
 //! the front ends decide where they go.
 
 mod json;
+pub mod timeline;
 
 pub use json::JsonWriter;
 

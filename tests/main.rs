@@ -20,3 +20,4 @@ mod deadlines;
 mod explain;
 mod fuzz;
 mod logic;
+mod timeline;

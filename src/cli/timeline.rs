@@ -1,0 +1,96 @@
+//! `cspr timeline`: every deadline of a case in date order, as text, JSON or iCalendar.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use cspr::case::Format;
+use cspr::eval::Engine;
+use cspr::report::timeline;
+
+use super::{BAD_INPUT, FAILED, cases, load_procedure, report, usage_error};
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimelineFormat {
+    /// Aligned columns for a person
+    Text,
+    /// One JSON object
+    Json,
+    /// An iCalendar (RFC 5545) file to import into a calendar
+    Ics,
+}
+
+/// List every deadline of a case in date order, with who must act, its status and citation
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date, and no case facts but the case id; it is written to stdout only."
+)]
+pub struct Timeline {
+    /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
+    procedure: String,
+    /// A case file (.json or .toml)
+    case: PathBuf,
+    /// The day deadlines are judged on (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE", value_parser = super::parse_as_of)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Output format
+    #[arg(long, value_enum, default_value = "text")]
+    format: TimelineFormat,
+}
+
+impl Timeline {
+    pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
+        let (program, _) = load_procedure(&self.procedure)?;
+        let (_, format, mut cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
+        if format == Format::JsonLines || cases.len() != 1 {
+            return Err(vec![usage_error(
+                "`timeline` takes one case, not a batch",
+                "give a .json or .toml case file",
+            )]);
+        }
+        let Some((_, parsed)) = cases.pop() else {
+            return Ok(BAD_INPUT);
+        };
+        let case = parsed?;
+        let eval = match Engine::new(&program).evaluate(&case) {
+            Ok(e) => e,
+            Err(e) => {
+                report(&[e.problem().clone()]);
+                return Ok(FAILED);
+            }
+        };
+        let as_of = self.as_of.unwrap_or_else(super::today);
+        let text = match self.format {
+            TimelineFormat::Text => timeline::timeline_text(&program, &eval, as_of),
+            TimelineFormat::Json => {
+                let mut json = timeline::timeline_json(&program, &eval, as_of);
+                json.push('\n');
+                json
+            }
+            TimelineFormat::Ics => match timeline::timeline_ics(&program, &eval, as_of) {
+                Ok(ics) if eval.case_id.is_none() => {
+                    report(&[cspr::Problem::warning(
+                        "cspr::no_case_id",
+                        "the case has no `case_id`, so its events share their UIDs with every other case without one",
+                    )
+                    .help("add a \"case_id\" to the case, or importing another case's calendar will overwrite these events")]);
+                    ics
+                }
+                Ok(ics) => ics,
+                Err(problem) => {
+                    report(&[problem]);
+                    return Ok(FAILED);
+                }
+            },
+        };
+        let mut out = std::io::stdout().lock();
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return Ok(FAILED);
+        }
+        Ok(0)
+    }
+}
