@@ -124,6 +124,9 @@ impl DeadlineView<'_> {
                 self.waiting_for.unwrap_or("an earlier step")
             ),
             Status::Pending {
+                working_days_left: 0,
+            } => "pending, due on the next non-working day".to_string(),
+            Status::Pending {
                 working_days_left: n,
             } => format!("pending, {n} working day{} left", plural(*n)),
             Status::DueToday => "due today".to_string(),

@@ -350,3 +350,23 @@ timeline rapid_review_process cite T "Appendix C":
     );
     assert!(e.duties.iter().all(|d| d.applies == Some(false)));
 }
+
+#[test]
+fn a_step_done_after_the_day_judged_on_was_not_done_yet() {
+    let json =
+        r#"{"serious": true, "la_aware_on": "2024-03-04", "panel_notified_on": "2024-03-13"}"#;
+    assert_eq!(
+        status_of(json, "notify", "2024-03-08"),
+        Status::Pending {
+            working_days_left: 1
+        }
+    );
+    assert_eq!(
+        status_of(json, "notify", "2024-03-12"),
+        Status::Overdue { working_days: 1 }
+    );
+    assert_eq!(
+        status_of(json, "notify", "2024-03-13"),
+        Status::MetLate { working_days: 2 }
+    );
+}

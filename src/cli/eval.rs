@@ -25,9 +25,9 @@ pub struct Eval {
     procedure: String,
     /// A case file: .json, .toml, or .jsonl (a batch, one case per line)
     case: PathBuf,
-    /// The day deadlines are judged on (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE", default_value_t = super::today(), value_parser = super::parse_as_of)]
-    as_of: chrono::NaiveDate,
+    /// The day deadlines are judged on (YYYY-MM-DD) [default: today]
+    #[arg(long, value_name = "DATE", value_parser = super::parse_as_of)]
+    as_of: Option<chrono::NaiveDate>,
     /// Output format [default: text, or json for a .jsonl batch]
     #[arg(long, value_enum)]
     format: Option<OutputFormat>,
@@ -47,6 +47,7 @@ impl Eval {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut code = 0;
+        let as_of = self.as_of.unwrap_or_else(super::today);
         let mut first = true;
         let writer = cspr::report::JsonWriter::new(&program);
         let mut line_buf = String::new();
@@ -64,7 +65,7 @@ impl Eval {
             let written = match (result, output) {
                 (Ok(eval), OutputFormat::Json) => {
                     line_buf.clear();
-                    writer.write(&program, &eval, self.as_of, &mut line_buf);
+                    writer.write(&program, &eval, as_of, &mut line_buf);
                     writeln!(out, "{line_buf}")
                 }
                 (Ok(eval), OutputFormat::Text) => {
@@ -72,7 +73,7 @@ impl Eval {
                     write!(
                         out,
                         "{sep}{}",
-                        cspr::report::eval_text(&program, &eval, self.as_of)
+                        cspr::report::eval_text(&program, &eval, as_of)
                     )
                 }
                 (Err(problems), fmt) => {

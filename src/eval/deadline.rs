@@ -360,7 +360,8 @@ pub fn status(
             Some(Value::DateTime(x)) => Some(x.date()),
             _ => None,
         };
-        if let Some(done) = done {
+        // Done after the day judged on: as of that day it was not done yet.
+        if let Some(done) = done.filter(|done| *done <= today) {
             let late = match (due.at, &eval.facts[f]) {
                 (Moment::DateTime(t), Some(Value::DateTime(x))) => *x > t,
                 _ => done > due_day,
