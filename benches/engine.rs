@@ -118,13 +118,23 @@ fn deadlines(c: &mut Criterion) {
     let program = national(&shipped);
     let engine = Engine::new(&program);
     let source = example("death-in-area.json");
-    let Ok(case) = case::parse(&program, &source, Format::Json) else { std::process::abort() };
-    let Ok(eval) = engine.evaluate(&case) else { std::process::abort() };
+    let Ok(case) = case::parse(&program, &source, Format::Json) else {
+        std::process::abort()
+    };
+    let Ok(eval) = engine.evaluate(&case) else {
+        std::process::abort()
+    };
     let as_of = chrono::NaiveDate::from_ymd_opt(2024, 3, 8).unwrap_or_default();
     let applies: Vec<Option<bool>> = eval.duties.iter().map(|d| d.applies).collect();
     c.bench_function("due dates and statuses of every duty", |b| {
         b.iter(|| {
-            let due = cspr::eval::deadline::due_dates(&program, &eval.facts, &eval.values, &applies, engine.calendar);
+            let due = cspr::eval::deadline::due_dates(
+                &program,
+                &eval.facts,
+                &eval.values,
+                &applies,
+                engine.calendar,
+            );
             let statuses: Vec<_> = (0..program.duties.len())
                 .map(|d| cspr::eval::deadline::status(&program, &eval, d, as_of, engine.calendar))
                 .collect();
@@ -168,5 +178,12 @@ fn batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_only, parse_and_check, one_case, deadlines, batch);
+criterion_group!(
+    benches,
+    parse_only,
+    parse_and_check,
+    one_case,
+    deadlines,
+    batch
+);
 criterion_main!(benches);
