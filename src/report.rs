@@ -73,7 +73,7 @@ pub fn eval_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> Stri
 
 /// A duty's deadline as the output shows it.
 pub struct DeadlineView<'p> {
-    pub due: Option<String>,
+    pub due: Option<deadline::Moment>,
     pub status: Status,
     pub provisional: bool,
     pub waiting_for: Option<&'p str>,
@@ -87,6 +87,17 @@ impl DeadlineView<'_> {
         as_of: NaiveDate,
     ) -> DeadlineView<'p> {
         let calendar = deadline::calendar_of(program).ok().flatten();
+        DeadlineView::in_calendar(program, eval, d, as_of, calendar)
+    }
+
+    /// The same, with the program's calendar already at hand (the batch path).
+    pub fn in_calendar<'p>(
+        program: &'p Program,
+        eval: &Evaluation,
+        d: usize,
+        as_of: NaiveDate,
+        calendar: Option<&crate::time::Calendar>,
+    ) -> DeadlineView<'p> {
         let status = deadline::status(program, eval, d, as_of, calendar);
         let due = eval.duties[d].due;
         let waiting_for = match status {
@@ -94,7 +105,7 @@ impl DeadlineView<'_> {
             _ => None,
         };
         DeadlineView {
-            due: due.map(|d| d.at.to_string()),
+            due: due.map(|d| d.at),
             provisional: due.is_some_and(|d| d.provisional),
             status,
             waiting_for,
@@ -238,7 +249,7 @@ impl Serialize for DutyJson<'_> {
         m.serialize_entry("modality", duty.modality.as_str())?;
         m.serialize_entry("applies", &o.applies)?;
         let view = DeadlineView::new(program, self.3, d, self.4);
-        m.serialize_entry("due", &view.due)?;
+        m.serialize_entry("due", &view.due.map(|d| d.to_string()))?;
         m.serialize_entry("status", view.status.name())?;
         if view.provisional {
             m.serialize_entry("provisional", &true)?;
@@ -393,10 +404,7 @@ pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> Stri
         }
         if d.deadline.is_some() && o.applies != Some(false) {
             let view = DeadlineView::new(program, eval, di, as_of);
-            let due = view
-                .due
-                .as_deref()
-                .map_or(String::new(), |d| format!("due {d}: "));
+            let due = view.due.map_or(String::new(), |d| format!("due {d}: "));
             let _ = writeln!(
                 out,
                 "  {:<14}  {:<width$}  {due}{}",

@@ -23,6 +23,7 @@ pub struct JsonWriter {
     duties: Vec<DutyTemplate>,
     fact_names: Vec<String>,
     enum_values: Vec<Vec<String>>,
+    calendar: Option<&'static crate::time::Calendar>,
 }
 
 struct RuleTemplate {
@@ -116,6 +117,7 @@ impl JsonWriter {
                 .iter()
                 .map(|e| e.variants.iter().map(|v| quoted(v)).collect())
                 .collect(),
+            calendar: crate::eval::deadline::calendar_of(program).ok().flatten(),
         }
     }
 
@@ -157,7 +159,7 @@ impl JsonWriter {
                 Some(false) => "false",
                 None => "null",
             });
-            let view = DeadlineView::new(program, eval, d, as_of);
+            let view = DeadlineView::in_calendar(program, eval, d, as_of, self.calendar);
             out.push_str(",\"due\":");
             match &view.due {
                 Some(due) => {

@@ -120,7 +120,7 @@ pub fn timeline_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> 
         .map(|e| {
             let duty = &program.duties[e.duty];
             [
-                e.view.due.clone().unwrap_or_else(|| "—".into()),
+                e.view.due.map_or_else(|| "—".into(), |d| d.to_string()),
                 if e.may_apply() {
                     "may apply"
                 } else {
@@ -215,7 +215,7 @@ impl<'a> TimelineJson<'a> {
                     status: e.view.status.name(),
                     provisional: e.view.provisional,
                     waiting_for: e.view.waiting_for,
-                    due: e.view.due,
+                    due: e.view.due.map(|d| d.to_string()),
                     cite: duty.cite.iter().map(|c| c.text.as_str()).collect(),
                     missing,
                 }
