@@ -470,6 +470,15 @@ impl<'a, 'p> Compiler<'a, 'p> {
                     );
                     return None;
                 }
+                if unit == TimeUnit::Months && self.facts[f].ty == Type::DateTime {
+                    self.err(
+                        m,
+                        Problem::error("cspr::type", format!("months cannot be counted from `{}`, which is a date-time", name.node))
+                            .label(name.span, "a date-time")
+                            .help("the corresponding-date rule counts months between dates: count from a date fact, or count hours or days"),
+                    );
+                    return None;
+                }
                 Some(Anchor::Fact(f))
             }
             Some(Name::Duty(other)) => Some(Anchor::Duty(other)),
