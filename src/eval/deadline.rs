@@ -13,7 +13,7 @@
 //! Due dates depend only on the case; a status also depends on the day it is judged
 //! ("as of"), so [`status`] takes that day and the front end chooses it.
 
-use chrono::{Months, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, Timelike};
 
 use super::Evaluation;
 use super::kleene::{self, Env};
@@ -41,10 +41,13 @@ impl Moment {
 
 impl std::fmt::Display for Moment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Moment::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
-            Moment::DateTime(t) => write!(f, "{}", t.format("%Y-%m-%dT%H:%M")),
+        // ISO 8601, written directly (chrono's formatter parses its pattern every time).
+        let d = self.date();
+        write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())?;
+        if let Moment::DateTime(t) = self {
+            write!(f, "T{:02}:{:02}", t.hour(), t.minute())?;
         }
+        Ok(())
     }
 }
 
