@@ -77,8 +77,10 @@ pub fn refine(
     }
     let cone = engine.cone(target);
     let mut scratch_facts = facts.to_vec();
-    let mut scratch_rules = rules.to_vec();
-    let mut scratch_missing = rule_missing.to_vec();
+    // Only the rules of the cone are read, and each is worked out (in order) before it is
+    // read, so the scratch tables start empty rather than as copies.
+    let mut scratch_rules: Vec<Option<Value>> = vec![None; rules.len()];
+    let mut scratch_missing: Vec<Vec<FactId>> = vec![Vec::new(); rule_missing.len()];
     let mut results: Vec<Outcome> = Vec::with_capacity(combinations);
     for index in 0..combinations {
         let mut rest = index;
