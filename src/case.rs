@@ -317,6 +317,16 @@ pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
         .ok()
 }
 
+/// `"a", "b", "c"`: the values of a list as a case file writes them.
+fn quoted_values(program: &Program, e: usize) -> String {
+    program.enums[e]
+        .variants
+        .iter()
+        .map(|v| format!("\"{v}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn example(program: &Program, ty: Type) -> String {
     match ty {
         Type::Bool => "write true or false (or leave the key out if not known)".into(),
@@ -324,24 +334,8 @@ fn example(program: &Program, ty: Type) -> String {
         Type::Date => "write a date as \"2024-03-04\"".into(),
         Type::DateTime => "write a date-time as \"2024-03-04T09:30\"".into(),
         Type::Text => "write a string".into(),
-        Type::Enum(e) => format!(
-            "write one of: {}",
-            program.enums[e]
-                .variants
-                .iter()
-                .map(|v| format!("\"{v}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Type::Set(e) => format!(
-            "write a list of: {}",
-            program.enums[e]
-                .variants
-                .iter()
-                .map(|v| format!("\"{v}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Type::Enum(e) => format!("write one of: {}", quoted_values(program, e)),
+        Type::Set(e) => format!("write a list of: {}", quoted_values(program, e)),
     }
 }
 

@@ -329,17 +329,8 @@ fn join_cites(list: &[&Cite]) -> String {
         .join("; ")
 }
 
-fn names(program: &Program, facts: &[usize]) -> String {
-    facts
-        .iter()
-        .map(|f| program.facts[*f].name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The evaluation for a person: outcomes first, then duties, then the questions to ask.
-pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
-    let mut out = String::new();
+/// The first lines of every report: the procedure, the case and the day judged on.
+pub(crate) fn header(program: &Program, eval: &Evaluation, as_of: NaiveDate, out: &mut String) {
     let entry = program.entry();
     let version = entry.version.map_or(String::new(), |v| {
         format!(", version {}", v.format("%Y-%m-%d"))
@@ -349,6 +340,12 @@ pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> Stri
         let _ = writeln!(out, "case {id}");
     }
     let _ = writeln!(out, "as of {}", as_of.format("%Y-%m-%d"));
+}
+
+/// The evaluation for a person: outcomes first, then duties, then the questions to ask.
+pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
+    let mut out = String::new();
+    header(program, eval, as_of, &mut out);
 
     out.push_str("\nOutcomes\n");
     let rows: Vec<[String; 3]> = eval
@@ -359,7 +356,7 @@ pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> Stri
             let def = &program.rules[r];
             let cite = join_cites(&outcome_cites(program, r, o));
             let note = if o.value.is_none() {
-                format!("depends on {}", names(program, &o.missing))
+                format!("depends on {}", program.fact_list(&o.missing))
             } else {
                 cite
             };
@@ -399,7 +396,7 @@ pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> Stri
                 "  {:<14}  {:<width$}  depends on {}",
                 "",
                 "",
-                names(program, &o.missing)
+                program.fact_list(&o.missing)
             );
         }
         if d.deadline.is_some() && o.applies != Some(false) {

@@ -27,12 +27,6 @@ impl RuleSrc<'_> {
             RuleSrc::Decision(d) => &d.name,
         }
     }
-    fn overrides(&self) -> Option<Span> {
-        match self {
-            RuleSrc::Rule(r) => r.overrides,
-            RuleSrc::Decision(d) => d.overrides,
-        }
-    }
 }
 
 /// Where a name was first declared, for duplicate reports.
@@ -58,7 +52,7 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
         .collect();
     let src = |m: ModuleId| &chain[m].0;
 
-    for (m, (source, module)) in chain.iter().enumerate() {
+    for (source, module) in &chain {
         if module.kind == ast::ModuleKind::Procedure && module.extends.is_none() {
             problems.push(
                 Problem::error("cspr::no_extends", format!("procedure `{}` does not say which guidance it extends", module.id.node))
@@ -86,7 +80,6 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
                 .in_source(source),
             );
         }
-        let _ = m;
     }
 
     // Sources.
@@ -306,11 +299,9 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
         check_cite(&d.cite, src(*m), &mut problems);
     }
     let names: HashMap<String, Name> = declared.into_iter().map(|(k, v)| (k, v.name)).collect();
-    let _ = RuleSrc::overrides;
 
     let compiler = Compiler::new(
         &chain,
-        &modules,
         names,
         facts,
         enums,

@@ -64,6 +64,15 @@ impl Program {
     pub fn source_of(&self, module: ModuleId) -> &Source {
         &self.modules[module].source
     }
+
+    /// Fact names joined with commas, for "depends on a, b".
+    pub fn fact_list(&self, facts: &[FactId]) -> String {
+        facts
+            .iter()
+            .map(|f| self.facts[*f].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -52,7 +52,6 @@ impl<'a, 'p> Compiler<'a, 'p> {
     )]
     pub(super) fn new(
         chain: &'a [(Source, ast::Module)],
-        _modules: &[ModuleInfo],
         names: HashMap<String, Name>,
         facts: Vec<FactDef>,
         mut enums: Vec<EnumDef>,

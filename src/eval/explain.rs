@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 
 use super::kleene::{Env, Via};
 use super::{Evaluation, is_decision};
-use crate::check::{Body, Cite, DutyId, Expr, FactId, Name, Program, RuleId};
+use crate::check::{Body, BranchDef, Cite, DutyId, Expr, FactId, Name, Program, RuleId};
 use crate::diagnostic::did_you_mean;
 use crate::value::{Display, Value};
 
@@ -272,25 +272,9 @@ impl<'a> Explainer<'a> {
                 }
             }
             Body::Decision { branches } => {
-                for (i, b) in branches.iter().enumerate() {
-                    let holds = b.when.as_ref().map_or(Some(true), |w| self.env().truth(w));
-                    let taken = via == Via::Branch(i);
-                    let node = self.push(Step::Branch {
-                        rule: r,
-                        index: i,
-                        holds,
-                        taken,
-                    });
-                    if let Some(w) = &b.when {
-                        let from = self.kids.len();
-                        self.reasons(w);
-                        self.attach(node, from);
-                    }
-                    self.kids.push(node);
-                    if taken || (holds == Some(true) && via != Via::AllCases) {
-                        break;
-                    }
-                }
+                self.branches(r, branches, |_, holds, taken| {
+                    taken || (holds == Some(true) && via != Via::AllCases)
+                });
             }
         }
         self.attach(root, children);
@@ -350,8 +334,21 @@ impl<'a> Explainer<'a> {
             value: target,
         });
         let last_wanted = branches.iter().rposition(|b| b.value == wanted);
-        let via = self.eval.outcomes[r].via;
         let children = self.kids.len();
+        self.branches(r, branches, |i, _, taken| taken || Some(i) >= last_wanted);
+        self.attach(root, children);
+        Ok(self.finish())
+    }
+
+    /// Push a node for each branch of decision `r`, in order, with the reasons its
+    /// condition holds or not, until `stop(index, holds, taken)` says so.
+    fn branches(
+        &mut self,
+        r: RuleId,
+        branches: &[BranchDef],
+        stop: impl Fn(usize, Option<bool>, bool) -> bool,
+    ) {
+        let via = self.eval.outcomes[r].via;
         for (i, b) in branches.iter().enumerate() {
             let holds = b.when.as_ref().map_or(Some(true), |w| self.env().truth(w));
             let taken = via == Via::Branch(i);
@@ -367,12 +364,10 @@ impl<'a> Explainer<'a> {
                 self.attach(node, from);
             }
             self.kids.push(node);
-            if taken || Some(i) >= last_wanted {
+            if stop(i, holds, taken) {
                 break;
             }
         }
-        self.attach(root, children);
-        Ok(self.finish())
     }
 
     /// Push nodes for the facts and rules that settled `e` on the scratch stack.
@@ -462,14 +457,6 @@ fn show(program: &Program, value: &Option<Value>, ty: crate::value::Type) -> Str
     }
 }
 
-fn names(program: &Program, facts: &[FactId]) -> String {
-    facts
-        .iter()
-        .map(|f| program.facts[*f].name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// A step's one-line description and its citations.
 pub fn describe<'p>(program: &'p Program, step: &Step<'_>) -> (String, Vec<&'p Cite>) {
     match step {
@@ -515,7 +502,7 @@ pub fn describe<'p>(program: &'p Program, step: &Step<'_>) -> (String, Vec<&'p C
                 None => format!(
                     "{} is undetermined: it depends on {}",
                     def.name,
-                    names(program, missing)
+                    program.fact_list(missing)
                 ),
             };
             (label, cites)
@@ -577,7 +564,7 @@ pub fn describe<'p>(program: &'p Program, step: &Step<'_>) -> (String, Vec<&'p C
             let verdict = match applies {
                 Some(true) => "applies".to_string(),
                 Some(false) => "does not apply".to_string(),
-                None => format!("may apply: it depends on {}", names(program, missing)),
+                None => format!("may apply: it depends on {}", program.fact_list(missing)),
             };
             let what = format!("{} {} \"{}\"", def.actor, def.modality.as_str(), def.action);
             (

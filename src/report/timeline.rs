@@ -77,26 +77,6 @@ fn order(a: Option<Due>, b: Option<Due>) -> Ordering {
     }
 }
 
-fn header(program: &Program, eval: &Evaluation, as_of: NaiveDate, out: &mut String) {
-    let entry = program.entry();
-    let version = entry.version.map_or(String::new(), |v| {
-        format!(", version {}", v.format("%Y-%m-%d"))
-    });
-    let _ = writeln!(out, "{} ({}{version})", entry.title, entry.id);
-    if let Some(id) = &eval.case_id {
-        let _ = writeln!(out, "case {id}");
-    }
-    let _ = writeln!(out, "as of {}", as_of.format("%Y-%m-%d"));
-}
-
-fn fact_names(program: &Program, facts: &[usize]) -> String {
-    facts
-        .iter()
-        .map(|f| program.facts[*f].name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// The timeline for a person: one aligned row per deadline, the action beneath it.
 ///
 /// ```text
@@ -108,7 +88,7 @@ fn fact_names(program: &Program, facts: &[usize]) -> String {
 /// ```
 pub fn timeline_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
     let mut out = String::new();
-    header(program, eval, as_of, &mut out);
+    super::header(program, eval, as_of, &mut out);
     out.push_str("\nTimeline\n");
     let entries = timeline(program, eval, as_of);
     if entries.is_empty() {
@@ -147,7 +127,7 @@ pub fn timeline_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> 
         let _ = writeln!(out, "{indent}{}", program.duties[e.duty].action);
         if e.may_apply() {
             let missing = &eval.duties[e.duty].missing;
-            let _ = writeln!(out, "{indent}depends on {}", fact_names(program, missing));
+            let _ = writeln!(out, "{indent}depends on {}", program.fact_list(missing));
         }
     }
     out
@@ -314,7 +294,7 @@ pub fn timeline_ics(
             let _ = write!(
                 description,
                 "\nMay apply: depends on {}.",
-                fact_names(program, missing)
+                program.fact_list(missing)
             );
         }
         if let Some(c) = &duty.cite {
