@@ -46,10 +46,6 @@ pub(super) struct Compiler<'a, 'p> {
 }
 
 impl<'a, 'p> Compiler<'a, 'p> {
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "one call site, in declare::build"
-    )]
     pub(super) fn new(
         chain: &'a [(Source, ast::Module)],
         names: HashMap<String, Name>,
