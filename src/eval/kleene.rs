@@ -20,13 +20,38 @@ pub struct Env<'a> {
     pub rules: &'a [Option<Value>],
 }
 
-impl Env<'_> {
+/// A value found while evaluating: borrowed from the case, the rules or the program
+/// where it lives there, so comparisons copy nothing.
+enum Found<'x> {
+    Ref(&'x Value),
+    Bool(bool),
+}
+
+impl Found<'_> {
+    fn get(&self) -> std::borrow::Cow<'_, Value> {
+        match self {
+            Found::Ref(v) => std::borrow::Cow::Borrowed(v),
+            Found::Bool(b) => std::borrow::Cow::Owned(Value::Bool(*b)),
+        }
+    }
+}
+
+impl<'a> Env<'a> {
     pub fn eval(&self, e: &Expr) -> Option<Value> {
+        self.find(e).map(|v| v.get().into_owned())
+    }
+
+    /// Whether `e` has a known value (without copying it).
+    pub fn is_known(&self, e: &Expr) -> bool {
+        self.find(e).is_some()
+    }
+
+    fn find<'x>(&'x self, e: &'x Expr) -> Option<Found<'x>> {
         match e {
-            Expr::Const(v) => Some(v.clone()),
-            Expr::Fact(f) => self.facts[*f].clone(),
-            Expr::Rule(r) => self.rules[*r].clone(),
-            _ => self.truth(e).map(Value::Bool),
+            Expr::Const(v) => Some(Found::Ref(v)),
+            Expr::Fact(f) => self.facts[*f].as_ref().map(Found::Ref),
+            Expr::Rule(r) => self.rules[*r].as_ref().map(Found::Ref),
+            _ => self.truth(e).map(Found::Bool),
         }
     }
 
@@ -60,15 +85,17 @@ impl Env<'_> {
                 (!unknown).then_some(false)
             }
             Expr::Cmp(op, a, b) => {
-                let (a, b) = (self.eval(a)?, self.eval(b)?);
-                Some(compare(*op, &a, &b))
+                let (a, b) = (self.find(a)?, self.find(b)?);
+                Some(compare(*op, &a.get(), &b.get()))
             }
-            Expr::InConst(e, mask) => match self.eval(e)? {
-                Value::Enum(i) => Some(mask & (1u64 << i) != 0),
+            Expr::InConst(e, mask) => match self.find(e)? {
+                Found::Ref(Value::Enum(i)) => Some(mask & (1u64 << i) != 0),
                 _ => None,
             },
-            Expr::Member(v, s) => match (self.eval(v)?, self.eval(s)?) {
-                (Value::Enum(i), Value::Set(bits)) => Some(bits & (1u64 << i) != 0),
+            Expr::Member(v, s) => match (self.find(v)?, self.find(s)?) {
+                (Found::Ref(Value::Enum(i)), Found::Ref(Value::Set(bits))) => {
+                    Some(bits & (1u64 << i) != 0)
+                }
                 _ => None,
             },
         }
@@ -233,7 +260,7 @@ pub fn rule_value(rule: &RuleDef, env: &Env<'_>) -> Result<(Option<Value>, Via),
 
 /// The unknown facts an unknown expression depends on, through rules via `rule_missing`.
 pub fn missing(e: &Expr, env: &Env<'_>, rule_missing: &[Vec<FactId>], out: &mut Vec<FactId>) {
-    if env.eval(e).is_none() {
+    if !env.is_known(e) {
         let from = out.len();
         unknown_parts(e, env, rule_missing, out, from);
     }
@@ -249,7 +276,7 @@ fn unknown_parts(
     from: usize,
 ) {
     let follow = |x: &Expr, out: &mut Vec<FactId>| {
-        if env.eval(x).is_none() {
+        if !env.is_known(x) {
             unknown_parts(x, env, rule_missing, out, from);
         }
     };
