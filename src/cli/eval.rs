@@ -35,8 +35,7 @@ pub struct Eval {
 
 impl Eval {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, warnings) = load_procedure(&self.procedure)?;
-        let _ = warnings;
+        let (program, _warnings) = load_procedure(&self.procedure)?;
         let engine = Engine::new(&program);
         let (_, format, cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
         let output = self.format.unwrap_or(if format == Format::JsonLines {
