@@ -24,3 +24,22 @@ pub fn read(program: &Program, path: &Path) -> Result<Cases, cspr::Problem> {
     };
     Ok((source, format, cases))
 }
+
+/// The one case of a `.json` or `.toml` file, for commands that take a single case.
+pub fn read_one(
+    program: &Program,
+    path: &Path,
+    command: &str,
+) -> Result<cspr::eval::Case, Vec<cspr::Problem>> {
+    let (_, format, mut cases) = read(program, path).map_err(|p| vec![p])?;
+    if format == Format::JsonLines || cases.len() != 1 {
+        return Err(vec![super::usage_error(
+            format!("`{command}` takes one case, not a batch"),
+            "give a .json or .toml case file",
+        )]);
+    }
+    match cases.pop() {
+        Some((_, parsed)) => parsed,
+        None => Err(Vec::new()),
+    }
+}

@@ -9,7 +9,7 @@ use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 
 use super::eval::OutputFormat;
-use super::{BAD_INPUT, FAILED, cases, load_procedure, report, usage_error};
+use super::{FAILED, cases, load_procedure, report, usage_error};
 
 /// Show why a case gets its outcomes: each step with its value and citation
 #[derive(Args)]
@@ -34,17 +34,7 @@ pub struct Explain {
 impl Explain {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = load_procedure(&self.procedure)?;
-        let (_, _, mut cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
-        if cases.len() != 1 {
-            return Err(vec![usage_error(
-                "`explain` takes one case, not a batch",
-                "give a .json or .toml case file",
-            )]);
-        }
-        let Some((_, parsed)) = cases.pop() else {
-            return Ok(BAD_INPUT);
-        };
-        let case = parsed?;
+        let case = cases::read_one(&program, &self.case, "explain")?;
         let engine = Engine::new(&program);
         let eval = match engine.evaluate(&case) {
             Ok(e) => e,

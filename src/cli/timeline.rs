@@ -4,11 +4,10 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use cspr::case::Format;
 use cspr::eval::Engine;
 use cspr::report::timeline;
 
-use super::{BAD_INPUT, FAILED, cases, load_procedure, report, usage_error};
+use super::{FAILED, cases, load_procedure, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TimelineFormat {
@@ -41,17 +40,7 @@ pub struct Timeline {
 impl Timeline {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = load_procedure(&self.procedure)?;
-        let (_, format, mut cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
-        if format == Format::JsonLines || cases.len() != 1 {
-            return Err(vec![usage_error(
-                "`timeline` takes one case, not a batch",
-                "give a .json or .toml case file",
-            )]);
-        }
-        let Some((_, parsed)) = cases.pop() else {
-            return Ok(BAD_INPUT);
-        };
-        let case = parsed?;
+        let case = cases::read_one(&program, &self.case, "timeline")?;
         let eval = match Engine::new(&program).evaluate(&case) {
             Ok(e) => e,
             Err(e) => {

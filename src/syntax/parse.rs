@@ -566,15 +566,7 @@ fn branch(pair: Pair<'_, Rule>) -> Result<Branch> {
 fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> {
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
-    let name = ident(next(&mut parts, at, "duty name")?);
-    let cite = opt_citation(&mut parts)?;
-    let actor = ident(next(&mut parts, at, "actor")?);
-    let modality = match next(&mut parts, at, "modality")?.as_str().trim() {
-        "must" => Modality::Must,
-        "should" => Modality::Should,
-        _ => Modality::May,
-    };
-    let action = string(next(&mut parts, at, "duty action")?);
+    let (name, cite, actor, modality, action) = duty_head(&mut parts, at)?;
     let mut duty = DutyDecl {
         name,
         cite,
@@ -649,6 +641,23 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
     })
 }
 
+/// What a duty and a timeline step both start with: `name cite …: actor must "what"`.
+fn duty_head<'i>(
+    parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+    at: Span,
+) -> Result<(Ident, Option<Citation>, Ident, Modality, String)> {
+    let name = ident(next(parts, at, "name")?);
+    let cite = opt_citation(parts)?;
+    let actor = ident(next(parts, at, "actor")?);
+    let modality = match next(parts, at, "modality")?.as_str().trim() {
+        "must" => Modality::Must,
+        "should" => Modality::Should,
+        _ => Modality::May,
+    };
+    let action = string(next(parts, at, "action")?);
+    Ok((name, cite, actor, modality, action))
+}
+
 /// A name, or `(a if condition else b)`: the fallback anchor and the choices before it.
 fn anchor(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
     if pair.as_rule() != Rule::anchor_choice {
@@ -698,18 +707,10 @@ fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Vec<Item>> {
             )
             .label(dspan, "expected a whole number of days")
         })?;
-        let name = ident(next(&mut sp, sspan, "step name")?);
-        let step_cite = opt_citation(&mut sp)?.or_else(|| cite.clone());
-        let actor = ident(next(&mut sp, sspan, "actor")?);
-        let modality = match next(&mut sp, sspan, "modality")?.as_str().trim() {
-            "must" => Modality::Must,
-            "should" => Modality::Should,
-            _ => Modality::May,
-        };
-        let action = string(next(&mut sp, sspan, "action")?);
+        let (name, step_cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
         let mut duty = DutyDecl {
             name,
-            cite: step_cite,
+            cite: step_cite.or_else(|| cite.clone()),
             actor,
             modality,
             action,
