@@ -25,10 +25,7 @@ fn every_checker_diagnostic() {
 
 #[test]
 fn every_error_in_a_file_is_reported() {
-    let text =
-        std::fs::read_to_string(crate::common::root().join("tests/check/syntax-errors.policy"))
-            .unwrap_or_default();
-    let checked = check(&Source::new("syntax-errors.policy", text), &TestModules);
+    let checked = check_file("syntax-errors");
     assert_eq!(
         checked.problems.iter().filter(|p| p.is_error()).count(),
         2,
@@ -39,10 +36,7 @@ fn every_error_in_a_file_is_reported() {
 
 #[test]
 fn warnings_do_not_stop_a_program() {
-    let text =
-        std::fs::read_to_string(crate::common::root().join("tests/check/unused-fact.policy"))
-            .unwrap_or_default();
-    let checked = check(&Source::new("unused-fact.policy", text), &TestModules);
+    let checked = check_file("unused-fact");
     assert!(!checked.has_errors());
     assert!(checked.program.is_some());
 }
@@ -66,4 +60,11 @@ fn the_shipped_policies_are_clean() {
             );
         }
     }
+}
+
+/// Check `tests/check/NAME.policy` with the test modules.
+fn check_file(name: &str) -> cspr::check::Checked {
+    let path = format!("tests/check/{name}.policy");
+    let text = std::fs::read_to_string(crate::common::root().join(&path)).unwrap_or_default();
+    check(&Source::new(path, text), &TestModules)
 }
