@@ -5,6 +5,7 @@ mod cases;
 mod check;
 mod eval;
 mod explain;
+mod test;
 mod timeline;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +43,7 @@ enum Command {
     Eval(eval::Eval),
     Explain(explain::Explain),
     Timeline(timeline::Timeline),
+    Test(test::Test),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -50,6 +52,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Eval(c) => c.run(),
         Command::Explain(c) => c.run(),
         Command::Timeline(c) => c.run(),
+        Command::Test(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -10,6 +10,8 @@
 //! 4. [`eval`]: program + case → three-valued outcomes, duties and missing facts, with
 //!    cited derivation trees ([`eval::explain`]).
 //! 5. [`report`]: an evaluation → aligned text for a person, or the JSON of DESIGN §4.
+//! 6. [`scenario`]: scenario files → expectations checked against evaluations, and the
+//!    coverage of the procedures they exercised (`cspr test`).
 //!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
@@ -18,6 +20,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod eval;
 pub mod report;
+pub mod scenario;
 pub mod span;
 pub mod syntax;
 pub mod time;

@@ -17,3 +17,8 @@ pub use parse::{MAX_NESTING, human_rule_name};
 pub fn parse(source: &Source) -> Result<ast::Module, Vec<Problem>> {
     parse::parse_module(source)
 }
+
+/// Parse one scenario file (`*.scenario`). On failure, every syntax error found.
+pub fn parse_scenarios(source: &Source) -> Result<Vec<ast::Scenario>, Vec<Problem>> {
+    parse::parse_scenarios(source)
+}

@@ -242,3 +242,40 @@ impl CmpOp {
         }
     }
 }
+
+/// One scenario of a `*.scenario` file: a case, and what the procedure must make of it.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: Spanned<String>,
+    /// The procedure (or guidance module) id it runs under.
+    pub target: Ident,
+    /// The day deadline statuses are judged on.
+    pub as_of: Option<Spanned<NaiveDate>>,
+    /// `given fact = value`, in the order written.
+    pub given: Vec<(Ident, Expr)>,
+    pub expects: Vec<Expectation>,
+    pub span: Span,
+}
+
+/// `expect …`
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    pub kind: ExpectKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExpectKind {
+    /// `expect name = value`
+    Value(Ident, Expr),
+    /// `expect name undetermined [missing {a, b}]`
+    Undetermined(Ident, Option<Vec<Ident>>),
+    /// `expect duty applies` (true) / `expect duty does not apply` (false)
+    Applies(Ident, bool),
+    /// `expect duty due 2024-03-11`
+    Due(Ident, Expr),
+    /// `expect duty status overdue`
+    Status(Ident, Ident),
+    /// `expect missing {a, b}`
+    Missing(Vec<Ident>),
+}

@@ -54,8 +54,30 @@ fn empty_file(source: &Source) -> Problem {
 
 /// Parse each top-level declaration alone to find every syntax error, not just the first.
 fn recover(source: &Source, first: pest::error::Error<Rule>) -> Vec<Problem> {
+    const KEYWORDS: [&str; 7] = [
+        "source", "fact", "rule", "decision", "duty", "timeline", "override",
+    ];
+    recover_parts(
+        source,
+        first,
+        &KEYWORDS,
+        Some(Rule::lone_header),
+        Rule::lone_item,
+    )
+}
+
+/// Split `source` before each line that starts (in column 0) with one of `keywords`, and
+/// parse the parts alone: the first with `head` (or, without one, like the rest, unless
+/// it is blank), the others with `each`.
+fn recover_parts(
+    source: &Source,
+    first: pest::error::Error<Rule>,
+    keywords: &[&str],
+    head: Option<Rule>,
+    each: Rule,
+) -> Vec<Problem> {
     let text = &*source.text;
-    let starts = item_starts(text);
+    let starts = item_starts(text, keywords);
     let mut problems = Vec::new();
     let mut bounds = vec![0];
     bounds.extend(starts.iter().copied());
@@ -63,10 +85,10 @@ fn recover(source: &Source, first: pest::error::Error<Rule>) -> Vec<Problem> {
     for (i, pair) in bounds.windows(2).enumerate() {
         let (from, to) = (pair[0], pair[1]);
         let chunk = &text[from..to];
-        let rule = if i == 0 {
-            Rule::lone_header
-        } else {
-            Rule::lone_item
+        let rule = match head {
+            Some(h) if i == 0 => h,
+            None if i == 0 && is_blank(chunk) => continue,
+            _ => each,
         };
         if i == 0 && from == to {
             continue;
@@ -81,11 +103,8 @@ fn recover(source: &Source, first: pest::error::Error<Rule>) -> Vec<Problem> {
     problems
 }
 
-/// Byte offsets of lines that start, in column 0, with a declaration keyword.
-fn item_starts(text: &str) -> Vec<usize> {
-    const KEYWORDS: [&str; 7] = [
-        "source", "fact", "rule", "decision", "duty", "timeline", "override",
-    ];
+/// Byte offsets of lines that start, in column 0, with one of `keywords`.
+fn item_starts(text: &str, keywords: &[&str]) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -93,7 +112,7 @@ fn item_starts(text: &str) -> Vec<usize> {
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
-        if KEYWORDS.contains(&word.as_str()) && offset > 0 {
+        if keywords.contains(&word.as_str()) && offset > 0 {
             starts.push(offset);
         }
         offset += line.len();
@@ -223,6 +242,20 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::anchor_choice => "a choice such as `(a if condition else b)`",
         Rule::kw_set => "`set`",
         Rule::kw_of => "`of`",
+        Rule::scenario | Rule::lone_scenario | Rule::kw_scenario => {
+            "a scenario (`scenario \"NAME\" for PROCEDURE:`)"
+        }
+        Rule::as_of | Rule::cw_as => "`as of DATE`",
+        Rule::given | Rule::kw_given => "`given fact = value`",
+        Rule::assignment => "`fact = value`",
+        Rule::expect | Rule::kw_expect => "`expect …`",
+        Rule::expect_missing | Rule::cw_missing => "`missing {…}`",
+        Rule::cw_undetermined | Rule::expect_undetermined => "`undetermined`",
+        Rule::cw_applies | Rule::expect_applies => "`applies`",
+        Rule::cw_does | Rule::cw_apply | Rule::expect_not_applies => "`does not apply`",
+        Rule::cw_due | Rule::expect_due => "`due DATE`",
+        Rule::cw_status | Rule::expect_status => "`status NAME`",
+        Rule::expect_value => "`= value`",
         _ => "more input",
     }
 }
@@ -325,6 +358,17 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_days
             | Rule::kw_set
             | Rule::kw_of
+            | Rule::kw_scenario
+            | Rule::kw_given
+            | Rule::kw_expect
+            | Rule::cw_as
+            | Rule::cw_missing
+            | Rule::cw_undetermined
+            | Rule::cw_applies
+            | Rule::cw_does
+            | Rule::cw_apply
+            | Rule::cw_due
+            | Rule::cw_status
     )
 }
 
@@ -908,5 +952,100 @@ fn nary(pair: Pair<'_, Rule>, make: fn(Vec<Expr>) -> ExprKind) -> Result<Expr> {
     Ok(Expr {
         kind: make(items),
         span: at,
+    })
+}
+
+// ----------------------------------------------------------------------------------
+//  Scenario files
+// ----------------------------------------------------------------------------------
+
+pub(super) fn parse_scenarios(source: &Source) -> std::result::Result<Vec<Scenario>, Vec<Problem>> {
+    check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
+    match PolicyParser::parse(Rule::scenario_file, &source.text) {
+        Ok(mut pairs) => {
+            let Some(file) = pairs.next() else {
+                return Ok(Vec::new());
+            };
+            inner(file)
+                .filter(|p| p.as_rule() == Rule::scenario)
+                .map(scenario)
+                .collect::<Result<Vec<_>>>()
+                .map_err(|p| vec![p.in_source(source)])
+        }
+        Err(first) => Err(recover_parts(
+            source,
+            first,
+            &["scenario"],
+            None,
+            Rule::lone_scenario,
+        )),
+    }
+}
+
+fn scenario(pair: Pair<'_, Rule>) -> Result<Scenario> {
+    let at = span(&pair);
+    let mut parts = inner(pair);
+    let name_pair = next(&mut parts, at, "scenario name")?;
+    let name = Spanned::new(string(name_pair.clone()), span(&name_pair));
+    let target = ident(next(&mut parts, at, "procedure")?);
+    let mut out = Scenario {
+        name,
+        target,
+        as_of: None,
+        given: Vec::new(),
+        expects: Vec::new(),
+        span: at,
+    };
+    for clause in parts {
+        let cspan = span(&clause);
+        match clause.as_rule() {
+            Rule::as_of => {
+                if out.as_of.is_some() {
+                    return Err(repeated("as of", cspan));
+                }
+                let d = next(&mut inner(clause), cspan, "date")?;
+                out.as_of = Some(Spanned::new(date(&d)?, span(&d)));
+            }
+            Rule::given => {
+                for a in inner(clause) {
+                    let aspan = span(&a);
+                    let mut it = inner(a);
+                    let name = ident(next(&mut it, aspan, "fact")?);
+                    let value = expr(next(&mut it, aspan, "value")?)?;
+                    out.given.push((name, value));
+                }
+            }
+            Rule::expect => {
+                let e = next(&mut inner(clause), cspan, "expectation")?;
+                out.expects.push(Expectation {
+                    kind: expectation(e)?,
+                    span: cspan,
+                });
+            }
+            _ => return Err(shape("scenario clause", cspan)),
+        }
+    }
+    Ok(out)
+}
+
+fn expectation(pair: Pair<'_, Rule>) -> Result<ExpectKind> {
+    let at = span(&pair);
+    let rule = pair.as_rule();
+    let mut it = inner(pair);
+    if rule == Rule::expect_missing {
+        let set = next(&mut it, at, "set")?;
+        return Ok(ExpectKind::Missing(inner(set).map(ident).collect()));
+    }
+    let name = ident(next(&mut it, at, "name")?);
+    Ok(match rule {
+        Rule::expect_undetermined => {
+            ExpectKind::Undetermined(name, it.next().map(|set| inner(set).map(ident).collect()))
+        }
+        Rule::expect_applies => ExpectKind::Applies(name, true),
+        Rule::expect_not_applies => ExpectKind::Applies(name, false),
+        Rule::expect_due => ExpectKind::Due(name, expr(next(&mut it, at, "date")?)?),
+        Rule::expect_status => ExpectKind::Status(name, ident(next(&mut it, at, "status")?)),
+        Rule::expect_value => ExpectKind::Value(name, expr(next(&mut it, at, "value")?)?),
+        _ => return Err(shape("expectation", at)),
     })
 }

@@ -1,0 +1,298 @@
+//! `cspr test`: run scenario files, show each failure with its explanation, and report
+//! what no scenario exercised.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use cspr::check::{Name, Program};
+use cspr::diagnostic::{Problem, Source};
+use cspr::eval::Engine;
+use cspr::eval::explain::{self, Explainer};
+use cspr::scenario::{self, Ran, coverage::Coverage};
+use cspr::syntax::ast;
+
+use super::{FAILED, load_procedure, read_source, report, usage_error};
+
+/// Run scenario tests: given facts, the outcomes, duties, due dates and statuses expected
+#[derive(Args)]
+#[command(
+    after_help = "Examples:\n  cspr test\n  cspr test tests/scenarios/buckinghamshire --filter custody\n  cspr test tests/scenarios --require-coverage\n\nA scenario file (*.scenario) holds scenarios such as:\n  scenario \"Death in police custody always triggers an LCSPR\" for buckinghamshire:\n    as of 2024-03-20\n    given child_died = true, setting = police_custody, review_decided_on = 2024-03-04\n    expect lcspr_required = true\n    expect notify_decision due 2024-03-11\n\nSee docs/scenarios.md."
+)]
+pub struct Test {
+    /// Scenario files, or directories searched for *.scenario files [default: tests/scenarios]
+    paths: Vec<PathBuf>,
+    /// Run only the scenarios whose name contains this text (ignoring case)
+    #[arg(long, value_name = "TEXT")]
+    filter: Option<String>,
+    /// Also report every rule value, exception, decision branch and duty outcome no scenario exercised
+    #[arg(long)]
+    coverage: bool,
+    /// As --coverage, and fail if anything was not exercised
+    #[arg(long)]
+    require_coverage: bool,
+}
+
+/// Deepest directory level searched for scenario files.
+const MAX_DEPTH: usize = 8;
+
+/// One parsed scenario file.
+struct File {
+    source: Source,
+    scenarios: Vec<ast::Scenario>,
+}
+
+impl Test {
+    pub fn run(self) -> Result<u8, Vec<Problem>> {
+        let roots = if self.paths.is_empty() {
+            vec![PathBuf::from("tests/scenarios")]
+        } else {
+            self.paths.clone()
+        };
+        let mut paths = Vec::new();
+        for root in &roots {
+            if root.is_dir() {
+                let before = paths.len();
+                scenario_files(root, MAX_DEPTH, &mut paths);
+                if paths.len() == before {
+                    return Err(vec![usage_error(
+                        format!("no *.scenario files under `{}`", root.display()),
+                        "give scenario files or the directories that hold them",
+                    )]);
+                }
+            } else if root.is_file() {
+                paths.push(root.clone());
+            } else {
+                return Err(vec![usage_error(
+                    format!(
+                        "cannot read `{}`: no such file or directory",
+                        root.display()
+                    ),
+                    "give scenario files or the directories that hold them",
+                )]);
+            }
+        }
+
+        // Parse every file; a file with syntax errors fails, and the others still run.
+        let mut failed = 0usize;
+        let mut files = Vec::new();
+        for path in &paths {
+            let source = read_source(path).map_err(|p| vec![p])?;
+            match cspr::syntax::parse_scenarios(&source) {
+                Ok(scenarios) => files.push(File { source, scenarios }),
+                Err(problems) => {
+                    report(&problems);
+                    println!("FAIL {}: the file does not parse", source.name);
+                    failed += 1;
+                }
+            }
+        }
+
+        let filter = self.filter.as_deref().map(str::to_lowercase);
+        let selected = |s: &ast::Scenario| {
+            filter
+                .as_deref()
+                .is_none_or(|f| s.name.node.to_lowercase().contains(f))
+        };
+
+        // Load each procedure the selected scenarios name, once.
+        let mut programs: HashMap<String, Option<Program>> = HashMap::new();
+        for s in files
+            .iter()
+            .flat_map(|f| &f.scenarios)
+            .filter(|s| selected(s))
+        {
+            let id = &s.target.node;
+            if !programs.contains_key(id) {
+                let program = match load_procedure(id) {
+                    Ok((p, _warnings)) => Some(p),
+                    Err(problems) => {
+                        report(&problems);
+                        None
+                    }
+                };
+                programs.insert(id.clone(), program);
+            }
+        }
+        let engines: HashMap<&str, Engine<'_>> = programs
+            .iter()
+            .filter_map(|(id, p)| p.as_ref().map(|p| (id.as_str(), Engine::new(p))))
+            .collect();
+
+        let mut coverage = Coverage::new();
+        for p in programs.values().flatten() {
+            coverage.register(p);
+        }
+        let (mut passed, mut filtered) = (0usize, 0usize);
+        for file in &files {
+            let (mut file_passed, mut file_failed) = (0usize, 0usize);
+            for s in &file.scenarios {
+                if !selected(s) {
+                    filtered += 1;
+                    continue;
+                }
+                let ok = match engines.get(s.target.node.as_str()) {
+                    None => {
+                        report(&[missing_procedure(s, &file.source)]);
+                        false
+                    }
+                    Some(engine) => run_one(engine, s, &file.source, &mut coverage),
+                };
+                if ok {
+                    file_passed += 1;
+                } else {
+                    file_failed += 1;
+                }
+            }
+            passed += file_passed;
+            failed += file_failed;
+            if file_passed + file_failed > 0 {
+                let mark = if file_failed == 0 { "ok  " } else { "FAIL" };
+                let mut line = format!("{mark} {}: {file_passed} passed", file.source.name);
+                if file_failed > 0 {
+                    let _ = write!(line, ", {file_failed} failed");
+                }
+                println!("{line}");
+            }
+        }
+
+        let mut gaps = false;
+        if self.coverage || self.require_coverage {
+            print!("{}", coverage_report(&coverage));
+            gaps = !coverage.is_complete();
+        }
+        let verdict = if failed == 0 { "ok" } else { "FAILED" };
+        let mut summary = format!("\ntest result: {verdict}. {passed} passed; {failed} failed");
+        if filtered > 0 {
+            let _ = write!(summary, "; {filtered} filtered out");
+        }
+        println!("{summary}");
+        if self.require_coverage && gaps {
+            println!("coverage: FAILED (--require-coverage): some items were not exercised");
+        }
+        Ok(if failed > 0 || (self.require_coverage && gaps) {
+            FAILED
+        } else {
+            0
+        })
+    }
+}
+
+/// `*.scenario` files under `dir`, sorted, at most `depth` levels down.
+fn scenario_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() && depth > 0 {
+            scenario_files(&path, depth - 1, out);
+        } else if path.extension().is_some_and(|e| e == "scenario") {
+            out.push(path);
+        }
+    }
+}
+
+fn missing_procedure(s: &ast::Scenario, source: &Source) -> Problem {
+    Problem::error(
+        "cspr::scenario_procedure",
+        format!(
+            "scenario \"{}\" runs under `{}`, which could not be loaded",
+            s.name.node, s.target.node
+        ),
+    )
+    .label(s.target.span, "see the errors above")
+    .help("fix the procedure, or name one found in policies/ or CSPR_PATH")
+    .in_source(source)
+}
+
+/// Compile and run one scenario, printing its failures. Whether it passed.
+fn run_one(
+    engine: &Engine<'_>,
+    s: &ast::Scenario,
+    source: &Source,
+    coverage: &mut Coverage,
+) -> bool {
+    let program = engine.program;
+    let compiled = match scenario::compile(s, program, source) {
+        Ok(c) => c,
+        Err(problems) => {
+            report(&problems);
+            return false;
+        }
+    };
+    let (line, _) = source.line_col(s.span.start);
+    let heading = format!(
+        "FAIL {}:{line}: \"{}\" (for {})",
+        source.name, s.name.node, s.target.node
+    );
+    match scenario::run(engine, &compiled) {
+        Ran::Error(problem) => {
+            println!("{heading}\n  the case could not be evaluated:");
+            report(&[problem]);
+            false
+        }
+        Ran::Evaluated(eval, failures) => {
+            coverage.record(program, &eval);
+            if failures.is_empty() {
+                return true;
+            }
+            let mut out = format!("{heading}\n");
+            let mut explainer = Explainer::new(program, &eval);
+            for f in &failures {
+                let (fline, _) = source.line_col(f.span.start);
+                let text = source
+                    .text
+                    .get(f.span.start..f.span.end)
+                    .unwrap_or("")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let _ = writeln!(out, "  line {fline}: {text}");
+                let _ = writeln!(out, "    expected: {}", f.expected);
+                let _ = writeln!(out, "    actual:   {}", f.actual);
+                let tree = match f.subject {
+                    Some(Name::Rule(r)) => Some(explainer.standalone().rule(r)),
+                    Some(Name::Duty(d)) => Some(explainer.standalone().duty(d)),
+                    _ => None,
+                };
+                if let Some(tree) = tree {
+                    let _ = writeln!(out, "    why:");
+                    for l in explain::render(program, &tree).lines() {
+                        let _ = writeln!(out, "      {l}");
+                    }
+                }
+            }
+            print!("{out}");
+            false
+        }
+    }
+}
+
+/// The coverage section: totals per module, then each item nothing exercised.
+fn coverage_report(coverage: &Coverage) -> String {
+    let mut out =
+        String::from("\ncoverage (rule values, exceptions, decision branches, duty outcomes):\n");
+    for m in coverage.modules() {
+        let pct = if m.total == 0 {
+            100.0
+        } else {
+            100.0 * m.covered as f64 / m.total as f64
+        };
+        let _ = writeln!(
+            out,
+            "  {:<24} {:>4}/{:<4} {pct:>5.1}%  {}",
+            m.module, m.covered, m.total, m.file
+        );
+        for item in &m.uncovered {
+            let _ = writeln!(
+                out,
+                "      not exercised: {}:{}  {}",
+                m.file, item.line, item.what
+            );
+        }
+    }
+    out
+}

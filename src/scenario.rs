@@ -1,0 +1,452 @@
+//! Scenario tests: `*.scenario` files, checked against a procedure and run by `cspr test`.
+//!
+//! 1. [`crate::syntax::parse_scenarios`] reads a file into [`ast::Scenario`]s.
+//! 2. [`compile`] binds one scenario to the program it names: every `given` becomes a
+//!    fact value of the right type, every `expect` a [`Check`] on an outcome or duty.
+//!    Names and values are checked here, so a typo is a located error, not a failure.
+//! 3. [`run`] evaluates the case and compares: each mismatch is a [`Failure`] holding the
+//!    expected and the actual value, and the name to explain.
+//! 4. [`coverage`] records which rule values, exceptions, decision branches and duty
+//!    outcomes any scenario exercised.
+
+pub mod coverage;
+
+use chrono::NaiveDate;
+
+use crate::check::{DutyId, FactId, Name, Program, RuleId, type_name};
+use crate::diagnostic::{Problem, Source, did_you_mean};
+use crate::eval::deadline::{self, Moment};
+use crate::eval::{Case, Engine, Evaluation};
+use crate::span::Span;
+use crate::syntax::ast::{self, ExpectKind, ExprKind};
+use crate::value::{Display, Type, Value};
+
+/// A scenario bound to its program, ready to run.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    pub name: String,
+    pub span: Span,
+    pub as_of: Option<NaiveDate>,
+    pub case: Case,
+    pub checks: Vec<Check>,
+}
+
+/// One expectation, resolved.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub kind: CheckKind,
+    /// Where the `expect` was written.
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckKind {
+    /// A rule or decision has this value.
+    Value(RuleId, Value),
+    /// A rule or decision is undetermined; with `Some`, exactly these facts are missing.
+    RuleUndetermined(RuleId, Option<Vec<FactId>>),
+    /// Whether a duty applies is undetermined; with `Some`, exactly these facts are missing.
+    DutyUndetermined(DutyId, Option<Vec<FactId>>),
+    Applies(DutyId, bool),
+    Due(DutyId, Moment),
+    /// The status's name (`pending`, `overdue`, …), judged as of the scenario's date.
+    Status(DutyId, String),
+    /// The case's whole list of missing facts.
+    Missing(Vec<FactId>),
+}
+
+/// Every status name `expect … status` accepts.
+pub const STATUS_NAMES: [&str; 10] = [
+    "not_applicable",
+    "no_deadline",
+    "waiting",
+    "pending",
+    "due_today",
+    "overdue",
+    "met",
+    "met_late",
+    "running",
+    "completed",
+];
+
+/// Bind a scenario to `program`. Every problem found is returned, located in `source`.
+pub fn compile(
+    scenario: &ast::Scenario,
+    program: &Program,
+    source: &Source,
+) -> Result<Compiled, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut case = Case::empty(program);
+    case.id = Some(scenario.name.node.clone());
+    let mut given_at: Vec<Option<Span>> = vec![None; program.facts.len()];
+    for (name, expr) in &scenario.given {
+        let Some(f) = program.fact_named(&name.node) else {
+            problems.push(unknown_name(program, name, "a fact of"));
+            continue;
+        };
+        if let Some(first) = given_at[f] {
+            problems.push(
+                Problem::error(
+                    "cspr::given_twice",
+                    format!("`{}` is given twice", name.node),
+                )
+                .label(first, "first given here")
+                .label(name.span, "and again here")
+                .help("give each fact once"),
+            );
+            continue;
+        }
+        given_at[f] = Some(name.span);
+        match literal(program, expr, program.facts[f].ty, &name.node) {
+            Ok(v) => case.facts[f] = Some(v),
+            Err(p) => problems.push(p),
+        }
+    }
+    let mut checks = Vec::new();
+    for e in &scenario.expects {
+        match expectation(program, scenario, e) {
+            Ok(kind) => checks.push(Check { kind, span: e.span }),
+            Err(p) => problems.push(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Compiled {
+            name: scenario.name.node.clone(),
+            span: scenario.span,
+            as_of: scenario.as_of.as_ref().map(|d| d.node),
+            case,
+            checks,
+        })
+    } else {
+        Err(problems.into_iter().map(|p| p.in_source(source)).collect())
+    }
+}
+
+fn unknown_name(program: &Program, name: &ast::Ident, what: &str) -> Problem {
+    let mut p = Problem::error(
+        "cspr::scenario_name",
+        format!("`{}` is not {what} `{}`", name.node, program.entry().id),
+    )
+    .label(name.span, "unknown name");
+    if let Some(h) = did_you_mean(&name.node, program.all_names()) {
+        p = p.help(h);
+    }
+    p
+}
+
+fn expectation(
+    program: &Program,
+    scenario: &ast::Scenario,
+    e: &ast::Expectation,
+) -> Result<CheckKind, Problem> {
+    let facts = |names: &[ast::Ident]| -> Result<Vec<FactId>, Problem> {
+        let mut out = Vec::new();
+        for n in names {
+            match program.fact_named(&n.node) {
+                Some(f) => out.push(f),
+                None => return Err(unknown_name(program, n, "a fact of")),
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    };
+    let duty = |name: &ast::Ident, what: &str| -> Result<DutyId, Problem> {
+        match program.lookup(&name.node) {
+            Some(Name::Duty(d)) => Ok(d),
+            Some(_) => Err(Problem::error(
+                "cspr::scenario_kind",
+                format!("`{}` is not a duty, so it has no {what}", name.node),
+            )
+            .label(name.span, "not a duty")
+            .help("`applies`, `does not apply`, `due` and `status` are said of duties; say `expect NAME = VALUE` of a rule or decision")),
+            None => Err(unknown_name(program, name, "a duty of")),
+        }
+    };
+    Ok(match &e.kind {
+        ExpectKind::Missing(names) => CheckKind::Missing(facts(names)?),
+        ExpectKind::Value(name, expr) => match program.lookup(&name.node) {
+            Some(Name::Rule(r)) => {
+                let ty = program.rules[r].ty;
+                CheckKind::Value(r, literal(program, expr, ty, &name.node)?)
+            }
+            Some(Name::Duty(_)) => {
+                return Err(Problem::error(
+                    "cspr::scenario_kind",
+                    format!(
+                        "`{}` is a duty: it applies or not, it has no value",
+                        name.node
+                    ),
+                )
+                .label(name.span, "a duty")
+                .help(format!(
+                    "write `expect {0} applies` or `expect {0} does not apply`",
+                    name.node
+                )));
+            }
+            Some(Name::Fact(_)) => {
+                return Err(Problem::error(
+                    "cspr::scenario_kind",
+                    format!(
+                        "`{}` is a fact of the case: it is given, not expected",
+                        name.node
+                    ),
+                )
+                .label(name.span, "a fact")
+                .help("expect the rules, decisions and duties the procedure works out"));
+            }
+            None => return Err(unknown_name(program, name, "a rule or decision of")),
+        },
+        ExpectKind::Undetermined(name, missing) => {
+            let missing = missing.as_deref().map(facts).transpose()?;
+            match program.lookup(&name.node) {
+                Some(Name::Rule(r)) => CheckKind::RuleUndetermined(r, missing),
+                Some(Name::Duty(d)) => CheckKind::DutyUndetermined(d, missing),
+                Some(Name::Fact(_)) => {
+                    return Err(Problem::error(
+                        "cspr::scenario_kind",
+                        format!(
+                            "`{}` is a fact: leave it out of `given` to make it unknown",
+                            name.node
+                        ),
+                    )
+                    .label(name.span, "a fact")
+                    .help("expect the rules, decisions and duties the procedure works out"));
+                }
+                None => {
+                    return Err(unknown_name(program, name, "a rule, decision or duty of"));
+                }
+            }
+        }
+        ExpectKind::Applies(name, b) => CheckKind::Applies(duty(name, "`applies`")?, *b),
+        ExpectKind::Due(name, expr) => {
+            let d = duty(name, "due date")?;
+            let at = match expr.kind {
+                ExprKind::Date(x) => Moment::Date(x),
+                ExprKind::DateTime(x) => Moment::DateTime(x),
+                _ => {
+                    return Err(Problem::error("cspr::scenario_value", "expected a date")
+                        .label(expr.span, "not a date")
+                        .help("write `due 2024-03-11`, or `due 2024-03-05T09:30` for an hour deadline"));
+                }
+            };
+            CheckKind::Due(d, at)
+        }
+        ExpectKind::Status(name, status) => {
+            let d = duty(name, "status")?;
+            if !STATUS_NAMES.contains(&status.node.as_str()) {
+                let mut p = Problem::error(
+                    "cspr::scenario_value",
+                    format!("`{}` is not a status", status.node),
+                )
+                .label(status.span, "unknown status");
+                p = match did_you_mean(&status.node, STATUS_NAMES.iter().copied()) {
+                    Some(h) => p.help(h),
+                    None => p.help(format!("a status is one of: {}", STATUS_NAMES.join(", "))),
+                };
+                return Err(p);
+            }
+            if scenario.as_of.is_none() {
+                return Err(Problem::error(
+                    "cspr::scenario_as_of",
+                    "a status is judged on a day: this scenario has no `as of DATE`",
+                )
+                .label(e.span, "needs a day to judge on")
+                .label(scenario.name.span, "in this scenario")
+                .help("add `as of 2024-03-20` (any date) to the scenario"));
+            }
+            CheckKind::Status(d, status.node.clone())
+        }
+    })
+}
+
+/// A literal of a scenario as a value of type `ty` (the type of `what`).
+fn literal(program: &Program, expr: &ast::Expr, ty: Type, what: &str) -> Result<Value, Problem> {
+    let enum_value = |e: usize, name: &str, span: Span| -> Result<u8, Problem> {
+        let def = &program.enums[e];
+        def.index(name).ok_or_else(|| {
+            let mut p = Problem::error(
+                "cspr::scenario_value",
+                format!("`{name}` is not a value of `{what}`"),
+            )
+            .label(span, "unknown value");
+            p = match did_you_mean(name, def.variants.iter().map(String::as_str)) {
+                Some(h) => p.help(h),
+                None => p.help(format!("`{what}` is one of: {}", def.variants.join(", "))),
+            };
+            p
+        })
+    };
+    Ok(match (&expr.kind, ty) {
+        (ExprKind::Bool(b), Type::Bool) => Value::Bool(*b),
+        (ExprKind::Int(n), Type::Integer) => Value::Int(*n),
+        (ExprKind::Date(d), Type::Date) => Value::Date(*d),
+        (ExprKind::DateTime(d), Type::DateTime) => Value::DateTime(*d),
+        (ExprKind::Text(t), Type::Text) => Value::Text(t.as_str().into()),
+        (ExprKind::Name(n), Type::Enum(e)) => Value::Enum(enum_value(e, n, expr.span)?),
+        (ExprKind::SetLit(items), Type::Set(e)) => {
+            let mut bits = 0u64;
+            for i in items {
+                bits |= 1u64 << enum_value(e, &i.node, i.span)?;
+            }
+            Value::Set(bits)
+        }
+        _ => {
+            let example = match ty {
+                Type::Bool => "`true` or `false`",
+                Type::Integer => "a whole number",
+                Type::Date => "a date such as 2024-03-04",
+                Type::DateTime => "a date-time such as 2024-03-04T09:30",
+                Type::Text => "a quoted text",
+                Type::Enum(_) => "one of its values",
+                Type::Set(_) => "a set such as {a, b}",
+            };
+            return Err(Problem::error(
+                "cspr::scenario_value",
+                format!(
+                    "`{what}` is {}; this is not a value of that type",
+                    type_name(ty, &program.enums)
+                ),
+            )
+            .label(expr.span, "wrong type")
+            .help(format!("write {example}")));
+        }
+    })
+}
+
+/// One expectation that did not hold.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// Where the `expect` was written.
+    pub span: Span,
+    pub expected: String,
+    pub actual: String,
+    /// What to explain: the rule or duty the expectation is about.
+    pub subject: Option<Name>,
+}
+
+/// What running one scenario found.
+#[derive(Debug)]
+pub enum Ran {
+    /// Evaluated; the failures (none when it passed).
+    Evaluated(Box<Evaluation>, Vec<Failure>),
+    /// The evaluation itself failed (two exceptions conflict, a date out of range).
+    Error(Problem),
+}
+
+/// Evaluate a compiled scenario and compare every expectation.
+pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
+    let program = engine.program;
+    let eval = match engine.evaluate(&scenario.case) {
+        Ok(e) => e,
+        Err(e) => return Ran::Error(e.problem().clone()),
+    };
+    let show = |v: &Option<Value>, ty: Type| match v {
+        Some(v) => Display {
+            value: v,
+            enums: &program.enums,
+            ty,
+        }
+        .to_string(),
+        None => "undetermined".to_string(),
+    };
+    let facts = |fs: &[FactId]| format!("{{{}}}", program.fact_list(fs));
+    let applies = |a: Option<bool>| match a {
+        Some(true) => "applies".to_string(),
+        Some(false) => "does not apply".to_string(),
+        None => "undetermined".to_string(),
+    };
+    let mut failures = Vec::new();
+    for check in &scenario.checks {
+        let fail = |expected: String, actual: String, subject: Option<Name>| Failure {
+            span: check.span,
+            expected,
+            actual,
+            subject,
+        };
+        let failure = match &check.kind {
+            CheckKind::Value(r, want) => {
+                let got = &eval.outcomes[*r].value;
+                let ty = program.rules[*r].ty;
+                (got.as_ref() != Some(want)).then(|| {
+                    let mut actual = show(got, ty);
+                    if got.is_none() {
+                        actual += &format!(", missing {}", facts(&eval.outcomes[*r].missing));
+                    }
+                    fail(show(&Some(want.clone()), ty), actual, Some(Name::Rule(*r)))
+                })
+            }
+            CheckKind::RuleUndetermined(r, want) => {
+                let o = &eval.outcomes[*r];
+                let ty = program.rules[*r].ty;
+                let ok = o.value.is_none() && want.as_ref().is_none_or(|w| *w == o.missing);
+                (!ok).then(|| {
+                    let expected = match want {
+                        Some(w) => format!("undetermined, missing {}", facts(w)),
+                        None => "undetermined".into(),
+                    };
+                    let actual = match &o.value {
+                        Some(_) => show(&o.value, ty),
+                        None => format!("undetermined, missing {}", facts(&o.missing)),
+                    };
+                    fail(expected, actual, Some(Name::Rule(*r)))
+                })
+            }
+            CheckKind::DutyUndetermined(d, want) => {
+                let o = &eval.duties[*d];
+                let ok = o.applies.is_none() && want.as_ref().is_none_or(|w| *w == o.missing);
+                (!ok).then(|| {
+                    let expected = match want {
+                        Some(w) => format!("undetermined, missing {}", facts(w)),
+                        None => "undetermined".into(),
+                    };
+                    let actual = match o.applies {
+                        Some(_) => applies(o.applies),
+                        None => format!("undetermined, missing {}", facts(&o.missing)),
+                    };
+                    fail(expected, actual, Some(Name::Duty(*d)))
+                })
+            }
+            CheckKind::Applies(d, want) => {
+                let got = eval.duties[*d].applies;
+                (got != Some(*want)).then(|| {
+                    let mut actual = applies(got);
+                    if got.is_none() {
+                        actual += &format!(", missing {}", facts(&eval.duties[*d].missing));
+                    }
+                    fail(applies(Some(*want)), actual, Some(Name::Duty(*d)))
+                })
+            }
+            CheckKind::Due(d, want) => {
+                let got = eval.duties[*d].due.map(|due| due.at);
+                (got != Some(*want)).then(|| {
+                    let actual = match got {
+                        Some(m) => format!("due {m}"),
+                        None => format!("no due date ({})", applies(eval.duties[*d].applies)),
+                    };
+                    fail(format!("due {want}"), actual, Some(Name::Duty(*d)))
+                })
+            }
+            CheckKind::Status(d, want) => {
+                let as_of = scenario.as_of.unwrap_or_default();
+                let got = deadline::status(program, &eval, *d, as_of, engine.calendar);
+                (got.name() != want).then(|| {
+                    fail(
+                        format!("status {want} as of {as_of}"),
+                        format!("status {}", got.name()),
+                        Some(Name::Duty(*d)),
+                    )
+                })
+            }
+            CheckKind::Missing(want) => (*want != eval.missing).then(|| {
+                fail(
+                    format!("missing {}", facts(want)),
+                    format!("missing {}", facts(&eval.missing)),
+                    None,
+                )
+            }),
+        };
+        failures.extend(failure);
+    }
+    Ran::Evaluated(Box::new(eval), failures)
+}
