@@ -48,15 +48,30 @@ pub type Parsed = Result<Case, Vec<Problem>>;
 
 /// Read a JSON or TOML case file (not JSON Lines: see [`parse_lines`]).
 pub fn parse(program: &Program, source: &Source, format: Format) -> Parsed {
+    parse_skipping(program, source, format, &|_| false)
+}
+
+/// As [`parse`], but keys for which `skip` holds are passed over, not reported: for
+/// reading one case under several procedures, each declaring facts the others do not.
+pub fn parse_skipping(
+    program: &Program,
+    source: &Source,
+    format: Format,
+    skip: &dyn Fn(&str) -> bool,
+) -> Parsed {
     let text = &*source.text;
-    match format {
-        Format::Toml => from_json(program, &toml_to_json(source)?, source, 0, text.len()),
+    let entries = match format {
+        Format::Toml => match toml_to_json(source)? {
+            Json::Object(map) => Some(map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect()),
+            _ => None,
+        },
         _ => {
-            let entries = serde_json::from_str::<Entries<'_>>(text)
-                .map_err(|e| vec![json_error(source, &e, 0)])?;
-            from_entries(program, entries.0, source, 0, text.len())
+            serde_json::from_str::<Entries<'_>>(text)
+                .map_err(|e| vec![json_error(source, &e, 0)])?
+                .0
         }
-    }
+    };
+    from_entries(program, entries, source, 0, text.len(), skip)
 }
 
 /// Read a JSON Lines batch: one result per non-blank line, with its 1-based line number.
@@ -82,6 +97,7 @@ pub fn parse_lines<'a>(
                     source,
                     start,
                     start + line.trim_end().len(),
+                    &|_| false,
                 ),
                 Err(e) => Err(vec![json_error(source, &e, start)]),
             };
@@ -152,7 +168,7 @@ pub fn from_json(
         ),
         _ => None,
     };
-    from_entries(program, entries, source, from, to)
+    from_entries(program, entries, source, from, to, &|_| false)
 }
 
 fn from_entries(
@@ -161,6 +177,7 @@ fn from_entries(
     source: &Source,
     from: usize,
     to: usize,
+    skip: &dyn Fn(&str) -> bool,
 ) -> Parsed {
     let whole = Span::new(from, to.max(from));
     let Some(map) = entries else {
@@ -195,6 +212,9 @@ fn from_entries(
             continue;
         }
         let Some(f) = program.fact_named(key) else {
+            if skip(key) {
+                continue;
+            }
             let names = program.facts.iter().map(|f| f.name.as_str());
             let hint = did_you_mean(key, names).unwrap_or_else(|| {
                 format!(

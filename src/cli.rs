@@ -3,6 +3,7 @@
 
 mod cases;
 mod check;
+mod compare;
 mod eval;
 mod explain;
 mod test;
@@ -44,6 +45,7 @@ enum Command {
     Explain(explain::Explain),
     Timeline(timeline::Timeline),
     Test(test::Test),
+    Compare(compare::Compare),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -53,6 +55,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(c) => c.run(),
         Command::Timeline(c) => c.run(),
         Command::Test(c) => c.run(),
+        Command::Compare(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -211,6 +214,21 @@ pub fn policy_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// Whether a policy's header says `guidance` or `procedure`, skipping comments.
+fn header_kind(text: &str) -> Option<cspr::syntax::ast::ModuleKind> {
+    use cspr::syntax::ast::ModuleKind;
+    let first = text
+        .lines()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .flat_map(str::split_whitespace)
+        .next()?;
+    match first {
+        "guidance" => Some(ModuleKind::Guidance),
+        "procedure" => Some(ModuleKind::Procedure),
+        _ => None,
+    }
 }
 
 /// The id in a policy header (`guidance ID` / `procedure ID`), skipping comments.
