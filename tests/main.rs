@@ -20,4 +20,5 @@ mod deadlines;
 mod explain;
 mod fuzz;
 mod logic;
+mod scenarios;
 mod timeline;
