@@ -38,6 +38,10 @@ duty send_before cite T "5":
 duty keep cite T "6":
   partners must "keep the report published"
   for at least 12 months after published_on
+fact told_on: date ask "Told on?"
+duty tell cite T "7":
+  partners must "tell them"
+  done told_on
 "#;
 
 fn due(json: &str, duty: &str) -> String {
@@ -199,6 +203,27 @@ fn every_status() {
             until: cspr::case::parse_date("2025-02-28").unwrap()
         }
     );
+    // The minimum period is complete at the end of its last day, not at its start.
+    assert_eq!(
+        status_of(r#"{"published_on": "2024-02-29"}"#, "keep", "2025-02-28"),
+        Status::Running {
+            until: cspr::case::parse_date("2025-02-28").unwrap()
+        }
+    );
+    assert_eq!(
+        status_of(r#"{"published_on": "2024-02-29"}"#, "keep", "2025-03-01"),
+        Status::Completed
+    );
+    // A duty with no deadline is met once the day it was done has come; never late.
+    assert_eq!(
+        status_of(r#"{"told_on": "2024-03-08"}"#, "tell", "2024-03-20"),
+        Status::Met
+    );
+    assert_eq!(
+        status_of(r#"{"told_on": "2024-03-08"}"#, "tell", "2024-03-07"),
+        Status::NoDeadline
+    );
+    assert_eq!(status_of("{}", "tell", "2024-03-20"), Status::NoDeadline);
 }
 
 #[test]

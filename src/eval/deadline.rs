@@ -336,7 +336,16 @@ pub fn status(
         return Status::NotApplicable;
     }
     let Some(dl) = &duty.deadline else {
-        return Status::NoDeadline;
+        // Without a deadline a duty can be met (the day it was done has come), never late.
+        let done = duty.done.and_then(|f| match &eval.facts[f] {
+            Some(Value::Date(x)) => Some(*x),
+            Some(Value::DateTime(x)) => Some(x.date()),
+            _ => None,
+        });
+        return match done {
+            Some(done) if done <= today => Status::Met,
+            _ => Status::NoDeadline,
+        };
     };
     let Some(due) = eval.duties[d].due else {
         return Status::Waiting {
@@ -351,7 +360,8 @@ pub fn status(
         None => (b - a).num_days(),
     };
     if dl.kind == DeadlineKind::ForAtLeast {
-        return if today < due_day {
+        // Complete at the end of the corresponding date: on that day it still runs.
+        return if today <= due_day {
             Status::Running { until: due_day }
         } else {
             Status::Completed
