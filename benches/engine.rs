@@ -1,6 +1,6 @@
 //! The targets of DESIGN §5, on one core: parse and check every shipped policy (< 5 ms),
 //! evaluate one case with its explanation (< 10 µs), a JSON Lines batch end to end
-//! (> 100,000 cases a second).
+//! (> 100,000 cases a second); and the shipped scenario suites.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -45,8 +45,12 @@ impl Resolver for Shipped {
 }
 
 fn national(shipped: &Shipped) -> Program {
+    module(shipped, "working_together_2018")
+}
+
+fn module(shipped: &Shipped, id: &str) -> Program {
     let source = shipped
-        .resolve("working_together_2018")
+        .resolve(id)
         .unwrap_or_else(|| Source::new("missing", ""));
     check(&source, shipped)
         .program
@@ -82,9 +86,15 @@ fn parse_only(c: &mut Criterion) {
 
 fn one_case(c: &mut Criterion) {
     let shipped = Shipped::load();
-    let program = national(&shipped);
-    let engine = Engine::new(&program);
-    for name in ["death-in-area.json", "incomplete.json"] {
+    for (id, name) in [
+        ("working_together_2018", "death-in-area.json"),
+        ("working_together_2018", "incomplete.json"),
+        ("lincolnshire", "lincolnshire-rapid-review.json"),
+        ("buckinghamshire", "buckinghamshire-custody-death.json"),
+        ("walsall", "walsall-referral.json"),
+    ] {
+        let program = module(&shipped, id);
+        let engine = Engine::new(&program);
         let source = example(name);
         let case = match case::parse(&program, &source, Format::Json) {
             Ok(c) => c,
@@ -111,6 +121,66 @@ fn one_case(c: &mut Criterion) {
             })
         });
     }
+}
+
+/// Every shipped scenario: parse the files, bind each scenario to its (already checked)
+/// procedure, evaluate and compare.
+fn scenarios(c: &mut Criterion) {
+    let shipped = Shipped::load();
+    let mut files = Vec::new();
+    let mut stack = vec![Path::new(ROOT).join("tests/scenarios")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "scenario") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                files.push(Source::new(path.display().to_string(), text));
+            }
+        }
+    }
+    let programs: Vec<(String, Program)> = shipped
+        .0
+        .iter()
+        .map(|(id, _)| (id.clone(), module(&shipped, id)))
+        .collect();
+    let engines: Vec<(&str, Engine<'_>)> = programs
+        .iter()
+        .map(|(id, p)| (id.as_str(), Engine::new(p)))
+        .collect();
+    let count: usize = files
+        .iter()
+        .map(|f| cspr::syntax::parse_scenarios(f).map_or(0, |s| s.len()))
+        .sum();
+    let mut group = c.benchmark_group("scenario suites");
+    group.throughput(Throughput::Elements(count as u64));
+    group.bench_function(format!("run all {count} shipped scenarios"), |b| {
+        b.iter(|| {
+            let mut failures = 0usize;
+            for file in &files {
+                let Ok(scenarios) = cspr::syntax::parse_scenarios(file) else {
+                    std::process::abort()
+                };
+                for s in &scenarios {
+                    let Some((_, engine)) = engines.iter().find(|(id, _)| *id == s.target.node)
+                    else {
+                        std::process::abort()
+                    };
+                    let Ok(compiled) = cspr::scenario::compile(s, engine.program, file) else {
+                        std::process::abort()
+                    };
+                    if let cspr::scenario::Ran::Evaluated(_, f) =
+                        cspr::scenario::run(engine, &compiled)
+                    {
+                        failures += f.len();
+                    }
+                }
+            }
+            black_box(failures)
+        })
+    });
+    group.finish();
 }
 
 fn deadlines(c: &mut Criterion) {
@@ -183,6 +253,7 @@ criterion_group!(
     parse_only,
     parse_and_check,
     one_case,
+    scenarios,
     deadlines,
     batch
 );

@@ -850,10 +850,14 @@ impl<'a, 'p> Compiler<'a, 'p> {
                         }
                     }
                 }
-                RuleSrc::Decision(d) if d.cite.is_none() => {
-                    warnings.push(missing("decision", &d.name.node, d.name.span));
+                RuleSrc::Decision(d) => {
+                    if d.cite.is_none() {
+                        warnings.push(missing("decision", &d.name.node, d.name.span));
+                    }
+                    for b in d.branches.iter().filter(|b| b.cite.is_none()) {
+                        warnings.push(missing("a branch of decision", &d.name.node, b.span));
+                    }
                 }
-                RuleSrc::Decision(_) => {}
             }
         }
         for (d, m) in &self.duty_srcs {
