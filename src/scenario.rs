@@ -134,6 +134,15 @@ fn unknown_name(program: &Program, name: &ast::Ident, what: &str) -> Problem {
     p
 }
 
+const EXPECT_OUTCOMES: &str = "expect the rules, decisions and duties the procedure works out";
+
+/// An expectation said of the wrong kind of name: `` `NAME` {message} ``.
+fn wrong_kind(name: &ast::Ident, message: String, label: &str, help: String) -> Problem {
+    Problem::error("cspr::scenario_kind", format!("`{}` {message}", name.node))
+        .label(name.span, label.to_string())
+        .help(help)
+}
+
 fn expectation(
     program: &Program,
     scenario: &ast::Scenario,
@@ -154,12 +163,12 @@ fn expectation(
     let duty = |name: &ast::Ident, what: &str| -> Result<DutyId, Problem> {
         match program.lookup(&name.node) {
             Some(Name::Duty(d)) => Ok(d),
-            Some(_) => Err(Problem::error(
-                "cspr::scenario_kind",
-                format!("`{}` is not a duty, so it has no {what}", name.node),
-            )
-            .label(name.span, "not a duty")
-            .help("`applies`, `does not apply`, `due` and `status` are said of duties; say `expect NAME = VALUE` of a rule or decision")),
+            Some(_) => Err(wrong_kind(
+                name,
+                format!("is not a duty, so it has no {what}"),
+                "not a duty",
+                "`applies`, `does not apply`, `due` and `status` are said of duties; say `expect NAME = VALUE` of a rule or decision".into(),
+            )),
             None => Err(unknown_name(program, name, "a duty of")),
         }
     };
@@ -171,29 +180,23 @@ fn expectation(
                 CheckKind::Value(r, literal(program, expr, ty, &name.node)?)
             }
             Some(Name::Duty(_)) => {
-                return Err(Problem::error(
-                    "cspr::scenario_kind",
+                return Err(wrong_kind(
+                    name,
+                    "is a duty: it applies or not, it has no value".into(),
+                    "a duty",
                     format!(
-                        "`{}` is a duty: it applies or not, it has no value",
+                        "write `expect {0} applies` or `expect {0} does not apply`",
                         name.node
                     ),
-                )
-                .label(name.span, "a duty")
-                .help(format!(
-                    "write `expect {0} applies` or `expect {0} does not apply`",
-                    name.node
-                )));
+                ));
             }
             Some(Name::Fact(_)) => {
-                return Err(Problem::error(
-                    "cspr::scenario_kind",
-                    format!(
-                        "`{}` is a fact of the case: it is given, not expected",
-                        name.node
-                    ),
-                )
-                .label(name.span, "a fact")
-                .help("expect the rules, decisions and duties the procedure works out"));
+                return Err(wrong_kind(
+                    name,
+                    "is a fact of the case: it is given, not expected".into(),
+                    "a fact",
+                    EXPECT_OUTCOMES.into(),
+                ));
             }
             None => return Err(unknown_name(program, name, "a rule or decision of")),
         },
@@ -203,15 +206,12 @@ fn expectation(
                 Some(Name::Rule(r)) => CheckKind::RuleUndetermined(r, missing),
                 Some(Name::Duty(d)) => CheckKind::DutyUndetermined(d, missing),
                 Some(Name::Fact(_)) => {
-                    return Err(Problem::error(
-                        "cspr::scenario_kind",
-                        format!(
-                            "`{}` is a fact: leave it out of `given` to make it unknown",
-                            name.node
-                        ),
-                    )
-                    .label(name.span, "a fact")
-                    .help("expect the rules, decisions and duties the procedure works out"));
+                    return Err(wrong_kind(
+                        name,
+                        "is a fact: leave it out of `given` to make it unknown".into(),
+                        "a fact",
+                        EXPECT_OUTCOMES.into(),
+                    ));
                 }
                 None => {
                     return Err(unknown_name(program, name, "a rule, decision or duty of"));
