@@ -123,3 +123,74 @@ fn the_batch_writer_matches_the_serde_shape() {
         }
     }
 }
+
+#[test]
+fn the_shipped_scenario_suites_pass_with_full_coverage() {
+    let (code, stdout, stderr) = run(&["test", "--require-coverage", "tests/scenarios"]);
+    assert_eq!(code, 0, "cspr test failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("test result: ok."), "{stdout}");
+    for module in [
+        "working_together_2018",
+        "lincolnshire",
+        "buckinghamshire",
+        "walsall",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with(module) && l.contains("100.0%")),
+            "{module} is not fully covered:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn compare_lays_the_procedures_side_by_side_in_json() {
+    let (code, stdout, stderr) = run(&[
+        "compare",
+        "policies/examples/buckinghamshire-custody-death.json",
+        "--as-of",
+        "2024-04-10",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON object");
+    let ids: Vec<&str> = json["procedures"]
+        .as_array()
+        .expect("procedures")
+        .iter()
+        .map(|p| p["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "working_together_2018",
+            "buckinghamshire",
+            "lincolnshire",
+            "walsall"
+        ]
+    );
+    let row = |name: &str| {
+        json["rows"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("no row {name}"))
+            .clone()
+    };
+    // A national rule: the same everywhere.
+    let serious = row("serious_child_safeguarding_case");
+    assert_eq!(serious["differs"], false);
+    assert_eq!(serious["cells"]["walsall"]["value"], false);
+    // 8.2.8: a death in custody is reviewed in Buckinghamshire even with no abuse suspected;
+    // the other procedures have no such rule.
+    let required = row("lcspr_required");
+    assert_eq!(required["differs"], true);
+    assert_eq!(required["cells"]["buckinghamshire"]["value"], true);
+    assert_eq!(required["cells"]["lincolnshire"], serde_json::Value::Null);
+    let notify = row("notify_decision");
+    assert_eq!(notify["cells"]["buckinghamshire"]["applies"], true);
+    assert_eq!(notify["cells"]["buckinghamshire"]["modality"], "must");
+}

@@ -1,5 +1,5 @@
-//! Explanations of representative cases under the national module: each
-//! `tests/explain/NAME.json` is evaluated and every decision, top-level rule and duty
+//! Explanations of representative cases, under the national module (each
+//! `tests/explain/NAME.json`) and under each partnership (a shipped example): every decision, top-level rule and duty
 //! explained; the text is snapshotted.
 
 use cspr::eval::Engine;
@@ -25,4 +25,38 @@ fn representative_cases() {
         }
         insta::assert_snapshot!(out);
     });
+}
+
+/// One representative shipped case for each partnership, explained under its procedure:
+/// every decision, top-level rule and duty, national ones included.
+#[test]
+fn representative_partnership_cases() {
+    for (procedure, example) in [
+        ("lincolnshire", "lincolnshire-rapid-review.json"),
+        ("buckinghamshire", "buckinghamshire-custody-death.json"),
+        ("walsall", "walsall-referral.json"),
+    ] {
+        let p = program_file(&format!("policies/{procedure}.policy"));
+        let text = std::fs::read_to_string(
+            crate::common::root()
+                .join("policies/examples")
+                .join(example),
+        )
+        .unwrap_or_else(|e| panic!("{example}: {e}"));
+        let c = case(&p, &text);
+        let e = Engine::new(&p)
+            .evaluate(&c)
+            .unwrap_or_else(|err| panic!("{err}"));
+        let mut out = format!(
+            "$ cspr explain {procedure} policies/examples/{example}\n{}\n----- explanation -----\n",
+            text.trim_end()
+        );
+        for r in top_level(&p) {
+            out.push_str(&render(&p, &Explainer::new(&p, &e).rule(r)));
+        }
+        for d in 0..p.duties.len() {
+            out.push_str(&render(&p, &Explainer::new(&p, &e).duty(d)));
+        }
+        insta::assert_snapshot!(format!("partnership-{procedure}"), out);
+    }
 }
