@@ -307,6 +307,9 @@ impl<'p> Engine<'p> {
             rules: &values,
         };
         let mut duties = Vec::with_capacity(p.duties.len());
+        // Duties often share a condition (`when local_review_undertaken`); an undecided
+        // one is refined once and its answer reused.
+        let mut refined: Vec<(&Expr, Option<Value>, Vec<FactId>)> = Vec::new();
         for (d, duty) in p.duties.iter().enumerate() {
             let outcome = match &duty.when {
                 None => DutyOutcome {
@@ -321,17 +324,26 @@ impl<'p> Engine<'p> {
                         missing: Vec::new(),
                     },
                     None => {
-                        let mut candidates = Vec::new();
-                        kleene::missing(w, &env, &rule_missing, &mut candidates);
-                        candidates.sort_unstable();
-                        let (value, missing) = exact::refine(
-                            self,
-                            exact::Target::Duty(d),
-                            facts,
-                            &values,
-                            &rule_missing,
-                            candidates,
-                        );
+                        let (value, missing) = match (w, refined.iter().find(|(e, ..)| *e == w)) {
+                            // The condition is a rule: its outcome is already exact.
+                            (Expr::Rule(r), _) => (values[*r].clone(), rule_missing[*r].clone()),
+                            (_, Some((_, value, missing))) => (value.clone(), missing.clone()),
+                            (_, None) => {
+                                let mut candidates = Vec::new();
+                                kleene::missing(w, &env, &rule_missing, &mut candidates);
+                                candidates.sort_unstable();
+                                let (value, missing) = exact::refine(
+                                    self,
+                                    exact::Target::Duty(d),
+                                    facts,
+                                    &values,
+                                    &rule_missing,
+                                    candidates,
+                                );
+                                refined.push((w, value.clone(), missing.clone()));
+                                (value, missing)
+                            }
+                        };
                         DutyOutcome {
                             applies: value.and_then(|v| v.as_bool()),
                             due: None,
