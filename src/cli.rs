@@ -245,6 +245,15 @@ fn header_id(text: &str) -> Option<String> {
 
 /// Load a procedure given as a path or an id, and check it.
 pub fn load_procedure(arg: &str) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
+    load_procedure_near(arg, None)
+}
+
+/// As [`load_procedure`], also looking for an id in the directory of `near` (a scenario
+/// file, whose procedure may sit beside it).
+pub fn load_procedure_near(
+    arg: &str,
+    near: Option<&Path>,
+) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
     let path = Path::new(arg);
     let (source, library) = if arg.ends_with(".policy") || path.is_file() {
         (
@@ -252,7 +261,7 @@ pub fn load_procedure(arg: &str) -> Result<(Program, Vec<Problem>), Vec<Problem>
             Library::new(Some(path)),
         )
     } else {
-        let library = Library::new(None);
+        let library = Library::new(near);
         let Some(found) = library.find(arg) else {
             let known = library.known_ids();
             let help = cspr::diagnostic::did_you_mean(arg, known.iter().map(String::as_str))

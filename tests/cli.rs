@@ -126,7 +126,12 @@ fn the_batch_writer_matches_the_serde_shape() {
 
 #[test]
 fn the_shipped_scenario_suites_pass_with_full_coverage() {
-    let (code, stdout, stderr) = run(&["test", "--require-coverage", "tests/scenarios"]);
+    let (code, stdout, stderr) = run(&[
+        "test",
+        "--require-coverage",
+        "tests/scenarios",
+        "docs/tutorial",
+    ]);
     assert_eq!(code, 0, "cspr test failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("test result: ok."), "{stdout}");
     for module in [
@@ -134,6 +139,7 @@ fn the_shipped_scenario_suites_pass_with_full_coverage() {
         "lincolnshire",
         "buckinghamshire",
         "walsall",
+        "exampleshire",
     ] {
         assert!(
             stdout

@@ -13,7 +13,7 @@ use cspr::eval::explain::{self, Explainer};
 use cspr::scenario::{self, Ran, coverage::Coverage};
 use cspr::syntax::ast;
 
-use super::{FAILED, load_procedure, read_source, report, usage_error};
+use super::{FAILED, load_procedure_near, read_source, report, usage_error};
 
 /// Run scenario tests: given facts, the outcomes, duties, due dates and statuses expected
 #[derive(Args)]
@@ -96,16 +96,18 @@ impl Test {
                 .is_none_or(|f| s.name.node.to_lowercase().contains(f))
         };
 
-        // Load each procedure the selected scenarios name, once.
+        // Load each procedure the selected scenarios name, once: by id from policies/ and
+        // CSPR_PATH, or beside the first scenario file that names it.
         let mut programs: HashMap<String, Option<Program>> = HashMap::new();
-        for s in files
+        let named = files
             .iter()
-            .flat_map(|f| &f.scenarios)
-            .filter(|s| selected(s))
-        {
+            .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
+            .filter(|(_, s)| selected(s));
+        for (file, s) in named {
             let id = &s.target.node;
             if !programs.contains_key(id) {
-                let program = match load_procedure(id) {
+                let near = Path::new(&*file.source.name);
+                let program = match load_procedure_near(id, Some(near)) {
                     Ok((p, _warnings)) => Some(p),
                     Err(problems) => {
                         report(&problems);
