@@ -77,6 +77,9 @@ pub struct DeadlineView<'p> {
     pub status: Status,
     pub provisional: bool,
     pub waiting_for: Option<&'p str>,
+    /// For a deadline in hours met late at a recorded time: by how many clock hours
+    /// (rounded up), which says more than the working days.
+    pub hours_late: Option<i64>,
 }
 
 impl DeadlineView<'_> {
@@ -104,11 +107,21 @@ impl DeadlineView<'_> {
             Status::Waiting { fact: Some(f) } => Some(program.facts[f].name.as_str()),
             _ => None,
         };
+        let done = program.duties[d].done.and_then(|f| eval.facts[f].as_ref());
+        let hours_late = match (&status, due.map(|d| d.at), done) {
+            (
+                Status::MetLate { .. },
+                Some(deadline::Moment::DateTime(due)),
+                Some(crate::value::Value::DateTime(done)),
+            ) => Some(((*done - due).num_minutes() + 59) / 60),
+            _ => None,
+        };
         DeadlineView {
             due: due.map(|d| d.at),
             provisional: due.is_some_and(|d| d.provisional),
             status,
             waiting_for,
+            hours_late,
         }
     }
 
@@ -145,9 +158,14 @@ impl DeadlineView<'_> {
                 format!("overdue by {n} working day{}", plural(*n))
             }
             Status::Met => "met".to_string(),
-            Status::MetLate { working_days: n } => {
-                format!("met late by {n} working day{}", plural(*n))
-            }
+            Status::MetLate { working_days: n } => match self.hours_late {
+                Some(h) => format!(
+                    "met late by {h} hour{} ({n} working day{})",
+                    plural(h),
+                    plural(*n)
+                ),
+                None => format!("met late by {n} working day{}", plural(*n)),
+            },
             Status::Running { until } => format!("running until {}", until.format("%Y-%m-%d")),
             Status::Completed => "completed".to_string(),
         };
@@ -259,6 +277,9 @@ impl Serialize for DutyJson<'_> {
         }
         if let Some(n) = view.working_days() {
             m.serialize_entry("working_days", &n)?;
+        }
+        if let Some(h) = view.hours_late {
+            m.serialize_entry("hours_late", &h)?;
         }
         m.serialize_entry("cite", &Cites(duty.cite.iter().collect()))?;
         if o.applies.is_none() {

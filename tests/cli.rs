@@ -200,3 +200,34 @@ fn compare_lays_the_procedures_side_by_side_in_json() {
     assert_eq!(notify["cells"]["buckinghamshire"]["applies"], true);
     assert_eq!(notify["cells"]["buckinghamshire"]["modality"], "must");
 }
+
+#[test]
+fn an_hour_deadline_met_late_says_by_how_many_hours() {
+    // Lincolnshire's Terms of Reference meeting: within 48 hours of the decision at
+    // 10:00 on Thursday 28 March 2024, so by 10:00 on Saturday 30 March; held at 10:00
+    // on Tuesday 2 April, 72 hours late (one working day, across the Easter weekend).
+    let case = "policies/examples/lincolnshire-rapid-review.json";
+    let (code, stdout, _) = run(&["eval", "lincolnshire", case, "--as-of", "2024-04-10"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("met late by 72 hours (1 working day)"),
+        "{stdout}"
+    );
+    for format in [["eval", "--format"], ["timeline", "--format"]] {
+        let (code, stdout, _) = run(&[
+            format[0],
+            "lincolnshire",
+            case,
+            "--as-of",
+            "2024-04-10",
+            format[1],
+            "json",
+        ]);
+        assert_eq!(code, 0);
+        assert!(
+            stdout.contains(r#""status":"met_late","working_days":1,"hours_late":72"#),
+            "{}: {stdout}",
+            format[0]
+        );
+    }
+}

@@ -177,6 +177,9 @@ impl JsonWriter {
             if let Some(n) = view.working_days() {
                 let _ = write!(out, ",\"working_days\":{n}");
             }
+            if let Some(h) = view.hours_late {
+                let _ = write!(out, ",\"hours_late\":{h}");
+            }
             out.push_str(&t.cite);
             if o.applies.is_none() {
                 out.push_str(",\"missing\":");

@@ -165,6 +165,8 @@ pub struct EntryJson<'a> {
     pub waiting_for: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub working_days: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours_late: Option<i64>,
     pub cite: Vec<&'a str>,
     /// The facts that would settle whether it applies, when it only may apply.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -192,6 +194,7 @@ impl<'a> TimelineJson<'a> {
                     action: &duty.action,
                     applies: e.applies,
                     working_days: e.view.working_days(),
+                    hours_late: e.view.hours_late,
                     status: e.view.status.name(),
                     provisional: e.view.provisional,
                     waiting_for: e.view.waiting_for,
