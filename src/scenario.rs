@@ -314,6 +314,14 @@ fn literal(program: &Program, expr: &ast::Expr, ty: Type, what: &str) -> Result<
     })
 }
 
+/// Whether two lists of facts hold the same facts (`want` is sorted and deduplicated).
+fn same(want: &[FactId], got: &[FactId]) -> bool {
+    let mut got = got.to_vec();
+    got.sort_unstable();
+    got.dedup();
+    want == got.as_slice()
+}
+
 /// One expectation that did not hold.
 #[derive(Debug, Clone)]
 pub struct Failure {
@@ -379,7 +387,7 @@ pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
             CheckKind::RuleUndetermined(r, want) => {
                 let o = &eval.outcomes[*r];
                 let ty = program.rules[*r].ty;
-                let ok = o.value.is_none() && want.as_ref().is_none_or(|w| *w == o.missing);
+                let ok = o.value.is_none() && want.as_ref().is_none_or(|w| same(w, &o.missing));
                 (!ok).then(|| {
                     let expected = match want {
                         Some(w) => format!("undetermined, missing {}", facts(w)),
@@ -394,7 +402,7 @@ pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
             }
             CheckKind::DutyUndetermined(d, want) => {
                 let o = &eval.duties[*d];
-                let ok = o.applies.is_none() && want.as_ref().is_none_or(|w| *w == o.missing);
+                let ok = o.applies.is_none() && want.as_ref().is_none_or(|w| same(w, &o.missing));
                 (!ok).then(|| {
                     let expected = match want {
                         Some(w) => format!("undetermined, missing {}", facts(w)),
@@ -438,7 +446,7 @@ pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
                     )
                 })
             }
-            CheckKind::Missing(want) => (*want != eval.missing).then(|| {
+            CheckKind::Missing(want) => (!same(want, &eval.missing)).then(|| {
                 fail(
                     format!("missing {}", facts(want)),
                     format!("missing {}", facts(&eval.missing)),
