@@ -31,7 +31,7 @@ const MAX_FILE: u64 = 64 * 1024 * 1024;
     about = "A policy language for child safeguarding practice review procedures",
     long_about = "cspr encodes a safeguarding partnership's review procedure, with every rule cited to its \
 paragraph, and evaluates cases against it: which pathway, which duties fall on whom, what is still unknown, and why.",
-    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel"
+    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json"
 )]
 pub struct Cli {
     #[command(subcommand)]
