@@ -48,16 +48,34 @@ pub type Parsed = Result<Case, Vec<Problem>>;
 
 /// Read a JSON or TOML case file (not JSON Lines: see [`parse_lines`]).
 pub fn parse(program: &Program, source: &Source, format: Format) -> Parsed {
-    parse_skipping(program, source, format, &|_| false)
+    parse_entries(program, source, format, &mut |_| false)
 }
 
-/// As [`parse`], but keys for which `skip` holds are passed over, not reported: for
-/// reading one case under several procedures, each declaring facts the others do not.
+/// As [`parse`], but keys for which `skip` holds are passed over, not reported, and
+/// returned: for reading one case under several procedures, each declaring facts the
+/// others do not.
 pub fn parse_skipping(
     program: &Program,
     source: &Source,
     format: Format,
     skip: &dyn Fn(&str) -> bool,
+) -> Result<(Case, Vec<String>), Vec<Problem>> {
+    let mut skipped = Vec::new();
+    let case = parse_entries(program, source, format, &mut |key| {
+        let s = skip(key);
+        if s {
+            skipped.push(key.to_string());
+        }
+        s
+    })?;
+    Ok((case, skipped))
+}
+
+fn parse_entries(
+    program: &Program,
+    source: &Source,
+    format: Format,
+    skip: &mut dyn FnMut(&str) -> bool,
 ) -> Parsed {
     let text = &*source.text;
     let entries = match format {
@@ -97,7 +115,7 @@ pub fn parse_lines<'a>(
                     source,
                     start,
                     start + line.trim_end().len(),
-                    &|_| false,
+                    &mut |_| false,
                 ),
                 Err(e) => Err(vec![json_error(source, &e, start)]),
             };
@@ -168,7 +186,7 @@ pub fn from_json(
         ),
         _ => None,
     };
-    from_entries(program, entries, source, from, to, &|_| false)
+    from_entries(program, entries, source, from, to, &mut |_| false)
 }
 
 fn from_entries(
@@ -177,7 +195,7 @@ fn from_entries(
     source: &Source,
     from: usize,
     to: usize,
-    skip: &dyn Fn(&str) -> bool,
+    skip: &mut dyn FnMut(&str) -> bool,
 ) -> Parsed {
     let whole = Span::new(from, to.max(from));
     let Some(map) = entries else {

@@ -96,6 +96,33 @@ pub fn parse_as_of(s: &str) -> Result<chrono::NaiveDate, String> {
     cspr::case::parse_date(s).ok_or_else(|| format!("`{s}` is not a real date; write YYYY-MM-DD"))
 }
 
+/// The `--as-of` option, shared by the commands that judge deadlines.
+#[derive(clap::Args)]
+pub struct AsOf {
+    /// The day deadlines are judged on (YYYY-MM-DD) [default: today]
+    #[arg(long = "as-of", value_name = "DATE", value_parser = parse_as_of)]
+    as_of: Option<chrono::NaiveDate>,
+}
+
+impl AsOf {
+    /// The day given, or today.
+    pub fn day(&self) -> chrono::NaiveDate {
+        self.as_of.unwrap_or_else(today)
+    }
+}
+
+/// Evaluate one case; a conflict between exceptions or a date the calendar cannot answer
+/// is reported, and the exit code to stop with returned instead.
+pub fn evaluate(
+    engine: &cspr::eval::Engine<'_>,
+    case: &cspr::eval::Case,
+) -> Result<cspr::eval::Evaluation, u8> {
+    engine.evaluate(case).map_err(|e| {
+        report(&[e.problem().clone()]);
+        FAILED
+    })
+}
+
 /// An error about a file or argument as a whole, not a place inside it.
 pub fn usage_error(message: impl Into<String>, help: impl Into<String>) -> Problem {
     Problem::error("cspr::input", message).help(help)
@@ -200,6 +227,11 @@ impl Resolver for Library {
 
 /// `.policy` files under `dir`, sorted, at most `depth` levels down.
 pub fn policy_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
+    files_ending(dir, "policy", depth)
+}
+
+/// Files with extension `ext` under `dir`, sorted, at most `depth` levels down.
+pub fn files_ending(dir: &Path, ext: &str, depth: usize) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return out;
@@ -208,8 +240,8 @@ pub fn policy_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
     entries.sort();
     for path in entries {
         if path.is_dir() && depth > 0 {
-            out.extend(policy_files(&path, depth - 1));
-        } else if path.extension().is_some_and(|e| e == "policy") {
+            out.extend(files_ending(&path, ext, depth - 1));
+        } else if path.extension().is_some_and(|e| e == ext) {
             out.push(path);
         }
     }

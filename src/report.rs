@@ -107,15 +107,7 @@ impl DeadlineView<'_> {
             Status::Waiting { fact: Some(f) } => Some(program.facts[f].name.as_str()),
             _ => None,
         };
-        let done = program.duties[d].done.and_then(|f| eval.facts[f].as_ref());
-        let hours_late = match (&status, due.map(|d| d.at), done) {
-            (
-                Status::MetLate { .. },
-                Some(deadline::Moment::DateTime(due)),
-                Some(crate::value::Value::DateTime(done)),
-            ) => Some(((*done - due).num_minutes() + 59) / 60),
-            _ => None,
-        };
+        let hours_late = deadline::hours_late(program, eval, d, &status);
         DeadlineView {
             due: due.map(|d| d.at),
             provisional: due.is_some_and(|d| d.provisional),

@@ -49,8 +49,8 @@ pub enum CheckKind {
     DutyUndetermined(DutyId, Option<Vec<FactId>>),
     Applies(DutyId, bool),
     Due(DutyId, Moment),
-    /// The status's name (`pending`, `overdue`, …), judged as of the scenario's date.
-    Status(DutyId, String),
+    /// The status's name (`pending`, `overdue`, …), judged as of the scenario's day.
+    Status(DutyId, String, NaiveDate),
     /// The case's whole list of missing facts.
     Missing(Vec<FactId>),
 }
@@ -246,7 +246,7 @@ fn expectation(
                 };
                 return Err(p);
             }
-            if scenario.as_of.is_none() {
+            let Some(as_of) = &scenario.as_of else {
                 return Err(Problem::error(
                     "cspr::scenario_as_of",
                     "a status is judged on a day: this scenario has no `as of DATE`",
@@ -254,8 +254,8 @@ fn expectation(
                 .label(e.span, "needs a day to judge on")
                 .label(scenario.name.span, "in this scenario")
                 .help("add `as of 2024-03-20` (any date) to the scenario"));
-            }
-            CheckKind::Status(d, status.node.clone())
+            };
+            CheckKind::Status(d, status.node.clone(), as_of.node)
         }
     })
 }
@@ -372,6 +372,23 @@ pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
             actual,
             subject,
         };
+        // "Undetermined [missing {…}]" of a rule or a duty: `settled` is its value when it
+        // is not undetermined.
+        let undetermined = |want: &Option<Vec<FactId>>,
+                            settled: Option<String>,
+                            missing: &[FactId],
+                            subject: Name| {
+            let ok = settled.is_none() && want.as_ref().is_none_or(|w| same(w, missing));
+            (!ok).then(|| {
+                let expected = match want {
+                    Some(w) => format!("undetermined, missing {}", facts(w)),
+                    None => "undetermined".into(),
+                };
+                let actual =
+                    settled.unwrap_or_else(|| format!("undetermined, missing {}", facts(missing)));
+                fail(expected, actual, Some(subject))
+            })
+        };
         let failure = match &check.kind {
             CheckKind::Value(r, want) => {
                 let got = &eval.outcomes[*r].value;
@@ -386,34 +403,16 @@ pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
             }
             CheckKind::RuleUndetermined(r, want) => {
                 let o = &eval.outcomes[*r];
-                let ty = program.rules[*r].ty;
-                let ok = o.value.is_none() && want.as_ref().is_none_or(|w| same(w, &o.missing));
-                (!ok).then(|| {
-                    let expected = match want {
-                        Some(w) => format!("undetermined, missing {}", facts(w)),
-                        None => "undetermined".into(),
-                    };
-                    let actual = match &o.value {
-                        Some(_) => show(&o.value, ty),
-                        None => format!("undetermined, missing {}", facts(&o.missing)),
-                    };
-                    fail(expected, actual, Some(Name::Rule(*r)))
-                })
+                let settled = o
+                    .value
+                    .as_ref()
+                    .map(|_| show(&o.value, program.rules[*r].ty));
+                undetermined(want, settled, &o.missing, Name::Rule(*r))
             }
             CheckKind::DutyUndetermined(d, want) => {
                 let o = &eval.duties[*d];
-                let ok = o.applies.is_none() && want.as_ref().is_none_or(|w| same(w, &o.missing));
-                (!ok).then(|| {
-                    let expected = match want {
-                        Some(w) => format!("undetermined, missing {}", facts(w)),
-                        None => "undetermined".into(),
-                    };
-                    let actual = match o.applies {
-                        Some(_) => applies(o.applies),
-                        None => format!("undetermined, missing {}", facts(&o.missing)),
-                    };
-                    fail(expected, actual, Some(Name::Duty(*d)))
-                })
+                let settled = o.applies.map(|a| applies(Some(a)));
+                undetermined(want, settled, &o.missing, Name::Duty(*d))
             }
             CheckKind::Applies(d, want) => {
                 let got = eval.duties[*d].applies;
@@ -435,9 +434,8 @@ pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
                     fail(format!("due {want}"), actual, Some(Name::Duty(*d)))
                 })
             }
-            CheckKind::Status(d, want) => {
-                let as_of = scenario.as_of.unwrap_or_default();
-                let got = deadline::status(program, &eval, *d, as_of, engine.calendar);
+            CheckKind::Status(d, want, as_of) => {
+                let got = deadline::status(program, &eval, *d, *as_of, engine.calendar);
                 (got.name() != want).then(|| {
                     fail(
                         format!("status {want} as of {as_of}"),

@@ -14,9 +14,7 @@ use cspr::value::Display;
 use serde_json::{Value as Json, json};
 
 use super::eval::OutputFormat;
-use super::{
-    FAILED, Library, load_procedure, parse_as_of, read_source, report, today, usage_error,
-};
+use super::{Library, load_procedure, read_source, usage_error};
 
 /// Evaluate one case under every procedure, side by side, with the differences marked
 #[derive(Args)]
@@ -29,9 +27,8 @@ pub struct Compare {
     /// The procedures to compare, by id or .policy path, comma-separated [default: every module in policies/ and CSPR_PATH]
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     procedures: Vec<String>,
-    /// The day deadline statuses are judged on [default: today]
-    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
-    as_of: Option<NaiveDate>,
+    #[command(flatten)]
+    as_of: super::AsOf,
     /// Show only the rows that differ
     #[arg(long)]
     differences: bool,
@@ -71,7 +68,7 @@ impl Row {
 
 impl Compare {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let as_of = self.as_of.unwrap_or_else(today);
+        let as_of = self.as_of.day();
         let ids = if self.procedures.is_empty() {
             every_module()
         } else {
@@ -99,17 +96,10 @@ impl Compare {
         let mut columns = Vec::new();
         for program in &programs {
             let skip = |key: &str| program.fact_named(key).is_none() && declared_anywhere(key);
-            let case = case::parse_skipping(program, &source, format, &skip)?;
-            let ignored = case_keys(&source, format)
-                .into_iter()
-                .filter(|k| skip(k))
-                .collect();
-            let eval = match Engine::new(program).evaluate(&case) {
+            let (case, ignored) = case::parse_skipping(program, &source, format, &skip)?;
+            let eval = match super::evaluate(&Engine::new(program), &case) {
                 Ok(e) => e,
-                Err(e) => {
-                    report(&[e.problem().clone()]);
-                    return Ok(FAILED);
-                }
+                Err(code) => return Ok(code),
             };
             columns.push((eval, ignored));
         }
@@ -150,47 +140,33 @@ fn every_module() -> Vec<String> {
     found.into_iter().map(|(_, id)| id).collect()
 }
 
-/// The keys of a case object, for saying which were not used by a procedure.
-fn case_keys(source: &cspr::Source, format: Format) -> Vec<String> {
-    let parsed: Option<Json> = match format {
-        Format::Toml => toml::from_str::<toml::Value>(&source.text)
-            .ok()
-            .and_then(|v| serde_json::to_value(v).ok()),
-        _ => serde_json::from_str(&source.text).ok(),
-    };
-    match parsed {
-        Some(Json::Object(map)) => map.keys().filter(|k| *k != "case_id").cloned().collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The rows: every rule and decision, then every duty, in the order first declared.
 fn rows(columns: &[Column], as_of: NaiveDate) -> Vec<Row> {
-    let mut names: Vec<(String, &'static str)> = Vec::new();
-    for c in columns {
-        for (i, r) in c.program.rules.iter().enumerate() {
-            let kind = if cspr::eval::is_decision(&c.program, i) {
-                "decision"
-            } else {
-                "rule"
-            };
-            if !names.iter().any(|(n, _)| *n == r.name) {
-                names.push((r.name.clone(), kind));
-            }
-        }
-    }
-    for c in columns {
-        for d in &c.program.duties {
-            if !names.iter().any(|(n, _)| *n == d.name) {
-                names.push((d.name.clone(), "duty"));
-            }
+    let mut seen = std::collections::HashSet::new();
+    let mut names: Vec<(&str, &'static str)> = Vec::new();
+    let rules = columns.iter().flat_map(|c| {
+        c.program.rules.iter().enumerate().map(|(i, r)| {
+            let decision = cspr::eval::is_decision(&c.program, i);
+            (r.name.as_str(), if decision { "decision" } else { "rule" })
+        })
+    });
+    let duties = columns
+        .iter()
+        .flat_map(|c| c.program.duties.iter().map(|d| (d.name.as_str(), "duty")));
+    for (name, kind) in rules.chain(duties) {
+        if seen.insert(name) {
+            names.push((name, kind));
         }
     }
     names
         .into_iter()
         .map(|(name, kind)| {
-            let cells = columns.iter().map(|c| cell(c, &name, as_of)).collect();
-            Row { name, kind, cells }
+            let cells = columns.iter().map(|c| cell(c, name, as_of)).collect();
+            Row {
+                name: name.to_string(),
+                kind,
+                cells,
+            }
         })
         .collect()
 }

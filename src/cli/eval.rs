@@ -25,9 +25,8 @@ pub struct Eval {
     procedure: String,
     /// A case file: .json, .toml, or .jsonl (a batch, one case per line)
     case: PathBuf,
-    /// The day deadlines are judged on (YYYY-MM-DD) [default: today]
-    #[arg(long, value_name = "DATE", value_parser = super::parse_as_of)]
-    as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    as_of: super::AsOf,
     /// Output format [default: text, or json for a .jsonl batch]
     #[arg(long, value_enum)]
     format: Option<OutputFormat>,
@@ -46,7 +45,7 @@ impl Eval {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut code = 0;
-        let as_of = self.as_of.unwrap_or_else(super::today);
+        let as_of = self.as_of.day();
         let mut first = true;
         let writer = cspr::report::JsonWriter::new(&program);
         let mut line_buf = String::new();

@@ -9,7 +9,7 @@ use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 
 use super::eval::OutputFormat;
-use super::{FAILED, cases, load_procedure, report, usage_error};
+use super::{cases, load_procedure, usage_error};
 
 /// Show why a case gets its outcomes: each step with its value and citation
 #[derive(Args)]
@@ -36,12 +36,9 @@ impl Explain {
         let (program, _) = load_procedure(&self.procedure)?;
         let case = cases::read_one(&program, &self.case, "explain")?;
         let engine = Engine::new(&program);
-        let eval = match engine.evaluate(&case) {
+        let eval = match super::evaluate(&engine, &case) {
             Ok(e) => e,
-            Err(e) => {
-                report(&[e.problem().clone()]);
-                return Ok(FAILED);
-            }
+            Err(code) => return Ok(code),
         };
         let mut explainer = Explainer::new(&program, &eval);
         let trees = match &self.name {

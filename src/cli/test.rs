@@ -13,7 +13,7 @@ use cspr::eval::explain::{self, Explainer};
 use cspr::scenario::{self, Ran, coverage::Coverage};
 use cspr::syntax::ast;
 
-use super::{FAILED, load_procedure_near, read_source, report, usage_error};
+use super::{FAILED, files_ending, load_procedure_near, read_source, report, usage_error};
 
 /// Run scenario tests: given facts, the outcomes, duties, due dates and statuses expected
 #[derive(Args)]
@@ -54,7 +54,7 @@ impl Test {
         for root in &roots {
             if root.is_dir() {
                 let before = paths.len();
-                scenario_files(root, MAX_DEPTH, &mut paths);
+                paths.extend(files_ending(root, "scenario", MAX_DEPTH));
                 if paths.len() == before {
                     return Err(vec![usage_error(
                         format!("no *.scenario files under `{}`", root.display()),
@@ -178,22 +178,6 @@ impl Test {
         } else {
             0
         })
-    }
-}
-
-/// `*.scenario` files under `dir`, sorted, at most `depth` levels down.
-fn scenario_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() && depth > 0 {
-            scenario_files(&path, depth - 1, out);
-        } else if path.extension().is_some_and(|e| e == "scenario") {
-            out.push(path);
-        }
     }
 }
 

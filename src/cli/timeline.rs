@@ -29,9 +29,8 @@ pub struct Timeline {
     procedure: String,
     /// A case file (.json or .toml)
     case: PathBuf,
-    /// The day deadlines are judged on (YYYY-MM-DD) [default: today]
-    #[arg(long, value_name = "DATE", value_parser = super::parse_as_of)]
-    as_of: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    as_of: super::AsOf,
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: TimelineFormat,
@@ -41,14 +40,11 @@ impl Timeline {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = load_procedure(&self.procedure)?;
         let case = cases::read_one(&program, &self.case, "timeline")?;
-        let eval = match Engine::new(&program).evaluate(&case) {
+        let eval = match super::evaluate(&Engine::new(&program), &case) {
             Ok(e) => e,
-            Err(e) => {
-                report(&[e.problem().clone()]);
-                return Ok(FAILED);
-            }
+            Err(code) => return Ok(code),
         };
-        let as_of = self.as_of.unwrap_or_else(super::today);
+        let as_of = self.as_of.day();
         let text = match self.format {
             TimelineFormat::Text => timeline::timeline_text(&program, &eval, as_of),
             TimelineFormat::Json => {

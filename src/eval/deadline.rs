@@ -399,6 +399,18 @@ pub fn status(
     }
 }
 
+/// For a deadline in hours met late at a recorded time (`status` is `MetLate`): by how
+/// many clock hours, rounded up, which says more than the working days.
+pub fn hours_late(program: &Program, eval: &Evaluation, d: DutyId, status: &Status) -> Option<i64> {
+    let done = program.duties[d].done.and_then(|f| eval.facts[f].as_ref());
+    match (status, eval.duties[d].due.map(|due| due.at), done) {
+        (Status::MetLate { .. }, Some(Moment::DateTime(due)), Some(Value::DateTime(done))) => {
+            Some(((*done - due).num_minutes() + 59) / 60)
+        }
+        _ => None,
+    }
+}
+
 /// The fact a duty's deadline is waiting for, following chains of duties.
 fn waiting_for(program: &Program, eval: &Evaluation, d: DutyId) -> Option<FactId> {
     let env = Env {
