@@ -50,29 +50,7 @@ impl Test {
         } else {
             self.paths.clone()
         };
-        let mut paths = Vec::new();
-        for root in &roots {
-            if root.is_dir() {
-                let before = paths.len();
-                paths.extend(files_ending(root, "scenario", MAX_DEPTH));
-                if paths.len() == before {
-                    return Err(vec![usage_error(
-                        format!("no *.scenario files under `{}`", root.display()),
-                        "give scenario files or the directories that hold them",
-                    )]);
-                }
-            } else if root.is_file() {
-                paths.push(root.clone());
-            } else {
-                return Err(vec![usage_error(
-                    format!(
-                        "cannot read `{}`: no such file or directory",
-                        root.display()
-                    ),
-                    "give scenario files or the directories that hold them",
-                )]);
-            }
-        }
+        let paths = scenario_paths(&roots)?;
 
         // Parse every file; a file with syntax errors fails, and the others still run.
         let mut failed = 0usize;
@@ -96,27 +74,7 @@ impl Test {
                 .is_none_or(|f| s.name.node.to_lowercase().contains(f))
         };
 
-        // Load each procedure the selected scenarios name, once: by id from policies/ and
-        // CSPR_PATH, or beside the first scenario file that names it.
-        let mut programs: HashMap<String, Option<Program>> = HashMap::new();
-        let named = files
-            .iter()
-            .flat_map(|f| f.scenarios.iter().map(move |s| (f, s)))
-            .filter(|(_, s)| selected(s));
-        for (file, s) in named {
-            let id = &s.target.node;
-            if !programs.contains_key(id) {
-                let near = Path::new(&*file.source.name);
-                let program = match load_procedure_near(id, Some(near)) {
-                    Ok((p, _warnings)) => Some(p),
-                    Err(problems) => {
-                        report(&problems);
-                        None
-                    }
-                };
-                programs.insert(id.clone(), program);
-            }
-        }
+        let programs = load_programs(&files, &selected);
         let engines: HashMap<&str, Engine<'_>> = programs
             .iter()
             .filter_map(|(id, p)| p.as_ref().map(|p| (id.as_str(), Engine::new(p))))
@@ -179,6 +137,62 @@ impl Test {
             0
         })
     }
+}
+
+/// The scenario files named by `roots`: files as given, directories searched.
+fn scenario_paths(roots: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Problem>> {
+    let mut paths = Vec::new();
+    for root in roots {
+        if root.is_dir() {
+            let found = files_ending(root, "scenario", MAX_DEPTH);
+            if found.is_empty() {
+                return Err(vec![usage_error(
+                    format!("no *.scenario files under `{}`", root.display()),
+                    "give scenario files or the directories that hold them",
+                )]);
+            }
+            paths.extend(found);
+        } else if root.is_file() {
+            paths.push(root.clone());
+        } else {
+            return Err(vec![usage_error(
+                format!(
+                    "cannot read `{}`: no such file or directory",
+                    root.display()
+                ),
+                "give scenario files or the directories that hold them",
+            )]);
+        }
+    }
+    Ok(paths)
+}
+
+/// Each procedure the selected scenarios name, loaded once: by id from policies/ and
+/// CSPR_PATH, or beside the first scenario file that names it. `None` for one that could
+/// not be loaded (its problems are reported).
+fn load_programs(
+    files: &[File],
+    selected: &dyn Fn(&ast::Scenario) -> bool,
+) -> HashMap<String, Option<Program>> {
+    let mut programs = HashMap::new();
+    for file in files {
+        for s in file.scenarios.iter().filter(|s| selected(s)) {
+            let id = &s.target.node;
+            if programs.contains_key(id) {
+                continue;
+            }
+            let near = Path::new(&*file.source.name);
+            let program = match load_procedure_near(id, Some(near)) {
+                Ok((p, _warnings)) => Some(p),
+                Err(problems) => {
+                    report(&problems);
+                    None
+                }
+            };
+            programs.insert(id.clone(), program);
+        }
+    }
+    programs
 }
 
 fn missing_procedure(s: &ast::Scenario, source: &Source) -> Problem {
