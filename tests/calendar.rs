@@ -14,7 +14,7 @@ type Outcome = Result<(), Box<dyn Error>>;
 /// The GOV.UK data the calendar was generated from.
 const GOVUK_JSON: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/data/bank-holidays-england-and-wales.json"
+    "/policies/calendars/govuk-bank-holidays-england-and-wales.json"
 );
 /// The shipped calendar data.
 const CALENDAR_TOML: &str = concat!(
