@@ -267,7 +267,7 @@ fn from_entries(
         }
         let ty = program.facts[f].ty;
         match convert(program, ty, value) {
-            Ok(v) => case.facts[f] = Some(v),
+            Ok(v) => case.put(f, v),
             Err(why) => problems.push(
                 Problem::error("cspr::fact_value", format!("`{key}` {why}"))
                     .label(at(), format!("expects {}", type_name(ty, &program.enums)))

@@ -16,29 +16,16 @@ pub mod deadline;
 pub mod error;
 mod exact;
 pub mod explain;
+mod facts;
 pub mod kleene;
+
+pub use facts::{Case, NotCarried, SetError, fits};
 
 use crate::check::{Body, DutyId, Expr, FactId, Name, Program, RuleId};
 use crate::value::Value;
 pub use error::EvalError;
 use kleene::{Env, Via};
-
-/// A case: a value or unknown for every fact of a program.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Case {
-    pub id: Option<String>,
-    pub facts: Vec<Option<Value>>,
-}
-
-impl Case {
-    /// A case where nothing is known.
-    pub fn empty(program: &Program) -> Case {
-        Case {
-            id: None,
-            facts: vec![None; program.facts.len()],
-        }
-    }
-}
+use std::sync::Arc;
 
 /// A rule's or decision's result.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,6 +74,48 @@ impl Evaluation {
 /// A program prepared for evaluating many cases.
 pub struct Engine<'p> {
     pub program: &'p Program,
+    tables: Arc<Tables>,
+    /// The calendar working days are counted in.
+    pub calendar: Option<&'static crate::time::Calendar>,
+}
+
+/// A program and what is worked out once for it, owned: for a front end (the REPL, the
+/// diff) that keeps a procedure loaded and evaluates many cases against it over time.
+/// [`Shared::engine`] lends an [`Engine`] without recomputing anything.
+#[derive(Clone)]
+pub struct Shared {
+    program: Arc<Program>,
+    tables: Arc<Tables>,
+    calendar: Option<&'static crate::time::Calendar>,
+}
+
+impl Shared {
+    pub fn new(program: Arc<Program>) -> Shared {
+        let engine = Engine::new(&program);
+        let (tables, calendar) = (engine.tables.clone(), engine.calendar);
+        Shared {
+            program,
+            tables,
+            calendar,
+        }
+    }
+
+    pub fn program(&self) -> &Arc<Program> {
+        &self.program
+    }
+
+    /// An engine over the shared program (cheap: nothing is recomputed).
+    pub fn engine(&self) -> Engine<'_> {
+        Engine {
+            program: &self.program,
+            tables: self.tables.clone(),
+            calendar: self.calendar,
+        }
+    }
+}
+
+/// What [`Engine::new`] works out once per program.
+struct Tables {
     /// For each rule, the rules it depends on (itself included), in evaluation order.
     cones: Vec<Vec<RuleId>>,
     /// For each duty, the rules its condition depends on.
@@ -100,8 +129,6 @@ pub struct Engine<'p> {
     /// [`exact`] tries every unknown fact, not just the shared ones.
     tricky: Vec<bool>,
     duty_tricky: Vec<bool>,
-    /// The calendar working days are counted in.
-    pub calendar: Option<&'static crate::time::Calendar>,
 }
 
 impl<'p> Engine<'p> {
@@ -217,27 +244,29 @@ impl<'p> Engine<'p> {
         let calendar = deadline::calendar_of(program).ok().flatten();
         Engine {
             program,
-            cones,
-            duty_cones,
-            uses,
-            duty_uses,
-            tricky,
-            duty_tricky,
+            tables: Arc::new(Tables {
+                cones,
+                duty_cones,
+                uses,
+                duty_uses,
+                tricky,
+                duty_tricky,
+            }),
             calendar,
         }
     }
 
     fn tricky(&self, target: exact::Target) -> bool {
         match target {
-            exact::Target::Rule(r) => self.tricky[r],
-            exact::Target::Duty(d) => self.duty_tricky[d],
+            exact::Target::Rule(r) => self.tables.tricky[r],
+            exact::Target::Duty(d) => self.tables.duty_tricky[d],
         }
     }
 
     fn uses(&self, target: exact::Target) -> &[u8] {
         match target {
-            exact::Target::Rule(r) => &self.uses[r],
-            exact::Target::Duty(d) => &self.duty_uses[d],
+            exact::Target::Rule(r) => &self.tables.uses[r],
+            exact::Target::Duty(d) => &self.tables.duty_uses[d],
         }
     }
 
@@ -249,7 +278,10 @@ impl<'p> Engine<'p> {
     /// Evaluate one case, taking it (no copy of its facts: the batch path).
     pub fn evaluate_case(&self, case: Case) -> Result<Evaluation, EvalError> {
         let p = self.program;
-        let Case { id, facts: owned } = case;
+        if !case.is_for(p) {
+            return Err(EvalError::wrong_program(p));
+        }
+        let (id, owned) = case.into_parts();
         let facts = &owned;
         let mut values: Vec<Option<Value>> = vec![None; p.rules.len()];
         let mut outcomes: Vec<Outcome> = vec![
@@ -384,8 +416,8 @@ impl<'p> Engine<'p> {
 
     fn cone(&self, target: exact::Target) -> &[RuleId] {
         match target {
-            exact::Target::Rule(r) => &self.cones[r],
-            exact::Target::Duty(d) => &self.duty_cones[d],
+            exact::Target::Rule(r) => &self.tables.cones[r],
+            exact::Target::Duty(d) => &self.tables.duty_cones[d],
         }
     }
 

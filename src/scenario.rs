@@ -98,7 +98,7 @@ pub fn compile(
         }
         given_at[f] = Some(name.span);
         match literal(program, expr, program.facts[f].ty, &name.node) {
-            Ok(v) => case.facts[f] = Some(v),
+            Ok(v) => case.put(f, v),
             Err(p) => problems.push(p),
         }
     }

@@ -37,7 +37,7 @@ fn a_good_case_in_json_and_toml() {
     let b = parse(&p, &Source::new("c.toml", toml), Format::Toml).expect("toml case");
     assert_eq!(a, b);
     assert_eq!(a.id.as_deref(), Some("C-1"));
-    assert!(a.facts.iter().all(Option::is_some));
+    assert!(a.facts().iter().all(Option::is_some));
 }
 
 #[test]
@@ -49,7 +49,7 @@ fn absent_and_null_are_unknown() {
         Format::Json,
     )
     .expect("case");
-    assert!(c.facts.iter().all(Option::is_none));
+    assert!(c.facts().iter().all(Option::is_none));
 }
 
 #[test]
@@ -150,4 +150,112 @@ fn malformed_toml_is_located() {
 fn a_key_given_twice_is_an_error_not_a_silent_choice() {
     let out = errors(r#"{"child_died": true, "child_died": false}"#, Format::Json);
     assert!(out.contains("`child_died` is given twice"), "{out}");
+}
+
+/// A case is tied to the program it was read for: another program's engine refuses it
+/// with a clear error (it used to index out of bounds), even one checked from the same text.
+#[test]
+fn a_case_is_evaluated_only_by_its_own_program() {
+    use cspr::eval::Engine;
+    let small = program(MODEL);
+    let national = crate::common::program_file("policies/working-together-2018.policy");
+    let case = parse(
+        &small,
+        &Source::new("c.json", r#"{"child_died": true, "count": 3}"#),
+        Format::Json,
+    )
+    .expect("case");
+    let err = Engine::new(&national).evaluate(&case).expect_err("refused");
+    assert!(
+        err.to_string().contains("built for another procedure"),
+        "{err}"
+    );
+    let again = program(MODEL);
+    assert!(Engine::new(&again).evaluate(&case).is_err());
+    assert!(Engine::new(&small).evaluate(&case).is_ok());
+}
+
+/// Setting a fact checks the program and the value's type.
+#[test]
+fn set_checks_program_fact_and_type() {
+    use cspr::eval::{Case, SetError};
+    use cspr::value::Value;
+    let p = program(MODEL);
+    let other = program(MODEL);
+    let mut case = Case::empty(&p);
+    let died = p.fact_named("child_died").expect("fact");
+    let count = p.fact_named("count").expect("fact");
+    assert_eq!(case.set(&p, died, Some(Value::Bool(true))), Ok(None));
+    assert_eq!(case.get(died), Some(&Value::Bool(true)));
+    assert!(matches!(
+        case.set(&p, count, Some(Value::Bool(true))),
+        Err(SetError::WrongType { .. })
+    ));
+    assert_eq!(case.set(&other, died, None), Err(SetError::WrongProgram));
+    assert_eq!(case.set(&p, 999, None), Err(SetError::NoSuchFact(999)));
+    assert_eq!(case.set(&p, died, None), Ok(Some(Value::Bool(true))));
+}
+
+/// A case carried to another procedure keeps every fact and value both know by name, and
+/// lists the rest.
+#[test]
+fn translate_carries_facts_by_name_and_lists_what_did_not_carry() {
+    let from = program(MODEL);
+    let to = program(
+        r#"
+guidance other "Another model"
+source T = "Tests"
+fact child_died: bool ask "Has the child died?"
+fact abuse_or_neglect: known | suspected ask "Abuse or neglect?"
+fact agencies: set of health | police | education ask "Which agencies?"
+fact count: text ask "How many, in words?"
+rule r cite T "1": child_died and abuse_or_neglect = known and police in agencies and count = "two"
+"#,
+    );
+    let case = parse(
+        &from,
+        &Source::new(
+            "c.json",
+            r#"{"case_id": "C-9", "child_died": true, "abuse_or_neglect": "not_suspected",
+                "agencies": ["police", "health"], "count": 2, "la_aware_on": "2024-03-04"}"#,
+        ),
+        Format::Json,
+    )
+    .expect("case");
+    let (moved, lost) = case.translate(&from, &to);
+    assert_eq!(moved.id.as_deref(), Some("C-9"));
+    let named = |n: &str| moved.get(to.fact_named(n).expect("fact")).cloned();
+    assert_eq!(named("child_died"), Some(cspr::value::Value::Bool(true)));
+    // `{police, health}` is bits 1 and 0 in the new enumeration's order.
+    assert_eq!(named("agencies"), Some(cspr::value::Value::Set(0b11)));
+    assert_eq!(named("abuse_or_neglect"), None);
+    let lost: Vec<String> = lost.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lost,
+        [
+            "`abuse_or_neglect = not_suspected`: here `abuse_or_neglect` expects one of known | suspected",
+            "`la_aware_on = 2024-03-04`: not a fact of this procedure",
+            "`count = 2`: here `count` expects text",
+        ]
+    );
+    assert!(cspr::eval::Engine::new(&to).evaluate(&moved).is_ok());
+}
+
+/// A shared engine owns its program: a front end keeps it and lends engines that agree
+/// with a fresh one.
+#[test]
+fn a_shared_engine_evaluates_as_a_fresh_one() {
+    use cspr::eval::{Engine, Shared};
+    let p = std::sync::Arc::new(crate::common::program_file("policies/lincolnshire.policy"));
+    let shared = Shared::new(p.clone());
+    let text = std::fs::read_to_string(
+        crate::common::root().join("policies/examples/lincolnshire-incomplete.json"),
+    )
+    .expect("example");
+    let case = parse(&p, &Source::new("c.json", text), Format::Json).expect("case");
+    let a = shared.engine().evaluate(&case).expect("eval");
+    let b = Engine::new(&p).evaluate(&case).expect("eval");
+    assert_eq!(a.outcomes, b.outcomes);
+    assert_eq!(a.duties, b.duties);
+    assert!(!a.missing.is_empty());
 }

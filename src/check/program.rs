@@ -29,6 +29,22 @@ pub struct Program {
     /// Every rule, each after the rules it uses.
     pub order: Vec<RuleId>,
     pub(crate) names: HashMap<String, Name>,
+    /// Which checked program this is: cases carry it, so a case is only ever evaluated
+    /// by the program whose facts it indexes.
+    pub(crate) key: ProgramKey,
+}
+
+/// The identity of one checked program. Every call of [`crate::check::check`] makes a
+/// new one (a clone of a program keeps its key: it has the same facts).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ProgramKey(u64);
+
+impl ProgramKey {
+    pub(crate) fn fresh() -> ProgramKey {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        ProgramKey(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
 }
 
 /// What a name in a program stands for.
@@ -43,6 +59,11 @@ impl Program {
     /// The entry module: the procedure being evaluated.
     pub fn entry(&self) -> &ModuleInfo {
         &self.modules[self.modules.len() - 1]
+    }
+
+    /// This program's identity (see [`ProgramKey`]).
+    pub fn key(&self) -> ProgramKey {
+        self.key
     }
 
     pub fn lookup(&self, name: &str) -> Option<Name> {

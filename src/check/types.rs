@@ -133,6 +133,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
             duties: duties?,
             order: self.order,
             names: self.names,
+            key: ProgramKey::fresh(),
         })
     }
 

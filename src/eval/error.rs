@@ -18,6 +18,8 @@ pub enum EvalError {
     },
     /// A due date cannot be worked out: a date the calendar cannot answer, or out of range.
     Deadline(Box<Problem>),
+    /// The case was built for another program (its facts index that program's).
+    WrongProgram(Box<Problem>),
 }
 
 impl EvalError {
@@ -65,9 +67,26 @@ impl EvalError {
         }
     }
 
+    pub(super) fn wrong_program(program: &Program) -> EvalError {
+        EvalError::WrongProgram(Box::new(
+            Problem::error(
+                "cspr::wrong_program",
+                format!(
+                    "this case was built for another procedure, not `{}`",
+                    program.entry().id
+                ),
+            )
+            .help(
+                "read the case again for this procedure, or carry it over with `Case::translate`",
+            ),
+        ))
+    }
+
     pub fn problem(&self) -> &Problem {
         match self {
-            EvalError::Conflict { problem, .. } | EvalError::Deadline(problem) => problem,
+            EvalError::Conflict { problem, .. }
+            | EvalError::Deadline(problem)
+            | EvalError::WrongProgram(problem) => problem,
         }
     }
 }
