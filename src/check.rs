@@ -57,6 +57,14 @@ const MAX_EXTENDS: usize = 8;
 
 /// Parse and check `entry` with every module it extends.
 pub fn check(entry: &Source, resolver: &dyn Resolver) -> Checked {
+    check_onto(entry, resolver, None)
+}
+
+/// As [`check`], but with the guidance at the root of the chain replaced by the
+/// guidance module `onto` (`--guidance working_together_2023`): the procedure is checked
+/// as if it extended that edition. Every name the procedure uses that the edition does
+/// not declare is reported, located in the procedure, as it would be if the file said so.
+pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -> Checked {
     let mut problems = Vec::new();
     let mut chain: Vec<(Source, ast::Module)> = Vec::new();
     let mut current = entry.clone();
@@ -72,6 +80,77 @@ pub fn check(entry: &Source, resolver: &dyn Resolver) -> Checked {
             }
         };
         let extends = module.extends.clone();
+        if let (Some(edition), Some(child)) = (onto, chain.last())
+            && module.kind == ast::ModuleKind::Guidance
+            && module.id.node != edition
+        {
+            // The root guidance of the chain: swap in the edition asked for.
+            let at = child.1.extends.as_ref().map_or(child.1.id.span, |e| e.span);
+            match resolver.resolve(edition) {
+                Some(src) => {
+                    current = src;
+                    let rebased = match syntax::parse(&current) {
+                        Ok(m) => m,
+                        Err(ps) => {
+                            problems.extend(ps);
+                            return Checked {
+                                program: None,
+                                problems,
+                            };
+                        }
+                    };
+                    if rebased.kind != ast::ModuleKind::Guidance || rebased.extends.is_some() {
+                        problems.push(
+                            Problem::error(
+                                "cspr::not_an_edition",
+                                format!("`{edition}` is not an edition of the guidance"),
+                            )
+                            .help("--guidance takes a guidance module that extends nothing, such as `working_together_2023`"),
+                        );
+                        return Checked {
+                            program: None,
+                            problems,
+                        };
+                    }
+                    chain.push((current.clone(), rebased));
+                    break;
+                }
+                None => {
+                    let known = resolver.known_ids();
+                    let mut p = Problem::error(
+                        "cspr::unknown_module",
+                        format!("no guidance `{edition}` to rebase onto"),
+                    )
+                    .label(at, "extended here");
+                    if let Some(h) = did_you_mean(edition, known.iter().map(String::as_str)) {
+                        p = p.help(h);
+                    }
+                    problems.push(p.in_source(&chain[chain.len() - 1].0));
+                    return Checked {
+                        program: None,
+                        problems,
+                    };
+                }
+            }
+        }
+        if onto.is_some() && chain.is_empty() && module.kind == ast::ModuleKind::Guidance {
+            problems.push(
+                Problem::error(
+                    "cspr::not_a_procedure",
+                    format!(
+                        "`{}` is guidance itself; only a procedure can be put on another edition",
+                        module.id.node
+                    ),
+                )
+                .label(module.id.span, "a guidance module")
+                .help("name a partnership's procedure, or evaluate the edition itself by its id")
+                .in_source(&current),
+            );
+            return Checked {
+                program: None,
+                problems,
+            };
+        }
         chain.push((current.clone(), module));
         let Some(parent) = extends else { break };
         if chain.iter().any(|(_, m)| m.id.node == parent.node) {
@@ -129,9 +208,15 @@ pub fn check(entry: &Source, resolver: &dyn Resolver) -> Checked {
         }
     }
     chain.reverse();
+    let rebased = onto.filter(|edition| chain.first().is_some_and(|(_, m)| m.id.node == *edition));
     let (program, found) = declare::build(chain);
     problems.extend(found);
-    let program = program.filter(|_| !problems.iter().any(Problem::is_error));
+    let program = program
+        .filter(|_| !problems.iter().any(Problem::is_error))
+        .map(|mut p| {
+            p.rebased_onto = rebased.map(str::to_string);
+            p
+        });
     Checked { program, problems }
 }
 

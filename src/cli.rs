@@ -111,6 +111,22 @@ impl AsOf {
     }
 }
 
+/// The `--guidance` option: evaluate a procedure on another edition of the guidance.
+#[derive(clap::Args)]
+pub struct Guidance {
+    /// Put the procedure on this edition of the guidance in place of the one it extends
+    /// (e.g. working_together_2023); no file is changed
+    #[arg(long = "guidance", value_name = "EDITION")]
+    pub edition: Option<String>,
+}
+
+impl Guidance {
+    /// Load a procedure on the edition asked for (or the one it extends).
+    pub fn load(&self, arg: &str) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
+        load_procedure_onto(arg, None, self.edition.as_deref())
+    }
+}
+
 /// Evaluate one case; a conflict between exceptions or a date the calendar cannot answer
 /// is reported, and the exit code to stop with returned instead.
 pub fn evaluate(
@@ -286,6 +302,16 @@ pub fn load_procedure_near(
     arg: &str,
     near: Option<&Path>,
 ) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
+    load_procedure_onto(arg, near, None)
+}
+
+/// As [`load_procedure_near`], with the guidance it extends replaced by the edition
+/// `onto` (`--guidance`).
+pub fn load_procedure_onto(
+    arg: &str,
+    near: Option<&Path>,
+    onto: Option<&str>,
+) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
     let path = Path::new(arg);
     let (source, library) = if arg.ends_with(".policy") || path.is_file() {
         (
@@ -311,7 +337,7 @@ pub fn load_procedure_near(
         };
         (read_source(&found).map_err(|p| vec![p])?, library)
     };
-    let Checked { program, problems } = cspr::check::check(&source, &library);
+    let Checked { program, problems } = cspr::check::check_onto(&source, &library, onto);
     match program {
         Some(p) => Ok((p, problems)),
         None => Err(problems),

@@ -349,6 +349,13 @@ pub(crate) fn header(program: &Program, eval: &Evaluation, as_of: NaiveDate, out
         format!(", version {}", v.format("%Y-%m-%d"))
     });
     let _ = writeln!(out, "{} ({}{version})", entry.title, entry.id);
+    if let (Some(edition), Some(guidance)) = (&program.rebased_onto, program.modules.first()) {
+        let _ = writeln!(
+            out,
+            "on {} ({edition}), in place of the edition it extends",
+            guidance.title
+        );
+    }
     if let Some(id) = &eval.case_id {
         let _ = writeln!(out, "case {id}");
     }

@@ -26,7 +26,11 @@ impl Resolver for TestModules {
         None
     }
     fn known_ids(&self) -> Vec<String> {
-        vec!["base".into(), "working_together_2018".into()]
+        vec![
+            "base".into(),
+            "base_next".into(),
+            "working_together_2018".into(),
+        ]
     }
 }
 

@@ -32,6 +32,9 @@ pub struct Program {
     /// Which checked program this is: cases carry it, so a case is only ever evaluated
     /// by the program whose facts it indexes.
     pub(crate) key: ProgramKey,
+    /// The edition this procedure was put on with `--guidance`, when not the one its
+    /// file extends.
+    pub rebased_onto: Option<String>,
 }
 
 /// The identity of one checked program. Every call of [`crate::check::check`] makes a

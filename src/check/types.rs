@@ -134,6 +134,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
             order: self.order,
             names: self.names,
             key: ProgramKey::fresh(),
+            rebased_onto: None,
         })
     }
 

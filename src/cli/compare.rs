@@ -29,6 +29,8 @@ pub struct Compare {
     procedures: Vec<String>,
     #[command(flatten)]
     as_of: super::AsOf,
+    #[command(flatten)]
+    guidance: super::Guidance,
     /// Show only the rows that differ
     #[arg(long)]
     differences: bool,
@@ -82,7 +84,15 @@ impl Compare {
         }
         let mut programs = Vec::new();
         for id in &ids {
-            programs.push(load_procedure(id)?.0);
+            // The editions themselves are compared as they are; procedures go on the
+            // edition asked for.
+            let loaded = match self.guidance.load(id) {
+                Err(ps) if ps.iter().any(|p| p.code == "cspr::not_a_procedure") => {
+                    load_procedure(id)
+                }
+                other => other,
+            };
+            programs.push(loaded?.0);
         }
         let source = read_source(&self.case).map_err(|p| vec![p])?;
         let format = Format::from_name(&source.name);

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use cspr::case::Format;
 use cspr::eval::Engine;
 
-use super::{BAD_INPUT, FAILED, cases, load_procedure, report};
+use super::{BAD_INPUT, FAILED, cases, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
@@ -26,6 +26,8 @@ pub struct Eval {
     /// A case file: .json, .toml, or .jsonl (a batch, one case per line)
     case: PathBuf,
     #[command(flatten)]
+    guidance: super::Guidance,
+    #[command(flatten)]
     as_of: super::AsOf,
     /// Output format [default: text, or json for a .jsonl batch]
     #[arg(long, value_enum)]
@@ -34,7 +36,7 @@ pub struct Eval {
 
 impl Eval {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, _warnings) = load_procedure(&self.procedure)?;
+        let (program, _warnings) = self.guidance.load(&self.procedure)?;
         let engine = Engine::new(&program);
         let (_, format, cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
         let output = self.format.unwrap_or(if format == Format::JsonLines {

@@ -9,7 +9,7 @@ use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 
 use super::eval::OutputFormat;
-use super::{cases, load_procedure, usage_error};
+use super::{cases, usage_error};
 
 /// Show why a case gets its outcomes: each step with its value and citation
 #[derive(Args)]
@@ -21,6 +21,8 @@ pub struct Explain {
     procedure: String,
     /// A case file (.json or .toml)
     case: PathBuf,
+    #[command(flatten)]
+    guidance: super::Guidance,
     /// The rule, decision or duty to explain [default: every decision, duty and top-level rule]
     name: Option<String>,
     /// Explain why NAME does not have this value
@@ -33,7 +35,7 @@ pub struct Explain {
 
 impl Explain {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, _) = load_procedure(&self.procedure)?;
+        let (program, _) = self.guidance.load(&self.procedure)?;
         let case = cases::read_one(&program, &self.case, "explain")?;
         let engine = Engine::new(&program);
         let eval = match super::evaluate(&engine, &case) {

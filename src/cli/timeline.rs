@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 use cspr::eval::Engine;
 use cspr::report::timeline;
 
-use super::{FAILED, cases, load_procedure, report};
+use super::{FAILED, cases, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum TimelineFormat {
@@ -30,6 +30,8 @@ pub struct Timeline {
     /// A case file (.json or .toml)
     case: PathBuf,
     #[command(flatten)]
+    guidance: super::Guidance,
+    #[command(flatten)]
     as_of: super::AsOf,
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
@@ -38,7 +40,7 @@ pub struct Timeline {
 
 impl Timeline {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, _) = load_procedure(&self.procedure)?;
+        let (program, _) = self.guidance.load(&self.procedure)?;
         let case = cases::read_one(&program, &self.case, "timeline")?;
         let eval = match super::evaluate(&Engine::new(&program), &case) {
             Ok(e) => e,

@@ -1,0 +1,84 @@
+//! Putting a procedure on another edition of the guidance (`--guidance`,
+//! `check::check_onto`): it is checked as if it extended that edition, what no longer
+//! resolves is reported in the procedure, and the editions themselves cannot be rebased.
+
+use cspr::check::{Checked, check_onto};
+use cspr::diagnostic::Source;
+use cspr::eval::Engine;
+
+use crate::common::{TestModules, case, render};
+
+const PROCEDURE: &str = r#"
+procedure local "A local procedure"
+  extends base
+
+source LP = "Local procedure"
+
+duty tell_chair cite LP "2.1":
+  business_manager must "tell the chair"
+  when serious
+  within 1 working day after la_aware_on
+"#;
+
+fn onto(text: &str, edition: Option<&str>) -> Checked {
+    check_onto(&Source::new("local.policy", text), &TestModules, edition)
+}
+
+#[test]
+fn a_procedure_runs_on_the_edition_asked_for() {
+    let old = onto(PROCEDURE, None).program.expect("checks on base");
+    let new = onto(PROCEDURE, Some("base_next"))
+        .program
+        .expect("checks on base_next");
+    assert_eq!(old.rebased_onto, None);
+    assert_eq!(new.rebased_onto.as_deref(), Some("base_next"));
+    assert_eq!(new.modules[0].id, "base_next");
+    assert_eq!(new.entry().id, "local");
+    let json = r#"{"child_died": true, "abuse_or_neglect": "known", "la_aware_on": "2024-03-28"}"#;
+    let due = |p: &cspr::check::Program| {
+        let e = Engine::new(p).evaluate(&case(p, json)).expect("evaluates");
+        let d = p
+            .duties
+            .iter()
+            .position(|d| d.name == "notify")
+            .expect("duty");
+        e.duties[d].due.as_ref().map(|d| d.at.date())
+    };
+    // `base` names no calendar; `base_next` counts in England and Wales working days:
+    // 10 after Thursday 28 March 2024, across Good Friday and Easter Monday.
+    assert!(Engine::new(&old).evaluate(&case(&old, json)).is_err());
+    assert_eq!(due(&new), "2024-04-15".parse().ok());
+}
+
+#[test]
+fn what_no_longer_resolves_is_reported_in_the_procedure() {
+    let text =
+        format!("{PROCEDURE}\nrule suspected_only cite LP \"2.2\": abuse_or_neglect = suspected\n");
+    assert!(onto(&text, None).program.is_some());
+    let checked = onto(&text, Some("base_next"));
+    assert!(checked.program.is_none());
+    let shown = render(&checked.problems);
+    assert!(shown.contains("suspected"), "{shown}");
+    assert!(shown.contains("local.policy"), "{shown}");
+}
+
+#[test]
+fn an_unknown_edition_is_a_located_error_with_a_suggestion() {
+    let checked = onto(PROCEDURE, Some("base_nxt"));
+    let shown = render(&checked.problems);
+    assert!(
+        shown.contains("no guidance `base_nxt` to rebase onto"),
+        "{shown}"
+    );
+    assert!(shown.contains("local.policy"), "{shown}");
+}
+
+#[test]
+fn an_edition_is_not_rebased() {
+    let base = std::fs::read_to_string(crate::common::root().join("tests/check/lib/base.policy"))
+        .expect("base");
+    let shown = render(&onto(&base, Some("base_next")).problems);
+    assert!(shown.contains("is guidance itself"), "{shown}");
+    let proc_on_proc = onto(PROCEDURE, Some("local"));
+    assert!(proc_on_proc.program.is_none());
+}
