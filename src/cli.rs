@@ -114,8 +114,8 @@ impl AsOf {
 /// The `--guidance` option: evaluate a procedure on another edition of the guidance.
 #[derive(clap::Args)]
 pub struct Guidance {
-    /// Put the procedure on this edition of the guidance in place of the one it extends
-    /// (e.g. working_together_2023); no file is changed
+    /// Run the procedure on this edition of the guidance instead of the one it extends
+    /// (e.g. working_together_2023)
     #[arg(long = "guidance", value_name = "EDITION")]
     pub edition: Option<String>,
 }
