@@ -18,6 +18,7 @@
 pub mod case;
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
 pub mod report;
 pub mod scenario;

@@ -456,3 +456,14 @@ pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
     }
     Ran::Evaluated(Box::new(eval), failures)
 }
+
+/// Bind a scenario to the program of `engine` and run it: the same scenario put to
+/// another program (a revised procedure, or one on another edition of the guidance).
+/// The problems are those of [`compile`]: a name or value the program does not know.
+pub fn compile_and_run(
+    engine: &Engine<'_>,
+    scenario: &ast::Scenario,
+    source: &Source,
+) -> Result<Ran, Vec<Problem>> {
+    compile(scenario, engine.program, source).map(|c| run(engine, &c))
+}

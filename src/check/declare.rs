@@ -158,6 +158,7 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
     // Rules, decisions and duties, applying overrides.
     let mut rule_srcs: Vec<(RuleSrc<'_>, ModuleId)> = Vec::new();
     let mut duty_srcs: Vec<(&ast::DutyDecl, ModuleId)> = Vec::new();
+    let mut replaced: Vec<Replaced> = Vec::new();
     for (m, (source, module)) in chain.iter().enumerate() {
         for item in &module.items {
             let (name, overrides, is_duty) = match item {
@@ -217,6 +218,9 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
                 }
                 (None, None) => None,
             };
+            if let Some(slot) = slot {
+                replaced.extend(replaced_by(slot, &rule_srcs, &duty_srcs, m));
+            }
             let new_name = match (slot, item) {
                 (Some(Name::Rule(id)), ast::Item::Rule(r)) => {
                     rule_srcs[id] = (RuleSrc::Rule(r), m);
@@ -309,8 +313,40 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
         duty_srcs,
         &mut problems,
     );
-    let program = compiler.run(modules.clone(), sources);
+    let program = compiler.run(modules.clone(), sources).map(|mut p| {
+        p.replaced = replaced;
+        p
+    });
     (program, problems)
+}
+
+/// What the declaration in `slot` was before an override in module `by` replaced it.
+fn replaced_by(
+    slot: Name,
+    rule_srcs: &[(RuleSrc<'_>, ModuleId)],
+    duty_srcs: &[(&ast::DutyDecl, ModuleId)],
+    by: ModuleId,
+) -> Option<Replaced> {
+    let cite =
+        |c: &Option<ast::Citation>| c.as_ref().map(|c| Cite::new(&c.source.node, &c.locator));
+    let (name, module, span, cite) = match slot {
+        Name::Rule(id) => match rule_srcs[id] {
+            (RuleSrc::Rule(r), m) => (&r.name, m, r.span, cite(&r.cite)),
+            (RuleSrc::Decision(d), m) => (&d.name, m, d.span, cite(&d.cite)),
+        },
+        Name::Duty(id) => {
+            let (d, m) = duty_srcs[id];
+            (&d.name, m, d.span, cite(&d.cite))
+        }
+        Name::Fact(_) => return None,
+    };
+    Some(Replaced {
+        name: name.node.clone(),
+        module,
+        span,
+        cite,
+        by,
+    })
 }
 
 fn duplicate(

@@ -35,6 +35,23 @@ pub struct Program {
     /// The edition this procedure was put on with `--guidance`, when not the one its
     /// file extends.
     pub rebased_onto: Option<String>,
+    /// The declarations an `override` replaced (the extended module's own), in the order
+    /// the overrides were met: kept so a diff can say what an override dropped.
+    pub replaced: Vec<Replaced>,
+}
+
+/// A declaration of an extended module that a later module's `override` replaced.
+#[derive(Debug, Clone)]
+pub struct Replaced {
+    pub name: String,
+    /// The module that declared it.
+    pub module: ModuleId,
+    /// Its declaration in that module's source.
+    pub span: Span,
+    /// Its citation as written.
+    pub cite: Option<Cite>,
+    /// The module whose override replaced it.
+    pub by: ModuleId,
 }
 
 /// The identity of one checked program. Every call of [`crate::check::check`] makes a

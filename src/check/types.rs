@@ -135,6 +135,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
             names: self.names,
             key: ProgramKey::fresh(),
             rebased_onto: None,
+            replaced: Vec::new(),
         })
     }
 

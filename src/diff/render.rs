@@ -1,0 +1,375 @@
+//! A diff as text for a person, Markdown for a committee paper, or JSON.
+//!
+//! The JSON shape (documented in `docs/diff.md`) is the [`Diff`] structure serialised,
+//! with `format` (`cspr-diff/1`) and `differs` added at the top: stable, and extended
+//! only by new keys.
+
+use std::fmt::Write as _;
+
+use super::semantic::{Target, Verdict, Witness};
+use super::structural::{Change, Side};
+use super::{Diff, Header};
+
+/// The diff as pretty JSON.
+pub fn json(diff: &Diff) -> String {
+    let mut value = serde_json::json!({ "format": "cspr-diff/1", "differs": diff.differs() });
+    if let (Some(obj), Ok(serde_json::Value::Object(rest))) =
+        (value.as_object_mut(), serde_json::to_value(diff))
+    {
+        obj.extend(rest);
+    }
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+fn header(h: &Header) -> String {
+    let mut s = format!("{} ({}", h.id, h.file);
+    if let Some(v) = &h.version {
+        let _ = write!(s, ", version {v}");
+    }
+    if h.id != h.edition {
+        let _ = write!(s, ", on {}", h.edition);
+        if h.rebased {
+            s += " in place of the edition it extends";
+        }
+    }
+    s + ")"
+}
+
+/// Structural change groups, in the order they are shown.
+const KINDS: [(&str, &str); 7] = [
+    ("module", "Module"),
+    ("source", "Sources"),
+    ("fact", "Facts"),
+    ("rule", "Rules"),
+    ("decision", "Decisions"),
+    ("duty", "Duties"),
+    ("override", "Overrides"),
+];
+
+fn side_line(label: &str, s: &Option<Side>) -> String {
+    match s {
+        None => format!("{label}  (none)"),
+        Some(s) => {
+            let mut line = format!("{label}  {}", s.text);
+            if let Some(c) = s.cite.as_ref().filter(|c| **c != s.text) {
+                let _ = write!(line, "  [{c}]");
+            }
+            let _ = write!(line, "  {}", s.at);
+            line
+        }
+    }
+}
+
+fn what(c: &Change) -> String {
+    match c.change {
+        "changed" => format!("{} changed", c.aspect),
+        other if c.aspect == "declaration" => other.to_string(),
+        other => format!("{} {other}", c.aspect),
+    }
+}
+
+/// The diff as text for a person.
+pub fn text(diff: &Diff) -> String {
+    let mut out = format!("old: {}\nnew: {}\n", header(&diff.old), header(&diff.new));
+    if let Some(changes) = &diff.structural {
+        let _ = writeln!(out, "\nWhat changed in the rules ({}):", changes.len());
+        if changes.is_empty() {
+            out += "  nothing: every declaration reads the same (order and layout aside)\n";
+        }
+        for (kind, title) in KINDS {
+            let group: Vec<&Change> = changes.iter().filter(|c| c.kind == kind).collect();
+            if group.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "  {title}");
+            let width = group.iter().map(|c| c.name.len()).max().unwrap_or(0);
+            for c in group {
+                let _ = writeln!(out, "    {:<width$}  {}", c.name, what(c));
+                let _ = writeln!(out, "      {}", side_line("old", &c.old));
+                let _ = writeln!(out, "      {}", side_line("new", &c.new));
+            }
+        }
+    }
+    if let Some(sem) = &diff.semantic {
+        let different: Vec<&Target> = sem
+            .targets
+            .iter()
+            .filter(|t| t.verdict == Verdict::Different)
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nCases treated differently ({} of {} outcomes, duties and due dates):",
+            different.len(),
+            sem.targets.len()
+        );
+        if different.is_empty() {
+            out += "  none\n";
+        }
+        for t in &different {
+            let _ = writeln!(out, "  {} `{}` ({})", kind_word(t.kind), t.name, t.how);
+            for w in &t.witnesses {
+                witness_text(t, w, &mut out);
+            }
+        }
+        let unknown: Vec<&Target> = sem
+            .targets
+            .iter()
+            .filter(|t| t.verdict == Verdict::Unknown)
+            .collect();
+        if !unknown.is_empty() {
+            let _ = writeln!(out, "\nNot settled (the search was not exhaustive):");
+            for t in &unknown {
+                let _ = writeln!(out, "  {} `{}`: {}", kind_word(t.kind), t.name, t.how);
+            }
+        }
+        let equal: Vec<&Target> = sem
+            .targets
+            .iter()
+            .filter(|t| t.verdict == Verdict::Equal)
+            .collect();
+        let by_definition = equal.iter().filter(|t| t.how.starts_with("same ")).count();
+        let _ = writeln!(
+            out,
+            "\nProved the same for every case: {} ({} by definition, {} by exhaustive search)",
+            equal.len(),
+            by_definition,
+            equal.len() - by_definition
+        );
+        for t in equal.iter().filter(|t| !t.how.starts_with("same ")) {
+            let _ = writeln!(out, "  {} `{}`: {}", kind_word(t.kind), t.name, t.how);
+        }
+        if !sem.facts_only_old.is_empty() {
+            let _ = writeln!(
+                out,
+                "Facts only the old version has (the new one ignores them): {}",
+                sem.facts_only_old.join(", ")
+            );
+        }
+        if !sem.facts_only_new.is_empty() {
+            let _ = writeln!(
+                out,
+                "Facts only the new version has (the old one ignores them): {}",
+                sem.facts_only_new.join(", ")
+            );
+        }
+        let _ = writeln!(
+            out,
+            "Search: {} partial assignments explored, {} pruned; {}",
+            sem.explored,
+            sem.pruned,
+            if sem.exhaustive {
+                "every target settled"
+            } else {
+                "some targets not settled (see above)"
+            }
+        );
+    }
+    if let Some(imp) = &diff.scenarios {
+        let _ = writeln!(
+            out,
+            "\nScenarios: {} run, {} now fail, {} cannot run, {} failed already, {} for other modules",
+            imp.ran,
+            imp.now_failing.len(),
+            imp.cannot_run.len(),
+            imp.failing_before,
+            imp.skipped
+        );
+        for r in imp.now_failing.iter().chain(&imp.cannot_run) {
+            let _ = writeln!(out, "  {}: \"{}\"", r.at, r.scenario);
+            for e in &r.expectations {
+                let _ = writeln!(out, "    {}", e.expect);
+                let _ = writeln!(out, "      expected: {}", e.expected);
+                let _ = writeln!(out, "      now:      {}", e.actual);
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        if diff.differs() {
+            "The two versions differ."
+        } else {
+            "No difference."
+        }
+    );
+    out
+}
+
+fn kind_word(kind: &str) -> &'static str {
+    match kind {
+        "outcome" => "outcome",
+        "applies" => "applicability of",
+        _ => "due date of",
+    }
+}
+
+fn witness_text(t: &Target, w: &Witness, out: &mut String) {
+    let subject = match t.kind {
+        "outcome" => format!("`{}` is", t.name),
+        "applies" => format!("`{}`", t.name),
+        _ => format!("`{}` is", t.name),
+    };
+    let _ = writeln!(
+        out,
+        "    {subject} `{}` in OLD and `{}` in NEW when:",
+        w.old, w.new
+    );
+    let width = w.facts.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    for f in &w.facts {
+        let mut line = format!("      {:<width$}  {}", f.name, shown(&f.value));
+        match f.read_by {
+            "old" => line += "   (only OLD reads it; NEW ignores it)",
+            "new" => line += "   (only NEW reads it; OLD ignores it)",
+            _ => {}
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    if w.facts.is_empty() {
+        let _ = writeln!(out, "      (any case: no fact needed)");
+    }
+    if let Some(n) = &w.note {
+        let _ = writeln!(out, "      ({n})");
+    }
+    if w.more > 0 {
+        let _ = writeln!(
+            out,
+            "      ({} other branch{} of the search gave the same two results)",
+            w.more,
+            if w.more == 1 { "" } else { "es" }
+        );
+    }
+    for (label, why) in [("OLD", &w.old_why), ("NEW", &w.new_why)] {
+        let _ = writeln!(out, "      why, in {label}:");
+        for l in why.lines() {
+            let _ = writeln!(out, "        {l}");
+        }
+    }
+}
+
+/// The diff as Markdown, for a committee paper.
+pub fn markdown(diff: &Diff) -> String {
+    let mut out = format!(
+        "# Changes from {} to {}\n\n- Old: {}\n- New: {}\n",
+        diff.old.id,
+        diff.new.id,
+        header(&diff.old),
+        header(&diff.new)
+    );
+    if let Some(changes) = &diff.structural {
+        let _ = writeln!(out, "\n## What changed in the rules\n");
+        if changes.is_empty() {
+            out += "Nothing: every declaration reads the same.\n";
+        } else {
+            out += "| kind | name | change | old | new |\n| --- | --- | --- | --- | --- |\n";
+            for c in changes {
+                let cell = |s: &Option<Side>| match s {
+                    None => "—".to_string(),
+                    Some(s) => {
+                        let mut t = format!("`{}`", s.text.replace('|', "\\|"));
+                        if let Some(c) = &s.cite {
+                            let _ = write!(t, " ({c})");
+                        }
+                        t
+                    }
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} | {} | {} |",
+                    c.kind,
+                    c.name,
+                    what(c),
+                    cell(&c.old),
+                    cell(&c.new)
+                );
+            }
+        }
+    }
+    if let Some(sem) = &diff.semantic {
+        let _ = writeln!(out, "\n## Cases now treated differently\n");
+        let mut any = false;
+        for t in sem
+            .targets
+            .iter()
+            .filter(|t| t.verdict == Verdict::Different)
+        {
+            any = true;
+            let _ = writeln!(out, "### {} `{}`\n", kind_word(t.kind), t.name);
+            for w in &t.witnesses {
+                let _ = writeln!(
+                    out,
+                    "Old: **{}**, new: **{}**{}\n\n| fact | value |\n| --- | --- |",
+                    w.old,
+                    w.new,
+                    w.note.as_ref().map_or(String::new(), |n| format!(" ({n})"))
+                );
+                for f in &w.facts {
+                    let side = match f.read_by {
+                        "old" => " (old only)",
+                        "new" => " (new only)",
+                        _ => "",
+                    };
+                    let _ = writeln!(out, "| `{}`{side} | `{}` |", f.name, shown(&f.value));
+                }
+                out += "\n";
+            }
+        }
+        if !any {
+            out += "None.\n";
+        }
+        let unknown: Vec<&Target> = sem
+            .targets
+            .iter()
+            .filter(|t| t.verdict == Verdict::Unknown)
+            .collect();
+        if !unknown.is_empty() {
+            out += "\n**Not exhaustive:**\n\n";
+            for t in unknown {
+                let _ = writeln!(out, "- {} `{}`: {}", kind_word(t.kind), t.name, t.how);
+            }
+        }
+        let equal = sem
+            .targets
+            .iter()
+            .filter(|t| t.verdict == Verdict::Equal)
+            .count();
+        let _ = writeln!(
+            out,
+            "\n{equal} of {} outcomes, duties and due dates are proved the same for every case.",
+            sem.targets.len()
+        );
+    }
+    if let Some(imp) = &diff.scenarios {
+        let _ = writeln!(
+            out,
+            "\n## Scenarios\n\n{} run; {} now fail; {} cannot run.\n",
+            imp.ran,
+            imp.now_failing.len(),
+            imp.cannot_run.len()
+        );
+        for r in imp.now_failing.iter().chain(&imp.cannot_run) {
+            let _ = writeln!(out, "- \"{}\" ({})", r.scenario, r.at);
+            for e in &r.expectations {
+                let _ = writeln!(
+                    out,
+                    "  - `{}`: expected {}, now {}",
+                    e.expect, e.expected, e.actual
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A fact's value as a person reads it: `known`, `2024-03-04`, `{a, b}`, `true`.
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(xs) => {
+            format!(
+                "{{{}}}",
+                xs.iter().map(shown).collect::<Vec<_>>().join(", ")
+            )
+        }
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,664 @@
+//! What changed in the text of the rules: declarations matched by name, not position.
+//!
+//! Each kind of declaration is compared on its own terms, through its canonical text
+//! ([`super::canon`]), so reordering declarations and reformatting them is no change:
+//!
+//! ```text
+//! duty notify_national_panel   deadline   within 5 working days after la_aware_on
+//!                                      →  within 10 working days after la_aware_on
+//! ```
+//!
+//! A fact's type and question; a rule's expression, default and exceptions (matched by
+//! their text, then by condition, then by citation); a decision's branches (matched by
+//! text, then by value, and their order); a duty's actor, modality, action, condition,
+//! deadline and `done` fact; citations, titles and overrides. A rename is a removal and
+//! an addition. Every change is cited on both sides: the declaration's citation and
+//! where it is written.
+
+use serde::Serialize;
+
+use super::canon;
+use crate::check::{Body, Cite, ModuleId, Program, RuleKind, type_name};
+use crate::span::Span;
+use crate::value::Type;
+
+/// One change, with both sides (absent where added or removed).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Change {
+    /// `module`, `source`, `fact`, `rule`, `decision`, `duty` or `override`.
+    pub kind: &'static str,
+    pub name: String,
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    /// What about it changed: `type`, `values`, `question`, `expression`, `default`,
+    /// `exception`, `branch`, `branch order`, `actor`, `modality`, `action`,
+    /// `condition`, `deadline`, `done`, `citation`, `title`, `version`, `edition`,
+    /// `declaration` (added or removed as a whole).
+    pub aspect: &'static str,
+    pub old: Option<Side>,
+    pub new: Option<Side>,
+}
+
+/// One side of a change: the text, and where it comes from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Side {
+    pub text: String,
+    /// The citation of the declaration (or exception, or branch), as `WT18 ch.4 para 12`.
+    pub cite: Option<String>,
+    /// `file:line` of the declaration.
+    pub at: String,
+}
+
+/// Every structural change from `old` to `new`, grouped by kind in a fixed order.
+pub fn diff(old: &Program, new: &Program) -> Vec<Change> {
+    let mut out = Vec::new();
+    modules(old, new, &mut out);
+    sources(old, new, &mut out);
+    facts(old, new, &mut out);
+    rules(old, new, &mut out);
+    duties(old, new, &mut out);
+    overrides(old, new, &mut out);
+    out
+}
+
+fn at(p: &Program, module: ModuleId, span: Span) -> String {
+    let src = p.source_of(module);
+    format!("{}:{}", src.name, src.line_col(span.start).0)
+}
+
+fn side(p: &Program, module: ModuleId, span: Span, cite: Option<&Cite>, text: String) -> Side {
+    Side {
+        text,
+        cite: cite.map(|c| c.text.clone()),
+        at: at(p, module, span),
+    }
+}
+
+fn change(
+    kind: &'static str,
+    name: &str,
+    aspect: &'static str,
+    old: Option<Side>,
+    new: Option<Side>,
+) -> Change {
+    let change = match (&old, &new) {
+        (None, Some(_)) => "added",
+        (Some(_), None) => "removed",
+        _ => "changed",
+    };
+    Change {
+        kind,
+        name: name.to_string(),
+        change,
+        aspect,
+        old,
+        new,
+    }
+}
+
+/// The names of both sides in a stable order: `old`'s, then those only `new` has.
+fn union<'a>(old: Vec<&'a str>, new: Vec<&'a str>) -> Vec<&'a str> {
+    let mut all = old.clone();
+    all.extend(new.into_iter().filter(|n| !old.contains(n)));
+    all
+}
+
+fn modules(old: &Program, new: &Program, out: &mut Vec<Change>) {
+    let (o, n) = (old.entry(), new.entry());
+    let header = |p: &Program, text: String| Side {
+        text,
+        cite: None,
+        at: format!("{}:1", p.entry().source.name),
+    };
+    if o.id != n.id {
+        out.push(change(
+            "module",
+            &n.id,
+            "id",
+            Some(header(old, o.id.clone())),
+            Some(header(new, n.id.clone())),
+        ));
+    }
+    if o.title != n.title {
+        out.push(change(
+            "module",
+            &n.id,
+            "title",
+            Some(header(old, o.title.clone())),
+            Some(header(new, n.title.clone())),
+        ));
+    }
+    let version = |v: Option<chrono::NaiveDate>| v.map_or("(none)".into(), |d| d.to_string());
+    if o.version != n.version {
+        out.push(change(
+            "module",
+            &n.id,
+            "version",
+            Some(header(old, version(o.version))),
+            Some(header(new, version(n.version))),
+        ));
+    }
+    let (go, gn) = (&old.modules[0], &new.modules[0]);
+    if old.modules.len() > 1 && new.modules.len() > 1 && go.id != gn.id {
+        let edition = |p: &Program| {
+            let g = &p.modules[0];
+            Side {
+                text: format!("{} ({})", g.id, g.title),
+                cite: None,
+                at: format!("{}:1", g.source.name),
+            }
+        };
+        out.push(change(
+            "module",
+            &n.id,
+            "edition",
+            Some(edition(old)),
+            Some(edition(new)),
+        ));
+    }
+    let cal = |p: &Program| {
+        p.modules
+            .iter()
+            .rev()
+            .find_map(|m| m.calendar.clone())
+            .unwrap_or_else(|| "(none)".into())
+    };
+    if cal(old) != cal(new) {
+        out.push(change(
+            "module",
+            &n.id,
+            "calendar",
+            Some(header(old, cal(old))),
+            Some(header(new, cal(new))),
+        ));
+    }
+}
+
+fn sources(old: &Program, new: &Program, out: &mut Vec<Change>) {
+    let names = union(
+        old.sources.iter().map(|s| s.name.as_str()).collect(),
+        new.sources.iter().map(|s| s.name.as_str()).collect(),
+    );
+    for name in names {
+        let find = |p: &Program| {
+            p.sources.iter().find(|s| s.name == name).map(|s| Side {
+                text: s.title.clone(),
+                cite: None,
+                at: p.entry().source.name.to_string(),
+            })
+        };
+        let (o, n) = (find(old), find(new));
+        if o.as_ref().map(|s| &s.text) != n.as_ref().map(|s| &s.text) {
+            let aspect = if o.is_some() && n.is_some() {
+                "title"
+            } else {
+                "declaration"
+            };
+            out.push(change("source", name, aspect, o, n));
+        }
+    }
+}
+
+/// An enumeration's values, or `None` for other types.
+fn values(p: &Program, ty: Type) -> Option<&[String]> {
+    match ty {
+        Type::Enum(e) | Type::Set(e) => Some(&p.enums[e].variants),
+        _ => None,
+    }
+}
+
+/// Whether two fact types mean the same (enumerations compared as sets of names).
+pub fn same_type(old: &Program, a: Type, new: &Program, b: Type) -> bool {
+    match (a, b) {
+        (Type::Enum(x), Type::Enum(y)) | (Type::Set(x), Type::Set(y)) => {
+            let mut u = old.enums[x].variants.clone();
+            let mut v = new.enums[y].variants.clone();
+            u.sort();
+            v.sort();
+            u == v
+        }
+        _ => a == b,
+    }
+}
+
+fn facts(old: &Program, new: &Program, out: &mut Vec<Change>) {
+    let names = union(
+        old.facts.iter().map(|f| f.name.as_str()).collect(),
+        new.facts.iter().map(|f| f.name.as_str()).collect(),
+    );
+    for name in names {
+        let o = old.fact_named(name).map(|f| &old.facts[f]);
+        let n = new.fact_named(name).map(|f| &new.facts[f]);
+        let s = |p: &Program, f: &crate::check::FactDef, text: String| {
+            side(p, f.module, f.span, None, text)
+        };
+        let ty = |p: &Program, f: &crate::check::FactDef| type_name(f.ty, &p.enums);
+        match (o, n) {
+            (Some(o), Some(n)) => {
+                if !same_type(old, o.ty, new, n.ty) {
+                    let kinds_match = matches!(
+                        (o.ty, n.ty),
+                        (Type::Enum(_), Type::Enum(_)) | (Type::Set(_), Type::Set(_))
+                    );
+                    if let (true, Some(ov), Some(nv)) =
+                        (kinds_match, values(old, o.ty), values(new, n.ty))
+                    {
+                        let gone: Vec<&str> = ov
+                            .iter()
+                            .filter(|v| !nv.contains(v))
+                            .map(String::as_str)
+                            .collect();
+                        let added: Vec<&str> = nv
+                            .iter()
+                            .filter(|v| !ov.contains(v))
+                            .map(String::as_str)
+                            .collect();
+                        let text = |side: &str, vs: &[&str]| {
+                            if vs.is_empty() {
+                                "(no value only here)".to_string()
+                            } else {
+                                format!("{side}: {}", vs.join(", "))
+                            }
+                        };
+                        out.push(change(
+                            "fact",
+                            name,
+                            "values",
+                            Some(s(old, o, text("values only here", &gone))),
+                            Some(s(new, n, text("values only here", &added))),
+                        ));
+                    } else {
+                        out.push(change(
+                            "fact",
+                            name,
+                            "type",
+                            Some(s(old, o, ty(old, o))),
+                            Some(s(new, n, ty(new, n))),
+                        ));
+                    }
+                }
+                if o.ask != n.ask {
+                    let q =
+                        |a: &Option<String>| a.clone().unwrap_or_else(|| "(no question)".into());
+                    out.push(change(
+                        "fact",
+                        name,
+                        "question",
+                        Some(s(old, o, q(&o.ask))),
+                        Some(s(new, n, q(&n.ask))),
+                    ));
+                }
+            }
+            (o, n) => out.push(change(
+                "fact",
+                name,
+                "declaration",
+                o.map(|o| s(old, o, ty(old, o))),
+                n.map(|n| s(new, n, ty(new, n))),
+            )),
+        }
+    }
+}
+
+fn kind_of(k: RuleKind) -> &'static str {
+    match k {
+        RuleKind::Rule => "rule",
+        RuleKind::Decision => "decision",
+    }
+}
+
+fn rules(old: &Program, new: &Program, out: &mut Vec<Change>) {
+    let names = union(
+        old.rules.iter().map(|r| r.name.as_str()).collect(),
+        new.rules.iter().map(|r| r.name.as_str()).collect(),
+    );
+    for name in names {
+        fn find<'a>(p: &'a Program, name: &str) -> Option<&'a crate::check::RuleDef> {
+            match p.lookup(name) {
+                Some(crate::check::Name::Rule(r)) => Some(&p.rules[r]),
+                _ => None,
+            }
+        }
+        let (o, n) = (find(old, name), find(new, name));
+        let whole = |p: &Program, r: &crate::check::RuleDef| {
+            side(
+                p,
+                r.module,
+                r.span,
+                r.cite.as_ref(),
+                canon::rule_body(p, r).join("; "),
+            )
+        };
+        let (o, n) = match (o, n) {
+            (Some(o), Some(n)) => (o, n),
+            (o, n) => {
+                let kind = kind_of(o.or(n).map_or(RuleKind::Rule, |r| r.kind));
+                out.push(change(
+                    kind,
+                    name,
+                    "declaration",
+                    o.map(|r| whole(old, r)),
+                    n.map(|r| whole(new, r)),
+                ));
+                continue;
+            }
+        };
+        let kind = kind_of(n.kind);
+        if o.cite != n.cite {
+            let c = |c: &Option<Cite>| c.as_ref().map_or("(none)".into(), |c| c.text.clone());
+            out.push(change(
+                kind,
+                name,
+                "citation",
+                Some(side(old, o.module, o.span, o.cite.as_ref(), c(&o.cite))),
+                Some(side(new, n.module, n.span, n.cite.as_ref(), c(&n.cite))),
+            ));
+        }
+        match (&o.body, &n.body) {
+            (Body::Expr(a), Body::Expr(b)) => {
+                let (ta, tb) = (canon::expr(old, a), canon::expr(new, b));
+                if ta != tb {
+                    out.push(change(
+                        kind,
+                        name,
+                        "expression",
+                        Some(side(old, o.module, o.span, o.cite.as_ref(), ta)),
+                        Some(side(new, n.module, n.span, n.cite.as_ref(), tb)),
+                    ));
+                }
+            }
+            (
+                Body::Default {
+                    default: da,
+                    exceptions: ea,
+                },
+                Body::Default {
+                    default: db,
+                    exceptions: eb,
+                },
+            ) => {
+                let (ta, tb) = (canon::expr(old, da), canon::expr(new, db));
+                if ta != tb {
+                    out.push(change(
+                        kind,
+                        name,
+                        "default",
+                        Some(side(old, o.module, o.span, o.cite.as_ref(), ta)),
+                        Some(side(new, n.module, n.span, n.cite.as_ref(), tb)),
+                    ));
+                }
+                let items =
+                    |p: &Program, r: &crate::check::RuleDef, es: &[crate::check::ExceptionDef]| {
+                        es.iter()
+                            .map(|e| Item {
+                                text: canon::exception(p, r, e),
+                                key: canon::expr(p, &e.when),
+                                side: side(
+                                    p,
+                                    r.module,
+                                    e.span,
+                                    e.cite.as_ref(),
+                                    canon::exception(p, r, e),
+                                ),
+                            })
+                            .collect::<Vec<_>>()
+                    };
+                let (ia, ib) = (items(old, o, ea), items(new, n, eb));
+                pair_items(kind, name, "exception", ia, ib, false, out);
+            }
+            (Body::Decision { branches: ba }, Body::Decision { branches: bb }) => {
+                let items =
+                    |p: &Program, r: &crate::check::RuleDef, bs: &[crate::check::BranchDef]| {
+                        bs.iter()
+                            .map(|b| Item {
+                                text: canon::branch(p, r, b),
+                                key: canon::enum_name(p, r.ty, b.value),
+                                side: side(
+                                    p,
+                                    r.module,
+                                    b.span,
+                                    b.cite.as_ref(),
+                                    canon::branch(p, r, b),
+                                ),
+                            })
+                            .collect::<Vec<_>>()
+                    };
+                let (ia, ib) = (items(old, o, ba), items(new, n, bb));
+                pair_items(kind, name, "branch", ia, ib, true, out);
+            }
+            _ => out.push(change(
+                kind,
+                name,
+                "expression",
+                Some(whole(old, o)),
+                Some(whole(new, n)),
+            )),
+        }
+    }
+}
+
+/// An exception or branch, with the key a changed one is paired by (the condition of an
+/// exception, the value of a branch).
+struct Item {
+    text: String,
+    key: String,
+    side: Side,
+}
+
+/// How two items may be paired.
+type Pass = fn(&Item, &Item) -> bool;
+
+/// Pair the items of both sides: identical texts first, then equal keys, then equal
+/// citations; what is left is added or removed. With `ordered`, a change in the order of
+/// the items both sides share is reported too.
+fn pair_items(
+    kind: &'static str,
+    name: &str,
+    aspect: &'static str,
+    old: Vec<Item>,
+    new: Vec<Item>,
+    ordered: bool,
+    out: &mut Vec<Change>,
+) {
+    let mut partner: Vec<Option<usize>> = vec![None; old.len()];
+    let mut taken = vec![false; new.len()];
+    let passes: [Pass; 3] = [
+        |a, b| a.text == b.text,
+        |a, b| a.key == b.key,
+        |a, b| a.side.cite.is_some() && a.side.cite == b.side.cite,
+    ];
+    for pass in passes {
+        for (i, a) in old.iter().enumerate() {
+            if partner[i].is_some() {
+                continue;
+            }
+            if let Some(j) = (0..new.len()).find(|&j| !taken[j] && pass(a, &new[j])) {
+                partner[i] = Some(j);
+                taken[j] = true;
+            }
+        }
+    }
+    for (i, a) in old.iter().enumerate() {
+        match partner[i] {
+            Some(j) if a.text == new[j].text => {
+                if a.side.cite != new[j].side.cite {
+                    out.push(change(
+                        kind,
+                        name,
+                        "citation",
+                        Some(a.side.clone()),
+                        Some(new[j].side.clone()),
+                    ));
+                }
+            }
+            Some(j) => out.push(change(
+                kind,
+                name,
+                aspect,
+                Some(a.side.clone()),
+                Some(new[j].side.clone()),
+            )),
+            None => out.push(change(kind, name, aspect, Some(a.side.clone()), None)),
+        }
+    }
+    for (j, b) in new.iter().enumerate() {
+        if !taken[j] {
+            out.push(change(kind, name, aspect, None, Some(b.side.clone())));
+        }
+    }
+    if ordered {
+        // The shared items in old's order, against the order new gives them.
+        let mut pairs: Vec<(usize, usize)> = partner
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.map(|j| (i, j)))
+            .collect();
+        let in_old: Vec<usize> = pairs.iter().map(|(_, j)| *j).collect();
+        pairs.sort_by_key(|(_, j)| *j);
+        if in_old.windows(2).any(|w| w[0] > w[1]) {
+            let list = |items: &[&Item]| {
+                items
+                    .iter()
+                    .map(|i| i.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            };
+            let olds: Vec<&Item> = partner
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.is_some())
+                .map(|(i, _)| &old[i])
+                .collect();
+            let news: Vec<&Item> = pairs.iter().map(|(_, j)| &new[*j]).collect();
+            let (Some(fo), Some(fn_)) = (olds.first(), news.first()) else {
+                return;
+            };
+            out.push(change(
+                kind,
+                name,
+                "branch order",
+                Some(Side {
+                    text: list(&olds),
+                    ..fo.side.clone()
+                }),
+                Some(Side {
+                    text: list(&news),
+                    ..fn_.side.clone()
+                }),
+            ));
+        }
+    }
+}
+
+fn duties(old: &Program, new: &Program, out: &mut Vec<Change>) {
+    let names = union(
+        old.duties.iter().map(|d| d.name.as_str()).collect(),
+        new.duties.iter().map(|d| d.name.as_str()).collect(),
+    );
+    for name in names {
+        fn find<'a>(p: &'a Program, name: &str) -> Option<&'a crate::check::DutyDef> {
+            match p.lookup(name) {
+                Some(crate::check::Name::Duty(d)) => Some(&p.duties[d]),
+                _ => None,
+            }
+        }
+        let s = |p: &Program, d: &crate::check::DutyDef, text: String| {
+            side(p, d.module, d.span, d.cite.as_ref(), text)
+        };
+        let (o, n) = match (find(old, name), find(new, name)) {
+            (Some(o), Some(n)) => (o, n),
+            (o, n) => {
+                out.push(change(
+                    "duty",
+                    name,
+                    "declaration",
+                    o.map(|d| s(old, d, canon::duty(old, d))),
+                    n.map(|d| s(new, d, canon::duty(new, d))),
+                ));
+                continue;
+            }
+        };
+        let cond = |p: &Program, d: &crate::check::DutyDef| {
+            d.when
+                .as_ref()
+                .map_or("always".into(), |w| canon::expr(p, w))
+        };
+        let dl = |p: &Program, d: &crate::check::DutyDef| {
+            d.deadline
+                .as_ref()
+                .map_or("(no deadline)".into(), |dl| canon::deadline(p, dl))
+        };
+        let done = |p: &Program, d: &crate::check::DutyDef| {
+            d.done.map_or("(none)".into(), |f| p.facts[f].name.clone())
+        };
+        let cite =
+            |d: &crate::check::DutyDef| d.cite.as_ref().map_or("(none)".into(), |c| c.text.clone());
+        let aspects: [(&'static str, String, String); 7] = [
+            ("citation", cite(o), cite(n)),
+            ("actor", o.actor.clone(), n.actor.clone()),
+            (
+                "modality",
+                o.modality.as_str().into(),
+                n.modality.as_str().into(),
+            ),
+            (
+                "action",
+                format!("{:?}", o.action),
+                format!("{:?}", n.action),
+            ),
+            ("condition", cond(old, o), cond(new, n)),
+            ("deadline", dl(old, o), dl(new, n)),
+            ("done", done(old, o), done(new, n)),
+        ];
+        for (aspect, a, b) in aspects {
+            if a != b {
+                out.push(change(
+                    "duty",
+                    name,
+                    aspect,
+                    Some(s(old, o, a)),
+                    Some(s(new, n, b)),
+                ));
+            }
+        }
+    }
+}
+
+/// Overrides the new side adds or drops: each cited with what it replaces.
+fn overrides(old: &Program, new: &Program, out: &mut Vec<Change>) {
+    let list = |p: &Program| -> Vec<(String, Side)> {
+        p.replaced
+            .iter()
+            .map(|r| {
+                let text = format!("overrides `{}` of {}", r.name, p.modules[r.module].id);
+                (
+                    r.name.clone(),
+                    side(p, r.module, r.span, r.cite.as_ref(), text),
+                )
+            })
+            .collect()
+    };
+    let (lo, ln) = (list(old), list(new));
+    for (name, s) in &lo {
+        if !ln.iter().any(|(n, _)| n == name) {
+            out.push(change(
+                "override",
+                name,
+                "declaration",
+                Some(s.clone()),
+                None,
+            ));
+        }
+    }
+    for (name, s) in &ln {
+        if !lo.iter().any(|(n, _)| n == name) {
+            out.push(change(
+                "override",
+                name,
+                "declaration",
+                None,
+                Some(s.clone()),
+            ));
+        }
+    }
+}
