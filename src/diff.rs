@@ -30,11 +30,17 @@ use crate::check::Program;
 pub struct Options {
     /// Most partial assignments explored for one target.
     pub budget: u64,
+    /// Prove every target by search, even where both definitions read the same (a
+    /// check on the proof by definition, and the benchmark's workload).
+    pub search_all: bool,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { budget: 200_000 }
+        Options {
+            budget: 200_000,
+            search_all: false,
+        }
     }
 }
 

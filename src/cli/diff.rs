@@ -47,6 +47,9 @@ pub struct Diff {
     /// Most partial assignments the search explores for one outcome
     #[arg(long, value_name = "N", default_value_t = Options::default().budget)]
     budget: u64,
+    /// Prove every outcome by search, even where both definitions read the same
+    #[arg(long)]
+    search_all: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -72,6 +75,7 @@ impl Diff {
             want,
             Options {
                 budget: self.budget,
+                search_all: self.search_all,
             },
         );
         if let Some(dir) = &self.scenarios {

@@ -214,7 +214,7 @@ impl<'p> Pair<'p> {
             pruned: 0,
             witnesses: Vec::new(),
         };
-        if same_definition(self.old, ro, &co, self.new, rn, &cn) {
+        if !self.options.search_all && same_definition(self.old, ro, &co, self.new, rn, &cn) {
             target.how = "same definition".into();
             return target;
         }
