@@ -1,0 +1,361 @@
+//! `cspr diff`: golden outputs of the test pairs under `tests/diff/` and of the real
+//! pairs, and the check by construction — every witness the diff prints, written with
+//! `--witnesses` and evaluated by `cspr eval` under OLD and under NEW, gives the two
+//! different results it claims.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::common::root;
+
+fn cspr(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("CSPR_PATH")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cspr: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The pairs: the base against each single edit, and against itself reordered.
+fn edit_pairs() -> Vec<(String, String)> {
+    let mut edits: Vec<PathBuf> = std::fs::read_dir(root().join("tests/diff/edits"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+        .collect();
+    edits.sort();
+    let mut pairs: Vec<(String, String)> = edits
+        .iter()
+        .map(|p| {
+            (
+                "tests/diff/base.policy".to_string(),
+                format!(
+                    "tests/diff/edits/{}",
+                    p.file_name().unwrap().to_string_lossy()
+                ),
+            )
+        })
+        .collect();
+    pairs.push((
+        "tests/diff/base.policy".into(),
+        "tests/diff/reordered.policy".into(),
+    ));
+    pairs.push((
+        "tests/diff/overrides/plain.policy".into(),
+        "tests/diff/overrides/overriding.policy".into(),
+    ));
+    pairs
+}
+
+/// The real pairs: the two editions, and each partnership against itself on 2023.
+fn real_pairs() -> Vec<Vec<&'static str>> {
+    let mut pairs = vec![vec!["working_together_2018", "working_together_2023"]];
+    for p in ["buckinghamshire", "lincolnshire"] {
+        pairs.push(vec![p, p, "--new-guidance", "working_together_2023"]);
+    }
+    // Walsall extends 2023 already: the pair is Walsall put back on 2018, and as it is.
+    pairs.push(vec![
+        "walsall",
+        "walsall",
+        "--old-guidance",
+        "working_together_2018",
+    ]);
+    pairs
+}
+
+fn snapshot_name(args: &[&str]) -> String {
+    args.iter()
+        .map(|a| {
+            Path::new(a)
+                .file_stem()
+                .map_or(a.to_string(), |s| s.to_string_lossy().into_owned())
+        })
+        .collect::<Vec<_>>()
+        .join("_")
+        .replace("--", "")
+}
+
+#[test]
+fn golden_edits() {
+    for (old, new) in edit_pairs() {
+        let args = ["diff", old.as_str(), new.as_str()];
+        let (code, stdout, stderr) = cspr(&args);
+        insta::assert_snapshot!(
+            format!("diff-{}", snapshot_name(&args[1..])),
+            format!(
+                "$ cspr {}\nexit: {code}\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}",
+                args.join(" ")
+            )
+        );
+    }
+}
+
+#[test]
+fn golden_real_pairs() {
+    for pair in real_pairs() {
+        let mut args = vec!["diff"];
+        args.extend(&pair);
+        let (code, stdout, stderr) = cspr(&args);
+        assert_eq!(code, 1, "the real pairs differ in the text of the rules");
+        insta::assert_snapshot!(
+            format!("diff-real-{}", snapshot_name(&pair)),
+            format!(
+                "$ cspr {}\nexit: {code}\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}",
+                args.join(" ")
+            )
+        );
+    }
+}
+
+#[test]
+fn formats() {
+    let pair = [
+        "tests/diff/base.policy",
+        "tests/diff/edits/exception-flipped.policy",
+    ];
+    for format in ["json", "markdown"] {
+        let (code, stdout, _) = cspr(&["diff", pair[0], pair[1], "--format", format]);
+        assert_eq!(code, 1);
+        insta::assert_snapshot!(format!("diff-format-{format}"), stdout);
+    }
+}
+
+/// What `cspr eval --format json` gives for a target, in the words the diff uses.
+fn evaluated(procedure: &str, case: &Path, kind: &str, name: &str) -> String {
+    let (code, stdout, stderr) = cspr(&[
+        "eval",
+        procedure,
+        &case.to_string_lossy(),
+        "--format",
+        "json",
+        "--as-of",
+        "2024-06-01",
+    ]);
+    if code != 0 {
+        return format!("cannot be evaluated: {stderr}");
+    }
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    match kind {
+        "outcome" => match &v["outcomes"][name]["value"] {
+            serde_json::Value::Null => "undetermined".into(),
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        },
+        _ => {
+            let duty = v["duties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["name"] == name)
+                .unwrap_or_else(|| panic!("no duty `{name}` in the evaluation"));
+            if kind == "applies" {
+                match duty["applies"].as_bool() {
+                    Some(true) => "applies".into(),
+                    Some(false) => "does not apply".into(),
+                    None => "undetermined".into(),
+                }
+            } else {
+                duty["due"]
+                    .as_str()
+                    .map_or("no due date".into(), |d| format!("due {d}"))
+            }
+        }
+    }
+}
+
+/// Run a diff with `--witnesses` and re-evaluate every witness under both sides.
+/// Returns how many witnesses were checked.
+fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
+    let _ = std::fs::remove_dir_all(dir);
+    let mut full = vec!["diff", "--format", "json", "--witnesses"];
+    let d = dir.to_string_lossy().into_owned();
+    full.push(&d);
+    full.extend(args);
+    let (code, stdout, stderr) = cspr(&full);
+    assert!(code == 0 || code == 1, "{stderr}");
+    let diff: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let (old, new) = (args[0], args[1]);
+    let mut checked = 0;
+    for t in diff["semantic"]["targets"].as_array().unwrap() {
+        let (kind, name) = (t["kind"].as_str().unwrap(), t["name"].as_str().unwrap());
+        for (i, w) in t["witnesses"].as_array().unwrap().iter().enumerate() {
+            let stem = format!("{kind}-{name}-{}", i + 1);
+            let one = dir.join(format!("{stem}.json"));
+            let (oc, nc) = if one.exists() {
+                (one.clone(), one)
+            } else {
+                (
+                    dir.join(format!("{stem}-old.json")),
+                    dir.join(format!("{stem}-new.json")),
+                )
+            };
+            let (want_old, want_new) = (w["old"].as_str().unwrap(), w["new"].as_str().unwrap());
+            assert_ne!(want_old, want_new, "{stem}: a witness claims a difference");
+            let got_old = evaluated(old, &oc, kind, name);
+            let got_new = evaluated(new, &nc, kind, name);
+            let same = |claimed: &str, got: &str| {
+                claimed == got
+                    || (claimed.starts_with("cannot be evaluated")
+                        && got.starts_with("cannot be evaluated"))
+            };
+            assert!(
+                same(want_old, &got_old),
+                "{stem} under {old}: claimed {want_old}, eval gives {got_old}"
+            );
+            assert!(
+                same(want_new, &got_new),
+                "{stem} under {new}: claimed {want_new}, eval gives {got_new}"
+            );
+            checked += 1;
+        }
+    }
+    checked
+}
+
+#[test]
+fn every_witness_reproduces_under_eval() {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-witnesses");
+    let mut total = 0;
+    for (i, (old, new)) in edit_pairs().iter().enumerate() {
+        total += witnesses_reproduce(&[old, new], &tmp.join(i.to_string()));
+    }
+    for (i, pair) in real_pairs().iter().enumerate() {
+        total += witnesses_reproduce(pair, &tmp.join(format!("real-{i}")));
+    }
+    assert!(total >= 15, "the edits give witnesses to check ({total})");
+}
+
+#[test]
+fn reordered_and_reformatted_is_no_difference() {
+    let (code, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/base.policy",
+        "tests/diff/reordered.policy",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stdout.contains("No difference."));
+    let (code, _, _) = cspr(&["diff", "walsall", "walsall"]);
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn each_edit_is_found() {
+    // The edit, and the aspect or semantic difference the diff must report for it.
+    let expect = [
+        (
+            "deadline-count",
+            "deadline changed",
+            Some("due date of `notify`"),
+        ),
+        (
+            "deadline-unit",
+            "deadline changed",
+            Some("due date of `notify`"),
+        ),
+        (
+            "deadline-anchor",
+            "deadline changed",
+            Some("due date of `notify`"),
+        ),
+        ("modality", "modality changed", None),
+        ("actor", "actor changed", None),
+        (
+            "enum-value-dropped",
+            "expression changed",
+            Some("outcome `serious`"),
+        ),
+        (
+            "exception-flipped",
+            "exception changed",
+            Some("outcome `review_required`"),
+        ),
+        (
+            "branch-reordered",
+            "branch order changed",
+            Some("outcome `pathway`"),
+        ),
+        (
+            "condition-weakened",
+            "expression changed",
+            Some("outcome `serious`"),
+        ),
+    ];
+    for (edit, aspect, semantic) in expect {
+        let new = format!("tests/diff/edits/{edit}.policy");
+        let (code, stdout, _) = cspr(&["diff", "tests/diff/base.policy", &new]);
+        assert_eq!(code, 1, "{edit}");
+        assert!(stdout.contains(aspect), "{edit}: {stdout}");
+        match semantic {
+            Some(s) => assert!(stdout.contains(&format!("  {s} (")), "{edit}: {stdout}"),
+            None => assert!(
+                stdout.contains("Cases treated differently (0 of"),
+                "{edit}: {stdout}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn due_date_witness_prefers_a_bank_holiday() {
+    let (_, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/base.policy",
+        "tests/diff/edits/deadline-count.policy",
+    ]);
+    assert!(
+        stdout.contains("the period crosses Good Friday (2024-03-29)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn scenario_impact_lists_the_scenarios_that_now_fail() {
+    let (code, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/base.policy",
+        "tests/diff/edits/deadline-count.policy",
+        "--structural",
+        "--scenarios",
+        "tests/diff/scenarios",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!("diff-scenarios", stdout);
+}
+
+#[test]
+fn exit_codes_and_git_revisions() {
+    assert_eq!(
+        cspr(&["diff", "tests/diff/base.policy", "no/such.policy"]).0,
+        2
+    );
+    assert_eq!(
+        cspr(&["diff", "tests/check/cycle.policy", "tests/diff/base.policy"]).0,
+        2
+    );
+    let (code, _, stderr) = cspr(&[
+        "diff",
+        "tests/diff/base.policy@no-such-revision",
+        "tests/diff/base.policy",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("at revision `no-such-revision`"),
+        "{stderr}"
+    );
+    // A tracked file at HEAD: read through git (the working copy may differ, so only
+    // "not trouble" is asserted), and named as FILE@REV in the report.
+    let (code, stdout, stderr) = cspr(&[
+        "diff",
+        "policies/walsall.policy@HEAD",
+        "policies/walsall.policy",
+    ]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    assert!(stdout.contains("policies/walsall.policy@HEAD"), "{stdout}");
+}
