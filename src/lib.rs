@@ -12,6 +12,8 @@
 //! 5. [`report`]: an evaluation → aligned text for a person, or the JSON of DESIGN §4.
 //! 6. [`scenario`]: scenario files → expectations checked against evaluations, and the
 //!    coverage of the procedures they exercised (`cspr test`).
+//! 7. [`diff`]: two programs → what changed in the rules (matched by name, cited) and
+//!    which cases they treat differently, proved or shown by witness cases (`cspr diff`).
 //!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 

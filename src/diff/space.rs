@@ -209,11 +209,10 @@ fn shared(
         _ => {
             var.exact = false;
             let mut values = Vec::new();
-            for (p, f, exprs) in [old, new].into_iter().flatten() {
+            for (_, f, exprs) in [old, new].into_iter().flatten() {
                 for e in exprs {
                     boundaries(e, f, &mut values);
                 }
-                let _ = p;
             }
             if values.is_empty() {
                 values = defaults(ty);

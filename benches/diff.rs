@@ -1,0 +1,82 @@
+//! The semantic diff of shipped procedure versions (issue 8: under 1 s): each partnership
+//! on the 2018 edition against itself on the 2023 edition, as `cspr diff` runs it, and
+//! with every outcome proved by search (`--search-all`), which is the search's real
+//! workload. The partial assignments explored and pruned are printed once per pair.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use cspr::check::{Program, Resolver, check_onto};
+use cspr::diagnostic::Source;
+use cspr::diff::{Options, semantic};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+struct Shipped(Vec<(String, Source)>);
+
+impl Shipped {
+    fn load() -> Shipped {
+        let mut out = Vec::new();
+        let dir = Path::new(ROOT).join("policies");
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "policy") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let source = Source::new(path.display().to_string(), text);
+                if let Ok(module) = cspr::syntax::parse(&source) {
+                    out.push((module.id.node, source));
+                }
+            }
+        }
+        Shipped(out)
+    }
+
+    fn program(&self, id: &str, onto: Option<&str>) -> Program {
+        let source = self
+            .resolve(id)
+            .unwrap_or_else(|| Source::new("missing", ""));
+        check_onto(&source, self, onto)
+            .program
+            .unwrap_or_else(|| std::process::abort())
+    }
+}
+
+impl Resolver for Shipped {
+    fn resolve(&self, id: &str) -> Option<Source> {
+        self.0.iter().find(|(i, _)| i == id).map(|(_, s)| s.clone())
+    }
+    fn known_ids(&self) -> Vec<String> {
+        self.0.iter().map(|(i, _)| i.clone()).collect()
+    }
+}
+
+fn semantic_diff(c: &mut Criterion) {
+    let shipped = Shipped::load();
+    let mut group = c.benchmark_group("semantic diff");
+    group.sample_size(10);
+    for id in ["buckinghamshire", "lincolnshire", "walsall"] {
+        let old = shipped.program(id, Some("working_together_2018"));
+        let new = shipped.program(id, Some("working_together_2023"));
+        for (label, search_all) in [("as run", false), ("every outcome searched", true)] {
+            let options = Options {
+                search_all,
+                ..Options::default()
+            };
+            let report = semantic::diff(&old, &new, options);
+            eprintln!(
+                "{id} 2018 vs 2023, {label}: {} targets, {} partial assignments explored, {} pruned",
+                report.targets.len(),
+                report.explored,
+                report.pruned
+            );
+            group.bench_function(format!("{id} 2018 vs 2023, {label}"), |b| {
+                b.iter(|| black_box(semantic::diff(&old, &new, options).explored))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, semantic_diff);
+criterion_main!(benches);
