@@ -96,6 +96,8 @@ pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<
                 sources.push(SourceDef {
                     name: s.name.node.clone(),
                     title: s.title.clone(),
+                    module: m,
+                    span: s.name.span,
                 });
             }
         }

@@ -130,6 +130,9 @@ pub struct ModuleInfo {
 pub struct SourceDef {
     pub name: String,
     pub title: String,
+    /// The module that declares it, and where.
+    pub module: ModuleId,
+    pub span: Span,
 }
 
 /// A citation: `WT18 "ch.4 para 10"` prints as `WT18 ch.4 para 10`.

@@ -98,12 +98,24 @@ impl Diff {
 
 /// A procedure by path, id, or `FILE@REV` from git.
 fn load(arg: &str, onto: Option<&str>) -> Result<Program, Vec<Problem>> {
-    if let Some((path, rev)) = arg.rsplit_once('@')
+    if let Some((name, rev)) = arg.rsplit_once('@')
         && !rev.is_empty()
-        && (path.ends_with(".policy") || Path::new(path).is_file())
+        && !Path::new(arg).is_file()
     {
-        let source = git_show(path, rev).map_err(|p| vec![p])?;
-        let library = Library::new(Some(Path::new(path)));
+        // A file, or a procedure id found in the library, at a git revision.
+        let path = if name.ends_with(".policy") || Path::new(name).is_file() {
+            PathBuf::from(name)
+        } else {
+            Library::new(None).find(name).ok_or_else(|| {
+                vec![usage_error(
+                    format!("no procedure `{name}` to read at revision `{rev}`"),
+                    "FILE@REV takes a .policy file or a procedure id, e.g. policies/lincolnshire.policy@HEAD~3",
+                )]
+            })?
+        };
+        let path = path.to_string_lossy().into_owned();
+        let source = git_show(&path, rev).map_err(|p| vec![p])?;
+        let library = Library::new(Some(Path::new(&path)));
         let Checked { program, problems } = cspr::check::check_onto(&source, &library, onto);
         return program.ok_or(problems);
     }

@@ -181,11 +181,10 @@ fn sources(old: &Program, new: &Program, out: &mut Vec<Change>) {
     );
     for name in names {
         let find = |p: &Program| {
-            p.sources.iter().find(|s| s.name == name).map(|s| Side {
-                text: s.title.clone(),
-                cite: None,
-                at: p.entry().source.name.to_string(),
-            })
+            p.sources
+                .iter()
+                .find(|s| s.name == name)
+                .map(|s| side(p, s.module, s.span, None, s.title.clone()))
         };
         let (o, n) = (find(old), find(new));
         if o.as_ref().map(|s| &s.text) != n.as_ref().map(|s| &s.text) {
