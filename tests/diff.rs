@@ -48,6 +48,10 @@ fn edit_pairs() -> Vec<(String, String)> {
         "tests/diff/reordered.policy".into(),
     ));
     pairs.push((
+        "tests/diff/ages/ages.policy".into(),
+        "tests/diff/ages/ages-changed.policy".into(),
+    ));
+    pairs.push((
         "tests/diff/overrides/plain.policy".into(),
         "tests/diff/overrides/overriding.policy".into(),
     ));

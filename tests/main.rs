@@ -18,6 +18,7 @@ mod cli;
 mod common;
 mod deadlines;
 mod diff;
+mod diff_props;
 mod explain;
 mod fuzz;
 mod logic;

@@ -243,6 +243,19 @@ impl<'p> Pair<'p> {
             Verdict::Unknown
         };
         target.how = coverage(&search, finite, proved);
+        if target.verdict == Verdict::Different {
+            // The difference is certain; what the search covered only bounds what else
+            // may differ.
+            target.how = if proved {
+                format!("each pair of differing results shown; {}", target.how)
+            } else {
+                format!(
+                    "{} partial assignments explored; other differences may exist: {}",
+                    search.explored,
+                    target.how.trim_start_matches("not exhaustive: ")
+                )
+            };
+        }
         target
     }
 
