@@ -628,7 +628,38 @@ fn why(p: &Program, eval: &Evaluation, what: What) -> String {
         What::Rule(r) => ex.rule(r),
         What::Applies(d) | What::Due(d) => ex.duty(d),
     };
-    explain::render(p, &tree)
+    let mut out = String::new();
+    if let What::Due(d) = what
+        && let (Some(dl), Some(due)) = (&p.duties[d].deadline, eval.duties[d].due)
+    {
+        // How the due date was reckoned, before why the duty applies.
+        let from = match dl.anchor {
+            // With a choice of anchors, the deadline's text shows the choice.
+            _ if !dl.choices.is_empty() => None,
+            Anchor::Fact(f) => eval.facts[f].as_ref().map(|v| {
+                format!(
+                    " ({} = {})",
+                    p.facts[f].name,
+                    Display {
+                        value: v,
+                        enums: &p.enums,
+                        ty: p.facts[f].ty,
+                    }
+                )
+            }),
+            Anchor::Duty(o) => eval.duties[o]
+                .due
+                .map(|due| format!(" ({} due {})", p.duties[o].name, due.at)),
+        };
+        out += &format!(
+            "{} due {}: {}{}\n",
+            p.duties[d].name,
+            due.at,
+            canon::deadline(p, dl),
+            from.unwrap_or_default()
+        );
+    }
+    out + &explain::render(p, &tree)
 }
 
 /// What a search covered, in words.
