@@ -5,6 +5,9 @@
 //! they are pure functions to a string or JSON value, and the front ends decide where it
 //! goes. [`graph`] draws the procedure itself (DOT, Mermaid, SVG).
 
+pub mod chart;
+pub mod graph;
+pub mod html;
 mod json;
 pub mod model;
 pub mod timeline;
