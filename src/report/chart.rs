@@ -23,9 +23,11 @@ use crate::eval::deadline::{Moment, Status};
 use crate::time::Calendar;
 
 /// Due dates further apart than this go on separate charts.
-pub const GAP_DAYS: i64 = 21;
+pub const GAP_DAYS: i64 = 31;
 /// How far before its first due date a chart reaches back for bar starts.
 const LOOK_BACK: i64 = 14;
+/// The fewest days a chart shows, so a lone deadline is not one enormous day.
+const MIN_DAYS: i64 = 14;
 
 const LABEL_W: f64 = 250.0;
 const PLOT_W: f64 = 640.0;
@@ -113,7 +115,10 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
         end = as_of;
     }
     let start = start.pred_opt().unwrap_or(start);
-    let end = end.succ_opt().unwrap_or(end);
+    let mut end = end.succ_opt().unwrap_or(end);
+    if (end - start).num_days() + 1 < MIN_DAYS {
+        end = start + chrono::Duration::days(MIN_DAYS - 1);
+    }
     let days = (end - start).num_days() + 1;
     let day_w = PLOT_W / days as f64;
     let x_of_day = |d: NaiveDate| LABEL_W + (d - start).num_days() as f64 * day_w;
@@ -134,7 +139,7 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
     let _ = writeln!(
         out,
         "<figure class=\"chart\"><figcaption>{} – {}</figcaption>",
-        long_date(w.first.min(start.succ_opt().unwrap_or(start))),
+        long_date(start.succ_opt().unwrap_or(start)),
         long_date(end.pred_opt().unwrap_or(end))
     );
     let _ = writeln!(
@@ -171,7 +176,9 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
                 plot_bottom - HEAD_H + 12.0
             );
         }
-        if d.day() == 1 || d == start {
+        // The month at the left edge, unless a new month begins within the week.
+        let next_month_soon = (1..7).any(|k| (d + chrono::Duration::days(k)).day() == 1);
+        if d.day() == 1 || (d == start && !next_month_soon) {
             let _ = writeln!(
                 out,
                 "<text x=\"{:.1}\" y=\"10\" font-weight=\"bold\">{}</text>",
@@ -222,7 +229,9 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
             escape(&label)
         );
         let x_due = x_end(due);
-        let (x_start, clipped) = match row.starts {
+        // A deadline before an event (`at least 7 days before publication`) counts back
+        // from a later date: its bar is just its last day.
+        let (x_start, clipped) = match row.starts.filter(|s| s.date() <= due.date()) {
             Some(s) if s.date() >= start => (x_of(s), false),
             Some(_) => (LABEL_W, true),
             None => (x_due - day_w.max(4.0), false),

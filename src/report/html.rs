@@ -376,7 +376,7 @@ fn children(e: &Explanation<'_>, out: &mut String) {
     if e.children.is_empty() {
         return;
     }
-    out.push_str("<ul class=\"tree\">");
+    out.push_str("<ul class=\"tree\">\n");
     for c in &e.children {
         let _ = write!(out, "<li class=\"{}\">", c.kind.as_str());
         if c.children.is_empty() {
@@ -387,7 +387,7 @@ fn children(e: &Explanation<'_>, out: &mut String) {
             children(c, out);
             out.push_str("</details>");
         }
-        out.push_str("</li>");
+        out.push_str("</li>\n");
     }
     out.push_str("</ul>\n");
 }
