@@ -32,10 +32,13 @@ impl ReportCmd {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = load_procedure(&self.procedure)?;
         let as_of = self.as_of.day();
-        let (_, format, parsed) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
+        let (_, format, mut parsed) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
         let engine = Engine::new(&program);
         if format != Format::JsonLines {
-            let case = cases::read_one(&program, &self.case, "report")?;
+            let case = match parsed.pop() {
+                Some((_, case)) => case?,
+                None => return Err(Vec::new()),
+            };
             let eval = match super::evaluate(&engine, &case) {
                 Ok(e) => e,
                 Err(code) => return Ok(code),

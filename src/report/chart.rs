@@ -88,7 +88,9 @@ pub fn charts(report: &Report<'_>) -> String {
 }
 
 fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, out: &mut String) {
-    let earliest = w.first - chrono::Duration::days(LOOK_BACK);
+    let days_after =
+        |d: NaiveDate, n: i64| d.checked_add_signed(chrono::Duration::days(n)).unwrap_or(d);
+    let earliest = days_after(w.first, -LOOK_BACK);
     let mut start = w
         .rows
         .iter()
@@ -117,7 +119,7 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
     let start = start.pred_opt().unwrap_or(start);
     let mut end = end.succ_opt().unwrap_or(end);
     if (end - start).num_days() + 1 < MIN_DAYS {
-        end = start + chrono::Duration::days(MIN_DAYS - 1);
+        end = days_after(start, MIN_DAYS - 1);
     }
     let days = (end - start).num_days() + 1;
     let day_w = PLOT_W / days as f64;
@@ -136,9 +138,16 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
     let width = LABEL_W + PLOT_W + STATUS_W;
     let height = HEAD_H + w.rows.len() as f64 * ROW_H + 8.0;
     let plot_bottom = height - 4.0;
+    let where_as_of = if as_of < start {
+        "<span class=\"as-of-note\"> (the as-of day is before this period)</span>"
+    } else if as_of > end {
+        "<span class=\"as-of-note\"> (the as-of day is after this period)</span>"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
-        "<figure class=\"chart\"><figcaption>{} – {}</figcaption>",
+        "<figure class=\"chart\"><figcaption>{} – {}{where_as_of}</figcaption>",
         long_date(start.succ_opt().unwrap_or(start)),
         long_date(end.pred_opt().unwrap_or(end))
     );
@@ -177,7 +186,7 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
             );
         }
         // The month at the left edge, unless a new month begins within the week.
-        let next_month_soon = (1..7).any(|k| (d + chrono::Duration::days(k)).day() == 1);
+        let next_month_soon = (1..7).any(|k| days_after(d, k).day() == 1);
         if d.day() == 1 || (d == start && !next_month_soon) {
             let _ = writeln!(
                 out,
