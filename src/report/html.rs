@@ -263,7 +263,7 @@ fn duties(report: &Report<'_>, out: &mut String) {
             (format!("<h3>{title}</h3>\n"), "")
         };
         out.push_str(&open);
-        out.push_str("<table class=\"duties\">\n<colgroup><col style=\"width:13%\"><col style=\"width:7%\"><col style=\"width:38%\"><col style=\"width:12%\"><col style=\"width:14%\"><col style=\"width:16%\"></colgroup>\n<thead><tr><th>Who</th><th></th><th>What</th><th>Due</th><th>Status</th><th>Source</th></tr></thead>\n<tbody>\n");
+        out.push_str("<table class=\"duties\">\n<colgroup><col style=\"width:13%\"><col style=\"width:9%\"><col style=\"width:35%\"><col style=\"width:13%\"><col style=\"width:14%\"><col style=\"width:16%\"></colgroup>\n<thead><tr><th>Who</th><th></th><th>What</th><th>Due</th><th>Status</th><th>Source</th></tr></thead>\n<tbody>\n");
         for d in rows {
             let due = d.deadline.due.map_or_else(
                 || "—".to_string(),
@@ -308,7 +308,7 @@ fn duties(report: &Report<'_>, out: &mut String) {
 }
 
 fn outcomes(report: &Report<'_>, out: &mut String) {
-    out.push_str("<section id=\"outcomes\">\n<h2>Outcomes</h2>\n<table class=\"outcomes\">\n<thead><tr><th>Outcome</th><th>Value</th><th>Source, or what it waits for</th></tr></thead>\n<tbody>\n");
+    out.push_str("<section id=\"outcomes\">\n<h2>Outcomes</h2>\n<table class=\"outcomes\">\n<colgroup><col style=\"width:36%\"><col style=\"width:22%\"><col style=\"width:42%\"></colgroup>\n<thead><tr><th>Outcome</th><th>Value</th><th>Source, or what it waits for</th></tr></thead>\n<tbody>\n");
     for o in &report.outcomes {
         let (value, note) = match o.value {
             Some(_) => (
