@@ -149,6 +149,9 @@ fn the_page_is_self_contained() {
     assert!(html.contains("class=\"as-of\""));
     assert!(html.contains("class=\"bar met_late\""));
     assert!(html.contains("class=\"bar pending\""));
+    // Appendix C's days: the working days after the notification (27 March) are numbered.
+    assert!(html.contains("working days after 27 Mar"));
+    assert!(html.contains("fill=\"#00838f\">15</text>"));
     assert!(html.contains("@media print"));
     assert!(html.contains("size: A4"));
 }

@@ -8,6 +8,10 @@
 //! - weekends and bank holidays shaded (a bank holiday's name in its tooltip), from the
 //!   procedure's calendar;
 //! - the as-of day marked by a red line;
+//! - where three or more deadlines count from one day (the start of a Rapid Review), the
+//!   working days after it are numbered as `step day N` counts them (day 1 the first
+//!   working day after the start), so a process map's "day 1 … day 15" can be read off
+//!   the chart;
 //! - deadlines far apart are drawn as separate charts: a new chart starts where the next
 //!   due date is more than [`GAP_DAYS`] after the last one, so the fifteen days of a
 //!   Rapid Review are not squeezed beside a publication date months later. A bar that
@@ -135,8 +139,17 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
         Moment::Date(d) => x_of_day(d) + day_w,
         Moment::DateTime(_) => x_of(m),
     };
+    // Where several deadlines count from one start (a Rapid Review's notification),
+    // number the working days after it, as a timeline's `step day N` reads them: day 1
+    // is the first working day after the start.
+    let day_one = common_start(w).filter(|d| *d >= start && *d <= end && day_w >= 11.0);
+    let head = if day_one.is_some() {
+        HEAD_H + 12.0
+    } else {
+        HEAD_H
+    };
     let width = LABEL_W + PLOT_W + STATUS_W;
-    let height = HEAD_H + w.rows.len() as f64 * ROW_H + 8.0;
+    let height = head + w.rows.len() as f64 * ROW_H + 8.0;
     let plot_bottom = height - 4.0;
     let where_as_of = if as_of < start {
         "<span class=\"as-of-note\"> (the as-of day is before this period)</span>"
@@ -165,6 +178,7 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
     };
     let mut d = start;
     let mut i = 0;
+    let mut working_day = 0;
     while d <= end {
         let x = x_of_day(d);
         let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
@@ -206,15 +220,36 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
                 d.day()
             );
         }
+        if let Some(one) = day_one
+            && d > one
+            && calendar.is_some_and(|c| c.is_working_day(d).unwrap_or(false))
+        {
+            working_day += 1;
+            let _ = writeln!(
+                out,
+                "<text class=\"working-day\" x=\"{:.1}\" y=\"{:.0}\" text-anchor=\"middle\" font-size=\"9\" fill=\"#00838f\">{working_day}</text>",
+                x + day_w / 2.0,
+                HEAD_H - 3.0
+            );
+        }
         d = match d.succ_opt() {
             Some(n) => n,
             None => break,
         };
         i += 1;
     }
+    if let Some(one) = day_one {
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.0}\" y=\"{:.0}\" text-anchor=\"end\" font-size=\"9\" fill=\"#00838f\">working days after {}</text>",
+            LABEL_W - 6.0,
+            HEAD_H - 3.0,
+            one.format("%-d %b")
+        );
+    }
     // Row grid lines and bars.
     for (k, row) in w.rows.iter().enumerate() {
-        let y = HEAD_H + k as f64 * ROW_H;
+        let y = head + k as f64 * ROW_H;
         let _ = writeln!(
             out,
             "<line x1=\"0\" x2=\"{width:.0}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#e4e7ec\"/>",
@@ -302,6 +337,24 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
         HEAD_H - 12.0
     );
     out.push_str("</svg></figure>\n");
+}
+
+/// The start day most of a chart's deadlines count from, if three or more do (the
+/// earliest, on a tie).
+fn common_start(w: &Window<'_, '_>) -> Option<NaiveDate> {
+    let mut days: Vec<NaiveDate> = w
+        .rows
+        .iter()
+        .filter_map(|r| r.starts.map(Moment::date))
+        .collect();
+    days.sort();
+    let mut best: Option<&[NaiveDate]> = None;
+    for run in days.chunk_by(|a, b| a == b) {
+        if run.len() >= 3 && best.is_none_or(|b| run.len() > b.len()) {
+            best = Some(run);
+        }
+    }
+    best.map(|run| run[0])
 }
 
 /// `Thursday 28 March 2024`.
