@@ -19,7 +19,7 @@ use std::fmt::Write as _;
 
 use crate::check::{Cite, Program};
 use crate::eval::Evaluation;
-use crate::eval::explain::{self, Node, Step, Tree};
+use crate::eval::explain::Tree;
 use crate::value::{self, Display, Type, Value};
 use chrono::NaiveDate;
 use model::{DutyRow, OutcomeRow, ProcedureInfo};
@@ -30,12 +30,6 @@ use serde_json::{Map, Value as Json, json};
 
 fn cites(list: &[&Cite]) -> Json {
     Json::Array(list.iter().map(|c| Json::String(c.to_string())).collect())
-}
-
-fn value_json(program: &Program, value: &Option<Value>, ty: Type) -> Json {
-    value
-        .as_ref()
-        .map_or(Json::Null, |v| value::to_json(v, ty, &program.enums))
 }
 
 /// The evaluation as the JSON object of DESIGN §4, serialized from the [`Report`] model.
@@ -409,50 +403,45 @@ fn table(rows: &[[String; 3]], out: &mut String) {
     }
 }
 
-/// A derivation tree as JSON.
+/// A derivation tree as JSON (`cspr explain --format json`), written from its
+/// structured form ([`model::Explanation`]).
 pub fn tree_json(program: &Program, tree: &Tree<'_>) -> Json {
     if tree.is_empty() {
         return Json::Null;
     }
-    node_json(program, tree.root())
+    explanation_json(program, &model::Explanation::from_tree(program, tree))
 }
 
-fn node_json(program: &Program, node: Node<'_, '_>) -> Json {
-    let step = node.step();
-    let (label, cite_list) = explain::describe(program, step);
+/// One step of an explanation and its children as JSON.
+pub fn explanation_json(program: &Program, e: &model::Explanation<'_>) -> Json {
+    use model::NodeKind;
     let mut obj = Map::new();
-    let (kind, name, value) = match step {
-        Step::Fact { fact, value } => {
-            let d = &program.facts[*fact];
-            ("fact", d.name.clone(), value_json(program, value, d.ty))
-        }
-        Step::Rule { rule, value, .. } => {
-            let d = &program.rules[*rule];
-            ("rule", d.name.clone(), value_json(program, value, d.ty))
-        }
-        Step::Default { rule } => ("default", program.rules[*rule].name.clone(), Json::Null),
-        Step::Exception { rule, holds, .. } => {
-            ("exception", program.rules[*rule].name.clone(), json!(holds))
-        }
-        Step::Branch { rule, holds, .. } => {
-            ("branch", program.rules[*rule].name.clone(), json!(holds))
-        }
-        Step::Duty { duty, applies, .. } => {
-            ("duty", program.duties[*duty].name.clone(), json!(applies))
-        }
-        Step::WhyNot { rule, .. } => ("why_not", program.rules[*rule].name.clone(), Json::Null),
+    let value = match e.kind {
+        NodeKind::Fact { .. } | NodeKind::Rule => e
+            .typed
+            .as_ref()
+            .map_or(Json::Null, |(v, ty)| value::to_json(v, *ty, &program.enums)),
+        NodeKind::Exception | NodeKind::Branch | NodeKind::Duty => json!(e.holds),
+        NodeKind::Default | NodeKind::WhyNot => Json::Null,
     };
-    obj.insert("step".into(), json!(kind));
-    obj.insert("name".into(), json!(name));
+    obj.insert("step".into(), json!(e.kind.as_str()));
+    obj.insert("name".into(), json!(e.name));
     obj.insert("value".into(), value);
-    if let Step::Fact { value, .. } = step {
-        obj.insert("given".into(), json!(value.is_some()));
+    if let NodeKind::Fact { given } = e.kind {
+        obj.insert("given".into(), json!(given));
     }
-    obj.insert("text".into(), json!(label));
-    obj.insert("cite".into(), cites(&cite_list));
-    let children: Vec<Json> = node.children().map(|c| node_json(program, c)).collect();
-    if !children.is_empty() {
-        obj.insert("children".into(), Json::Array(children));
+    obj.insert("text".into(), json!(e.sentence));
+    obj.insert("cite".into(), cites(&e.cites));
+    if !e.children.is_empty() {
+        obj.insert(
+            "children".into(),
+            Json::Array(
+                e.children
+                    .iter()
+                    .map(|c| explanation_json(program, c))
+                    .collect(),
+            ),
+        );
     }
     Json::Object(obj)
 }

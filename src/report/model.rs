@@ -356,6 +356,11 @@ pub struct Explanation<'a> {
     /// Its value (a fact's, rule's or decision's) as text; `None` when unknown or
     /// undetermined, and for steps that have no value of their own.
     pub value: Option<String>,
+    /// The same value with its type, for renderers that write typed values (JSON).
+    pub typed: Option<(Value, Type)>,
+    /// For an exception or branch, whether its condition holds; for a duty, whether it
+    /// applies (`None`: unknown).
+    pub holds: Option<bool>,
     /// How the step came out: `applies`, `does not apply`, `may apply`, `taken`,
     /// `holds`, `does not hold`, `unknown`, `whatever the unknown facts are`,
     /// `explained above`, `undetermined`.
@@ -381,6 +386,8 @@ impl<'a> Explanation<'a> {
                 kind: NodeKind::Rule,
                 name: "",
                 value: None,
+                typed: None,
+                holds: None,
                 verdict: None,
                 text: None,
                 ask: None,
@@ -422,6 +429,8 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
         kind: NodeKind::Rule,
         name: "",
         value: None,
+        typed: None,
+        holds: None,
         verdict: None,
         text: None,
         ask: None,
@@ -438,6 +447,7 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
             };
             e.name = &def.name;
             e.value = show(value, def.ty);
+            e.typed = value.as_ref().map(|v| (v.clone(), def.ty));
             if value.is_none() {
                 e.ask = def.ask.as_deref();
             }
@@ -452,6 +462,7 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
             let def = &program.rules[*rule];
             e.name = &def.name;
             e.value = show(value, def.ty);
+            e.typed = value.as_ref().map(|v| (v.clone(), def.ty));
             e.verdict = match value {
                 _ if *repeated => Some("explained above"),
                 Some(_) if *via == Via::AllCases => Some("whatever the unknown facts are"),
@@ -472,6 +483,7 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
             let def = &program.rules[*rule];
             e.kind = NodeKind::Exception;
             e.name = &def.name;
+            e.holds = *holds;
             e.verdict = Some(verdict(*holds));
             if let Body::Default { exceptions, .. } = &def.body {
                 e.text = exceptions.get(*index).map(|x| x.text.clone());
@@ -486,6 +498,7 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
             let def = &program.rules[*rule];
             e.kind = NodeKind::Branch;
             e.name = &def.name;
+            e.holds = *holds;
             e.verdict = Some(match (taken, holds) {
                 (true, _) => "taken",
                 (false, Some(true)) => "holds",
@@ -504,6 +517,7 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
             let def = &program.duties[*duty];
             e.kind = NodeKind::Duty;
             e.name = &def.name;
+            e.holds = *applies;
             e.verdict = Some(verdict(*applies));
             e.text = Some(format!(
                 "{} {} \"{}\"",
