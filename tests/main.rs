@@ -21,5 +21,6 @@ mod explain;
 mod fuzz;
 mod logic;
 mod rebase;
+mod report;
 mod scenarios;
 mod timeline;
