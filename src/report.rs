@@ -189,6 +189,29 @@ impl Serialize for CiteJson<'_> {
     }
 }
 
+/// The edition a program was rebased onto (`--guidance`), if it was.
+pub(crate) fn rebased_onto(program: &Program) -> Option<&crate::check::ModuleInfo> {
+    program
+        .rebased_onto
+        .as_ref()
+        .and_then(|_| program.modules.first())
+}
+
+/// `{"id": …, "version": …}` of an edition.
+struct Edition<'a>(&'a crate::check::ModuleInfo);
+
+impl Serialize for Edition<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("id", &self.0.id)?;
+        m.serialize_entry(
+            "version",
+            &self.0.version.map(|v| v.format("%Y-%m-%d").to_string()),
+        )?;
+        m.end()
+    }
+}
+
 struct ValueJson<'a>(&'a Program, &'a Option<Value>, Type);
 
 impl Serialize for EvalJson<'_> {
@@ -206,12 +229,16 @@ impl Serialize for EvalJson<'_> {
 impl Serialize for Procedure<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let entry = self.0.entry();
-        let mut m = s.serialize_map(Some(2))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("id", &entry.id)?;
         m.serialize_entry(
             "version",
             &entry.version.map(|v| v.format("%Y-%m-%d").to_string()),
         )?;
+        if let Some(edition) = rebased_onto(self.0) {
+            // Only for a procedure put on another edition (`--guidance`): which one.
+            m.serialize_entry("rebased_onto", &Edition(edition))?;
+        }
         m.end()
     }
 }
@@ -349,11 +376,14 @@ pub(crate) fn header(program: &Program, eval: &Evaluation, as_of: NaiveDate, out
         format!(", version {}", v.format("%Y-%m-%d"))
     });
     let _ = writeln!(out, "{} ({}{version})", entry.title, entry.id);
-    if let (Some(edition), Some(guidance)) = (&program.rebased_onto, program.modules.first()) {
+    if let Some(guidance) = rebased_onto(program) {
+        let version = guidance.version.map_or(String::new(), |v| {
+            format!(", version {}", v.format("%Y-%m-%d"))
+        });
         let _ = writeln!(
             out,
-            "on {} ({edition}), in place of the edition it extends",
-            guidance.title
+            "on {} ({}{version}), in place of the edition it extends",
+            guidance.title, guidance.id
         );
     }
     if let Some(id) = &eval.case_id {
