@@ -233,3 +233,41 @@ fn an_hour_deadline_met_late_says_by_how_many_hours() {
         );
     }
 }
+
+#[test]
+fn rebase_writes_the_file_asked_for() {
+    let out = std::env::temp_dir().join(format!("cspr-rebase-test-{}.policy", std::process::id()));
+    let shown = out.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = run(&[
+        "rebase",
+        "tests/check/lib/local.policy",
+        "--onto",
+        "base_next",
+        "-o",
+        &shown,
+    ]);
+    let written = std::fs::read_to_string(&out).unwrap_or_default();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "", "the text goes to the file, not stdout");
+    assert!(stderr.contains("which it checks"), "{stderr}");
+    let original =
+        std::fs::read_to_string(root().join("tests/check/lib/local.policy")).unwrap_or_default();
+    assert_eq!(
+        written,
+        original.replace("extends base\n", "extends base_next\n")
+    );
+
+    // A procedure that does not check on the edition: nothing is written.
+    let (code, _, stderr) = run(&[
+        "rebase",
+        "tests/check/lib/local-stale.policy",
+        "--onto",
+        "base_next",
+        "-o",
+        &shown,
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!out.exists(), "nothing may be written without --force");
+}

@@ -71,6 +71,12 @@ impl Rebase {
                 if out.write_all(rebased.text.as_bytes()).is_err() {
                     return Ok(FAILED);
                 }
+                if !ok {
+                    eprintln!(
+                        "{} does not check on {edition}: written anyway (--force)",
+                        source.name
+                    );
+                }
             }
         }
         Ok(if ok { 0 } else { FAILED })

@@ -5,11 +5,12 @@
 
 use std::fmt::{self, Write as _};
 
-use cspr::check::Name;
+use cspr::check::{Name, Program};
 use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 use cspr::scenario::coverage::Coverage;
 use cspr::scenario::regression::{self, Run, RunResult, Side};
+use cspr::scenario::{Topic, topic};
 use cspr::syntax::ast;
 
 use super::report;
@@ -19,6 +20,8 @@ use super::test::{File, expect_line};
 #[derive(Default)]
 pub struct Tally {
     expectations: usize,
+    /// Of those, the ones checked on one edition only (`under`, or set aside by one).
+    pinned: usize,
     scenarios: usize,
 }
 
@@ -31,7 +34,11 @@ impl fmt::Display for Tally {
             "{} changed in {}",
             plural(self.expectations, "expectation", "expectations"),
             plural(self.scenarios, "scenario", "scenarios")
-        )
+        )?;
+        if self.pinned > 0 {
+            write!(f, " ({} pinned to one edition by `under`)", self.pinned)?;
+        }
+        Ok(())
     }
 }
 
@@ -104,9 +111,11 @@ pub fn run_both(
     let changed = rows.iter().filter(|r| r.changed).count();
     if changed > 0 {
         tally.expectations += changed;
+        tally.pinned += rows.iter().filter(|r| r.changed && r.pinned()).count();
         tally.scenarios += 1;
     }
     let width = as_written.len().max(on.len()) + 1;
+    let mut explained = Vec::new();
     let mut out = format!("{heading}\n");
     for row in &rows {
         let _ = writeln!(out, "  {}", expect_line(source, row.span));
@@ -140,31 +149,66 @@ pub fn run_both(
             format!("{on}:"),
             side(&row.after, &run_b)
         );
-        for (label, s, run, engine) in [
-            ("why, as written", &row.before, &run_a, before),
-            ("why, on the edition", &row.after, &run_b, Some(after)),
+        let about_deadline = s.expects.iter().any(|e| {
+            e.span == row.span && matches!(topic(&e.kind), Topic::Due(_) | Topic::Status(_))
+        });
+        for (first, label, side, run, engine) in [
+            (true, "why, as written", &row.before, &run_a, before),
+            (false, "why, on", &row.after, &run_b, Some(after)),
         ] {
-            let (Some(s), Some(eval), Some(engine)) = (s, run.eval(), engine) else {
+            let (Some(side), Some(eval), Some(engine)) = (side, run.eval(), engine) else {
                 continue;
             };
+            let label = if first {
+                label.to_string()
+            } else {
+                format!("{label} {edition}")
+            };
+            let Some(subject) = side.subject else {
+                continue;
+            };
+            // Each side's explanation of a name once per scenario.
+            let key = (first, subject, about_deadline);
+            if explained.contains(&key) {
+                let _ = writeln!(out, "    {label}: as above");
+                continue;
+            }
+            explained.push(key);
             let program = engine.program;
             let mut explainer = Explainer::new(program, eval);
-            let tree = match s.subject {
-                Some(Name::Rule(r)) => explainer.standalone().rule(r),
-                Some(Name::Duty(d)) => explainer.standalone().duty(d),
-                _ => continue,
-            };
-            let label = if label == "why, on the edition" {
-                format!("why, on {edition}")
-            } else {
-                label.to_string()
+            let tree = match subject {
+                Name::Rule(r) => explainer.standalone().rule(r),
+                Name::Duty(d) => explainer.standalone().duty(d),
+                Name::Fact(_) => continue,
             };
             let _ = writeln!(out, "    {label}:");
             for l in explain::render(program, &tree).lines() {
                 let _ = writeln!(out, "      {l}");
             }
+            if let (true, Name::Duty(d)) = (about_deadline, subject)
+                && let Some(clause) = deadline_clause(program, d)
+            {
+                let _ = writeln!(out, "      {clause}");
+            }
         }
     }
     print!("{out}");
     passed
+}
+
+/// `due: within 10 working days after la_aware_on  [WT23 ch.5, …]`: a duty's deadline
+/// as its module writes it, with the duty's citation.
+fn deadline_clause(program: &Program, d: usize) -> Option<String> {
+    let duty = &program.duties[d];
+    let deadline = duty.deadline.as_ref()?;
+    let text = program.modules[duty.module]
+        .source
+        .text
+        .get(deadline.span.start..deadline.span.end)?;
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cite = duty
+        .cite
+        .as_ref()
+        .map_or(String::new(), |c| format!("  [{c}]"));
+    Some(format!("due: {text}{cite}"))
 }

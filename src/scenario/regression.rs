@@ -133,6 +133,13 @@ pub struct Row {
 }
 
 impl Row {
+    /// Checked on one of the two editions only: pinned `under` an edition, or set aside
+    /// on one by such a pin.
+    pub fn pinned(&self) -> bool {
+        let in_force = |s: &Option<Side>| s.as_ref().is_some_and(|s| s.in_force);
+        in_force(&self.before) != in_force(&self.after)
+    }
+
     /// Checked on the edition asked for, and does not hold.
     pub fn fails_after(&self) -> bool {
         self.after.as_ref().is_some_and(|s| s.in_force && !s.holds)
