@@ -22,7 +22,7 @@ use super::{
 /// Run scenario tests: given facts, the outcomes, duties, due dates and statuses expected
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr test\n  cspr test tests/scenarios/buckinghamshire --filter custody\n  cspr test tests/scenarios --require-coverage\n\nA scenario file (*.scenario) holds scenarios such as:\n  scenario \"Death in police custody always triggers an LCSPR\" for buckinghamshire:\n    as of 2024-03-20\n    given child_died = true, setting = police_custody, review_decided_on = 2024-03-04\n    expect lcspr_required = true\n    expect notify_decision due 2024-03-11\n\nSee docs/scenarios.md."
+    after_help = "Examples:\n  cspr test\n  cspr test tests/scenarios/buckinghamshire --filter custody\n  cspr test tests/scenarios --require-coverage\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023   (the regression report)\n\nA scenario file (*.scenario) holds scenarios such as:\n  scenario \"Death in police custody always triggers an LCSPR\" for buckinghamshire:\n    as of 2024-03-20\n    given child_died = true, setting = police_custody, review_decided_on = 2024-03-04\n    expect lcspr_required = true\n    expect notify_decision due 2024-03-11\n    expect notify_decision due 2024-03-18 under working_together_2023\n\nWith --guidance, each scenario runs as written and on EDITION; every expectation whose result changed is\nlisted with both values and both explanations, and the verdict is the run on EDITION. `under EDITION`\npins an expectation to one edition. See docs/scenarios.md."
 )]
 pub struct Test {
     /// Scenario files, or directories searched for *.scenario files [default: tests/scenarios]
