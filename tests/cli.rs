@@ -271,3 +271,38 @@ fn rebase_writes_the_file_asked_for() {
     assert!(stderr.contains("nothing written"), "{stderr}");
     assert!(!out.exists(), "nothing may be written without --force");
 }
+
+#[test]
+fn the_shipped_suites_pass_on_the_other_edition_with_every_difference_pinned() {
+    for (edition, suites) in [
+        (
+            "working_together_2023",
+            &[
+                "tests/scenarios/national",
+                "tests/scenarios/lincolnshire",
+                "tests/scenarios/buckinghamshire",
+            ][..],
+        ),
+        ("working_together_2018", &["tests/scenarios/walsall"][..]),
+    ] {
+        let mut args = vec!["test", "--guidance", edition];
+        args.extend(suites);
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 0, "on {edition}:\n{stdout}\n{stderr}");
+        let last = stdout.lines().last().unwrap_or("");
+        assert!(
+            last.starts_with(&format!("test result on {edition}: ok.")),
+            "{last}"
+        );
+        // Every change the report lists is pinned: the counts in brackets match.
+        let changed: usize = last
+            .split("; ")
+            .find_map(|p| p.split(" expectation").next()?.parse().ok())
+            .expect("a count of changed expectations");
+        assert!(changed > 0, "the editions differ: {last}");
+        assert!(
+            last.ends_with(&format!("({changed} pinned to one edition by `under`)")),
+            "{last}"
+        );
+    }
+}
