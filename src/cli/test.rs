@@ -82,6 +82,24 @@ impl Test {
             }
         }
 
+        if let Some(edition) = &self.guidance {
+            let mut known: Vec<&str> = editions_seen
+                .values()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            if !known.contains(&edition.as_str()) {
+                let help = cspr::diagnostic::did_you_mean(edition, known.iter().copied())
+                    .unwrap_or_else(|| format!("the editions found are: {}", known.join(", ")));
+                return Err(vec![usage_error(
+                    format!("`{edition}` is not an edition of the guidance"),
+                    help,
+                )]);
+            }
+        }
+
         let filter = self.filter.as_deref().map(str::to_lowercase);
         let selected = |s: &ast::Scenario| {
             filter
