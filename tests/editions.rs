@@ -249,3 +249,24 @@ fn a_rebased_evaluation_names_its_edition_in_json_and_both_writers_agree() {
         }
     }
 }
+
+#[test]
+fn rebasing_onto_an_earlier_edition_is_said() {
+    let text = PROCEDURE.replace("extends base ", "extends base_next ");
+    let source = Source::new("local.policy", text.as_str());
+    let rebased = rebase(&source, &TestModules, "base").expect("rebases");
+    assert!(!rebased.checked.has_errors());
+    let shown = render(&rebased.checked.problems);
+    assert!(
+        shown.contains("`base` (version 2018-07-04) is an earlier edition than `base_next` (version 2023-12-15)"),
+        "{shown}"
+    );
+    // Forwards, nothing is said.
+    let forwards = rebase(
+        &Source::new("local.policy", PROCEDURE),
+        &TestModules,
+        "base_next",
+    )
+    .expect("rebases");
+    assert!(forwards.checked.problems.is_empty());
+}

@@ -52,9 +52,10 @@ pub fn rebase(
             .in_source(entry),
         ]);
     };
-    if let Some(parsed) = resolver
+    let old = resolver
         .resolve(&parent.node)
-        .and_then(|s| syntax::parse(&s).ok())
+        .and_then(|s| syntax::parse(&s).ok());
+    if let Some(parsed) = &old
         && parsed.kind == ModuleKind::Procedure
     {
         return Err(vec![
@@ -73,9 +74,31 @@ pub fn rebase(
             .in_source(entry),
         ]);
     }
-    let checked = check_onto(entry, resolver, Some(onto));
-    if resolver.resolve(onto).is_none() {
+    let mut checked = check_onto(entry, resolver, Some(onto));
+    let Some(new) = resolver.resolve(onto) else {
         return Err(checked.problems);
+    };
+    // The versions: moving to an earlier edition than the one extended is allowed (to
+    // test the old behaviour), but said.
+    let new = syntax::parse(&new).ok();
+    let version = |m: &Option<crate::syntax::ast::Module>| {
+        m.as_ref().and_then(|m| m.version.as_ref()).map(|v| v.node)
+    };
+    if let (Some(was), Some(now)) = (version(&old), version(&new))
+        && now < was
+    {
+        checked.problems.push(
+            Problem::warning(
+                "cspr::earlier_edition",
+                format!(
+                    "`{onto}` (version {now}) is an earlier edition than `{}` (version {was}), which this procedure extends",
+                    parent.node
+                ),
+            )
+            .label(parent.span, format!("version {was}"))
+            .help("rebasing onto an earlier edition is allowed, to see its behaviour; check it is the edition you meant")
+            .in_source(entry),
+        );
     }
     let mut text = String::with_capacity(entry.text.len() + onto.len());
     text.push_str(&entry.text[..parent.span.start]);
