@@ -22,7 +22,7 @@ use crate::eval::Evaluation;
 use crate::eval::explain::Tree;
 use crate::value::{self, Display, Type, Value};
 use chrono::NaiveDate;
-use model::{DutyRow, OutcomeRow, ProcedureInfo};
+use model::{DutyRow, OutcomeRow};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::eval::deadline::{self, Status};
@@ -148,13 +148,36 @@ impl DeadlineView<'_> {
     }
 }
 
-struct ProcedureJson<'a>(&'a ProcedureInfo<'a>);
+struct ProcedureJson<'a>(&'a Report<'a>);
 struct Outcomes<'a>(&'a Report<'a>);
 struct OutcomeJson<'a>(&'a Report<'a>, &'a OutcomeRow<'a>);
 struct Duties<'a>(&'a [DutyRow<'a>]);
 struct DutyJson<'a>(&'a DutyRow<'a>);
 struct Strs<'a>(&'a [&'a str]);
 struct Cites<'a>(&'a [&'a Cite]);
+
+/// The edition a program was rebased onto (`--guidance`), if it was.
+pub(crate) fn rebased_onto(program: &Program) -> Option<&crate::check::ModuleInfo> {
+    program
+        .rebased_onto
+        .as_ref()
+        .and_then(|_| program.modules.first())
+}
+
+/// `{"id": …, "version": …}` of an edition.
+struct Edition<'a>(&'a crate::check::ModuleInfo);
+
+impl Serialize for Edition<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("id", &self.0.id)?;
+        m.serialize_entry(
+            "version",
+            &self.0.version.map(|v| v.format("%Y-%m-%d").to_string()),
+        )?;
+        m.end()
+    }
+}
 
 impl Serialize for EvalJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -166,7 +189,7 @@ impl Serialize for Report<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let missing: Vec<&str> = self.questions.iter().map(|q| q.name).collect();
         let mut m = s.serialize_map(Some(5))?;
-        m.serialize_entry("procedure", &ProcedureJson(&self.procedure))?;
+        m.serialize_entry("procedure", &ProcedureJson(self))?;
         m.serialize_entry("case_id", &self.case_id)?;
         m.serialize_entry("outcomes", &Outcomes(self))?;
         m.serialize_entry("duties", &Duties(&self.duties))?;
@@ -177,12 +200,17 @@ impl Serialize for Report<'_> {
 
 impl Serialize for ProcedureJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("id", self.0.id)?;
+        let p = &self.0.procedure;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", p.id)?;
         m.serialize_entry(
             "version",
-            &self.0.version.map(|v| v.format("%Y-%m-%d").to_string()),
+            &p.version.map(|v| v.format("%Y-%m-%d").to_string()),
         )?;
+        if let Some(edition) = rebased_onto(self.0.program) {
+            // Only for a procedure put on another edition (`--guidance`): which one.
+            m.serialize_entry("rebased_onto", &Edition(edition))?;
+        }
         m.end()
     }
 }
@@ -296,12 +324,14 @@ pub(crate) fn header(report: &Report<'_>, out: &mut String) {
         format!(", version {}", v.format("%Y-%m-%d"))
     });
     let _ = writeln!(out, "{} ({}{version})", p.title, p.id);
-    let program = report.program;
-    if let (Some(edition), Some(guidance)) = (&program.rebased_onto, program.modules.first()) {
+    if let Some(guidance) = rebased_onto(report.program) {
+        let version = guidance.version.map_or(String::new(), |v| {
+            format!(", version {}", v.format("%Y-%m-%d"))
+        });
         let _ = writeln!(
             out,
-            "on {} ({edition}), in place of the edition it extends",
-            guidance.title
+            "on {} ({}{version}), in place of the edition it extends",
+            guidance.title, guidance.id
         );
     }
     if let Some(id) = report.case_id {
