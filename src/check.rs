@@ -13,6 +13,7 @@
 
 mod declare;
 pub mod program;
+pub mod rebase;
 mod types;
 
 pub use program::*;
