@@ -102,6 +102,14 @@ impl Diff {
     }
 }
 
+impl Diff {
+    /// Whether the semantic diff left some target neither proved equal nor shown
+    /// different (a search cut short, or over integers, dates or text).
+    pub fn unsettled(&self) -> bool {
+        self.semantic.as_ref().is_some_and(|s| !s.exhaustive)
+    }
+}
+
 /// What to compare.
 #[derive(Debug, Clone, Copy)]
 pub struct Want {

@@ -363,3 +363,29 @@ fn exit_codes_and_git_revisions() {
     assert!(code == 0 || code == 1, "{stderr}");
     assert!(stdout.contains("policies/walsall.policy@HEAD"), "{stdout}");
 }
+
+#[test]
+fn a_search_cut_short_claims_nothing() {
+    let (code, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/base.policy",
+        "tests/diff/edits/exception-flipped.policy",
+        "--semantic",
+        "--budget",
+        "2",
+    ]);
+    assert_eq!(
+        code, 2,
+        "no difference was shown, and none proved absent: {stdout}"
+    );
+    assert!(stdout.contains("equality is not proved"), "{stdout}");
+    assert!(
+        stdout.contains("stopped after 2 partial assignments"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("outcome `review_required`: exhaustive"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Not settled"), "{stdout}");
+}

@@ -188,6 +188,8 @@ pub fn text(diff: &Diff) -> String {
         "\n{}",
         if diff.differs() {
             "The two versions differ."
+        } else if diff.unsettled() {
+            "No difference found, but equality is not proved: some targets were not settled (see above)."
         } else {
             "No difference."
         }
@@ -209,11 +211,19 @@ fn witness_text(t: &Target, w: &Witness, out: &mut String) {
         "applies" => format!("`{}`", t.name),
         _ => format!("`{}` is", t.name),
     };
-    let _ = writeln!(
-        out,
-        "    {subject} `{}` in OLD and `{}` in NEW when:",
-        w.old, w.new
-    );
+    if t.kind == "applies" {
+        let _ = writeln!(
+            out,
+            "    {subject} {} in OLD and {} in NEW when:",
+            w.old, w.new
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "    {subject} `{}` in OLD and `{}` in NEW when:",
+            w.old, w.new
+        );
+    }
     let width = w.facts.iter().map(|f| f.name.len()).max().unwrap_or(0);
     for f in &w.facts {
         let mut line = format!("      {:<width$}  {}", f.name, shown(&f.value));
