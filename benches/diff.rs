@@ -1,7 +1,8 @@
 //! The semantic diff of shipped procedure versions (issue 8: under 1 s): each partnership
 //! on the 2018 edition against itself on the 2023 edition, as `cspr diff` runs it, and
 //! with every outcome proved by search (`--search-all`), which is the search's real
-//! workload. The partial assignments explored and pruned are printed once per pair.
+//! workload; and two earlier shipped versions (`tests/diff/history/`) against the current
+//! ones. The partial assignments explored and pruned are printed once per pair.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -74,6 +75,28 @@ fn semantic_diff(c: &mut Criterion) {
                 b.iter(|| black_box(semantic::diff(&old, &new, options).explored))
             });
         }
+    }
+    // Earlier shipped versions (tests/diff/history/) against the current ones.
+    for (file, id) in [
+        ("lincolnshire-5058e15.policy", "lincolnshire"),
+        ("buckinghamshire-9b30ebc.policy", "buckinghamshire"),
+    ] {
+        let path = Path::new(ROOT).join("tests/diff/history").join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let old = check_onto(&Source::new(file, text), &shipped, None)
+            .program
+            .unwrap_or_else(|| std::process::abort());
+        let new = shipped.program(id, None);
+        let report = semantic::diff(&old, &new, Options::default());
+        eprintln!(
+            "{file} vs {id}: {} targets, {} partial assignments explored, {} pruned",
+            report.targets.len(),
+            report.explored,
+            report.pruned
+        );
+        group.bench_function(format!("{file} vs {id}"), |b| {
+            b.iter(|| black_box(semantic::diff(&old, &new, Options::default()).explored))
+        });
     }
     group.finish();
 }

@@ -71,6 +71,15 @@ fn real_pairs() -> Vec<Vec<&'static str>> {
         "--old-guidance",
         "working_together_2018",
     ]);
+    // Earlier shipped versions (tests/diff/history/) against the current ones.
+    pairs.push(vec![
+        "tests/diff/history/lincolnshire-5058e15.policy",
+        "lincolnshire",
+    ]);
+    pairs.push(vec![
+        "tests/diff/history/buckinghamshire-9b30ebc.policy",
+        "buckinghamshire",
+    ]);
     pairs
 }
 
