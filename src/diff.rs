@@ -14,12 +14,14 @@
 //! them) and writes the witnesses.
 
 pub mod canon;
+mod due;
 pub mod render;
 pub mod scenarios;
 pub mod search;
 pub mod semantic;
 pub mod space;
 pub mod structural;
+mod witness;
 
 use serde::Serialize;
 
