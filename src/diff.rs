@@ -5,7 +5,9 @@
 //!    text ([`canon`]), grouped by kind and cited on both sides.
 //! 2. [`semantic`]: for every outcome, duty and due date both sides declare, a proof
 //!    that every case gets the same result, or witness cases that do not
-//!    ([`space`] is the fact space, [`search`] the exact search over it).
+//!    ([`space`] is the fact space, [`search`] the exact search over it, `due` compares
+//!    deadlines as functions of their anchor dates, and `witness` puts each witness to
+//!    the evaluator and keeps it only if the results differ).
 //! 3. [`scenarios`]: a scenario suite written for the old program, run against both,
 //!    and the scenarios whose expectations now fail.
 //! 4. [`render`]: text for a person, Markdown for a committee paper, and JSON.
