@@ -106,7 +106,13 @@ impl Diff {
 
 /// A procedure by path, id, or `FILE@REV` from git.
 fn load(arg: &str, onto: Option<&str>) -> Result<Program, Vec<Problem>> {
-    if let Some((name, rev)) = arg.rsplit_once('@')
+    // `file.policy@REV` splits after `.policy` (a revision may hold `@`, as `HEAD@{1}`);
+    // `id@REV` at the first `@` (ids have none).
+    let split = match arg.find(".policy@") {
+        Some(i) => Some((&arg[..i + 7], &arg[i + 8..])),
+        None => arg.split_once('@'),
+    };
+    if let Some((name, rev)) = split
         && !rev.is_empty()
         && !Path::new(arg).is_file()
     {
