@@ -20,5 +20,6 @@ mod deadlines;
 mod explain;
 mod fuzz;
 mod logic;
+mod reliability;
 mod scenarios;
 mod timeline;
