@@ -102,6 +102,9 @@ pub struct Engine<'p> {
     duty_tricky: Vec<bool>,
     /// The calendar working days are counted in.
     pub calendar: Option<&'static crate::time::Calendar>,
+    /// Why the calendar the program names could not be loaded: every evaluation fails
+    /// with it, rather than counting without the calendar.
+    calendar_error: Option<Box<crate::diagnostic::Problem>>,
 }
 
 impl<'p> Engine<'p> {
@@ -214,7 +217,10 @@ impl<'p> Engine<'p> {
                 t
             })
             .collect();
-        let calendar = deadline::calendar_of(program).ok().flatten();
+        let (calendar, calendar_error) = match deadline::calendar_of(program) {
+            Ok(c) => (c, None),
+            Err(p) => (None, Some(Box::new(p))),
+        };
         Engine {
             program,
             cones,
@@ -224,6 +230,7 @@ impl<'p> Engine<'p> {
             tricky,
             duty_tricky,
             calendar,
+            calendar_error,
         }
     }
 
@@ -248,6 +255,9 @@ impl<'p> Engine<'p> {
 
     /// Evaluate one case, taking it (no copy of its facts: the batch path).
     pub fn evaluate_case(&self, case: Case) -> Result<Evaluation, EvalError> {
+        if let Some(problem) = &self.calendar_error {
+            return Err(EvalError::Deadline(problem.clone()));
+        }
         let p = self.program;
         let Case { id, facts: owned } = case;
         let facts = &owned;

@@ -302,19 +302,23 @@ pub enum Status {
         fact: Option<FactId>,
     },
     /// Not due yet: this many working days left (after today, to the due date).
+    ///
+    /// Every count is `None` when the calendar cannot give it (no calendar named, or a
+    /// day outside its years): a count is never guessed from calendar days.
     Pending {
-        working_days_left: i64,
+        working_days_left: Option<i64>,
     },
     DueToday,
     /// Past its due date by this many working days, and not recorded as done.
     Overdue {
-        working_days: i64,
+        working_days: Option<i64>,
     },
     /// Done on or before the due date.
     Met,
-    /// Done after the due date, by this many working days.
+    /// Done after the due date, by this many working days (0 when done on a non-working
+    /// day after the due date, or later on the due date itself for a deadline in hours).
     MetLate {
-        working_days: i64,
+        working_days: Option<i64>,
     },
     /// A minimum period (`for at least …`) still running / over.
     Running {
@@ -371,11 +375,11 @@ pub fn status(
         };
     };
     let due_day = due.at.date();
-    let count = |a: NaiveDate, b: NaiveDate| match calendar
-        .and_then(|c| c.working_days_between(a, b).ok())
-    {
-        Some((n, _)) => n,
-        None => (b - a).num_days(),
+    // The working days from `a` to `b`, or `None` where the calendar cannot count them.
+    let count = |a: NaiveDate, b: NaiveDate| {
+        calendar
+            .and_then(|c| c.working_days_between(a, b).ok())
+            .map(|(n, _)| n)
     };
     if dl.kind == DeadlineKind::ForAtLeast {
         // Complete at the end of the corresponding date: on that day it still runs.
@@ -399,7 +403,7 @@ pub fn status(
             };
             return if late {
                 Status::MetLate {
-                    working_days: count(due_day, done).max(1),
+                    working_days: count(due_day, done),
                 }
             } else {
                 Status::Met
