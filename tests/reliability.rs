@@ -108,3 +108,58 @@ fn overdue_from_a_saturday_judged_on_the_sunday_is_not_overdue_by_0_days() {
     let (text, _) = status_text(&p, "2024-03-04", "2024-03-11");
     assert_eq!(text, "overdue by 1 working day");
 }
+
+/// The quoted words of the grammar rule `name` (one line of `grammar/policy.pest`).
+fn grammar_words(name: &str) -> Vec<String> {
+    let grammar =
+        std::fs::read_to_string(crate::common::root().join("grammar/policy.pest")).unwrap();
+    let line = grammar
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name))
+        .unwrap_or_else(|| panic!("no rule {name}"));
+    line.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+fn parse_duty(text: &str) -> cspr::syntax::ast::DutyDecl {
+    let module = cspr::syntax::parse(&cspr::diagnostic::Source::new("t.policy", text))
+        .unwrap_or_else(|ps| panic!("{}", crate::common::render(&ps)));
+    module
+        .items
+        .into_iter()
+        .find_map(|i| match i {
+            cspr::syntax::ast::Item::Duty(d) => Some(d),
+            _ => None,
+        })
+        .unwrap()
+}
+
+#[test]
+fn every_unit_and_modality_word_of_the_grammar_is_read_as_itself() {
+    // The converter once read any unit it did not know as months and any modality as
+    // `may`: a word added to the grammar would have weakened an obligation silently.
+    let head = "guidance g \"t\"\nsource S = \"s\"\nfact st: date ask \"s\"\n";
+    let mut units = grammar_words("calendar_unit");
+    units.extend(
+        grammar_words("day_word")
+            .iter()
+            .map(|w| format!("working {w}")),
+    );
+    assert!(units.len() >= 10, "{units:?}");
+    for word in units {
+        let duty = parse_duty(&format!(
+            "{head}duty d cite S \"1\": a must \"x\" within 2 {word} after st\n"
+        ));
+        let unit = format!("{:?}", duty.deadline.unwrap().unit).to_lowercase();
+        let expected = format!("{}s", word.trim_end_matches('s')).replace(' ', "");
+        assert_eq!(unit, expected, "`{word}`");
+    }
+    for kw in ["kw_must", "kw_should", "kw_may"] {
+        let word = &grammar_words(kw)[0];
+        let duty = parse_duty(&format!("{head}duty d cite S \"1\": a {word} \"x\"\n"));
+        assert_eq!(format!("{:?}", duty.modality).to_lowercase(), *word);
+    }
+}
