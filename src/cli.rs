@@ -153,6 +153,11 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
             "save the file as UTF-8",
         )
     })?;
+    // A byte-order mark (Windows Notepad, Excel exports) is not part of the text.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     Ok(Source::new(shown, text))
 }
 

@@ -5,7 +5,7 @@
 
 use cspr::eval::Engine;
 
-use crate::common::{case, eval, program};
+use crate::common::{case, eval, program, render};
 
 /// A guidance module whose `n` duties each count from the next one's due date, the last
 /// from a fact: resolving `d0` walks the whole chain.
@@ -161,5 +161,109 @@ fn every_unit_and_modality_word_of_the_grammar_is_read_as_itself() {
         let word = &grammar_words(kw)[0];
         let duty = parse_duty(&format!("{head}duty d cite S \"1\": a {word} \"x\"\n"));
         assert_eq!(format!("{:?}", duty.modality).to_lowercase(), *word);
+    }
+}
+
+fn national() -> cspr::check::Program {
+    crate::common::program_file("policies/working-together-2018.policy")
+}
+
+/// Parse a case under the national module: the case, or the rendered problems.
+fn parse_case(name: &str, text: &str) -> Result<cspr::eval::Case, String> {
+    let p = national();
+    let source = cspr::diagnostic::Source::new(name, text);
+    cspr::case::parse(&p, &source, cspr::case::Format::from_name(name)).map_err(|ps| {
+        // The messages on their own lines (rendering wraps them), then the rendering.
+        let messages: Vec<&str> = ps.iter().map(|p| p.message.as_str()).collect();
+        format!("{}\n{}", messages.join("\n"), render(&ps))
+    })
+}
+
+#[test]
+fn toml_floats_that_are_not_numbers_are_the_wrong_type_not_unknown() {
+    let err = parse_case(
+        "case.toml",
+        "case_id = \"C-1\"\nchild_died = nan\nchild_seriously_harmed = inf\nage = -inf\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("`child_died` must be bool, not a number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`child_seriously_harmed` must be bool, not a number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`age` is not a fact of this procedure"),
+        "reported too: {err}"
+    );
+    assert!(err.contains("case.toml:2:1"), "located at the key: {err}");
+    let p = program("guidance g \"t\"\nfact age: integer ask \"a\"\n");
+    let source = cspr::diagnostic::Source::new("case.toml", "age = -inf\n");
+    let err = cspr::case::parse(&p, &source, cspr::case::Format::Toml).unwrap_err();
+    assert_eq!(err[0].message, "`age` must be a whole number, not `-inf`");
+    // As in JSON, where any number is the wrong type for a bool.
+    let err = parse_case("case.json", r#"{"child_died": 1.5}"#).unwrap_err();
+    assert!(
+        err.contains("`child_died` must be bool, not a number"),
+        "{err}"
+    );
+}
+
+#[test]
+fn brackets_inside_toml_strings_and_comments_are_not_nesting() {
+    let brackets = "[".repeat(100);
+    for text in [
+        format!("case_id = \"C-1 \\\" {brackets}\"\nchild_died = true\n"),
+        format!("case_id = 'C-1 {brackets}'\nchild_died = true\n"),
+        format!("case_id = \"\"\"C-1 \" {brackets}\"\"\"\nchild_died = true\n"),
+        format!("# it's {brackets}\ncase_id = \"C-1\"\nchild_died = true\n"),
+    ] {
+        let case = parse_case("case.toml", &text).unwrap_or_else(|e| panic!("{text}\n{e}"));
+        assert!(case.id.as_deref().is_some_and(|id| id.starts_with("C-1")));
+    }
+    // Real nesting is still refused before the TOML parser sees it.
+    let deep = format!("x = {}{}\n", "[".repeat(100), "]".repeat(100));
+    let err = parse_case("case.toml", &deep).unwrap_err();
+    assert!(err.contains("nests more than 64 levels deep"), "{err}");
+}
+
+#[test]
+fn date_times_are_as_strict_as_dates() {
+    for bad in [
+        "+12345-01-01T00:00",
+        "-0001-12-31T23:00",
+        "2024-3-4T9:0",
+        " 2024-03-04T09:00",
+        "2024-03-04T09:00 ",
+        "2024-03-04T23:59:60",
+        "2024-03-04 09:00",
+        "2024-03-04T24:00",
+        "2024-02-30T09:00",
+        "2024-03-04T09:00:00.5",
+        "2024-03-04T09:00Z",
+    ] {
+        assert_eq!(cspr::case::parse_datetime(bad), None, "`{bad}` accepted");
+        let err = parse_case(
+            "case.json",
+            &format!(r#"{{"rapid_review_decided_at": "{bad}"}}"#),
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("which is not a real date-time (YYYY-MM-DDTHH:MM)"),
+            "{err}"
+        );
+        assert!(err.contains("case.json:1:2"), "{err}");
+    }
+    for good in [
+        "2024-03-04T09:00",
+        "2024-03-04T23:59:59",
+        "0000-01-01T00:00",
+    ] {
+        assert!(
+            cspr::case::parse_datetime(good).is_some(),
+            "`{good}` refused"
+        );
     }
 }

@@ -55,7 +55,7 @@ pub fn exercise(program: &Program, eval: &Evaluation, as_of: NaiveDate) {
     let _ = report::eval_text(program, eval, as_of);
     let json = report::eval_json(program, eval, as_of);
     let mut line = String::new();
-    report::json::JsonWriter::new(program).write(program, eval, as_of, &mut line);
+    report::JsonWriter::new(program).write(program, eval, as_of, &mut line);
     assert_eq!(json, line, "the batch writer and the JSON view differ");
     let _ = report::timeline::timeline_text(program, eval, as_of);
     let _ = report::timeline::timeline_json(program, eval, as_of);
