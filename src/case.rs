@@ -431,11 +431,11 @@ fn json_error(source: &Source, e: &serde_json::Error, base: usize) -> Problem {
     }
     let at = (base + offset).min(source.text.len());
     let message = e.to_string();
-    let message = message
-        .split(" at line")
-        .next()
-        .unwrap_or(&message)
-        .to_string();
+    let message = match message.split(" at line").next().unwrap_or(&message) {
+        // serde_json's words for nesting deeper than it reads.
+        "recursion limit exceeded" => "it nests more than 128 levels deep".to_string(),
+        m => m.to_string(),
+    };
     Problem::error(
         "cspr::case_syntax",
         format!("the case is not valid JSON: {message}"),

@@ -153,6 +153,21 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
             "save the file as UTF-8",
         )
     })?;
+    // Binary data is refused before any parser echoes it (control characters included)
+    // back to the terminal.
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let line = text[..i].matches('\n').count() + 1;
+        return Err(usage_error(
+            format!(
+                "`{shown}` is not a text file: it holds the control character U+{:04X} on line {line}",
+                u32::from(c)
+            ),
+            "give a text file: a case in JSON, TOML or JSON Lines, a .policy or a .scenario",
+        ));
+    }
     // A byte-order mark (Windows Notepad, Excel exports) is not part of the text.
     let text = match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),

@@ -267,3 +267,158 @@ fn date_times_are_as_strict_as_dates() {
         );
     }
 }
+
+/// Run the built `cspr` with `args` in `dir`, with no `CSPR_PATH`.
+fn cspr_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CSPR_PATH")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A fresh directory under the system's temporary directory, removed when dropped.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl TempDir {
+    pub fn new(tag: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "cspr-test-{tag}-{}-{:?}",
+            std::process::id(),
+            std::time::SystemTime::now()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn an_unreadable_case_file_is_a_located_usage_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("unreadable");
+    let file = dir.0.join("case.json");
+    std::fs::write(&file, "{}").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&file).is_ok() {
+        // Running as root: permissions do not stop reading, so there is nothing to test.
+        return;
+    }
+    let (code, _, stderr) = cspr_in(&dir.0, &["eval", "working_together_2018", "case.json"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot read `case.json`: Permission denied"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn installed_it_works_from_any_directory() {
+    // Outside the repository: no policies/ here, yet the shipped procedures and the
+    // calendar are reached by id.
+    let dir = TempDir::new("anywhere");
+    let example = crate::common::root().join("policies/examples/death-in-area.json");
+    std::fs::copy(&example, dir.0.join("case.json")).unwrap();
+    let (code, stdout, stderr) = cspr_in(
+        &dir.0,
+        &[
+            "eval",
+            "working_together_2018",
+            "case.json",
+            "--as-of",
+            "2024-03-08",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("due 2024-03-11: met"), "{stdout}");
+    let (code, stdout, _) = cspr_in(&dir.0, &["check", "--list"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("working_together_2018  built in (policies/working-together-2018.policy)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("england_and_wales"), "{stdout}");
+    let (code, stdout, stderr) =
+        cspr_in(&dir.0, &["compare", "case.json", "--as-of", "2024-03-08"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("buckinghamshire"), "{stdout}");
+    // A file in policies/ here takes precedence over the built-in module.
+    std::fs::create_dir(dir.0.join("policies")).unwrap();
+    let national = crate::common::root().join("policies/working-together-2018.policy");
+    std::fs::copy(
+        &national,
+        dir.0.join("policies/working-together-2018.policy"),
+    )
+    .unwrap();
+    let (_, stdout, _) = cspr_in(&dir.0, &["check", "--list"]);
+    assert!(
+        stdout.contains("working_together_2018  policies/working-together-2018.policy"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("lincolnshire           built in"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn every_shipped_policy_is_built_in() {
+    let mut files: Vec<String> = std::fs::read_dir(crate::common::root().join("policies"))
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".policy"))
+        .collect();
+    files.sort();
+    let built_in: Vec<&str> = cspr::builtin::MODULES.iter().map(|m| m.file).collect();
+    assert_eq!(files, built_in);
+    for m in cspr::builtin::MODULES {
+        let checked = cspr::check::check(&m.source(), &cspr::builtin::Builtins);
+        assert!(
+            !checked.has_errors(),
+            "{}: {}",
+            m.file,
+            render(&checked.problems)
+        );
+    }
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted_in_every_kind_of_file() {
+    let dir = TempDir::new("bom");
+    let root = crate::common::root();
+    let bom = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(root.join(from)).unwrap();
+        std::fs::write(dir.0.join(to), format!("\u{feff}{text}")).unwrap();
+    };
+    bom("policies/examples/death-in-area.json", "case.json");
+    bom("policies/examples/death-in-custody.toml", "case.toml");
+    bom("policies/examples/batch.jsonl", "batch.jsonl");
+    bom("docs/tutorial/exampleshire.policy", "exampleshire.policy");
+    bom(
+        "docs/tutorial/exampleshire.scenario",
+        "exampleshire.scenario",
+    );
+    for args in [
+        &["eval", "working_together_2018", "case.json"][..],
+        &["eval", "working_together_2018", "case.toml"],
+        &["eval", "working_together_2018", "batch.jsonl"],
+        &["check", "exampleshire.policy"],
+        &["eval", "exampleshire.policy", "case.json"],
+        &["test", "exampleshire.scenario"],
+    ] {
+        let (code, _, stderr) = cspr_in(&dir.0, args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+    }
+}
