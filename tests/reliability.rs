@@ -422,3 +422,123 @@ fn a_byte_order_mark_is_accepted_in_every_kind_of_file() {
         assert_eq!(code, 0, "{args:?}: {stderr}");
     }
 }
+
+/// Every file under `dir` (recursively) whose bytes contain `marker`, except `inputs`.
+fn files_with(dir: &std::path::Path, marker: &[u8], inputs: &[std::path::PathBuf]) -> Vec<String> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_with(&path, marker, inputs));
+        } else if !inputs.contains(&path)
+            && std::fs::read(&path).is_ok_and(|b| b.windows(marker.len()).any(|w| w == marker))
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn no_command_leaves_case_facts_behind() {
+    // A case and a scenario carrying a recognisable marker, in a fresh working directory,
+    // with a fresh HOME and temporary directory for the child: after every command, the
+    // marker may be in what was printed (asked for), nowhere on disk but the inputs.
+    const MARKER: &str = "PRIVACY-MARKER-5d1c0e";
+    let cwd = TempDir::new("privacy-cwd");
+    let home = TempDir::new("privacy-home");
+    let tmp = TempDir::new("privacy-tmp");
+    let root = crate::common::root();
+    let case = std::fs::read_to_string(root.join("policies/examples/death-in-area.json"))
+        .unwrap()
+        .replace("WT18-EX-01", MARKER);
+    std::fs::write(cwd.0.join("case.json"), &case).unwrap();
+    std::fs::write(
+        cwd.0.join("batch.jsonl"),
+        format!("{}\n", case.replace('\n', " ")),
+    )
+    .unwrap();
+    std::fs::write(
+        cwd.0.join("marker.scenario"),
+        format!(
+            "scenario \"{MARKER}\" for working_together_2018:\n  as of 2024-03-08\n  given child_died = true, la_aware_on = 2024-03-04\n  expect notify_national_panel status met\n"
+        ),
+    )
+    .unwrap();
+    let inputs: Vec<std::path::PathBuf> = ["case.json", "batch.jsonl", "marker.scenario"]
+        .iter()
+        .map(|f| cwd.0.join(f))
+        .collect();
+    let w = "working_together_2018";
+    let runs: &[&[&str]] = &[
+        &["check", "--list"],
+        &["eval", w, "case.json"],
+        &["eval", w, "case.json", "--format", "json"],
+        &["eval", w, "batch.jsonl"],
+        &["explain", w, "case.json"],
+        &[
+            "explain",
+            w,
+            "case.json",
+            "local_review_basis",
+            "--why-not",
+            "criteria_met",
+        ],
+        &["timeline", w, "case.json"],
+        &["timeline", w, "case.json", "--format", "ics"],
+        &["test", "marker.scenario", "--coverage"],
+        &["compare", "case.json"],
+    ];
+    // Every command cspr has is run here: a new one must be added to the list.
+    let (_, help, _) = cspr_in(&cwd.0, &["--help"]);
+    let commands: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .collect();
+    for c in &commands {
+        assert!(
+            runs.iter().any(|r| r[0] == *c),
+            "`cspr {c}` is not run by this test"
+        );
+    }
+    let mut printed = false;
+    for args in runs {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
+            .args(*args)
+            .current_dir(&cwd.0)
+            .env("HOME", &home.0)
+            .env("TMPDIR", &tmp.0)
+            .env("XDG_CACHE_HOME", home.0.join(".cache"))
+            .env("XDG_STATE_HOME", home.0.join(".local/state"))
+            .env("NO_COLOR", "1")
+            .env_remove("CSPR_PATH")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        printed |= stdout.contains(MARKER);
+        for dir in [&cwd.0, &home.0, &tmp.0] {
+            let left = files_with(dir, MARKER.as_bytes(), &inputs);
+            assert!(
+                left.is_empty(),
+                "{args:?} left the case's marker in {left:?}"
+            );
+        }
+    }
+    assert!(
+        printed,
+        "the marker is printed where asked for, so the search is meaningful"
+    );
+}
