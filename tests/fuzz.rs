@@ -214,7 +214,7 @@ fn typed_value(p: &cspr::check::Program, ty: cspr::value::Type, pick: u32) -> se
             + chrono::Duration::days(i64::from(n % 2500))
     };
     match ty {
-        Type::Bool => (pick % 2 == 0).into(),
+        Type::Bool => pick.is_multiple_of(2).into(),
         Type::Integer => (i64::from(pick % 40) - 5).into(),
         Type::Date => date(pick).format("%Y-%m-%d").to_string().into(),
         Type::DateTime => format!(

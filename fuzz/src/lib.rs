@@ -73,7 +73,7 @@ pub fn value_json(program: &Program, ty: cspr::value::Type, pick: u32) -> serde_
             .unwrap_or(NaiveDate::MIN)
     };
     match ty {
-        Type::Bool => J::Bool(pick % 2 == 0),
+        Type::Bool => J::Bool(pick.is_multiple_of(2)),
         Type::Integer => J::from(i64::from(pick % 40) - 5),
         Type::Date => J::String(date(pick).format("%Y-%m-%d").to_string()),
         Type::DateTime => J::String(format!(
