@@ -47,7 +47,10 @@ fuzz_target!(|input: Input| {
     let mut case = Map::new();
     for (f, pick) in input.facts.iter().take(40) {
         let fact = &program.facts[*f as usize % n];
-        case.insert(fact.name.clone(), cspr_fuzz::value_json(program, fact.ty, *pick));
+        case.insert(
+            fact.name.clone(),
+            cspr_fuzz::value_json(program, fact.ty, *pick),
+        );
     }
     let Some(eval) = evaluate(program, &case) else {
         return;
@@ -60,20 +63,35 @@ fuzz_target!(|input: Input| {
     let x = &program.facts[input.then_give as usize % n];
     if !case.contains_key(&x.name) {
         let mut more = case.clone();
-        more.insert(x.name.clone(), cspr_fuzz::value_json(program, x.ty, input.then_value));
+        more.insert(
+            x.name.clone(),
+            cspr_fuzz::value_json(program, x.ty, input.then_value),
+        );
         if let Some(after) = evaluate(program, &more) {
             for (r, (o, a)) in eval.outcomes.iter().zip(&after.outcomes).enumerate() {
                 if o.value.is_some() {
-                    assert_eq!(o.value, a.value, "`{}` changed when `{}` was given", program.rules[r].name, x.name);
+                    assert_eq!(
+                        o.value, a.value,
+                        "`{}` changed when `{}` was given",
+                        program.rules[r].name, x.name
+                    );
                 }
             }
             for (d, (o, a)) in eval.duties.iter().zip(&after.duties).enumerate() {
                 let name = &program.duties[d].name;
                 if o.applies.is_some() {
-                    assert_eq!(o.applies, a.applies, "whether `{name}` applies changed when `{}` was given", x.name);
+                    assert_eq!(
+                        o.applies, a.applies,
+                        "whether `{name}` applies changed when `{}` was given",
+                        x.name
+                    );
                 }
                 if o.due.is_some() && a.applies != Some(false) {
-                    assert_eq!(o.due, a.due, "the due date of `{name}` changed when `{}` was given", x.name);
+                    assert_eq!(
+                        o.due, a.due,
+                        "the due date of `{name}` changed when `{}` was given",
+                        x.name
+                    );
                 }
             }
         }
@@ -82,7 +100,11 @@ fuzz_target!(|input: Input| {
     // Missing facts are unknown, and each matters.
     for (r, o) in eval.outcomes.iter().enumerate() {
         for f in &o.missing {
-            assert!(eval.facts[*f].is_none(), "`{}` is listed missing but given", program.facts[*f].name);
+            assert!(
+                eval.facts[*f].is_none(),
+                "`{}` is listed missing but given",
+                program.facts[*f].name
+            );
         }
         if input.check_missing && o.value.is_none() {
             each_missing_fact_matters(program, &case, r, &o.missing);
@@ -90,14 +112,23 @@ fuzz_target!(|input: Input| {
     }
     for o in &eval.duties {
         for f in &o.missing {
-            assert!(eval.facts[*f].is_none(), "`{}` is listed missing but given", program.facts[*f].name);
+            assert!(
+                eval.facts[*f].is_none(),
+                "`{}` is listed missing but given",
+                program.facts[*f].name
+            );
         }
     }
 });
 
 /// Try every completion of the missing facts (when they are few and finite): each missing
 /// fact must change the outcome in some completion where only it differs.
-fn each_missing_fact_matters(program: &Program, case: &Map<String, J>, r: usize, missing: &[usize]) {
+fn each_missing_fact_matters(
+    program: &Program,
+    case: &Map<String, J>,
+    r: usize,
+    missing: &[usize],
+) {
     let mut domains = Vec::new();
     let mut size = 1usize;
     for f in missing {
@@ -116,7 +147,10 @@ fn each_missing_fact_matters(program: &Program, case: &Map<String, J>, r: usize,
         let mut full = case.clone();
         let mut k = i;
         for (f, values) in missing.iter().zip(&domains) {
-            full.insert(program.facts[*f].name.clone(), values[k % values.len()].clone());
+            full.insert(
+                program.facts[*f].name.clone(),
+                values[k % values.len()].clone(),
+            );
             k /= values.len();
         }
         let Some(e) = evaluate(program, &full) else {
@@ -129,7 +163,7 @@ fn each_missing_fact_matters(program: &Program, case: &Map<String, J>, r: usize,
         let len = values.len();
         let matters = (0..size).any(|i| {
             let digit = (i / stride) % len;
-            (0..len).any(|v| v != digit && results[i] != results[i + (v as isize - digit as isize) as usize * stride])
+            (0..len).any(|v| v != digit && results[i] != results[i - digit * stride + v * stride])
         });
         assert!(
             matters,
@@ -160,10 +194,16 @@ fn text_and_json_agree(program: &Program, eval: &Evaluation, as_of: chrono::Naiv
             J::Bool(b) => shown.starts_with(&b.to_string()),
             J::String(s) => shown.starts_with(s.as_str()),
             J::Number(n) => shown.starts_with(&n.to_string()),
-            J::Array(items) => items.iter().all(|i| i.as_str().is_some_and(|s| shown.contains(s))),
+            J::Array(items) => items
+                .iter()
+                .all(|i| i.as_str().is_some_and(|s| shown.contains(s))),
             J::Object(_) => false,
         };
-        assert!(agrees, "`{}`: text says `{shown}`, JSON says {value}", rule.name);
+        assert!(
+            agrees,
+            "`{}`: text says `{shown}`, JSON says {value}",
+            rule.name
+        );
     }
     for (d, duty) in program.duties.iter().enumerate() {
         let applies = &json["duties"][d]["applies"];
@@ -174,8 +214,13 @@ fn text_and_json_agree(program: &Program, eval: &Evaluation, as_of: chrono::Naiv
         };
         let found = duties_text.lines().any(|l| {
             let t = l.trim_start();
-            t.starts_with(word) && t[word.len()..].split_whitespace().next() == Some(duty.name.as_str())
+            t.starts_with(word)
+                && t[word.len()..].split_whitespace().next() == Some(duty.name.as_str())
         });
-        assert!(found, "duty `{}`: JSON says applies = {applies}, text does not", duty.name);
+        assert!(
+            found,
+            "duty `{}`: JSON says applies = {applies}, text does not",
+            duty.name
+        );
     }
 }
