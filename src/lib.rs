@@ -15,8 +15,11 @@
 //! 6. [`scenario`]: scenario files → expectations checked against evaluations, and the
 //!    coverage of the procedures they exercised (`cspr test`).
 //!
+//! [`builtin`] holds the shipped modules (`policies/*.policy`), built in by `build.rs`.
+//!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
+pub mod builtin;
 pub mod case;
 pub mod check;
 pub mod diagnostic;
