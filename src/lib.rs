@@ -13,12 +13,16 @@
 //! 6. [`scenario`]: scenario files → expectations checked against evaluations, and the
 //!    coverage of the procedures they exercised (`cspr test`).
 //!
+//! Authoring tools sit beside the pipeline: [`fmt`] prints a file in its canonical layout
+//! from the syntax tree and its [`syntax::trivia`] (comments, parentheses).
+//!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
 pub mod case;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub mod fmt;
 pub mod report;
 pub mod scenario;
 pub mod span;

@@ -8,6 +8,8 @@
 
 pub mod ast;
 mod parse;
+mod same;
+pub mod trivia;
 
 use crate::diagnostic::{Problem, Source};
 

@@ -18,6 +18,7 @@ mod cli;
 mod common;
 mod deadlines;
 mod explain;
+mod fmt;
 mod fuzz;
 mod logic;
 mod scenarios;
