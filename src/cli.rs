@@ -7,6 +7,7 @@ mod compare;
 mod eval;
 mod explain;
 mod fmt;
+mod lsp;
 mod test;
 mod timeline;
 
@@ -48,6 +49,7 @@ enum Command {
     Test(test::Test),
     Compare(compare::Compare),
     Fmt(fmt::Fmt),
+    Lsp(lsp::Lsp),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -59,6 +61,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(c) => c.run(),
         Command::Compare(c) => c.run(),
         Command::Fmt(c) => c.run(),
+        Command::Lsp(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -14,7 +14,9 @@
 //!    coverage of the procedures they exercised (`cspr test`).
 //!
 //! Authoring tools sit beside the pipeline: [`fmt`] prints a file in its canonical layout
-//! from the syntax tree and its [`syntax::trivia`] (comments, parentheses).
+//! from the syntax tree and its [`syntax::trivia`] (comments, parentheses); [`ide`] answers
+//! an editor's questions (hover, definition, references, completion, outline) for
+//! `cspr lsp`.
 //!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
@@ -23,6 +25,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod eval;
 pub mod fmt;
+pub mod ide;
 pub mod report;
 pub mod scenario;
 pub mod span;

@@ -7,6 +7,7 @@
 //!    parsed alone, so every syntax error in the file is reported at once.
 
 pub mod ast;
+pub mod keywords;
 mod parse;
 mod same;
 pub mod trivia;

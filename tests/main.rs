@@ -21,5 +21,6 @@ mod explain;
 mod fmt;
 mod fuzz;
 mod logic;
+mod lsp;
 mod scenarios;
 mod timeline;

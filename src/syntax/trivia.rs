@@ -71,6 +71,23 @@ impl<'t> Trivia<'t> {
         }
     }
 
+    /// The comments on lines of their own just before `start` (no code between), in
+    /// order: what a declaration's author wrote about it.
+    pub fn leading(&self, start: usize) -> &[Comment] {
+        let end = self.comments.partition_point(|c| c.span.start < start);
+        let mut first = end;
+        let mut at = start;
+        while first > 0 {
+            let c = &self.comments[first - 1];
+            if c.trailing || !self.text[c.span.end..at].trim().is_empty() {
+                break;
+            }
+            first -= 1;
+            at = c.span.start;
+        }
+        &self.comments[first..end]
+    }
+
     /// Whether the expression at `span` was written inside parentheses of its own.
     pub fn parenthesised(&self, span: Span) -> bool {
         self.code_before(span.start) == Some('(') && self.code_after(span.end) == Some(')')
