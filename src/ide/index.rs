@@ -138,6 +138,8 @@ impl Index {
                 .leading(start)
                 .iter()
                 .map(|c| c.text.trim_start_matches('#').trim().to_string())
+                // Banner rules (`# ------`) are layout, not words.
+                .filter(|l| !l.chars().all(|c| "-=*_#~ ".contains(c)))
                 .collect();
             if lines.is_empty() {
                 String::new()
