@@ -170,6 +170,21 @@ fn shipped_files_keep_the_three_properties() {
 }
 
 #[test]
+fn checker_test_files_keep_the_three_properties() {
+    let mut n = 0;
+    for entry in std::fs::read_dir(root().join("tests/check")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let name = path.display().to_string();
+        if name.ends_with(".policy") && cspr::syntax::parse(&Source::new(&*name, &*text)).is_ok() {
+            all_properties(&name, &text);
+            n += 1;
+        }
+    }
+    assert!(n > 10, "only {n} files");
+}
+
+#[test]
 fn the_tutorial_policy_is_already_formatted() {
     let text = std::fs::read_to_string(root().join("docs/tutorial/exampleshire.policy")).unwrap();
     let formatted = fmt("exampleshire.policy", &text);

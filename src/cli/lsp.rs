@@ -463,7 +463,6 @@ fn completion_kind(kind: DeclKind) -> lsp::CompletionItemKind {
         DeclKind::Value => K::ENUM_MEMBER,
         DeclKind::Rule | DeclKind::Decision => K::FUNCTION,
         DeclKind::Duty | DeclKind::Timeline => K::EVENT,
-        DeclKind::Scenario => K::TEXT,
         DeclKind::Keyword => K::KEYWORD,
     }
 }

@@ -18,7 +18,6 @@ pub enum DeclKind {
     Decision,
     Duty,
     Timeline,
-    Scenario,
     Keyword,
 }
 
