@@ -395,6 +395,31 @@ fn scenario_files_show_failures_and_offer_to_run() {
     );
     assert!(result.as_str().unwrap().ends_with("passed"), "{result}");
 
+    let items = c.at(
+        "textDocument/completion",
+        &u,
+        &wrong,
+        "referred_through_sirg",
+        0,
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for want in [
+        "undetermined",
+        "expect",
+        "referred_through_sirg",
+        "local_authority",
+    ] {
+        assert!(
+            labels.contains(&want),
+            "{want} not offered in a scenario file"
+        );
+    }
+
     let hover = c.at("textDocument/hover", &u, &wrong, "referred_through_sirg", 0);
     assert!(
         hover["contents"]["value"]
