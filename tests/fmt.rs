@@ -17,15 +17,13 @@ use crate::common::{TestModules, root};
 /// Every shipped file the formatter is for.
 fn shipped() -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut dirs = vec![root().join("policies"), root().join("docs/tutorial")];
-    let mut i = 0;
-    while i < dirs.len() {
-        let mut entries: Vec<_> = std::fs::read_dir(&dirs[i])
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for path in entries {
+    let mut dirs: Vec<_> = ["policies", "docs/tutorial", "tests/scenarios"]
+        .iter()
+        .map(|d| root().join(d))
+        .collect();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
             if path.is_dir() {
                 dirs.push(path);
             } else if path
@@ -36,11 +34,8 @@ fn shipped() -> Vec<(String, String)> {
                 out.push((name, std::fs::read_to_string(&path).unwrap()));
             }
         }
-        i += 1;
-        if i == 2 {
-            dirs.push(root().join("tests/scenarios"));
-        }
     }
+    out.sort();
     assert!(out.len() > 20, "found only {} files", out.len());
     out
 }
