@@ -2,6 +2,7 @@
 //!
 //! 1. [`check`] parses the entry module and follows `extends` through a [`Resolver`]
 //!    (the front end decides where modules live; the library never touches files).
+//!    Each timeline becomes the duties of its steps ([`timeline`]).
 //! 2. `declare` gathers sources, facts, rules, decisions and duties of the whole chain,
 //!    applying `override`s and reporting duplicates.
 //! 3. `types` compiles every expression with its type, depth first, so that rules come
@@ -14,6 +15,7 @@
 mod declare;
 pub mod program;
 pub mod rebase;
+pub mod timeline;
 mod types;
 
 pub use program::*;
@@ -81,7 +83,7 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
     let mut current = entry.clone();
     loop {
         let module = match syntax::parse(&current) {
-            Ok(m) => m,
+            Ok(m) => timeline::desugar(m),
             Err(ps) => {
                 problems.extend(ps);
                 return Checked {

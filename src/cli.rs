@@ -6,7 +6,9 @@ mod check;
 mod compare;
 mod eval;
 mod explain;
+mod fmt;
 mod graph;
+mod lsp;
 mod rebase;
 mod regression;
 mod report;
@@ -35,7 +37,7 @@ const MAX_FILE: u64 = 64 * 1024 * 1024;
     about = "A policy language for child safeguarding practice review procedures",
     long_about = "cspr encodes a safeguarding partnership's review procedure, with every rule cited to its \
 paragraph, and evaluates cases against it: which pathway, which duties fall on whom, what is still unknown, and why.",
-    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023"
+    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023\n  cspr fmt --check policies/"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -53,6 +55,8 @@ enum Command {
     Report(report::ReportCmd),
     Graph(graph::GraphCmd),
     Rebase(rebase::Rebase),
+    Fmt(fmt::Fmt),
+    Lsp(lsp::Lsp),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -66,6 +70,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(c) => c.run(),
         Command::Graph(c) => c.run(),
         Command::Rebase(c) => c.run(),
+        Command::Fmt(c) => c.run(),
+        Command::Lsp(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

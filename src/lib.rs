@@ -17,6 +17,11 @@
 //!
 //! [`builtin`] holds the shipped modules (`policies/*.policy`), built in by `build.rs`.
 //!
+//! Authoring tools sit beside the pipeline: [`fmt`] prints a file in its canonical layout
+//! from the syntax tree and its [`syntax::trivia`] (comments, parentheses); [`ide`] answers
+//! an editor's questions (hover, definition, references, completion, outline) for
+//! `cspr lsp`.
+//!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
 pub mod builtin;
@@ -24,6 +29,8 @@ pub mod case;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub mod fmt;
+pub mod ide;
 pub mod report;
 pub mod scenario;
 pub mod span;

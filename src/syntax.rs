@@ -7,7 +7,10 @@
 //!    parsed alone, so every syntax error in the file is reported at once.
 
 pub mod ast;
+pub mod keywords;
 mod parse;
+mod same;
+pub mod trivia;
 
 use crate::diagnostic::{Problem, Source};
 

@@ -510,6 +510,10 @@ fn no_command_leaves_case_facts_behind() {
         &["report", w, "case.json", "-o", "asked.html"],
         &["graph", "lincolnshire", "pathway"],
         &["rebase", "lincolnshire", "--onto", "working_together_2023"],
+        &["fmt", "--check", "marker.scenario"],
+        &["fmt", "--stdin", "--scenario"],
+        // Stdin holds a whole session that opens the scenario (see `lsp_session`).
+        &["lsp"],
     ];
     // Every command cspr has is run here: a new one must be added to the list.
     let (_, help, _) = cspr_in(&cwd.0, &["--help"]);
@@ -538,8 +542,19 @@ fn no_command_leaves_case_facts_behind() {
             .env("XDG_STATE_HOME", home.0.join(".local/state"))
             .env("NO_COLOR", "1")
             .env_remove("CSPR_PATH")
-            .stdin(std::process::Stdio::null())
-            .output()
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write as _;
+                if let Some(mut stdin) = child.stdin.take()
+                    && args[0] == "lsp"
+                {
+                    stdin.write_all(lsp_session(&cwd.0.join("marker.scenario")).as_bytes())?;
+                }
+                child.wait_with_output()
+            })
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
@@ -560,4 +575,38 @@ fn no_command_leaves_case_facts_behind() {
         printed,
         "the marker is printed where asked for, so the search is meaningful"
     );
+}
+
+/// A language-server session on stdin: initialize, open `file` (its text as the editor
+/// holds it), shut down and exit.
+fn lsp_session(file: &std::path::Path) -> String {
+    // The temporary directory's name has spaces and braces: percent-encode the path.
+    let path: String = file
+        .display()
+        .to_string()
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let uri = format!("file://{path}");
+    let text = std::fs::read_to_string(file).unwrap();
+    let messages = [
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "cspr-scenario", "version": 1, "text": text}}}),
+        serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown", "params": null}),
+        serde_json::json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    ];
+    messages
+        .iter()
+        .map(|m| {
+            let body = m.to_string();
+            format!("Content-Length: {}\r\n\r\n{body}", body.len())
+        })
+        .collect()
 }

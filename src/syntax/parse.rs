@@ -411,7 +411,6 @@ fn module(file: Pair<'_, Rule>) -> Result<Module> {
     for pair in parts {
         match pair.as_rule() {
             Rule::EOI => {}
-            Rule::timeline_decl => module.items.extend(timeline_decl(pair)?),
             _ => module.items.push(item(pair)?),
         }
     }
@@ -470,6 +469,7 @@ fn item(pair: Pair<'_, Rule>) -> Result<Item> {
         Rule::rule_decl => Item::Rule(rule_decl(pair, None)?),
         Rule::decision_decl => Item::Decision(decision_decl(pair, None)?),
         Rule::duty_decl => Item::Duty(duty_decl(pair, None)?),
+        Rule::timeline_decl => timeline_decl(pair)?,
         Rule::override_decl => override_decl(pair)?,
         _ => return Err(shape("declaration", span(&pair))),
     })
@@ -740,13 +740,11 @@ fn anchor(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
     Ok((ident(last), choices))
 }
 
-/// A timeline is written as the procedure reads, and becomes one duty per step: the
-/// step's deadline counts its (last) day in working days from the start event, and the
-/// timeline's condition joins the step's.
-fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Vec<Item>> {
+/// A timeline, kept as written; `check::timeline` turns its steps into duties.
+fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Item> {
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
-    let _name = ident(next(&mut parts, at, "timeline name")?);
+    let name = ident(next(&mut parts, at, "timeline name")?);
     let cite = opt_citation(&mut parts)?;
     let (start, choices) = anchor(next(&mut parts, at, "start event")?)?;
     let when = match parts.next_if(|p| p.as_rule() == Rule::when_clause) {
@@ -756,69 +754,74 @@ fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Vec<Item>> {
         }
         None => None,
     };
-    let mut items = Vec::new();
-    for step in parts {
-        let sspan = span(&step);
-        let mut sp = inner(step).peekable();
-        let days = next(&mut sp, sspan, "step days")?;
-        let dspan = span(&days);
-        let text = next(&mut inner(days), dspan, "day")?.as_str().to_string();
-        let last = text.rsplit(['-', '–']).next().unwrap_or(&text);
-        let day: u32 = last.parse().map_err(|_| {
+    let steps = parts.map(step).collect::<Result<_>>()?;
+    Ok(Item::Timeline(TimelineDecl {
+        name,
+        cite,
+        start,
+        choices,
+        when,
+        steps,
+        span: at,
+    }))
+}
+
+fn step(pair: Pair<'_, Rule>) -> Result<Step> {
+    let sspan = span(&pair);
+    let mut sp = inner(pair).peekable();
+    let days = next(&mut sp, sspan, "step days")?;
+    let dspan = span(&days);
+    let text = next(&mut inner(days), dspan, "day")?.as_str().to_string();
+    let number = |s: &str| -> Result<u32> {
+        s.parse().map_err(|_| {
             Problem::error(
                 "cspr::syntax",
                 format!("`{text}` is not a day cspr can count"),
             )
             .label(dspan, "expected a whole number of days")
-        })?;
-        let (name, step_cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
-        let mut duty = DutyDecl {
-            name,
-            cite: step_cite.or_else(|| cite.clone()),
-            actor,
-            modality,
-            action,
-            when: when.clone(),
-            deadline: Some(Deadline {
-                kind: DeadlineKind::Within,
-                amount: Spanned::new(day, dspan),
-                unit: TimeUnit::WorkingDays,
-                anchor: start.clone(),
-                choices: choices.clone(),
-                span: dspan,
-            }),
-            done: None,
-            overrides: None,
-            span: sspan,
-        };
-        let mut step_when: Option<Expr> = None;
-        for clause in sp {
-            let cspan = span(&clause);
-            match clause.as_rule() {
-                Rule::when_clause if step_when.is_some() => return Err(repeated("when", cspan)),
-                Rule::done_clause if duty.done.is_some() => return Err(repeated("done", cspan)),
-                Rule::when_clause => {
-                    step_when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
-                }
-                Rule::done_clause => {
-                    duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
-                }
-                _ => return Err(shape("step clause", cspan)),
+        })
+    };
+    let mut bounds = text.split(['-', '–']);
+    let first = bounds.next().unwrap_or(&text);
+    let days = match bounds.next() {
+        Some(last) => StepDays {
+            first: Some(number(first)?),
+            last: number(last)?,
+            span: dspan,
+        },
+        None => StepDays {
+            first: None,
+            last: number(first)?,
+            span: dspan,
+        },
+    };
+    let (name, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
+    let mut step = Step {
+        days,
+        name,
+        cite,
+        actor,
+        modality,
+        action,
+        when: None,
+        done: None,
+        span: sspan,
+    };
+    for clause in sp {
+        let cspan = span(&clause);
+        match clause.as_rule() {
+            Rule::when_clause if step.when.is_some() => return Err(repeated("when", cspan)),
+            Rule::done_clause if step.done.is_some() => return Err(repeated("done", cspan)),
+            Rule::when_clause => {
+                step.when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
             }
+            Rule::done_clause => {
+                step.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
+            }
+            _ => return Err(shape("step clause", cspan)),
         }
-        duty.when = match (duty.when.take(), step_when) {
-            (Some(a), Some(b)) => {
-                let span = b.span;
-                Some(Expr {
-                    kind: ExprKind::And(vec![a, b]),
-                    span,
-                })
-            }
-            (a, b) => a.or(b),
-        };
-        items.push(Item::Duty(duty));
     }
-    Ok(items)
+    Ok(step)
 }
 
 fn override_decl(pair: Pair<'_, Rule>) -> Result<Item> {
