@@ -12,9 +12,11 @@
 //! only when there is no error.
 
 mod declare;
+mod line;
 pub mod program;
 mod types;
 
+pub use line::{expression, value};
 pub use program::*;
 
 use crate::diagnostic::{Problem, Source, did_you_mean};

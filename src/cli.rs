@@ -6,6 +6,7 @@ mod check;
 mod compare;
 mod eval;
 mod explain;
+mod repl;
 mod test;
 mod timeline;
 
@@ -31,7 +32,7 @@ const MAX_FILE: u64 = 64 * 1024 * 1024;
     about = "A policy language for child safeguarding practice review procedures",
     long_about = "cspr encodes a safeguarding partnership's review procedure, with every rule cited to its \
 paragraph, and evaluates cases against it: which pathway, which duties fall on whom, what is still unknown, and why.",
-    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json"
+    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr repl lincolnshire policies/examples/lincolnshire-incomplete.json"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -46,6 +47,7 @@ enum Command {
     Timeline(timeline::Timeline),
     Test(test::Test),
     Compare(compare::Compare),
+    Repl(repl::Repl),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -56,6 +58,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Timeline(c) => c.run(),
         Command::Test(c) => c.run(),
         Command::Compare(c) => c.run(),
+        Command::Repl(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -19,6 +19,7 @@ pub mod case;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub mod repl;
 pub mod report;
 pub mod scenario;
 pub mod span;
