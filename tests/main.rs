@@ -21,5 +21,6 @@ mod explain;
 mod fuzz;
 mod logic;
 mod rebase;
+mod repl;
 mod scenarios;
 mod timeline;

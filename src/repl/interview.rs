@@ -7,8 +7,10 @@
 //!    longer matter is never asked);
 //! 2. then the dates a deadline is still waiting for, of duties that apply or may.
 //!
-//! The most decisive first: a fact named by more undetermined outcomes and duties comes
-//! before one named by fewer; among dates, the one more deadlines wait for; ties go in
+//! The most decisive first: a fact scores one for each undetermined outcome or duty it
+//! could settle and each deadline waiting for it (so once a pathway applies, the date
+//! its timeline counts from comes before a detail that settles one rule); the highest
+//! score first, a fact that settles outcomes before a date of equal score, and then
 //! declaration order (the order the procedure asks them). A fact skipped is not asked
 //! again in the same interview. Each answer makes a fact known (and so never missing
 //! again) or is a skip, so an interview asks each fact at most once and ends when no
@@ -84,8 +86,8 @@ pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Qu
         .filter(|f| !settles[*f].is_empty() || !dates[*f].is_empty())
         .min_by_key(|f| {
             (
+                std::cmp::Reverse(settles[*f].len() + dates[*f].len()),
                 std::cmp::Reverse(settles[*f].len()),
-                std::cmp::Reverse(dates[*f].len()),
                 *f,
             )
         })?;
