@@ -240,7 +240,7 @@ impl Session {
                 let (name, edition) = (self.name.clone(), self.edition.clone());
                 self.switch(host, &name, edition.as_deref(), true)?
             }
-            Command::Compare => self.compare(host)?,
+            Command::Compare(ids) => self.compare(host, ids)?,
         })
     }
 
@@ -448,6 +448,11 @@ impl Session {
             return Ok(Reply::default());
         };
         let text = line.trim();
+        if text.starts_with('#') {
+            // A comment in a script: the question still waits.
+            self.interview = Some((skipped, q));
+            return Ok(Reply::default());
+        }
         match text {
             "stop" | "quit" | "exit" => return Ok(Reply::note("interview stopped")),
             "skip" | "" => {
@@ -575,10 +580,15 @@ impl Session {
         Ok(reply)
     }
 
-    fn compare(&self, host: &dyn Host) -> Result<Reply, Vec<Problem>> {
+    fn compare(&self, host: &dyn Host, ids: Vec<String>) -> Result<Reply, Vec<Problem>> {
         let mut columns = Vec::new();
         let mut problems = Vec::new();
-        for id in host.procedures() {
+        let ids = if ids.is_empty() {
+            host.procedures()
+        } else {
+            ids
+        };
+        for id in ids {
             let loaded = match host.load_procedure(&id, self.edition.as_deref()) {
                 Err(ps) if ps.iter().any(|p| p.code == "cspr::not_a_procedure") => {
                     host.load_procedure(&id, None)

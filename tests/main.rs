@@ -22,5 +22,6 @@ mod fuzz;
 mod logic;
 mod rebase;
 mod repl;
+mod repl_cli;
 mod scenarios;
 mod timeline;

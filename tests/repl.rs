@@ -337,6 +337,13 @@ fn every_command_answers() {
         .map(|c| c.program.entry().id.as_str())
         .collect();
     assert_eq!(ids, SHIPPED);
+    let r = ok(&mut s, &host, "compare walsall, lincolnshire");
+    assert!(
+        text(&r).starts_with("walsall\nlincolnshire\n"),
+        "{}",
+        text(&r)
+    );
+    assert!(fails(&mut s, &host, "compare walsal").contains("no procedure"));
     let facts = text(&ok(&mut s, &host, "facts"));
     assert!(
         facts.contains("\"referred_by\": \"partner_agency\""),

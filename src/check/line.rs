@@ -26,6 +26,8 @@ pub fn value(program: &Program, fact: FactId, source: &Source) -> Result<Value, 
         )]);
     };
     let ast = syntax::parse_value(source)?;
-    crate::scenario::literal(program, &ast, def.ty, &def.name)
-        .map_err(|p| vec![p.in_source(source)])
+    crate::scenario::literal(program, &ast, def.ty, &def.name).map_err(|mut p| {
+        p.code = "cspr::value";
+        vec![p.in_source(source)]
+    })
 }

@@ -236,7 +236,7 @@ impl Repl {
             }
         } else {
             let mut failed = false;
-            for line in std::io::stdin().lock().lines() {
+            for (n, line) in std::io::stdin().lock().lines().enumerate() {
                 let Ok(line) = line else { break };
                 match session.run(&host, &line) {
                     Ok(reply) => {
@@ -247,6 +247,8 @@ impl Repl {
                     }
                     Err(problems) => {
                         failed = true;
+                        // Which line failed, so a replayed session can be put right.
+                        eprintln!("line {}: {}", n + 1, line.trim());
                         report(&problems);
                     }
                 }

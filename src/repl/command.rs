@@ -136,7 +136,8 @@ pub enum Command {
     },
     Query(String),
     WhatIf(Vec<(String, String)>),
-    Compare,
+    /// The procedures named, or (empty) every one found.
+    Compare(Vec<String>),
     AsOf(String),
     Load(String),
     Save(String),
@@ -254,7 +255,13 @@ pub fn parse(line: &str) -> Result<Command, Unparsed> {
                 _ => Err(usage("what-if")),
             }
         }
-        "compare" => none(Command::Compare),
+        "compare" => Ok(Command::Compare(
+            rest.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        )),
         "as-of" | "asof" => one(Command::AsOf),
         "load" => one(Command::Load),
         "save" => one(Command::Save),

@@ -1,0 +1,129 @@
+//! `cspr repl` on the built binary: scripted sessions (`tests/repl/*.txt`, commands on
+//! stdin, the first line `# cspr repl ARGS`) snapshotted with their exit code, stdout and
+//! stderr; and one session through a real pseudo-terminal that types, completes with Tab
+//! and reads what the terminal shows.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use crate::common::root;
+
+/// Run `cspr ARGS` with `input` on stdin (a pipe: the scripted mode).
+fn run_with_input(args: &[&str], input: &str) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("CSPR_PATH")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run cspr: {e}"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn scripted_sessions() {
+    insta::glob!("repl/*.txt", |path| {
+        let script = std::fs::read_to_string(path).unwrap();
+        let first = script.lines().next().unwrap_or_default();
+        let args: Vec<&str> = first
+            .strip_prefix("# cspr ")
+            .unwrap_or_else(|| panic!("{}: the first line is `# cspr repl ARGS`", path.display()))
+            .split_whitespace()
+            .collect();
+        let (code, stdout, stderr) = run_with_input(&args, &script);
+        insta::assert_snapshot!(format!(
+            "$ cspr {} < {}\n{script}exit: {code}\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}",
+            args.join(" "),
+            path.file_name().unwrap().to_string_lossy()
+        ));
+    });
+}
+
+#[test]
+fn a_failed_command_fails_the_script_and_the_rest_still_runs() {
+    let (code, stdout, _) = run_with_input(
+        &["repl", "walsall"],
+        "set nonsense = 1\nset child_died = true\nfacts\n",
+    );
+    assert_eq!(code, 1);
+    assert!(stdout.contains("\"child_died\": true"), "{stdout}");
+    let (code, _, _) = run_with_input(
+        &["repl", "walsall"],
+        "set child_died = true\nquit\nset nonsense = 1\n",
+    );
+    assert_eq!(code, 0, "nothing after quit runs");
+}
+
+#[test]
+fn without_a_procedure_it_lists_them_and_reads_the_choice() {
+    let (code, stdout, stderr) = run_with_input(&["repl"], "lincolnshire\nset child_died = true\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("Procedures found:\n"), "{stdout}");
+    assert!(
+        stdout.contains(") lincolnshire\n") && stdout.contains(") walsall\n"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = run_with_input(&["repl"], "");
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no procedure chosen"), "{stderr}");
+}
+
+/// rexpect drives a real pseudo-terminal (rustyline only completes, hints and prompts on
+/// a terminal); it is a dev-dependency for this test alone.
+#[test]
+fn a_terminal_session_completes_with_tab() {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspr"));
+    cmd.args(["repl", "lincolnshire", "--as-of", "2024-05-10"])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CSPR_PATH");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+    p.exp_string("type `help`").unwrap();
+    p.exp_string("lincolnshire> ").unwrap();
+    // Let the line editor put the terminal in raw mode (which drops keys typed before).
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // A command name, then a fact name, completed with Tab.
+    p.send("unse\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("unset").unwrap();
+    p.send_control('u').unwrap();
+    p.flush().unwrap();
+    p.send("set child_die").unwrap();
+    p.flush().unwrap();
+    // The hint shows the rest of the name, the fact's question and its type.
+    p.exp_string("Has the child died").unwrap();
+    p.exp_string("(bool)").unwrap();
+    p.send("\t").unwrap();
+    p.flush().unwrap();
+    p.send(" = tr\t\r").unwrap();
+    p.flush().unwrap();
+    p.exp_string("facts could still change an outcome").unwrap();
+    p.send_line("? child_died").unwrap();
+    p.exp_string("true").unwrap();
+    // The interview prompt names the fact asked.
+    p.send_line("ask").unwrap();
+    p.exp_string("(referred_by: one of local_authority | partner_agency)")
+        .unwrap();
+    p.exp_string("referred_by> ").unwrap();
+    p.send_line("stop").unwrap();
+    p.exp_string("interview stopped").unwrap();
+    p.send_line("facts").unwrap();
+    p.exp_string("\"child_died\": true").unwrap();
+    p.send_line("quit").unwrap();
+    p.exp_eof().unwrap();
+}
