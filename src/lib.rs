@@ -12,6 +12,8 @@
 //! 5. [`report`]: an evaluation → aligned text for a person, or the JSON of DESIGN §4.
 //! 6. [`scenario`]: scenario files → expectations checked against evaluations, and the
 //!    coverage of the procedures they exercised (`cspr test`).
+//! 7. [`repl`]: a session over one procedure and a case, answering typed commands with
+//!    values (`cspr repl`'s backend).
 //!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 

@@ -28,7 +28,7 @@ use helper::ReplHelper;
 #[command(after_help = "Examples:
   cspr repl lincolnshire
   cspr repl lincolnshire policies/examples/lincolnshire-incomplete.json
-  cspr repl buckinghamshire --guidance working_together_2018 --as-of 2024-03-20
+  cspr repl buckinghamshire --guidance working_together_2023 --as-of 2024-03-20
   cspr repl lincolnshire case.json < commands.txt      (scripted: no prompts; exit 1 if a command failed)
 
 In the session: `set child_died = true`, `ask` (an interview, most decisive question first),
