@@ -172,6 +172,7 @@ fn compare_lays_the_procedures_side_by_side_in_json() {
         ids,
         [
             "working_together_2018",
+            "working_together_2023",
             "buckinghamshire",
             "lincolnshire",
             "walsall"
@@ -190,6 +191,7 @@ fn compare_lays_the_procedures_side_by_side_in_json() {
     let serious = row("serious_child_safeguarding_case");
     assert_eq!(serious["differs"], false);
     assert_eq!(serious["cells"]["walsall"]["value"], false);
+    assert_eq!(serious["cells"]["working_together_2023"]["value"], false);
     // 8.2.8: a death in custody is reviewed in Buckinghamshire even with no abuse suspected;
     // the other procedures have no such rule.
     let required = row("lcspr_required");
