@@ -73,8 +73,9 @@ impl Host for MemHost {
     }
 }
 
-const SHIPPED: [&str; 4] = [
+const SHIPPED: [&str; 5] = [
     "working_together_2018",
+    "working_together_2023",
     "buckinghamshire",
     "lincolnshire",
     "walsall",
