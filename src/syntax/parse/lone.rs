@@ -53,6 +53,15 @@ fn parse_lone(source: &Source, rule: Rule, what: &str) -> Result<Expr, Vec<Probl
             p.message = p
                 .message
                 .replace("the end of the file", "the end of the line");
+            // Input that stops too soon: point at its last word, which wants a sequel.
+            let end = text.trim_end().len();
+            for (span, label) in &mut p.labels {
+                if span.start >= end && end > 0 {
+                    let last = text[..end].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                    *span = crate::span::Span::new(last, end);
+                    *label = "something should follow this".to_string();
+                }
+            }
             Err(vec![p.help(format!("write {what}")).in_source(source)])
         }
     }
