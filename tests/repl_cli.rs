@@ -86,9 +86,17 @@ fn without_a_procedure_it_lists_them_and_reads_the_choice() {
 /// a terminal); it is a dev-dependency for this test alone.
 #[test]
 fn a_terminal_session_completes_with_tab() {
+    // An empty home: after the session, nothing (no history file) may be in it.
+    let home = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("repl-home");
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspr"));
     cmd.args(["repl", "lincolnshire", "--as-of", "2024-05-10"])
         .current_dir(root())
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", &home)
+        .env("XDG_DATA_HOME", &home)
+        .env("XDG_STATE_HOME", &home)
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
         .env_remove("CSPR_PATH");
@@ -126,4 +134,32 @@ fn a_terminal_session_completes_with_tab() {
     p.exp_string("\"child_died\": true").unwrap();
     p.send_line("quit").unwrap();
     p.exp_eof().unwrap();
+    let left: Vec<_> = std::fs::read_dir(&home).unwrap().collect();
+    assert!(left.is_empty(), "the session wrote {left:?}");
+}
+
+/// `--history FILE` is the one way to keep the lines typed, and only where asked.
+#[test]
+fn history_is_kept_in_a_file_only_when_asked() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("repl-history");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("history.txt");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspr"));
+    cmd.args(["repl", "walsall", "--history"])
+        .arg(&file)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CSPR_PATH");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+    p.exp_string("walsall> ").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    p.send_line("set child_died = true").unwrap();
+    p.exp_string("facts could still change an outcome").unwrap();
+    p.send_line("quit").unwrap();
+    p.exp_eof().unwrap();
+    let kept = std::fs::read_to_string(&file).unwrap();
+    assert!(kept.contains("set child_died = true"), "{kept}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
