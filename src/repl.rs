@@ -23,8 +23,10 @@
 
 pub mod changes;
 pub mod command;
+mod files;
 pub mod interview;
 pub mod save;
+mod section;
 
 use std::sync::Arc;
 
@@ -34,13 +36,14 @@ pub use changes::Changes;
 pub use command::{COMMANDS, Command, CommandHelp};
 pub use interview::Question;
 
-use crate::case::{self, Format};
+use crate::case;
 use crate::check::{Name, Program};
 use crate::diagnostic::{Problem, Source, did_you_mean};
 use crate::eval::explain::{self, Explainer};
 use crate::eval::kleene::{self, Env};
 use crate::eval::{self, Case, Evaluation, NotCarried, Shared};
 use crate::value::Display;
+use section::Section;
 
 /// What a session needs from the world. The front end reads and writes files; tests give
 /// files from memory.
@@ -408,223 +411,6 @@ impl Session {
             quit: false,
         })
     }
-
-    fn ask(&mut self) -> Result<Reply, Vec<Problem>> {
-        let skipped = vec![false; self.program().facts.len()];
-        self.next_question(skipped, Reply::default())
-    }
-
-    /// Ask the next question after `reply`, or end the interview.
-    fn next_question(
-        &mut self,
-        skipped: Vec<bool>,
-        mut reply: Reply,
-    ) -> Result<Reply, Vec<Problem>> {
-        let eval = self.eval()?;
-        match interview::next(self.program(), eval, &skipped) {
-            Some(q) => {
-                reply.blocks.push(Block::Question(q.clone()));
-                self.interview = Some((skipped, q));
-            }
-            None => {
-                let n = skipped.iter().filter(|s| **s).count();
-                let text = match (eval.missing.is_empty(), n) {
-                    (true, _) => "nothing is missing: every outcome is settled".to_string(),
-                    (false, 0) => "no question left that could settle anything more".to_string(),
-                    (false, n) => format!(
-                        "no question left that could settle anything more ({n} skipped; `ask` again to be asked them)"
-                    ),
-                };
-                reply.blocks.push(Block::Note(text));
-                self.interview = None;
-            }
-        }
-        Ok(reply)
-    }
-
-    /// A line typed during an interview.
-    fn answer(&mut self, line: &str) -> Result<Reply, Vec<Problem>> {
-        let Some((mut skipped, q)) = self.interview.take() else {
-            return Ok(Reply::default());
-        };
-        let text = line.trim();
-        if text.starts_with('#') {
-            // A comment in a script: the question still waits.
-            self.interview = Some((skipped, q));
-            return Ok(Reply::default());
-        }
-        match text {
-            "stop" | "quit" | "exit" => return Ok(Reply::note("interview stopped")),
-            "skip" | "" => {
-                if let Some(s) = skipped.get_mut(q.fact) {
-                    *s = true;
-                }
-                return self.next_question(skipped, Reply::default());
-            }
-            _ => {}
-        }
-        let program = self.program().clone();
-        let value_text = interview::answer_text(&program, q.fact, text);
-        let value = match crate::check::value(
-            &program,
-            q.fact,
-            &Source::new(format!("answer for `{}`", q.name), value_text),
-        ) {
-            Ok(v) => v,
-            Err(mut ps) => {
-                self.interview = Some((skipped, q));
-                if let Some(p) = ps.first_mut()
-                    && p.help.is_some()
-                {
-                    p.help = p
-                        .help
-                        .take()
-                        .map(|h| format!("{h}; or answer `skip` or `stop`"));
-                }
-                return Err(ps);
-            }
-        };
-        let f = q.fact;
-        let reply = match self.change(|case, p| case.set(p, f, Some(value)).map(|_| ())) {
-            Ok(r) => r,
-            Err(ps) => {
-                self.interview = Some((skipped, q));
-                return Err(ps);
-            }
-        };
-        self.next_question(skipped, reply)
-    }
-
-    /// Replace the case with the case file at `path` (as the `load` command).
-    pub fn load(&mut self, host: &dyn Host, path: &str) -> Result<Reply, Vec<Problem>> {
-        let source = host.read_case(path).map_err(|p| vec![p])?;
-        let format = Format::from_name(&source.name);
-        if format == Format::JsonLines {
-            return Err(problem(
-                "`load` takes one case, not a batch",
-                "give a .json or .toml case file",
-            ));
-        }
-        let case = case::parse(self.program(), &source, format)?;
-        let known = case.facts().iter().filter(|v| v.is_some()).count();
-        self.case = case;
-        self.current = evaluate(&self.shared, &self.case);
-        let mut reply = Reply::note(format!("loaded {known} facts from {path}"));
-        reply
-            .blocks
-            .push(Block::Report(self.render(&self.current, Section::All)));
-        Ok(reply)
-    }
-
-    fn save(&self, host: &dyn Host, path: &str) -> Result<Reply, Vec<Problem>> {
-        let text = match Format::from_name(path) {
-            Format::Toml => save::to_toml_text(self.program(), &self.case),
-            Format::Json if path.ends_with(".json") => {
-                save::to_json_text(self.program(), &self.case)
-            }
-            _ => {
-                return Err(problem(
-                    format!("cannot tell the format of `{path}`"),
-                    "save to a .json or .toml file",
-                ));
-            }
-        };
-        host.write_case(path, &text).map_err(|p| vec![p])?;
-        let known = self.case.facts().iter().filter(|v| v.is_some()).count();
-        Ok(Reply::note(format!("saved {known} facts to {path}")))
-    }
-
-    /// `use` another procedure (or `reload` this one), carrying the case over by name.
-    fn switch(
-        &mut self,
-        host: &dyn Host,
-        name: &str,
-        edition: Option<&str>,
-        reload: bool,
-    ) -> Result<Reply, Vec<Problem>> {
-        let (program, warnings) = host.load_procedure(name, edition)?;
-        let shared = Shared::new(Arc::new(program));
-        let (case, lost) = self.case.translate(self.shared.program(), shared.program());
-        let current = evaluate(&shared, &case);
-        let entry = shared.program().entry();
-        let on = match edition {
-            Some(e) => format!(" on {e}"),
-            None => String::new(),
-        };
-        let mut reply = Reply::note(if reload {
-            format!("reloaded {} ({}){on}", entry.title, entry.id)
-        } else {
-            format!("now using {} ({}){on}", entry.title, entry.id)
-        });
-        if !lost.is_empty() {
-            reply.blocks.push(Block::NotCarried(lost));
-        }
-        if !warnings.is_empty() {
-            reply.blocks.push(Block::Problems(warnings));
-        }
-        if let (Ok(before), Ok(after)) = (&self.current, &current)
-            && reload
-        {
-            reply.blocks.push(Block::Changes(Changes::between_programs(
-                self.shared.program(),
-                before,
-                shared.program(),
-                after,
-            )));
-        }
-        self.shared = shared;
-        self.case = case;
-        self.current = current;
-        self.name = name.to_string();
-        self.edition = edition.map(str::to_string);
-        Ok(reply)
-    }
-
-    fn compare(&self, host: &dyn Host, ids: Vec<String>) -> Result<Reply, Vec<Problem>> {
-        let mut columns = Vec::new();
-        let mut problems = Vec::new();
-        let ids = if ids.is_empty() {
-            host.procedures()
-        } else {
-            ids
-        };
-        for id in ids {
-            let loaded = match host.load_procedure(&id, self.edition.as_deref()) {
-                Err(ps) if ps.iter().any(|p| p.code == "cspr::not_a_procedure") => {
-                    host.load_procedure(&id, None)
-                }
-                other => other,
-            };
-            let program = match loaded {
-                Ok((p, _)) => Arc::new(p),
-                Err(ps) => {
-                    problems.extend(ps);
-                    continue;
-                }
-            };
-            let (case, not_carried) = self.case.translate(self.program(), &program);
-            match Shared::new(program.clone()).engine().evaluate_case(case) {
-                Ok(eval) => columns.push(Compared {
-                    program,
-                    eval,
-                    not_carried,
-                }),
-                Err(e) => problems.push(e.problem().clone()),
-            }
-        }
-        if columns.is_empty() {
-            problems.push(
-                Problem::error("cspr::repl", "no procedure found to compare the case under")
-                    .help("run from a directory with policies/, or set CSPR_PATH"),
-            );
-            return Err(problems);
-        }
-        let mut reply = Reply::of(Block::Compared(columns));
-        if !problems.is_empty() {
-            reply.blocks.push(Block::Problems(problems));
-        }
-        Ok(reply)
-    }
 }
 
 fn evaluate(shared: &Shared, case: &Case) -> Result<Evaluation, Problem> {
@@ -632,39 +418,4 @@ fn evaluate(shared: &Shared, case: &Case) -> Result<Evaluation, Problem> {
         .engine()
         .evaluate(case)
         .map_err(|e| e.problem().clone())
-}
-
-/// A part of `cspr eval`'s text.
-#[derive(Clone, Copy)]
-enum Section {
-    All,
-    Outcomes,
-    Duties,
-    Missing,
-}
-
-impl Section {
-    /// This section of the text of [`crate::report::eval_text`] (its headings start
-    /// lines: `Outcomes`, `Duties`, then `Still unknown…` or `Nothing is missing…`).
-    fn of(self, text: &str) -> String {
-        let find = |heading: &str| text.find(&format!("\n{heading}")).map(|i| i + 1);
-        let outcomes = find("Outcomes\n");
-        let duties = find("Duties\n");
-        let missing = find("Still unknown").or_else(|| find("Nothing is missing"));
-        let slice = |from: Option<usize>, to: Option<usize>| match from {
-            Some(a) => {
-                text[a..to.unwrap_or(text.len()).max(a)]
-                    .trim_end()
-                    .to_string()
-                    + "\n"
-            }
-            None => String::new(),
-        };
-        match self {
-            Section::All => text.to_string(),
-            Section::Outcomes => slice(outcomes, duties),
-            Section::Duties => slice(duties, missing),
-            Section::Missing => slice(missing, None),
-        }
-    }
 }

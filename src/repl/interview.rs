@@ -16,7 +16,9 @@
 //! again) or is a skip, so an interview asks each fact at most once and ends when no
 //! fact is left that could settle anything.
 
+use super::{Block, Reply, Session};
 use crate::check::{FactId, Program, type_name};
+use crate::diagnostic::{Problem, Source};
 use crate::eval::Evaluation;
 use crate::eval::deadline::{Status, status};
 use crate::value::Type;
@@ -128,5 +130,94 @@ pub fn answer_text(program: &Program, fact: FactId, answer: &str) -> String {
             format!("{{{}}}", items.join(", "))
         }
         _ => answer.to_string(),
+    }
+}
+
+/// The interview as the session runs it: `ask`, then each line an answer.
+impl Session {
+    pub(super) fn ask(&mut self) -> Result<Reply, Vec<Problem>> {
+        let skipped = vec![false; self.program().facts.len()];
+        self.next_question(skipped, Reply::default())
+    }
+
+    /// Ask the next question after `reply`, or end the interview.
+    fn next_question(
+        &mut self,
+        skipped: Vec<bool>,
+        mut reply: Reply,
+    ) -> Result<Reply, Vec<Problem>> {
+        let eval = self.eval()?;
+        match next(self.program(), eval, &skipped) {
+            Some(q) => {
+                reply.blocks.push(Block::Question(q.clone()));
+                self.interview = Some((skipped, q));
+            }
+            None => {
+                let n = skipped.iter().filter(|s| **s).count();
+                let text = match (eval.missing.is_empty(), n) {
+                    (true, _) => "nothing is missing: every outcome is settled".to_string(),
+                    (false, 0) => "no question left that could settle anything more".to_string(),
+                    (false, n) => format!(
+                        "no question left that could settle anything more ({n} skipped; `ask` again to be asked them)"
+                    ),
+                };
+                reply.blocks.push(Block::Note(text));
+                self.interview = None;
+            }
+        }
+        Ok(reply)
+    }
+
+    /// A line typed during an interview.
+    pub(super) fn answer(&mut self, line: &str) -> Result<Reply, Vec<Problem>> {
+        let Some((mut skipped, q)) = self.interview.take() else {
+            return Ok(Reply::default());
+        };
+        let text = line.trim();
+        if text.starts_with('#') {
+            // A comment in a script: the question still waits.
+            self.interview = Some((skipped, q));
+            return Ok(Reply::default());
+        }
+        match text {
+            "stop" | "quit" | "exit" => return Ok(Reply::note("interview stopped")),
+            "skip" | "" => {
+                if let Some(s) = skipped.get_mut(q.fact) {
+                    *s = true;
+                }
+                return self.next_question(skipped, Reply::default());
+            }
+            _ => {}
+        }
+        let program = self.program().clone();
+        let value_text = answer_text(&program, q.fact, text);
+        let value = match crate::check::value(
+            &program,
+            q.fact,
+            &Source::new(format!("answer for `{}`", q.name), value_text),
+        ) {
+            Ok(v) => v,
+            Err(mut ps) => {
+                self.interview = Some((skipped, q));
+                if let Some(p) = ps.first_mut()
+                    && p.help.is_some()
+                {
+                    p.help = p
+                        .help
+                        .take()
+                        .map(|h| format!("{h}; or answer `skip` or `stop`"));
+                }
+                return Err(ps);
+            }
+        };
+        let f = q.fact;
+        let reply = match self.change(|case, p| case.set(p, f, Some(value)).map(|_| ())) {
+            Ok(r) => r,
+            Err(ps) => {
+                self.interview = Some((skipped, q));
+                return Err(ps);
+            }
+        };
+        self.next_question(skipped, reply)
     }
 }
