@@ -14,6 +14,7 @@
 mod declare;
 mod line;
 pub mod program;
+pub mod rebase;
 mod types;
 
 pub use line::{expression, value};

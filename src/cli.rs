@@ -6,6 +6,10 @@ mod check;
 mod compare;
 mod eval;
 mod explain;
+mod graph;
+mod rebase;
+mod regression;
+mod report;
 mod repl;
 mod test;
 mod timeline;
@@ -32,7 +36,7 @@ const MAX_FILE: u64 = 64 * 1024 * 1024;
     about = "A policy language for child safeguarding practice review procedures",
     long_about = "cspr encodes a safeguarding partnership's review procedure, with every rule cited to its \
 paragraph, and evaluates cases against it: which pathway, which duties fall on whom, what is still unknown, and why.",
-    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr repl lincolnshire policies/examples/lincolnshire-incomplete.json"
+    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023\n  cspr repl lincolnshire policies/examples/lincolnshire-incomplete.json"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -47,6 +51,9 @@ enum Command {
     Timeline(timeline::Timeline),
     Test(test::Test),
     Compare(compare::Compare),
+    Report(report::ReportCmd),
+    Graph(graph::GraphCmd),
+    Rebase(rebase::Rebase),
     Repl(repl::Repl),
 }
 
@@ -58,6 +65,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Timeline(c) => c.run(),
         Command::Test(c) => c.run(),
         Command::Compare(c) => c.run(),
+        Command::Report(c) => c.run(),
+        Command::Graph(c) => c.run(),
+        Command::Rebase(c) => c.run(),
         Command::Repl(c) => c.run(),
     };
     match result {
@@ -244,6 +254,27 @@ impl Resolver for Library {
     }
 }
 
+impl Library {
+    /// The ids of the guidance modules in the library (the editions `--guidance`,
+    /// `rebase` and `under` may name), sorted, each once.
+    pub fn editions(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .index()
+            .into_iter()
+            .filter(|(_, p)| {
+                std::fs::read_to_string(p)
+                    .ok()
+                    .and_then(|t| header_kind(&t))
+                    == Some(cspr::syntax::ast::ModuleKind::Guidance)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 /// `.policy` files under `dir`, sorted, at most `depth` levels down.
 pub fn policy_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
     files_ending(dir, "policy", depth)
@@ -315,6 +346,17 @@ pub fn load_procedure_onto(
     near: Option<&Path>,
     onto: Option<&str>,
 ) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
+    let (source, library) = find_procedure(arg, near)?;
+    let Checked { program, problems } = cspr::check::check_onto(&source, &library, onto);
+    match program {
+        Some(p) => Ok((p, problems)),
+        None => Err(problems),
+    }
+}
+
+/// The text of a procedure given as a path or an id, and the library its `extends`
+/// are resolved in.
+pub fn find_procedure(arg: &str, near: Option<&Path>) -> Result<(Source, Library), Vec<Problem>> {
     let path = Path::new(arg);
     let (source, library) = if arg.ends_with(".policy") || path.is_file() {
         (
@@ -340,9 +382,5 @@ pub fn load_procedure_onto(
         };
         (read_source(&found).map_err(|p| vec![p])?, library)
     };
-    let Checked { program, problems } = cspr::check::check_onto(&source, &library, onto);
-    match program {
-        Some(p) => Ok((p, problems)),
-        None => Err(problems),
-    }
+    Ok((source, library))
 }

@@ -9,7 +9,9 @@
 //! 3. [`case`]: a case file (JSON, TOML, JSON Lines) → typed facts of a program.
 //! 4. [`eval`]: program + case → three-valued outcomes, duties and missing facts, with
 //!    cited derivation trees ([`eval::explain`]).
-//! 5. [`report`]: an evaluation → aligned text for a person, or the JSON of DESIGN §4.
+//! 5. [`report`]: an evaluation → one view model ([`report::Report`]) → aligned text for a
+//!    person, the JSON of DESIGN §4, iCalendar, or the HTML decision report; a program →
+//!    its graph (DOT, Mermaid, SVG).
 //! 6. [`scenario`]: scenario files → expectations checked against evaluations, and the
 //!    coverage of the procedures they exercised (`cspr test`).
 //! 7. [`repl`]: a session over one procedure and a case, answering typed commands with

@@ -1,22 +1,29 @@
-//! Stage five: results for people (aligned text) and for programs (the JSON of DESIGN §4).
+//! Stage five: results for people (aligned text, the HTML decision report) and for
+//! programs (the JSON of DESIGN §4, iCalendar).
 //!
-//! Pure functions from an [`Evaluation`] or a derivation tree to a string or JSON value;
-//! the front ends decide where they go.
+//! Every renderer reads one view model, [`model::Report`], built from an [`Evaluation`];
+//! they are pure functions to a string or JSON value, and the front ends decide where it
+//! goes. [`graph`] draws the procedure itself (DOT, Mermaid, SVG).
 
+pub mod chart;
+pub mod graph;
+pub mod html;
 mod json;
+pub mod model;
 pub mod timeline;
 
 pub use json::JsonWriter;
+pub use model::Report;
 
 use std::fmt::Write as _;
 
-use crate::check::{Body, Cite, Program};
-use crate::eval::explain::{self, Node, Step, Tree};
-use crate::eval::kleene::Via;
-use crate::eval::{DutyOutcome, Evaluation, Outcome};
+use crate::check::{Cite, Program};
+use crate::eval::Evaluation;
+use crate::eval::explain::Tree;
 use crate::value::{self, Display, Type, Value};
 use chrono::NaiveDate;
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use model::{DutyRow, OutcomeRow};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::eval::deadline::{self, Status};
 use serde_json::{Map, Value as Json, json};
@@ -25,35 +32,8 @@ fn cites(list: &[&Cite]) -> Json {
     Json::Array(list.iter().map(|c| Json::String(c.to_string())).collect())
 }
 
-/// The citations behind an outcome: the rule's own, and the exception or branch that decided it.
-fn outcome_cites<'p>(program: &'p Program, r: usize, o: &Outcome) -> Vec<&'p Cite> {
-    let def = &program.rules[r];
-    let mut out: Vec<&Cite> = def.cite.iter().collect();
-    let extra = match (&def.body, o.via) {
-        (Body::Default { exceptions, .. }, Via::Exception(i)) => {
-            exceptions.get(i).and_then(|e| e.cite.as_ref())
-        }
-        (Body::Decision { branches }, Via::Branch(i)) => {
-            branches.get(i).and_then(|b| b.cite.as_ref())
-        }
-        _ => None,
-    };
-    if let Some(c) = extra
-        && !out.contains(&c)
-    {
-        out.push(c);
-    }
-    out
-}
-
-fn value_json(program: &Program, value: &Option<Value>, ty: Type) -> Json {
-    value
-        .as_ref()
-        .map_or(Json::Null, |v| value::to_json(v, ty, &program.enums))
-}
-
-/// The evaluation as the JSON object of DESIGN §4, serialized straight from the
-/// evaluation (no intermediate JSON tree: this is the batch hot path).
+/// The evaluation as the JSON object of DESIGN §4, serialized from the [`Report`] model.
+/// (The batch path writes the same bytes from a template: [`JsonWriter`].)
 pub struct EvalJson<'a> {
     pub program: &'a Program,
     pub eval: &'a Evaluation,
@@ -168,59 +148,78 @@ impl DeadlineView<'_> {
     }
 }
 
-struct Procedure<'a>(&'a Program);
-struct Outcomes<'a>(&'a Program, &'a Evaluation);
-struct OutcomeJson<'a>(&'a Program, usize, &'a Outcome);
-struct Duties<'a>(&'a Program, &'a Evaluation, NaiveDate);
-struct DutyJson<'a>(
-    &'a Program,
-    usize,
-    &'a DutyOutcome,
-    &'a Evaluation,
-    NaiveDate,
-);
-struct Names<'a>(&'a Program, &'a [usize]);
-struct Cites<'a>(Vec<&'a Cite>);
-struct CiteJson<'a>(&'a Cite);
+struct ProcedureJson<'a>(&'a Report<'a>);
+struct Outcomes<'a>(&'a Report<'a>);
+struct OutcomeJson<'a>(&'a Report<'a>, &'a OutcomeRow<'a>);
+struct Duties<'a>(&'a [DutyRow<'a>]);
+struct DutyJson<'a>(&'a DutyRow<'a>);
+struct Strs<'a>(&'a [&'a str]);
+struct Cites<'a>(&'a [&'a Cite]);
 
-impl Serialize for CiteJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.text)
-    }
+/// The edition a program was rebased onto (`--guidance`), if it was.
+pub(crate) fn rebased_onto(program: &Program) -> Option<&crate::check::ModuleInfo> {
+    program
+        .rebased_onto
+        .as_ref()
+        .and_then(|_| program.modules.first())
 }
 
-struct ValueJson<'a>(&'a Program, &'a Option<Value>, Type);
+/// `{"id": …, "version": …}` of an edition.
+struct Edition<'a>(&'a crate::check::ModuleInfo);
 
-impl Serialize for EvalJson<'_> {
+impl Serialize for Edition<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(5))?;
-        m.serialize_entry("procedure", &Procedure(self.program))?;
-        m.serialize_entry("case_id", &self.eval.case_id)?;
-        m.serialize_entry("outcomes", &Outcomes(self.program, self.eval))?;
-        m.serialize_entry("duties", &Duties(self.program, self.eval, self.as_of))?;
-        m.serialize_entry("missing", &Names(self.program, &self.eval.missing))?;
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("id", &self.0.id)?;
+        m.serialize_entry(
+            "version",
+            &self.0.version.map(|v| v.format("%Y-%m-%d").to_string()),
+        )?;
         m.end()
     }
 }
 
-impl Serialize for Procedure<'_> {
+impl Serialize for EvalJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let entry = self.0.entry();
-        let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("id", &entry.id)?;
+        Report::new(self.program, self.eval, self.as_of).serialize(s)
+    }
+}
+
+impl Serialize for Report<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let missing: Vec<&str> = self.questions.iter().map(|q| q.name).collect();
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("procedure", &ProcedureJson(self))?;
+        m.serialize_entry("case_id", &self.case_id)?;
+        m.serialize_entry("outcomes", &Outcomes(self))?;
+        m.serialize_entry("duties", &Duties(&self.duties))?;
+        m.serialize_entry("missing", &Strs(&missing))?;
+        m.end()
+    }
+}
+
+impl Serialize for ProcedureJson<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let p = &self.0.procedure;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("id", p.id)?;
         m.serialize_entry(
             "version",
-            &entry.version.map(|v| v.format("%Y-%m-%d").to_string()),
+            &p.version.map(|v| v.format("%Y-%m-%d").to_string()),
         )?;
+        if let Some(edition) = rebased_onto(self.0.program) {
+            // Only for a procedure put on another edition (`--guidance`): which one.
+            m.serialize_entry("rebased_onto", &Edition(edition))?;
+        }
         m.end()
     }
 }
 
 impl Serialize for Outcomes<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.1.outcomes.len()))?;
-        for (r, o) in self.1.outcomes.iter().enumerate() {
-            m.serialize_entry(&self.0.rules[r].name, &OutcomeJson(self.0, r, o))?;
+        let mut m = s.serialize_map(Some(self.0.outcomes.len()))?;
+        for o in &self.0.outcomes {
+            m.serialize_entry(o.name, &OutcomeJson(self.0, o))?;
         }
         m.end()
     }
@@ -228,12 +227,12 @@ impl Serialize for Outcomes<'_> {
 
 impl Serialize for OutcomeJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let OutcomeJson(program, r, o) = *self;
+        let OutcomeJson(report, o) = *self;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("value", &ValueJson(program, &o.value, program.rules[r].ty))?;
-        m.serialize_entry("cite", &Cites(outcome_cites(program, r, o)))?;
+        m.serialize_entry("value", &ValueJson(report.program, o.value, o.ty))?;
+        m.serialize_entry("cite", &Cites(&o.cites))?;
         if o.value.is_none() {
-            m.serialize_entry("missing", &Names(program, &o.missing))?;
+            m.serialize_entry("missing", &Strs(&o.missing))?;
         }
         m.end()
     }
@@ -241,24 +240,19 @@ impl Serialize for OutcomeJson<'_> {
 
 impl Serialize for Duties<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.1.duties.len()))?;
-        for (d, o) in self.1.duties.iter().enumerate() {
-            seq.serialize_element(&DutyJson(self.0, d, o, self.1, self.2))?;
-        }
-        seq.end()
+        s.collect_seq(self.0.iter().map(DutyJson))
     }
 }
 
 impl Serialize for DutyJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let DutyJson(program, d, o, _, _) = *self;
-        let duty = &program.duties[d];
+        let row = self.0;
+        let view = &row.deadline;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("name", &duty.name)?;
-        m.serialize_entry("actor", &duty.actor)?;
-        m.serialize_entry("modality", duty.modality.as_str())?;
-        m.serialize_entry("applies", &o.applies)?;
-        let view = DeadlineView::new(program, self.3, d, self.4);
+        m.serialize_entry("name", row.name)?;
+        m.serialize_entry("actor", row.actor)?;
+        m.serialize_entry("modality", row.modality)?;
+        m.serialize_entry("applies", &row.applies)?;
         m.serialize_entry("due", &view.due.map(|d| d.to_string()))?;
         m.serialize_entry("status", view.status.name())?;
         if view.provisional {
@@ -273,29 +267,28 @@ impl Serialize for DutyJson<'_> {
         if let Some(h) = view.hours_late {
             m.serialize_entry("hours_late", &h)?;
         }
-        m.serialize_entry("cite", &Cites(duty.cite.iter().collect()))?;
-        if o.applies.is_none() {
-            m.serialize_entry("missing", &Names(program, &o.missing))?;
+        let cite: Vec<&Cite> = row.cite.into_iter().collect();
+        m.serialize_entry("cite", &Cites(&cite))?;
+        if row.applies.is_none() {
+            m.serialize_entry("missing", &Strs(&row.missing))?;
         }
         m.end()
     }
 }
 
-impl Serialize for Names<'_> {
+impl Serialize for Strs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.1.iter().map(|f| &self.0.facts[*f].name))
+        s.collect_seq(self.0)
     }
 }
 
 impl Serialize for Cites<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for c in &self.0 {
-            seq.serialize_element(&CiteJson(c))?;
-        }
-        seq.end()
+        s.collect_seq(self.0.iter().map(|c| c.text.as_str()))
     }
 }
+
+struct ValueJson<'a>(&'a Program, Option<&'a Value>, Type);
 
 impl Serialize for ValueJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -324,103 +317,89 @@ impl Serialize for ValueJson<'_> {
     }
 }
 
-fn show(program: &Program, value: &Option<Value>, ty: Type) -> String {
-    value.as_ref().map_or("undetermined".into(), |v| {
-        Display {
-            value: v,
-            enums: &program.enums,
-            ty,
-        }
-        .to_string()
-    })
-}
-
-fn join_cites(list: &[&Cite]) -> String {
-    list.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 /// The first lines of every report: the procedure, the case and the day judged on.
-pub(crate) fn header(program: &Program, eval: &Evaluation, as_of: NaiveDate, out: &mut String) {
-    let entry = program.entry();
-    let version = entry.version.map_or(String::new(), |v| {
+pub(crate) fn header(report: &Report<'_>, out: &mut String) {
+    let p = &report.procedure;
+    let version = p.version.map_or(String::new(), |v| {
         format!(", version {}", v.format("%Y-%m-%d"))
     });
-    let _ = writeln!(out, "{} ({}{version})", entry.title, entry.id);
-    if let (Some(edition), Some(guidance)) = (&program.rebased_onto, program.modules.first()) {
+    let _ = writeln!(out, "{} ({}{version})", p.title, p.id);
+    if let Some(guidance) = rebased_onto(report.program) {
+        let version = guidance.version.map_or(String::new(), |v| {
+            format!(", version {}", v.format("%Y-%m-%d"))
+        });
         let _ = writeln!(
             out,
-            "on {} ({edition}), in place of the edition it extends",
-            guidance.title
+            "on {} ({}{version}), in place of the edition it extends",
+            guidance.title, guidance.id
         );
     }
-    if let Some(id) = &eval.case_id {
+    if let Some(id) = report.case_id {
         let _ = writeln!(out, "case {id}");
     }
-    let _ = writeln!(out, "as of {}", as_of.format("%Y-%m-%d"));
+    let _ = writeln!(out, "as of {}", report.as_of.format("%Y-%m-%d"));
 }
 
 /// The evaluation for a person: outcomes first, then duties, then the questions to ask.
 pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
+    report_text(&Report::new(program, eval, as_of))
+}
+
+/// [`eval_text`] of a report already built.
+pub fn report_text(report: &Report<'_>) -> String {
     let mut out = String::new();
-    header(program, eval, as_of, &mut out);
+    header(report, &mut out);
 
     out.push_str("\nOutcomes\n");
-    let rows: Vec<[String; 3]> = eval
+    let rows: Vec<[String; 3]> = report
         .outcomes
         .iter()
-        .enumerate()
-        .map(|(r, o)| {
-            let def = &program.rules[r];
-            let cite = join_cites(&outcome_cites(program, r, o));
+        .map(|o| {
             let note = if o.value.is_none() {
-                format!("depends on {}", program.fact_list(&o.missing))
+                format!("depends on {}", o.missing.join(", "))
             } else {
-                cite
+                o.cites
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; ")
             };
-            [def.name.clone(), show(program, &o.value, def.ty), note]
+            [o.name.to_string(), o.shown.clone(), note]
         })
         .collect();
     table(&rows, &mut out);
 
     out.push_str("\nDuties\n");
-    let width = program
+    let width = report
         .duties
         .iter()
         .map(|d| d.name.chars().count())
         .max()
         .unwrap_or(0);
-    for (di, (d, o)) in program.duties.iter().zip(&eval.duties).enumerate() {
-        let applies = match o.applies {
+    for d in &report.duties {
+        let applies = match d.applies {
             Some(true) => "applies",
             Some(false) => "does not apply",
             None => "may apply",
         };
-        let cite = d
-            .cite
-            .as_ref()
-            .map_or(String::new(), |c| format!("  [{c}]"));
+        let cite = d.cite.map_or(String::new(), |c| format!("  [{c}]"));
         let _ = writeln!(
             out,
             "  {applies:<14}  {:<width$}  {} {}{cite}",
-            d.name,
-            d.actor,
-            d.modality.as_str()
+            d.name, d.actor, d.modality
         );
         let _ = writeln!(out, "  {:<14}  {:<width$}  {}", "", "", d.action);
-        if o.applies.is_none() {
+        if d.applies.is_none() {
             let _ = writeln!(
                 out,
                 "  {:<14}  {:<width$}  depends on {}",
                 "",
                 "",
-                program.fact_list(&o.missing)
+                d.missing.join(", ")
             );
         }
-        if d.deadline.is_some() && o.applies != Some(false) {
-            let view = DeadlineView::new(program, eval, di, as_of);
+        if d.has_deadline && d.applies != Some(false) {
+            let view = &d.deadline;
             let due = view.due.map_or(String::new(), |d| format!("due {d}: "));
             let _ = writeln!(
                 out,
@@ -432,27 +411,20 @@ pub fn eval_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> Stri
         }
     }
 
-    if eval.missing.is_empty() {
+    if report.questions.is_empty() {
         out.push_str("\nNothing is missing: every outcome is settled.\n");
     } else {
         out.push_str("\nStill unknown: these answers would settle the rest\n");
-        let width = eval
-            .missing
+        let width = report
+            .questions
             .iter()
-            .map(|f| program.facts[*f].name.chars().count())
+            .map(|q| q.name.chars().count())
             .max()
             .unwrap_or(0);
-        for f in &eval.missing {
-            let def = &program.facts[*f];
-            let answer = match def.ty {
-                Type::Bool => "true or false".to_string(),
-                Type::Enum(e) => program.enums[e].variants.join(" | "),
-                Type::Set(e) => format!("any of {}", program.enums[e].variants.join(", ")),
-                ty => format!("a {}", crate::check::type_name(ty, &program.enums)),
-            };
-            let ask = def.ask.as_deref().unwrap_or("(no question given)");
-            let _ = writeln!(out, "  {:<width$}  {ask}", def.name);
-            let _ = writeln!(out, "  {:<width$}  answer: {answer}", "");
+        for q in &report.questions {
+            let ask = q.ask.unwrap_or("(no question given)");
+            let _ = writeln!(out, "  {:<width$}  {ask}", q.name);
+            let _ = writeln!(out, "  {:<width$}  answer: {}", "", q.answer);
         }
     }
     out
@@ -469,50 +441,45 @@ fn table(rows: &[[String; 3]], out: &mut String) {
     }
 }
 
-/// A derivation tree as JSON.
+/// A derivation tree as JSON (`cspr explain --format json`), written from its
+/// structured form ([`model::Explanation`]).
 pub fn tree_json(program: &Program, tree: &Tree<'_>) -> Json {
     if tree.is_empty() {
         return Json::Null;
     }
-    node_json(program, tree.root())
+    explanation_json(program, &model::Explanation::from_tree(program, tree))
 }
 
-fn node_json(program: &Program, node: Node<'_, '_>) -> Json {
-    let step = node.step();
-    let (label, cite_list) = explain::describe(program, step);
+/// One step of an explanation and its children as JSON.
+pub fn explanation_json(program: &Program, e: &model::Explanation<'_>) -> Json {
+    use model::NodeKind;
     let mut obj = Map::new();
-    let (kind, name, value) = match step {
-        Step::Fact { fact, value } => {
-            let d = &program.facts[*fact];
-            ("fact", d.name.clone(), value_json(program, value, d.ty))
-        }
-        Step::Rule { rule, value, .. } => {
-            let d = &program.rules[*rule];
-            ("rule", d.name.clone(), value_json(program, value, d.ty))
-        }
-        Step::Default { rule } => ("default", program.rules[*rule].name.clone(), Json::Null),
-        Step::Exception { rule, holds, .. } => {
-            ("exception", program.rules[*rule].name.clone(), json!(holds))
-        }
-        Step::Branch { rule, holds, .. } => {
-            ("branch", program.rules[*rule].name.clone(), json!(holds))
-        }
-        Step::Duty { duty, applies, .. } => {
-            ("duty", program.duties[*duty].name.clone(), json!(applies))
-        }
-        Step::WhyNot { rule, .. } => ("why_not", program.rules[*rule].name.clone(), Json::Null),
+    let value = match e.kind {
+        NodeKind::Fact { .. } | NodeKind::Rule => e
+            .typed
+            .as_ref()
+            .map_or(Json::Null, |(v, ty)| value::to_json(v, *ty, &program.enums)),
+        NodeKind::Exception | NodeKind::Branch | NodeKind::Duty => json!(e.holds),
+        NodeKind::Default | NodeKind::WhyNot => Json::Null,
     };
-    obj.insert("step".into(), json!(kind));
-    obj.insert("name".into(), json!(name));
+    obj.insert("step".into(), json!(e.kind.as_str()));
+    obj.insert("name".into(), json!(e.name));
     obj.insert("value".into(), value);
-    if let Step::Fact { value, .. } = step {
-        obj.insert("given".into(), json!(value.is_some()));
+    if let NodeKind::Fact { given } = e.kind {
+        obj.insert("given".into(), json!(given));
     }
-    obj.insert("text".into(), json!(label));
-    obj.insert("cite".into(), cites(&cite_list));
-    let children: Vec<Json> = node.children().map(|c| node_json(program, c)).collect();
-    if !children.is_empty() {
-        obj.insert("children".into(), Json::Array(children));
+    obj.insert("text".into(), json!(e.sentence));
+    obj.insert("cite".into(), cites(&e.cites));
+    if !e.children.is_empty() {
+        obj.insert(
+            "children".into(),
+            Json::Array(
+                e.children
+                    .iter()
+                    .map(|c| explanation_json(program, c))
+                    .collect(),
+            ),
+        );
     }
     Json::Object(obj)
 }

@@ -10,6 +10,7 @@
 //!    outcomes any scenario exercised.
 
 pub mod coverage;
+pub mod regression;
 
 use chrono::NaiveDate;
 
@@ -37,6 +38,10 @@ pub struct Check {
     pub kind: CheckKind,
     /// Where the `expect` was written.
     pub span: Span,
+    /// Whether it is checked on the edition the scenario runs on (see [`in_force`]). An
+    /// expectation not in force is kept, when its names resolve, so that the regression
+    /// report can show its value on this edition too.
+    pub in_force: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,11 +74,75 @@ pub const STATUS_NAMES: [&str; 10] = [
     "completed",
 ];
 
+/// The edition of the guidance a program runs on: the root of its chain of modules
+/// (the edition it was rebased onto, if it was).
+pub fn edition_of(program: &Program) -> &str {
+    program.modules.first().map_or("", |m| m.id.as_str())
+}
+
+/// What an expectation is about, for the `under` rule: the value of a rule or decision
+/// or whether a duty applies (`= V`, `undetermined`, `applies`, `does not apply`), a
+/// duty's due date, a duty's status, or the case's list of missing facts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic<'a> {
+    Outcome(&'a str),
+    Due(&'a str),
+    Status(&'a str),
+    Missing,
+}
+
+/// What an expectation is about.
+pub fn topic(kind: &ExpectKind) -> Topic<'_> {
+    match kind {
+        ExpectKind::Value(n, _) | ExpectKind::Undetermined(n, _) | ExpectKind::Applies(n, _) => {
+            Topic::Outcome(&n.node)
+        }
+        ExpectKind::Due(n, _) => Topic::Due(&n.node),
+        ExpectKind::Status(n, _) => Topic::Status(&n.node),
+        ExpectKind::Missing(_) => Topic::Missing,
+    }
+}
+
+/// The `under` rule: whether expectation `i` of a scenario is checked when the scenario
+/// runs on `edition`.
+///
+/// - `expect … under X` is checked only on edition X;
+/// - an expectation without `under` is checked on every edition, except on an edition X
+///   for which the scenario has an `expect … under X` about the same thing (the same
+///   [`Topic`]: the same name's value or applying, due date or status, or the missing list).
+pub fn in_force(expects: &[ast::Expectation], i: usize, edition: &str) -> bool {
+    let e = &expects[i];
+    match &e.under {
+        Some(u) => u.node == edition,
+        None => !expects.iter().any(|o| {
+            o.under.as_ref().is_some_and(|u| u.node == edition) && topic(&o.kind) == topic(&e.kind)
+        }),
+    }
+}
+
 /// Bind a scenario to `program`. Every problem found is returned, located in `source`.
+/// `under` may name only the edition the program runs on; see [`compile_among`].
 pub fn compile(
     scenario: &ast::Scenario,
     program: &Program,
     source: &Source,
+) -> Result<Compiled, Vec<Problem>> {
+    compile_among(
+        scenario,
+        program,
+        source,
+        &[edition_of(program).to_string()],
+    )
+}
+
+/// As [`compile`], with `editions` the ids of the guidance editions an `under` may name
+/// (an unknown one is an error with "did you mean"). Expectations not in force on the
+/// program's edition are compiled where their names resolve, and otherwise left out.
+pub fn compile_among(
+    scenario: &ast::Scenario,
+    program: &Program,
+    source: &Source,
+    editions: &[String],
 ) -> Result<Compiled, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut case = Case::empty(program);
@@ -103,10 +172,35 @@ pub fn compile(
         }
     }
     let mut checks = Vec::new();
-    for e in &scenario.expects {
+    let edition = edition_of(program);
+    for (i, e) in scenario.expects.iter().enumerate() {
+        if let Some(u) = &e.under
+            && !editions.contains(&u.node)
+        {
+            let mut p = Problem::error(
+                "cspr::scenario_edition",
+                format!("`{}` is not an edition of the guidance", u.node),
+            )
+            .label(u.span, "unknown edition");
+            p = match did_you_mean(&u.node, editions.iter().map(String::as_str)) {
+                Some(h) => p.help(h),
+                None => p.help(format!(
+                    "`under` names a guidance module that extends nothing; known: {}",
+                    editions.join(", ")
+                )),
+            };
+            problems.push(p);
+            continue;
+        }
+        let in_force = in_force(&scenario.expects, i, edition);
         match expectation(program, scenario, e) {
-            Ok(kind) => checks.push(Check { kind, span: e.span }),
-            Err(p) => problems.push(p),
+            Ok(kind) => checks.push(Check {
+                kind,
+                span: e.span,
+                in_force,
+            }),
+            Err(p) if in_force => problems.push(p),
+            Err(_) => {}
         }
     }
     if problems.is_empty() {
@@ -347,13 +441,34 @@ pub enum Ran {
     Error(Problem),
 }
 
-/// Evaluate a compiled scenario and compare every expectation.
+/// Evaluate a compiled scenario and compare every expectation in force.
 pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
-    let program = engine.program;
     let eval = match engine.evaluate(&scenario.case) {
         Ok(e) => e,
         Err(e) => return Ran::Error(e.problem().clone()),
     };
+    let failures = scenario
+        .checks
+        .iter()
+        .filter(|c| c.in_force)
+        .map(|c| observe(engine, &eval, c))
+        .filter(|o| !o.holds)
+        .map(|o| o.failure)
+        .collect();
+    Ran::Evaluated(Box::new(eval), failures)
+}
+
+/// One expectation compared with an evaluation, whether it holds or not.
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub holds: bool,
+    /// The expectation, and what the evaluation gave (the same words either way).
+    pub failure: Failure,
+}
+
+/// Compare one expectation with an evaluation.
+pub fn observe(engine: &Engine<'_>, eval: &Evaluation, check: &Check) -> Observed {
+    let program = engine.program;
     let show = |v: &Option<Value>, ty: Type| match v {
         Some(v) => Display {
             value: v,
@@ -369,95 +484,96 @@ pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
         Some(false) => "does not apply".to_string(),
         None => "undetermined".to_string(),
     };
-    let mut failures = Vec::new();
-    for check in &scenario.checks {
-        let fail = |expected: String, actual: String, subject: Option<Name>| Failure {
+    let seen = |holds: bool, expected: String, actual: String, subject: Option<Name>| Observed {
+        holds,
+        failure: Failure {
             span: check.span,
             expected,
             actual,
             subject,
-        };
-        // "Undetermined [missing {…}]" of a rule or a duty: `settled` is its value when it
-        // is not undetermined.
-        let undetermined = |want: &Option<Vec<FactId>>,
-                            settled: Option<String>,
-                            missing: &[FactId],
-                            subject: Name| {
+        },
+    };
+    // "Undetermined [missing {…}]" of a rule or a duty: `settled` is its value when it
+    // is not undetermined.
+    let undetermined =
+        |want: &Option<Vec<FactId>>, settled: Option<String>, missing: &[FactId], subject: Name| {
             let ok = settled.is_none() && want.as_ref().is_none_or(|w| same(w, missing));
-            (!ok).then(|| {
-                let expected = match want {
-                    Some(w) => format!("undetermined, missing {}", facts(w)),
-                    None => "undetermined".into(),
-                };
-                let actual =
-                    settled.unwrap_or_else(|| format!("undetermined, missing {}", facts(missing)));
-                fail(expected, actual, Some(subject))
-            })
+            let expected = match want {
+                Some(w) => format!("undetermined, missing {}", facts(w)),
+                None => "undetermined".into(),
+            };
+            let actual =
+                settled.unwrap_or_else(|| format!("undetermined, missing {}", facts(missing)));
+            seen(ok, expected, actual, Some(subject))
         };
-        let failure = match &check.kind {
-            CheckKind::Value(r, want) => {
-                let got = &eval.outcomes[*r].value;
-                let ty = program.rules[*r].ty;
-                (got.as_ref() != Some(want)).then(|| {
-                    let mut actual = show(got, ty);
-                    if got.is_none() {
-                        actual += &format!(", missing {}", facts(&eval.outcomes[*r].missing));
-                    }
-                    fail(show(&Some(want.clone()), ty), actual, Some(Name::Rule(*r)))
-                })
+    match &check.kind {
+        CheckKind::Value(r, want) => {
+            let got = &eval.outcomes[*r].value;
+            let ty = program.rules[*r].ty;
+            let mut actual = show(got, ty);
+            if got.is_none() {
+                actual += &format!(", missing {}", facts(&eval.outcomes[*r].missing));
             }
-            CheckKind::RuleUndetermined(r, want) => {
-                let o = &eval.outcomes[*r];
-                let settled = o
-                    .value
-                    .as_ref()
-                    .map(|_| show(&o.value, program.rules[*r].ty));
-                undetermined(want, settled, &o.missing, Name::Rule(*r))
+            seen(
+                got.as_ref() == Some(want),
+                show(&Some(want.clone()), ty),
+                actual,
+                Some(Name::Rule(*r)),
+            )
+        }
+        CheckKind::RuleUndetermined(r, want) => {
+            let o = &eval.outcomes[*r];
+            let settled = o
+                .value
+                .as_ref()
+                .map(|_| show(&o.value, program.rules[*r].ty));
+            undetermined(want, settled, &o.missing, Name::Rule(*r))
+        }
+        CheckKind::DutyUndetermined(d, want) => {
+            let o = &eval.duties[*d];
+            let settled = o.applies.map(|a| applies(Some(a)));
+            undetermined(want, settled, &o.missing, Name::Duty(*d))
+        }
+        CheckKind::Applies(d, want) => {
+            let got = eval.duties[*d].applies;
+            let mut actual = applies(got);
+            if got.is_none() {
+                actual += &format!(", missing {}", facts(&eval.duties[*d].missing));
             }
-            CheckKind::DutyUndetermined(d, want) => {
-                let o = &eval.duties[*d];
-                let settled = o.applies.map(|a| applies(Some(a)));
-                undetermined(want, settled, &o.missing, Name::Duty(*d))
-            }
-            CheckKind::Applies(d, want) => {
-                let got = eval.duties[*d].applies;
-                (got != Some(*want)).then(|| {
-                    let mut actual = applies(got);
-                    if got.is_none() {
-                        actual += &format!(", missing {}", facts(&eval.duties[*d].missing));
-                    }
-                    fail(applies(Some(*want)), actual, Some(Name::Duty(*d)))
-                })
-            }
-            CheckKind::Due(d, want) => {
-                let got = eval.duties[*d].due.map(|due| due.at);
-                (got != Some(*want)).then(|| {
-                    let actual = match got {
-                        Some(m) => format!("due {m}"),
-                        None => format!("no due date ({})", applies(eval.duties[*d].applies)),
-                    };
-                    fail(format!("due {want}"), actual, Some(Name::Duty(*d)))
-                })
-            }
-            CheckKind::Status(d, want, as_of) => {
-                let got = deadline::status(program, &eval, *d, *as_of, engine.calendar);
-                (got.name() != want).then(|| {
-                    fail(
-                        format!("status {want} as of {as_of}"),
-                        format!("status {}", got.name()),
-                        Some(Name::Duty(*d)),
-                    )
-                })
-            }
-            CheckKind::Missing(want) => (!same(want, &eval.missing)).then(|| {
-                fail(
-                    format!("missing {}", facts(want)),
-                    format!("missing {}", facts(&eval.missing)),
-                    None,
-                )
-            }),
-        };
-        failures.extend(failure);
+            seen(
+                got == Some(*want),
+                applies(Some(*want)),
+                actual,
+                Some(Name::Duty(*d)),
+            )
+        }
+        CheckKind::Due(d, want) => {
+            let got = eval.duties[*d].due.map(|due| due.at);
+            let actual = match got {
+                Some(m) => format!("due {m}"),
+                None => format!("no due date ({})", applies(eval.duties[*d].applies)),
+            };
+            seen(
+                got == Some(*want),
+                format!("due {want}"),
+                actual,
+                Some(Name::Duty(*d)),
+            )
+        }
+        CheckKind::Status(d, want, as_of) => {
+            let got = deadline::status(program, eval, *d, *as_of, engine.calendar);
+            seen(
+                got.name() == want,
+                format!("status {want} as of {as_of}"),
+                format!("status {}", got.name()),
+                Some(Name::Duty(*d)),
+            )
+        }
+        CheckKind::Missing(want) => seen(
+            same(want, &eval.missing),
+            format!("missing {}", facts(want)),
+            format!("missing {}", facts(&eval.missing)),
+            None,
+        ),
     }
-    Ran::Evaluated(Box::new(eval), failures)
 }

@@ -233,3 +233,76 @@ fn an_hour_deadline_met_late_says_by_how_many_hours() {
         );
     }
 }
+
+#[test]
+fn rebase_writes_the_file_asked_for() {
+    let out = std::env::temp_dir().join(format!("cspr-rebase-test-{}.policy", std::process::id()));
+    let shown = out.to_string_lossy().into_owned();
+    let (code, stdout, stderr) = run(&[
+        "rebase",
+        "tests/check/lib/local.policy",
+        "--onto",
+        "base_next",
+        "-o",
+        &shown,
+    ]);
+    let written = std::fs::read_to_string(&out).unwrap_or_default();
+    let _ = std::fs::remove_file(&out);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "", "the text goes to the file, not stdout");
+    assert!(stderr.contains("which it checks"), "{stderr}");
+    let original =
+        std::fs::read_to_string(root().join("tests/check/lib/local.policy")).unwrap_or_default();
+    assert_eq!(
+        written,
+        original.replace("extends base\n", "extends base_next\n")
+    );
+
+    // A procedure that does not check on the edition: nothing is written.
+    let (code, _, stderr) = run(&[
+        "rebase",
+        "tests/check/lib/local-stale.policy",
+        "--onto",
+        "base_next",
+        "-o",
+        &shown,
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(!out.exists(), "nothing may be written without --force");
+}
+
+#[test]
+fn the_shipped_suites_pass_on_the_other_edition_with_every_difference_pinned() {
+    for (edition, suites) in [
+        (
+            "working_together_2023",
+            &[
+                "tests/scenarios/national",
+                "tests/scenarios/lincolnshire",
+                "tests/scenarios/buckinghamshire",
+            ][..],
+        ),
+        ("working_together_2018", &["tests/scenarios/walsall"][..]),
+    ] {
+        let mut args = vec!["test", "--guidance", edition];
+        args.extend(suites);
+        let (code, stdout, stderr) = run(&args);
+        assert_eq!(code, 0, "on {edition}:\n{stdout}\n{stderr}");
+        let last = stdout.lines().last().unwrap_or("");
+        assert!(
+            last.starts_with(&format!("test result on {edition}: ok.")),
+            "{last}"
+        );
+        // Every change the report lists is pinned: the counts in brackets match.
+        let changed: usize = last
+            .split("; ")
+            .find_map(|p| p.split(" expectation").next()?.parse().ok())
+            .expect("a count of changed expectations");
+        assert!(changed > 0, "the editions differ: {last}");
+        assert!(
+            last.ends_with(&format!("({changed} pinned to one edition by `under`)")),
+            "{last}"
+        );
+    }
+}

@@ -12,13 +12,17 @@ use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 use cspr::scenario::{self, Ran, coverage::Coverage};
 use cspr::syntax::ast;
+use cspr::syntax::ast::ModuleKind::Guidance;
 
-use super::{FAILED, files_ending, load_procedure_near, read_source, report, usage_error};
+use super::{
+    FAILED, Library, files_ending, load_procedure_near, load_procedure_onto, read_source, report,
+    usage_error,
+};
 
 /// Run scenario tests: given facts, the outcomes, duties, due dates and statuses expected
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr test\n  cspr test tests/scenarios/buckinghamshire --filter custody\n  cspr test tests/scenarios --require-coverage\n\nA scenario file (*.scenario) holds scenarios such as:\n  scenario \"Death in police custody always triggers an LCSPR\" for buckinghamshire:\n    as of 2024-03-20\n    given child_died = true, setting = police_custody, review_decided_on = 2024-03-04\n    expect lcspr_required = true\n    expect notify_decision due 2024-03-11\n\nSee docs/scenarios.md."
+    after_help = "Examples:\n  cspr test\n  cspr test tests/scenarios/buckinghamshire --filter custody\n  cspr test tests/scenarios --require-coverage\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023   (the regression report)\n\nA scenario file (*.scenario) holds scenarios such as:\n  scenario \"Death in police custody always triggers an LCSPR\" for buckinghamshire:\n    as of 2024-03-20\n    given child_died = true, setting = police_custody, review_decided_on = 2024-03-04\n    expect lcspr_required = true\n    expect notify_decision due 2024-03-11\n    expect notify_decision due 2024-03-18 under working_together_2023\n\nWith --guidance, each scenario runs as written and on EDITION; every expectation whose result changed is\nlisted with both values and both explanations, and the verdict is the run on EDITION. `under EDITION`\npins an expectation to one edition. See docs/scenarios.md."
 )]
 pub struct Test {
     /// Scenario files, or directories searched for *.scenario files [default: tests/scenarios]
@@ -32,15 +36,21 @@ pub struct Test {
     /// As --coverage, and fail if anything was not exercised
     #[arg(long)]
     require_coverage: bool,
+    /// The regression report: run each scenario as written and on this edition of the
+    /// guidance (e.g. working_together_2023), and list every expectation whose result changed
+    #[arg(long = "guidance", value_name = "EDITION")]
+    guidance: Option<String>,
 }
 
 /// Deepest directory level searched for scenario files.
 const MAX_DEPTH: usize = 8;
 
 /// One parsed scenario file.
-struct File {
-    source: Source,
-    scenarios: Vec<ast::Scenario>,
+pub(super) struct File {
+    pub source: Source,
+    pub scenarios: Vec<ast::Scenario>,
+    /// The editions of the guidance its `under`s may name.
+    pub editions: Vec<String>,
 }
 
 impl Test {
@@ -55,15 +65,38 @@ impl Test {
         // Parse every file; a file with syntax errors fails, and the others still run.
         let mut failed = 0usize;
         let mut files = Vec::new();
+        let mut editions_seen = HashMap::new();
         for path in &paths {
             let source = read_source(path).map_err(|p| vec![p])?;
             match cspr::syntax::parse_scenarios(&source) {
-                Ok(scenarios) => files.push(File { source, scenarios }),
+                Ok(scenarios) => files.push(File {
+                    editions: editions_near(path, &mut editions_seen),
+                    source,
+                    scenarios,
+                }),
                 Err(problems) => {
                     report(&problems);
                     println!("FAIL {}: the file does not parse", source.name);
                     failed += 1;
                 }
+            }
+        }
+
+        if let Some(edition) = &self.guidance {
+            let mut known: Vec<&str> = editions_seen
+                .values()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            known.sort_unstable();
+            known.dedup();
+            if !known.contains(&edition.as_str()) {
+                let help = cspr::diagnostic::did_you_mean(edition, known.iter().copied())
+                    .unwrap_or_else(|| format!("the editions found are: {}", known.join(", ")));
+                return Err(vec![usage_error(
+                    format!("`{edition}` is not an edition of the guidance"),
+                    help,
+                )]);
             }
         }
 
@@ -74,16 +107,31 @@ impl Test {
                 .is_none_or(|f| s.name.node.to_lowercase().contains(f))
         };
 
-        let programs = load_programs(&files, &selected);
+        let programs = load_programs(&files, &selected, None);
+        let rebased = match &self.guidance {
+            Some(edition) => load_programs(&files, &selected, Some(edition)),
+            None => HashMap::new(),
+        };
         let engines: HashMap<&str, Engine<'_>> = programs
             .iter()
             .filter_map(|(id, p)| p.as_ref().map(|p| (id.as_str(), Engine::new(p))))
             .collect();
+        let rebased_engines: HashMap<&str, Engine<'_>> = rebased
+            .iter()
+            .filter_map(|(id, p)| p.as_ref().map(|p| (id.as_str(), Engine::new(p))))
+            .collect();
 
+        // Coverage is of the programs the verdict is on: rebased, with --guidance.
         let mut coverage = Coverage::new();
-        for p in programs.values().flatten() {
+        let judged = if self.guidance.is_some() {
+            &rebased
+        } else {
+            &programs
+        };
+        for p in judged.values().flatten() {
             coverage.register(p);
         }
+        let mut changes = super::regression::Tally::default();
         let (mut passed, mut filtered) = (0usize, 0usize);
         for file in &files {
             let (mut file_passed, mut file_failed) = (0usize, 0usize);
@@ -92,12 +140,26 @@ impl Test {
                     filtered += 1;
                     continue;
                 }
-                let ok = match engines.get(s.target.node.as_str()) {
-                    None => {
+                let target = s.target.node.as_str();
+                let ok = match (
+                    &self.guidance,
+                    engines.get(target),
+                    rebased_engines.get(target),
+                ) {
+                    (None, Some(engine), _) => run_one(engine, s, file, &mut coverage),
+                    (Some(edition), before, Some(after)) => super::regression::run_both(
+                        before,
+                        after,
+                        edition,
+                        s,
+                        file,
+                        &mut coverage,
+                        &mut changes,
+                    ),
+                    _ => {
                         report(&[missing_procedure(s, &file.source)]);
                         false
                     }
-                    Some(engine) => run_one(engine, s, &file.source, &mut coverage),
                 };
                 if ok {
                     file_passed += 1;
@@ -109,7 +171,11 @@ impl Test {
             failed += file_failed;
             if file_passed + file_failed > 0 {
                 let mark = if file_failed == 0 { "ok  " } else { "FAIL" };
-                let mut line = format!("{mark} {}: {file_passed} passed", file.source.name);
+                let on = self
+                    .guidance
+                    .as_deref()
+                    .map_or(String::new(), |e| format!(" on {e}"));
+                let mut line = format!("{mark} {}: {file_passed} passed{on}", file.source.name);
                 if file_failed > 0 {
                     let _ = write!(line, ", {file_failed} failed");
                 }
@@ -123,9 +189,16 @@ impl Test {
             gaps = !coverage.is_complete();
         }
         let verdict = if failed == 0 { "ok" } else { "FAILED" };
-        let mut summary = format!("\ntest result: {verdict}. {passed} passed; {failed} failed");
+        let on = self
+            .guidance
+            .as_deref()
+            .map_or(String::new(), |e| format!(" on {e}"));
+        let mut summary = format!("\ntest result{on}: {verdict}. {passed} passed; {failed} failed");
         if filtered > 0 {
             let _ = write!(summary, "; {filtered} filtered out");
+        }
+        if self.guidance.is_some() {
+            let _ = write!(summary, "; {changes}");
         }
         println!("{summary}");
         if self.require_coverage && gaps {
@@ -167,12 +240,23 @@ fn scenario_paths(roots: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Problem>> {
     Ok(paths)
 }
 
+/// The editions of the guidance found from a scenario file's directory (policies/,
+/// CSPR_PATH and beside it), worked out once per directory.
+fn editions_near(path: &Path, seen: &mut HashMap<PathBuf, Vec<String>>) -> Vec<String> {
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    seen.entry(dir)
+        .or_insert_with(|| Library::new(Some(path)).editions())
+        .clone()
+}
+
 /// Each procedure the selected scenarios name, loaded once: by id from policies/ and
 /// CSPR_PATH, or beside the first scenario file that names it. `None` for one that could
-/// not be loaded (its problems are reported).
+/// not be loaded (its problems are reported). With `onto`, each is put on that edition
+/// of the guidance; a scenario of a guidance module itself runs on the edition.
 fn load_programs(
     files: &[File],
     selected: &dyn Fn(&ast::Scenario) -> bool,
+    onto: Option<&str>,
 ) -> HashMap<String, Option<Program>> {
     let mut programs = HashMap::new();
     for file in files {
@@ -182,7 +266,16 @@ fn load_programs(
                 continue;
             }
             let near = Path::new(&*file.source.name);
-            let program = match load_procedure_near(id, Some(near)) {
+            let loaded = match onto {
+                None => load_procedure_near(id, Some(near)),
+                Some(edition) => match load_procedure_near(id, Some(near)) {
+                    Ok((p, _)) if p.modules.len() == 1 && p.entry().kind == Guidance => {
+                        load_procedure_near(edition, Some(near))
+                    }
+                    _ => load_procedure_onto(id, Some(near), Some(edition)),
+                },
+            };
+            let program = match loaded {
                 Ok((p, _warnings)) => Some(p),
                 Err(problems) => {
                     report(&problems);
@@ -195,7 +288,7 @@ fn load_programs(
     programs
 }
 
-fn missing_procedure(s: &ast::Scenario, source: &Source) -> Problem {
+pub(super) fn missing_procedure(s: &ast::Scenario, source: &Source) -> Problem {
     Problem::error(
         "cspr::scenario_procedure",
         format!(
@@ -209,14 +302,10 @@ fn missing_procedure(s: &ast::Scenario, source: &Source) -> Problem {
 }
 
 /// Compile and run one scenario, printing its failures. Whether it passed.
-fn run_one(
-    engine: &Engine<'_>,
-    s: &ast::Scenario,
-    source: &Source,
-    coverage: &mut Coverage,
-) -> bool {
+fn run_one(engine: &Engine<'_>, s: &ast::Scenario, file: &File, coverage: &mut Coverage) -> bool {
     let program = engine.program;
-    let compiled = match scenario::compile(s, program, source) {
+    let source = &file.source;
+    let compiled = match scenario::compile_among(s, program, source, &file.editions) {
         Ok(c) => c,
         Err(problems) => {
             report(&problems);
@@ -242,15 +331,7 @@ fn run_one(
             let mut out = format!("{heading}\n");
             let mut explainer = Explainer::new(program, &eval);
             for f in &failures {
-                let (fline, _) = source.line_col(f.span.start);
-                let text = source
-                    .text
-                    .get(f.span.start..f.span.end)
-                    .unwrap_or("")
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let _ = writeln!(out, "  line {fline}: {text}");
+                let _ = writeln!(out, "  {}", expect_line(source, f.span));
                 let _ = writeln!(out, "    expected: {}", f.expected);
                 let _ = writeln!(out, "    actual:   {}", f.actual);
                 let tree = match f.subject {
@@ -269,6 +350,19 @@ fn run_one(
             false
         }
     }
+}
+
+/// `line 14: expect notify due 2024-04-04`: where an expectation is and what it says.
+pub(super) fn expect_line(source: &Source, span: cspr::span::Span) -> String {
+    let (line, _) = source.line_col(span.start);
+    let text = source
+        .text
+        .get(span.start..span.end)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    format!("line {line}: {text}")
 }
 
 /// The coverage section: totals per module, then each item nothing exercised.

@@ -54,11 +54,22 @@ fn cite_array(cites: &[&Cite]) -> String {
 impl JsonWriter {
     pub fn new(program: &Program) -> JsonWriter {
         let entry = program.entry();
-        let version = entry.version.map_or("null".to_string(), |v| {
-            quoted(&v.format("%Y-%m-%d").to_string())
+        let date = |v: Option<NaiveDate>| {
+            v.map_or("null".to_string(), |v| {
+                quoted(&v.format("%Y-%m-%d").to_string())
+            })
+        };
+        let version = date(entry.version);
+        // Only for a procedure put on another edition (`--guidance`): which one.
+        let rebased = super::rebased_onto(program).map_or(String::new(), |m| {
+            format!(
+                ",\"rebased_onto\":{{\"id\":{},\"version\":{}}}",
+                quoted(&m.id),
+                date(m.version)
+            )
         });
         let head = format!(
-            "{{\"procedure\":{{\"id\":{},\"version\":{version}}},\"case_id\":",
+            "{{\"procedure\":{{\"id\":{},\"version\":{version}{rebased}}},\"case_id\":",
             quoted(&entry.id)
         );
         let rules = program

@@ -20,6 +20,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::Serialize;
 
 use super::DeadlineView;
+use super::model::{DutyRow, Report};
 use crate::check::{DutyId, Program};
 use crate::diagnostic::Problem;
 use crate::eval::Evaluation;
@@ -43,23 +44,44 @@ impl Entry<'_> {
 }
 
 /// Every duty with a deadline that applies or may apply, in timeline order.
-pub fn timeline<'p>(program: &'p Program, eval: &Evaluation, as_of: NaiveDate) -> Vec<Entry<'p>> {
-    let mut entries: Vec<Entry<'p>> = program
-        .duties
+pub fn timeline<'p>(
+    program: &'p Program,
+    eval: &'p Evaluation,
+    as_of: NaiveDate,
+) -> Vec<Entry<'p>> {
+    let Report {
+        duties, timeline, ..
+    } = Report::new(program, eval, as_of);
+    let mut rows: Vec<Option<DutyRow<'p>>> = duties.into_iter().map(Some).collect();
+    timeline
         .iter()
-        .zip(&eval.duties)
-        .enumerate()
-        .filter(|(_, (def, o))| def.deadline.is_some() && o.applies != Some(false))
-        .map(|(d, (_, o))| Entry {
-            duty: d,
-            due: o.due,
-            applies: o.applies,
-            view: DeadlineView::new(program, eval, d, as_of),
+        .filter_map(|i| rows.get_mut(*i).and_then(Option::take))
+        .map(|row| Entry {
+            duty: row.duty,
+            due: eval.duties[row.duty].due,
+            applies: row.applies,
+            view: row.deadline,
         })
+        .collect()
+}
+
+/// The indices of the duties with a deadline that apply or may apply, in timeline order.
+pub(crate) fn order_duties(duties: &[DutyRow<'_>]) -> Vec<usize> {
+    let mut out: Vec<usize> = duties
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.has_deadline && d.applies != Some(false))
+        .map(|(i, _)| i)
         .collect();
+    let due = |i: usize| {
+        duties[i].deadline.due.map(|at| Due {
+            at,
+            provisional: false,
+        })
+    };
     // A stable sort: ties keep declaration order.
-    entries.sort_by(|a, b| order(a.due, b.due));
-    entries
+    out.sort_by(|a, b| order(due(*a), due(*b)));
+    out
 }
 
 /// Due entries by moment (a whole date after the timed moments of that date), then
@@ -87,10 +109,15 @@ fn order(a: Option<Due>, b: Option<Due>) -> Ordering {
 ///                          depends on abuse_or_neglect
 /// ```
 pub fn timeline_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
+    report_timeline_text(&Report::new(program, eval, as_of))
+}
+
+/// [`timeline_text`] of a report already built.
+pub fn report_timeline_text(report: &Report<'_>) -> String {
     let mut out = String::new();
-    super::header(program, eval, as_of, &mut out);
+    super::header(report, &mut out);
     out.push_str("\nTimeline\n");
-    let entries = timeline(program, eval, as_of);
+    let entries: Vec<&DutyRow<'_>> = report.timeline_duties().collect();
     if entries.is_empty() {
         out.push_str("  No duty with a deadline applies or may apply to this case.\n");
         return out;
@@ -98,21 +125,18 @@ pub fn timeline_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> 
     let rows: Vec<[String; 6]> = entries
         .iter()
         .map(|e| {
-            let duty = &program.duties[e.duty];
             [
-                e.view.due.map_or_else(|| "—".into(), |d| d.to_string()),
-                if e.may_apply() {
+                e.deadline.due.map_or_else(|| "—".into(), |d| d.to_string()),
+                if e.applies.is_none() {
                     "may apply"
                 } else {
                     "applies"
                 }
                 .into(),
-                e.view.describe(),
-                duty.name.clone(),
-                format!("{} {}", duty.actor, duty.modality.as_str()),
-                duty.cite
-                    .as_ref()
-                    .map_or(String::new(), |c| format!("[{c}]")),
+                e.deadline.describe(),
+                e.name.to_string(),
+                format!("{} {}", e.actor, e.modality),
+                e.cite.map_or(String::new(), |c| format!("[{c}]")),
             ]
         })
         .collect();
@@ -124,10 +148,9 @@ pub fn timeline_text(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> 
             format!("  {due:<w0$}  {applies:<w1$}  {status:<w2$}  {name:<w3$}  {who:<w4$}  {cite}");
         out.push_str(line.trim_end());
         out.push('\n');
-        let _ = writeln!(out, "{indent}{}", program.duties[e.duty].action);
-        if e.may_apply() {
-            let missing = &eval.duties[e.duty].missing;
-            let _ = writeln!(out, "{indent}depends on {}", program.fact_list(missing));
+        let _ = writeln!(out, "{indent}{}", e.action);
+        if e.applies.is_none() {
+            let _ = writeln!(out, "{indent}depends on {}", e.missing.join(", "));
         }
     }
     out
@@ -174,43 +197,35 @@ pub struct EntryJson<'a> {
 }
 
 impl<'a> TimelineJson<'a> {
-    pub fn new(program: &'a Program, eval: &'a Evaluation, as_of: NaiveDate) -> TimelineJson<'a> {
-        let entry = program.entry();
-        let timeline = timeline(program, eval, as_of)
-            .into_iter()
-            .map(|e| {
-                let duty = &program.duties[e.duty];
-                let missing = e.may_apply().then(|| {
-                    eval.duties[e.duty]
-                        .missing
-                        .iter()
-                        .map(|f| program.facts[*f].name.as_str())
-                        .collect()
-                });
-                EntryJson {
-                    name: &duty.name,
-                    actor: &duty.actor,
-                    modality: duty.modality.as_str(),
-                    action: &duty.action,
-                    applies: e.applies,
-                    working_days: e.view.working_days(),
-                    hours_late: e.view.hours_late,
-                    status: e.view.status.name(),
-                    provisional: e.view.provisional,
-                    waiting_for: e.view.waiting_for,
-                    due: e.view.due.map(|d| d.to_string()),
-                    cite: duty.cite.iter().map(|c| c.text.as_str()).collect(),
-                    missing,
-                }
+    pub fn new(report: &'a Report<'a>) -> TimelineJson<'a> {
+        let timeline = report
+            .timeline_duties()
+            .map(|e| EntryJson {
+                name: e.name,
+                actor: e.actor,
+                modality: e.modality,
+                action: e.action,
+                applies: e.applies,
+                working_days: e.deadline.working_days(),
+                hours_late: e.deadline.hours_late,
+                status: e.deadline.status.name(),
+                provisional: e.deadline.provisional,
+                waiting_for: e.deadline.waiting_for,
+                due: e.deadline.due.map(|d| d.to_string()),
+                cite: e.cite.iter().map(|c| c.text.as_str()).collect(),
+                missing: e.applies.is_none().then(|| e.missing.clone()),
             })
             .collect();
         TimelineJson {
             procedure: ProcedureJson {
-                id: &entry.id,
-                version: entry.version.map(|v| v.format("%Y-%m-%d").to_string()),
+                id: report.procedure.id,
+                version: report
+                    .procedure
+                    .version
+                    .map(|v| v.format("%Y-%m-%d").to_string()),
             },
-            case_id: eval.case_id.as_deref(),
-            as_of: as_of.format("%Y-%m-%d").to_string(),
+            case_id: report.case_id,
+            as_of: report.as_of.format("%Y-%m-%d").to_string(),
             timeline,
         }
     }
@@ -218,7 +233,8 @@ impl<'a> TimelineJson<'a> {
 
 /// The timeline as one line of JSON.
 pub fn timeline_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
-    serde_json::to_string(&TimelineJson::new(program, eval, as_of)).unwrap_or_default()
+    let report = Report::new(program, eval, as_of);
+    serde_json::to_string(&TimelineJson::new(&report)).unwrap_or_default()
 }
 
 /// The timeline as an iCalendar (RFC 5545) file: one event per deadline with a due date.
@@ -241,13 +257,18 @@ pub fn timeline_ics(
     eval: &Evaluation,
     as_of: NaiveDate,
 ) -> Result<String, Problem> {
-    let procedure = program.entry();
+    report_timeline_ics(&Report::new(program, eval, as_of))
+}
+
+/// [`timeline_ics`] of a report already built.
+pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
+    let procedure = &report.procedure;
     let version = procedure.version.map_or(String::new(), |v| {
         format!(", version {}", v.format("%Y-%m-%d"))
     });
-    let as_of_text = as_of.format("%Y-%m-%d");
-    let stamp = format!("{}T000000Z", ics_date(as_of)?);
-    let case_id = eval.case_id.as_deref();
+    let as_of_text = report.as_of.format("%Y-%m-%d");
+    let stamp = format!("{}T000000Z", ics_date(report.as_of)?);
+    let case_id = report.case_id;
     let mut out = String::new();
     let mut line = |text: &str| out.push_str(&fold_line(text));
     line("BEGIN:VCALENDAR");
@@ -257,21 +278,20 @@ pub fn timeline_ics(
     line("METHOD:PUBLISH");
     let name = match case_id {
         Some(id) => format!("{}: {id}", procedure.id),
-        None => procedure.id.clone(),
+        None => procedure.id.to_string(),
     };
     line(&format!("X-WR-CALNAME:{}", escape_text(&name)));
-    for e in timeline(program, eval, as_of) {
-        let Some(due) = e.due else { continue };
-        let duty = &program.duties[e.duty];
+    for e in report.timeline_duties() {
+        let Some(due) = e.deadline.due else { continue };
         line("BEGIN:VEVENT");
         line(&format!(
             "UID:{:032x}@cspr",
-            uid_hash(&procedure.id, case_id, &duty.name)
+            uid_hash(procedure.id, case_id, e.name)
         ));
         line(&format!("DTSTAMP:{stamp}"));
-        match due.at {
+        match due {
             Moment::Date(d) => {
-                let next = d.succ_opt().ok_or_else(|| too_late(&duty.name))?;
+                let next = d.succ_opt().ok_or_else(|| too_late(e.name))?;
                 line(&format!("DTSTART;VALUE=DATE:{}", ics_date(d)?));
                 line(&format!("DTEND;VALUE=DATE:{}", ics_date(next)?));
             }
@@ -280,27 +300,24 @@ pub fn timeline_ics(
                 line("DURATION:PT0S");
             }
         }
-        let may = if e.may_apply() { " (may apply)" } else { "" };
+        let may_apply = e.applies.is_none();
+        let may = if may_apply { " (may apply)" } else { "" };
         line(&format!(
             "SUMMARY:{}",
             escape_text(&format!(
                 "{}: {} {} {}{may}",
-                duty.name,
-                duty.actor,
-                duty.modality.as_str(),
-                duty.action
+                e.name, e.actor, e.modality, e.action
             ))
         ));
-        let mut description = format!("Status as of {as_of_text}: {}.", e.view.describe());
-        if e.may_apply() {
-            let missing = &eval.duties[e.duty].missing;
+        let mut description = format!("Status as of {as_of_text}: {}.", e.deadline.describe());
+        if may_apply {
             let _ = write!(
                 description,
                 "\nMay apply: depends on {}.",
-                program.fact_list(missing)
+                e.missing.join(", ")
             );
         }
-        if let Some(c) = &duty.cite {
+        if let Some(c) = e.cite {
             let _ = write!(description, "\nCitation: {c}");
         }
         let _ = write!(

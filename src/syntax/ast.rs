@@ -261,6 +261,9 @@ pub struct Scenario {
 #[derive(Debug, Clone)]
 pub struct Expectation {
     pub kind: ExpectKind,
+    /// `expect … under working_together_2023`: checked only when the scenario runs on
+    /// that edition of the guidance.
+    pub under: Option<Ident>,
     pub span: Span,
 }
 

@@ -259,6 +259,7 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::cw_due | Rule::expect_due => "`due DATE`",
         Rule::cw_status | Rule::expect_status => "`status NAME`",
         Rule::expect_value => "`= value`",
+        Rule::expect_under | Rule::cw_under => "`under EDITION`",
         _ => "more input",
     }
 }
@@ -372,6 +373,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::cw_apply
             | Rule::cw_due
             | Rule::cw_status
+            | Rule::cw_under
     )
 }
 
@@ -1019,9 +1021,18 @@ fn scenario(pair: Pair<'_, Rule>) -> Result<Scenario> {
                 }
             }
             Rule::expect => {
-                let e = next(&mut inner(clause), cspan, "expectation")?;
+                let mut it = inner(clause);
+                let e = next(&mut it, cspan, "expectation")?;
+                let under = match it.next() {
+                    Some(u) => {
+                        let uspan = span(&u);
+                        Some(ident(next(&mut inner(u), uspan, "edition")?))
+                    }
+                    None => None,
+                };
                 out.expects.push(Expectation {
                     kind: expectation(e)?,
+                    under,
                     span: cspan,
                 });
             }

@@ -1,0 +1,540 @@
+//! The report view model: one structured description of an evaluated case that every
+//! renderer reads — the aligned text of `cspr eval`, the JSON of DESIGN §4, the timeline
+//! (text, JSON, iCalendar) and the HTML decision report.
+//!
+//! Everything a renderer shows is here as data, not finished English: facts given with
+//! their values, outcomes with value, citations and the facts they wait for, duties with
+//! actor, modality, due date and status, the questions still to ask, and (on request)
+//! explanation trees whose nodes say what kind of step they are (fact, rule, exception,
+//! branch, …), with the value and the citation apart from the words. So the HTML report
+//! can mark up a citation as a citation, and the text output stays what it always was.
+//!
+//! ```text
+//! Evaluation ──► Report::new ──► Report ──┬─► eval_text / EvalJson     (report.rs)
+//!                                          ├─► timeline text/JSON/ICS   (timeline.rs)
+//!                                          └─► html::render             (html.rs)
+//! ```
+
+use chrono::NaiveDate;
+
+use super::DeadlineView;
+use crate::check::{Anchor, Body, Cite, DutyId, FactId, Program, RuleId, RuleKind};
+use crate::eval::Evaluation;
+use crate::eval::deadline::Moment;
+use crate::eval::explain::{self, Explainer, Node, Step, Tree};
+use crate::eval::kleene::{Env, Via};
+use crate::value::{Display, Type, Value};
+
+/// An evaluated case, ready to render.
+pub struct Report<'a> {
+    pub program: &'a Program,
+    pub eval: &'a Evaluation,
+    pub procedure: ProcedureInfo<'a>,
+    pub case_id: Option<&'a str>,
+    /// The day statuses are judged on.
+    pub as_of: NaiveDate,
+    /// The facts the case gives, in declaration order.
+    pub given: Vec<GivenFact<'a>>,
+    /// One per rule and decision, in declaration order.
+    pub outcomes: Vec<OutcomeRow<'a>>,
+    /// One per duty, in declaration order.
+    pub duties: Vec<DutyRow<'a>>,
+    /// The facts that could still change something, as questions.
+    pub questions: Vec<Question<'a>>,
+    /// Indices into `duties` of the deadlines that apply or may apply, in timeline order
+    /// (see [`super::timeline`]).
+    pub timeline: Vec<usize>,
+}
+
+/// The procedure evaluated.
+pub struct ProcedureInfo<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub version: Option<NaiveDate>,
+}
+
+/// A fact the case gives.
+pub struct GivenFact<'a> {
+    pub fact: FactId,
+    pub name: &'a str,
+    pub value: &'a Value,
+    pub ty: Type,
+    /// The value as text (`true`, `suspected`, `2024-03-04`).
+    pub shown: String,
+    pub ask: Option<&'a str>,
+}
+
+/// A rule's or decision's outcome.
+pub struct OutcomeRow<'a> {
+    pub rule: RuleId,
+    pub name: &'a str,
+    pub decision: bool,
+    pub ty: Type,
+    /// `None` exactly when undetermined.
+    pub value: Option<&'a Value>,
+    /// The value as text, or `undetermined`.
+    pub shown: String,
+    /// The rule's own citation, and the exception's or branch's that decided it.
+    pub cites: Vec<&'a Cite>,
+    /// The unknown facts that could change it (empty when determined).
+    pub missing: Vec<&'a str>,
+}
+
+/// A duty: who must, should or may do what, whether it applies, and by when.
+pub struct DutyRow<'a> {
+    pub duty: DutyId,
+    pub name: &'a str,
+    pub actor: &'a str,
+    pub modality: &'static str,
+    pub action: &'a str,
+    /// `None` when it may apply.
+    pub applies: Option<bool>,
+    pub has_deadline: bool,
+    pub deadline: DeadlineView<'a>,
+    /// The date its deadline counts from, where known: the start of its bar on a chart.
+    pub starts: Option<Moment>,
+    /// The day the case records it was done.
+    pub done: Option<Moment>,
+    pub cite: Option<&'a Cite>,
+    /// The unknown facts that would settle whether it applies (when it may apply).
+    pub missing: Vec<&'a str>,
+}
+
+/// A question that would settle part of the case.
+pub struct Question<'a> {
+    pub fact: FactId,
+    pub name: &'a str,
+    pub ask: Option<&'a str>,
+    /// What an answer looks like: `true or false`, `known | suspected | not_suspected`.
+    pub answer: String,
+}
+
+impl<'a> Report<'a> {
+    pub fn new(program: &'a Program, eval: &'a Evaluation, as_of: NaiveDate) -> Report<'a> {
+        let calendar = crate::eval::deadline::calendar_of(program).ok().flatten();
+        let entry = program.entry();
+        let show = |v: &Value, ty| {
+            Display {
+                value: v,
+                enums: &program.enums,
+                ty,
+            }
+            .to_string()
+        };
+        let names = |facts: &[FactId]| -> Vec<&'a str> {
+            facts
+                .iter()
+                .map(|f| program.facts[*f].name.as_str())
+                .collect()
+        };
+        let given = program
+            .facts
+            .iter()
+            .zip(&eval.facts)
+            .enumerate()
+            .filter_map(|(f, (def, v))| {
+                v.as_ref().map(|value| GivenFact {
+                    fact: f,
+                    name: &def.name,
+                    value,
+                    ty: def.ty,
+                    shown: show(value, def.ty),
+                    ask: def.ask.as_deref(),
+                })
+            })
+            .collect();
+        let outcomes = eval
+            .outcomes
+            .iter()
+            .enumerate()
+            .map(|(r, o)| {
+                let def = &program.rules[r];
+                OutcomeRow {
+                    rule: r,
+                    name: &def.name,
+                    decision: def.kind == RuleKind::Decision,
+                    ty: def.ty,
+                    value: o.value.as_ref(),
+                    shown: o
+                        .value
+                        .as_ref()
+                        .map_or_else(|| "undetermined".into(), |v| show(v, def.ty)),
+                    cites: outcome_cites(program, r, o.via),
+                    missing: if o.value.is_none() {
+                        names(&o.missing)
+                    } else {
+                        Vec::new()
+                    },
+                }
+            })
+            .collect();
+        let env = Env {
+            facts: &eval.facts,
+            rules: &eval.values,
+        };
+        let duties: Vec<DutyRow<'a>> = program
+            .duties
+            .iter()
+            .zip(&eval.duties)
+            .enumerate()
+            .map(|(d, (def, o))| DutyRow {
+                duty: d,
+                name: &def.name,
+                actor: &def.actor,
+                modality: def.modality.as_str(),
+                action: &def.action,
+                applies: o.applies,
+                has_deadline: def.deadline.is_some(),
+                deadline: DeadlineView::in_calendar(program, eval, d, as_of, calendar),
+                starts: starts(program, eval, &env, d),
+                done: def.done.and_then(|f| moment(&eval.facts[f])),
+                cite: def.cite.as_ref(),
+                missing: if o.applies.is_none() {
+                    names(&o.missing)
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect();
+        let timeline = super::timeline::order_duties(&duties);
+        let questions = eval
+            .missing
+            .iter()
+            .map(|f| {
+                let def = &program.facts[*f];
+                let answer = match def.ty {
+                    Type::Bool => "true or false".to_string(),
+                    Type::Enum(e) => program.enums[e].variants.join(" | "),
+                    Type::Set(e) => format!("any of {}", program.enums[e].variants.join(", ")),
+                    ty => format!("a {}", crate::check::type_name(ty, &program.enums)),
+                };
+                Question {
+                    fact: *f,
+                    name: &def.name,
+                    ask: def.ask.as_deref(),
+                    answer,
+                }
+            })
+            .collect();
+        Report {
+            program,
+            eval,
+            procedure: ProcedureInfo {
+                id: &entry.id,
+                title: &entry.title,
+                version: entry.version,
+            },
+            case_id: eval.case_id.as_deref(),
+            as_of,
+            given,
+            outcomes,
+            duties,
+            questions,
+            timeline,
+        }
+    }
+
+    /// The deadlines on the timeline, in order.
+    pub fn timeline_duties(&self) -> impl Iterator<Item = &DutyRow<'a>> {
+        self.timeline.iter().map(|i| &self.duties[*i])
+    }
+
+    /// The outcomes worth explaining on their own: the decisions, and the rules no other
+    /// rule uses.
+    pub fn top_level(&self) -> Vec<RuleId> {
+        explain::top_level(self.program)
+    }
+
+    /// Why outcome `r` has its value, as a tree of structured steps standing alone.
+    pub fn explain_rule(&self, r: RuleId) -> Explanation<'a> {
+        let tree = Explainer::new(self.program, self.eval).rule(r);
+        Explanation::from_tree(self.program, &tree)
+    }
+
+    /// Why duty `d` applies, does not, or may.
+    pub fn explain_duty(&self, d: DutyId) -> Explanation<'a> {
+        let tree = Explainer::new(self.program, self.eval).duty(d);
+        Explanation::from_tree(self.program, &tree)
+    }
+}
+
+/// The citations behind an outcome: the rule's own, and the exception or branch that
+/// decided it.
+pub fn outcome_cites(program: &Program, r: RuleId, via: Via) -> Vec<&Cite> {
+    let def = &program.rules[r];
+    let mut out: Vec<&Cite> = def.cite.iter().collect();
+    let extra = match (&def.body, via) {
+        (Body::Default { exceptions, .. }, Via::Exception(i)) => {
+            exceptions.get(i).and_then(|e| e.cite.as_ref())
+        }
+        (Body::Decision { branches }, Via::Branch(i)) => {
+            branches.get(i).and_then(|b| b.cite.as_ref())
+        }
+        _ => None,
+    };
+    if let Some(c) = extra
+        && !out.contains(&c)
+    {
+        out.push(c);
+    }
+    out
+}
+
+fn moment(v: &Option<Value>) -> Option<Moment> {
+    match v {
+        Some(Value::Date(d)) => Some(Moment::Date(*d)),
+        Some(Value::DateTime(t)) => Some(Moment::DateTime(*t)),
+        _ => None,
+    }
+}
+
+/// The moment a duty's deadline counts from, where the case gives it: the anchor chosen
+/// as `eval::deadline` chooses it (the first choice whose condition holds, else the
+/// default), a fact's value or another duty's due date.
+fn starts(program: &Program, eval: &Evaluation, env: &Env<'_>, d: DutyId) -> Option<Moment> {
+    let dl = program.duties[d].deadline.as_ref()?;
+    let mut anchor = Some(dl.anchor);
+    for (cond, a) in &dl.choices {
+        match env.truth(cond) {
+            Some(true) => {
+                anchor = Some(*a);
+                break;
+            }
+            Some(false) => {}
+            None => {
+                anchor = None;
+                break;
+            }
+        }
+    }
+    match anchor? {
+        Anchor::Fact(f) => moment(&eval.facts[f]),
+        Anchor::Duty(o) => eval.duties[o].due.map(|due| due.at),
+    }
+}
+
+/// What kind of step a node of an explanation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A fact of the case: `given` says whether the case gives it.
+    Fact { given: bool },
+    /// A rule or decision and its value.
+    Rule,
+    /// The default of a rule with exceptions.
+    Default,
+    /// An exception, and whether it applies.
+    Exception,
+    /// A branch of a decision, and whether it holds or was taken.
+    Branch,
+    /// A duty and whether it applies.
+    Duty,
+    /// "Why is this not …?"
+    WhyNot,
+}
+
+impl NodeKind {
+    /// The kind as a word, for CSS classes and JSON: `fact`, `rule`, `exception`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Fact { .. } => "fact",
+            NodeKind::Rule => "rule",
+            NodeKind::Default => "default",
+            NodeKind::Exception => "exception",
+            NodeKind::Branch => "branch",
+            NodeKind::Duty => "duty",
+            NodeKind::WhyNot => "why_not",
+        }
+    }
+}
+
+/// One step of an explanation, with the parts of its sentence kept apart.
+#[derive(Debug, Clone)]
+pub struct Explanation<'a> {
+    pub kind: NodeKind,
+    /// The fact, rule, decision or duty the step is about.
+    pub name: &'a str,
+    /// Its value (a fact's, rule's or decision's) as text; `None` when unknown or
+    /// undetermined, and for steps that have no value of their own.
+    pub value: Option<String>,
+    /// The same value with its type, for renderers that write typed values (JSON).
+    pub typed: Option<(Value, Type)>,
+    /// For an exception or branch, whether its condition holds; for a duty, whether it
+    /// applies (`None`: unknown).
+    pub holds: Option<bool>,
+    /// How the step came out: `applies`, `does not apply`, `may apply`, `taken`,
+    /// `holds`, `does not hold`, `unknown`, `whatever the unknown facts are`,
+    /// `explained above`, `undetermined`.
+    pub verdict: Option<&'static str>,
+    /// The policy text the step rests on: a default's body, an exception or branch as
+    /// written, a duty's `actor modality "action"`.
+    pub text: Option<String>,
+    /// For an unknown fact, the question that would settle it.
+    pub ask: Option<&'a str>,
+    /// For an undetermined rule or a duty that may apply, the facts it waits for.
+    pub missing: Vec<&'a str>,
+    pub cites: Vec<&'a Cite>,
+    /// The whole step in words, exactly as `cspr explain` prints it.
+    pub sentence: String,
+    pub children: Vec<Explanation<'a>>,
+}
+
+impl<'a> Explanation<'a> {
+    /// The structured form of a derivation tree (see [`explain`]).
+    pub fn from_tree(program: &'a Program, tree: &Tree<'_>) -> Explanation<'a> {
+        if tree.is_empty() {
+            return Explanation {
+                kind: NodeKind::Rule,
+                name: "",
+                value: None,
+                typed: None,
+                holds: None,
+                verdict: None,
+                text: None,
+                ask: None,
+                missing: Vec::new(),
+                cites: Vec::new(),
+                sentence: String::new(),
+                children: Vec::new(),
+            };
+        }
+        node(program, tree.root())
+    }
+}
+
+fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
+    let step = n.step();
+    let (sentence, cites) = explain::describe(program, step);
+    let show = |v: &Option<Value>, ty| {
+        v.as_ref().map(|value| {
+            Display {
+                value,
+                enums: &program.enums,
+                ty,
+            }
+            .to_string()
+        })
+    };
+    let names = |facts: &[FactId]| -> Vec<&'a str> {
+        facts
+            .iter()
+            .map(|f| program.facts[*f].name.as_str())
+            .collect()
+    };
+    let verdict = |holds: Option<bool>| match holds {
+        Some(true) => "applies",
+        Some(false) => "does not apply",
+        None => "may apply",
+    };
+    let mut e = Explanation {
+        kind: NodeKind::Rule,
+        name: "",
+        value: None,
+        typed: None,
+        holds: None,
+        verdict: None,
+        text: None,
+        ask: None,
+        missing: Vec::new(),
+        cites,
+        sentence,
+        children: n.children().map(|c| node(program, c)).collect(),
+    };
+    match step {
+        Step::Fact { fact, value } => {
+            let def = &program.facts[*fact];
+            e.kind = NodeKind::Fact {
+                given: value.is_some(),
+            };
+            e.name = &def.name;
+            e.value = show(value, def.ty);
+            e.typed = value.as_ref().map(|v| (v.clone(), def.ty));
+            if value.is_none() {
+                e.ask = def.ask.as_deref();
+            }
+        }
+        Step::Rule {
+            rule,
+            value,
+            via,
+            missing,
+            repeated,
+        } => {
+            let def = &program.rules[*rule];
+            e.name = &def.name;
+            e.value = show(value, def.ty);
+            e.typed = value.as_ref().map(|v| (v.clone(), def.ty));
+            e.verdict = match value {
+                _ if *repeated => Some("explained above"),
+                Some(_) if *via == Via::AllCases => Some("whatever the unknown facts are"),
+                Some(_) => None,
+                None => Some("undetermined"),
+            };
+            if value.is_none() {
+                e.missing = names(missing);
+            }
+        }
+        Step::Default { rule } => {
+            let def = &program.rules[*rule];
+            e.kind = NodeKind::Default;
+            e.name = &def.name;
+            e.text = Some(def.text.clone());
+        }
+        Step::Exception { rule, index, holds } => {
+            let def = &program.rules[*rule];
+            e.kind = NodeKind::Exception;
+            e.name = &def.name;
+            e.holds = *holds;
+            e.verdict = Some(verdict(*holds));
+            if let Body::Default { exceptions, .. } = &def.body {
+                e.text = exceptions.get(*index).map(|x| x.text.clone());
+            }
+        }
+        Step::Branch {
+            rule,
+            index,
+            holds,
+            taken,
+        } => {
+            let def = &program.rules[*rule];
+            e.kind = NodeKind::Branch;
+            e.name = &def.name;
+            e.holds = *holds;
+            e.verdict = Some(match (taken, holds) {
+                (true, _) => "taken",
+                (false, Some(true)) => "holds",
+                (false, Some(false)) => "does not hold",
+                (false, None) => "unknown",
+            });
+            if let Body::Decision { branches } = &def.body {
+                e.text = branches.get(*index).map(|b| b.text.clone());
+            }
+        }
+        Step::Duty {
+            duty,
+            applies,
+            missing,
+        } => {
+            let def = &program.duties[*duty];
+            e.kind = NodeKind::Duty;
+            e.name = &def.name;
+            e.holds = *applies;
+            e.verdict = Some(verdict(*applies));
+            e.text = Some(format!(
+                "{} {} \"{}\"",
+                def.actor,
+                def.modality.as_str(),
+                def.action
+            ));
+            if applies.is_none() {
+                e.missing = names(missing);
+            }
+        }
+        Step::WhyNot { rule, value } => {
+            let def = &program.rules[*rule];
+            e.kind = NodeKind::WhyNot;
+            e.name = &def.name;
+            e.value = show(&Some(value.clone()), def.ty);
+        }
+    }
+    e
+}

@@ -1,0 +1,360 @@
+//! The HTML decision report (`cspr report`) and the procedure graph (`cspr graph`):
+//! golden pages per shipped procedure, escaping of everything a case or policy says,
+//! batches, and the page rendered in a real browser (headless Chromium) to PNG and PDF.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use cspr::check::Name;
+use cspr::report::graph::{Graph, NodeKind};
+use cspr::report::{Report, html};
+
+use crate::common::{eval, program, program_file, root};
+
+fn as_of() -> chrono::NaiveDate {
+    cspr::case::parse_date("2024-04-10").unwrap()
+}
+
+/// The page for a shipped example case under a shipped procedure.
+fn page(policy: &str, case: &str) -> String {
+    let p = program_file(policy);
+    let text = std::fs::read_to_string(root().join(case)).unwrap();
+    let e = eval(&p, &text);
+    html::render(&Report::new(&p, &e, as_of()))
+}
+
+/// One representative case per procedure; the whole page is snapshotted.
+#[test]
+fn golden_pages() {
+    for (name, policy, case) in [
+        (
+            "working_together_2018",
+            "policies/working-together-2018.policy",
+            "policies/examples/death-in-area.json",
+        ),
+        (
+            "lincolnshire",
+            "policies/lincolnshire.policy",
+            "policies/examples/lincolnshire-rapid-review.json",
+        ),
+        (
+            "buckinghamshire",
+            "policies/buckinghamshire.policy",
+            "policies/examples/buckinghamshire-custody-death.json",
+        ),
+        (
+            "walsall",
+            "policies/walsall.policy",
+            "policies/examples/walsall-incomplete.json",
+        ),
+    ] {
+        insta::assert_snapshot!(format!("report_{name}"), page(policy, case));
+    }
+}
+
+const HOSTILE: &str = r#"
+guidance hostile "Procedure <b>bold</b> & \"quoted\""
+  version 2024-01-01
+  calendar england_and_wales
+source H = "Source <i>"
+fact notes: text ask "What <script>alert('ask')</script> happened?"
+fact serious: bool ask "Serious & <urgent>?"
+fact start: date ask "Start?"
+rule flagged cite H "para <1>":
+  serious and notes = "<script>alert('rule')</script>"
+decision route cite H "<route>":
+  escalate when flagged cite H "p&2"
+  otherwise wait cite H "p3"
+duty act cite H "<em>4</em>":
+  chair must "do <img src=x onerror=alert('duty')> now"
+  when serious
+  within 2 working days after start
+"#;
+
+/// A case id, a text fact and policy text holding markup come out as text, never as
+/// elements or attributes.
+#[test]
+fn everything_from_a_case_or_policy_is_escaped() {
+    let p = program(HOSTILE);
+    for case in [
+        r#"{"case_id": "<script>alert('id')</script>", "notes": "<script>alert('fact')</script>", "serious": true, "start": "2024-04-08"}"#,
+        r#"{"case_id": "\"><svg onload=alert(1)>", "notes": "x' onmouseover='alert(2)"}"#,
+    ] {
+        let e = eval(&p, case);
+        let html = html::render(&Report::new(&p, &e, as_of()));
+        // The page's own script is the only one: the one that opens <details> for printing.
+        assert_eq!(html.matches("<script").count(), 1, "{html}");
+        assert!(html.contains("addEventListener('beforeprint'"));
+        for bad in [
+            "<script>alert",
+            "<img",
+            "<svg onload",
+            "<b>bold",
+            "<em>4",
+            "<urgent>",
+            "<route>",
+            "<i>",
+            "' onmouseover='",
+        ] {
+            assert!(!html.contains(bad), "`{bad}` reached the page unescaped");
+        }
+    }
+    let e = eval(
+        &p,
+        r#"{"case_id": "<script>alert('id')</script>", "notes": "<script>alert('rule')</script>", "serious": true, "start": "2024-04-08"}"#,
+    );
+    let html = html::render(&Report::new(&p, &e, as_of()));
+    for shown in [
+        "&lt;script&gt;alert(&#39;id&#39;)&lt;/script&gt;",
+        "&lt;script&gt;alert(&#39;rule&#39;)&lt;/script&gt;",
+        "do &lt;img src=x onerror=alert(&#39;duty&#39;)&gt; now",
+        "Procedure &lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;",
+        "para &lt;1&gt;",
+        "What &lt;script&gt;alert(&#39;ask&#39;)&lt;/script&gt; happened?",
+    ] {
+        assert!(html.contains(shown), "`{shown}` is not shown as text");
+    }
+    // The graph escapes too, in every format.
+    let g = Graph::of(&p, None);
+    assert!(!g.svg().contains("<em>"));
+    assert!(g.svg().contains("[H &lt;em&gt;4&lt;/em&gt;]"));
+    assert!(!g.mermaid().contains("<em>"));
+    assert!(
+        g.dot()
+            .contains(r#"label="act: chair must\n[H <em>4</em>]""#)
+    );
+}
+
+#[test]
+fn the_page_is_self_contained() {
+    let html = page(
+        "policies/lincolnshire.policy",
+        "policies/examples/lincolnshire-rapid-review.json",
+    );
+    for external in [
+        "http://", "https://", "<link", "src=", "@import", "url(http",
+    ] {
+        let hits: Vec<&str> = html
+            .match_indices(external)
+            .map(|(i, _)| &html[i.saturating_sub(40)..(i + 60).min(html.len())])
+            .filter(|ctx| !ctx.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+            .collect();
+        assert!(hits.is_empty(), "`{external}` in the page: {hits:?}");
+    }
+    // The Rapid Review chart: the Easter bank holidays are shaded and named, the as-of
+    // day is marked, bars carry their status.
+    assert!(html.contains("Good Friday (bank holiday)"));
+    assert!(html.contains("Easter Monday (bank holiday)"));
+    assert!(html.contains("class=\"as-of\""));
+    assert!(html.contains("class=\"bar met_late\""));
+    assert!(html.contains("class=\"bar pending\""));
+    // Appendix C's days: the working days after the notification (27 March) are numbered.
+    assert!(html.contains("working days after 27 Mar"));
+    assert!(html.contains("fill=\"#00838f\">15</text>"));
+    assert!(html.contains("@media print"));
+    assert!(html.contains("size: A4"));
+}
+
+#[test]
+fn graph_of_one_outcome_is_what_it_depends_on() {
+    let p = program_file("policies/buckinghamshire.policy");
+    let Some(n @ Name::Rule(_)) = p.lookup("lcspr_required") else {
+        panic!()
+    };
+    let g = Graph::of(&p, Some(n));
+    let has = |id: &str| g.nodes.iter().any(|n| n.id == id);
+    assert!(has("r_lcspr_required"));
+    assert!(has("f_child_died"));
+    assert!(
+        has("x_lcspr_required_1"),
+        "exceptions are nodes of their own"
+    );
+    assert!(!has("d_notify_decision"), "nothing that depends on it");
+    assert!(
+        g.nodes
+            .iter()
+            .filter(|n| n.kind == NodeKind::Exception)
+            .all(|n| n.cite.is_some()),
+        "every exception is cited"
+    );
+    let whole = Graph::of(&p, None);
+    assert!(whole.nodes.len() > g.nodes.len());
+    // The same graph gives the same bytes.
+    assert_eq!(g.svg(), Graph::of(&p, Some(n)).svg());
+}
+
+fn cspr(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("CSPR_PATH")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_batch_writes_one_page_per_case_and_an_index() {
+    let dir = scratch("report-batch");
+    let out = dir.join("pages");
+    let (code, _, stderr) = cspr(&[
+        "report",
+        "working_together_2018",
+        "policies/examples/batch.jsonl",
+        "--as-of",
+        "2024-04-10",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let lines = std::fs::read_to_string(root().join("policies/examples/batch.jsonl"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    let mut pages: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert_eq!(pages.len(), lines + 1, "{pages:?}");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for p in pages.iter().filter(|p| *p != "index.html") {
+        assert!(index.contains(&format!("href=\"{p}\"")), "{p} not linked");
+        let html = std::fs::read_to_string(out.join(p)).unwrap();
+        assert!(html.starts_with("<!DOCTYPE html>"));
+    }
+    // A batch needs a directory.
+    let (code, _, stderr) = cspr(&[
+        "report",
+        "working_together_2018",
+        "policies/examples/batch.jsonl",
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("-o DIRECTORY"), "{stderr}");
+}
+
+/// A headless browser on this machine: `CSPR_CHROMIUM`, or the usual names on PATH.
+fn browser() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CSPR_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in ["chromium", "chromium-browser", "google-chrome", "chrome"] {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+    }
+    None
+}
+
+/// Run the browser on `page` with `flag`, waiting at most two minutes.
+fn headless(browser: &Path, page: &Path, flag: &str) {
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-pdf-header-footer",
+            "--window-size=1200,1800",
+            flag,
+        ])
+        .arg(format!("file://{}", page.display()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{} {flag} failed", browser.display());
+            return;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("{} {flag} took over two minutes", browser.display());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The Lincolnshire Rapid Review report, rendered by headless Chromium to PNG and to an
+/// A4 PDF. Skipped, saying so, where no browser is installed (CI installs one).
+#[test]
+fn a_real_browser_renders_and_prints_the_report() {
+    let Some(browser) = browser() else {
+        eprintln!(
+            "SKIPPED a_real_browser_renders_and_prints_the_report: no headless browser found \
+             (install Debian's `chromium`, or set CSPR_CHROMIUM to a Chrome or Chromium binary)"
+        );
+        return;
+    };
+    let dir = scratch("report-browser");
+    let page_path = dir.join("lincolnshire.html");
+    std::fs::write(
+        &page_path,
+        page(
+            "policies/lincolnshire.policy",
+            "policies/examples/lincolnshire-rapid-review.json",
+        ),
+    )
+    .unwrap();
+    let png = dir.join("lincolnshire.png");
+    let pdf = dir.join("lincolnshire.pdf");
+    headless(
+        &browser,
+        &page_path,
+        &format!("--screenshot={}", png.display()),
+    );
+    headless(
+        &browser,
+        &page_path,
+        &format!("--print-to-pdf={}", pdf.display()),
+    );
+    let png_bytes = std::fs::read(&png).unwrap();
+    assert!(png_bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    // Width and height from the IHDR chunk: the window asked for.
+    let width = u32::from_be_bytes(png_bytes[16..20].try_into().unwrap());
+    assert_eq!(width, 1200);
+    assert!(png_bytes.len() > 50_000, "a nearly empty screenshot");
+    let pdf_bytes = std::fs::read(&pdf).unwrap();
+    assert!(pdf_bytes.starts_with(b"%PDF-"), "not a PDF");
+    let text = String::from_utf8_lossy(&pdf_bytes);
+    assert!(
+        text.contains("/MediaBox [0 0 594.95996 841.91998]") || text.contains("/MediaBox [0 0 595"),
+        "pages are not A4"
+    );
+    // Where poppler's pdftotext is installed, check that the explanations, which are
+    // collapsed on screen, are all in the printed copy.
+    match Command::new("pdftotext").arg(&pdf).arg("-").output() {
+        Ok(out) if out.status.success() => {
+            let printed = String::from_utf8_lossy(&out.stdout);
+            for expected in [
+                "Why: the explanation of each outcome",
+                "abuse_or_neglect = suspected given",
+                "Duties that do not apply to this case",
+                "Map of pathway",
+            ] {
+                assert!(printed.contains(expected), "`{expected}` lost in print");
+            }
+        }
+        _ => eprintln!("pdftotext not installed: the printed text was not checked"),
+    }
+}
