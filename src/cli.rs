@@ -9,8 +9,8 @@ mod explain;
 mod graph;
 mod rebase;
 mod regression;
-mod report;
 mod repl;
+mod report;
 mod test;
 mod timeline;
 
