@@ -633,3 +633,35 @@ fn an_incomplete_lincolnshire_referral_is_taken_to_a_pathway_by_ask() {
     assert_eq!(text(&ok(&mut s, &host, "stop")), "interview stopped");
     assert!(s.question().is_none());
 }
+
+/// The core's one-value and one-expression checks, used directly.
+#[test]
+fn check_types_one_value_and_one_expression_against_a_program() {
+    use cspr::value::{Type, Value};
+    let host = MemHost::default();
+    let (program, _) = host.load_procedure("lincolnshire", None).unwrap();
+    let src = |t: &str| Source::new("line", t);
+    let setting = program.fact_named("setting").unwrap();
+    let v = cspr::check::value(&program, setting, &src("police_custody")).unwrap();
+    assert!(matches!(v, Value::Enum(_)));
+    let date = program.fact_named("la_aware_on").unwrap();
+    let v = cspr::check::value(&program, date, &src(" 2024-03-04 ")).unwrap();
+    assert_eq!(v, Value::Date(day("2024-03-04")));
+    let e = render(&cspr::check::value(&program, date, &src("2024-03-04 extra")).unwrap_err());
+    assert!(e.contains("the end of the line"), "{e}");
+    let (_, ty) =
+        cspr::check::expression(&program, &src("pathway = rapid_review or not child_died"))
+            .unwrap();
+    assert_eq!(ty, Type::Bool);
+    let (_, ty) = cspr::check::expression(&program, &src("pathway")).unwrap();
+    assert!(matches!(ty, Type::Enum(_)));
+    let e = render(&cspr::check::expression(&program, &src("child_died = 3")).unwrap_err());
+    assert!(e.contains("expected bool"), "{e}");
+    let e = render(&cspr::check::expression(&program, &src("pathway = rapid_reviw")).unwrap_err());
+    assert!(e.contains("did you mean `rapid_review`"), "{e}");
+    let e = render(&cspr::check::expression(&program, &src("notify_national_panel")).unwrap_err());
+    assert!(e.contains("is a duty"), "{e}");
+    let deep = format!("{}child_died{}", "(".repeat(100), ")".repeat(100));
+    let e = render(&cspr::check::expression(&program, &src(&deep)).unwrap_err());
+    assert!(e.contains("deep") || e.contains("nest"), "{e}");
+}
