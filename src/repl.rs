@@ -171,7 +171,7 @@ impl Session {
     /// Run one typed line. An error leaves the session as it was.
     pub fn run(&mut self, host: &dyn Host, line: &str) -> Result<Reply, Vec<Problem>> {
         if self.interview.is_some() {
-            return self.answer(line);
+            return self.answer(host, line);
         }
         let command = command::parse(line).map_err(|u| problem(u.message, u.help))?;
         self.command(host, command)

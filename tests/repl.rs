@@ -627,6 +627,14 @@ fn an_incomplete_lincolnshire_referral_is_taken_to_a_pathway_by_ask() {
     // The interview goes on to what is still open; a bad answer keeps the question, and
     // `stop` ends it.
     assert!(question(&r).is_some());
+    // A command in the middle of the interview runs, and the question is asked again.
+    let r = ok(&mut s, &host, "why pathway");
+    assert!(
+        text(&r).starts_with("pathway = rapid_review"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(question(&r).map(|q| &q.name), s.question().map(|q| &q.name));
     let bad = fails(&mut s, &host, "maybe");
     assert!(bad.contains("skip"), "a bad answer says how to skip: {bad}");
     assert!(s.question().is_some(), "a bad answer keeps the question");

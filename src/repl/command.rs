@@ -314,7 +314,7 @@ pub fn help_text(command: Option<&str>) -> Result<String, Unparsed> {
             for c in COMMANDS {
                 out.push_str(&line(c));
             }
-            out.push_str("\nDuring `ask`, answer with a value (or the number of a choice), `skip` or `stop`.\n");
+            out.push_str("\nDuring `ask`, answer with a value (or the number of a choice), `skip` or `stop`, or type a command.\n");
             Ok(out)
         }
         Some(name) => COMMANDS

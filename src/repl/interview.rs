@@ -16,7 +16,7 @@
 //! again) or is a skip, so an interview asks each fact at most once and ends when no
 //! fact is left that could settle anything.
 
-use super::{Block, Reply, Session};
+use super::{Block, Command, Host, Reply, Session};
 use crate::check::{FactId, Program, type_name};
 use crate::diagnostic::{Problem, Source};
 use crate::eval::Evaluation;
@@ -169,7 +169,7 @@ impl Session {
     }
 
     /// A line typed during an interview.
-    pub(super) fn answer(&mut self, line: &str) -> Result<Reply, Vec<Problem>> {
+    pub(super) fn answer(&mut self, host: &dyn Host, line: &str) -> Result<Reply, Vec<Problem>> {
         let Some((mut skipped, q)) = self.interview.take() else {
             return Ok(Reply::default());
         };
@@ -198,6 +198,20 @@ impl Session {
         ) {
             Ok(v) => v,
             Err(mut ps) => {
+                // Not a value but a command (`why pathway`, `set …`, `timeline`): run it,
+                // then ask again — what it changed may change the question.
+                if let Ok(command) = super::command::parse(text)
+                    && !matches!(command, Command::Nothing | Command::Ask | Command::Quit)
+                {
+                    let key = self.program().key();
+                    self.interview = Some((skipped.clone(), q.clone()));
+                    let reply = self.command(host, command)?;
+                    if self.program().key() != key {
+                        // Another procedure (`use`, `reload`): its own facts, none skipped.
+                        skipped = vec![false; self.program().facts.len()];
+                    }
+                    return self.next_question(skipped, reply);
+                }
                 self.interview = Some((skipped, q));
                 if let Some(p) = ps.first_mut()
                     && p.help.is_some()
