@@ -17,8 +17,11 @@
 //! 7. [`repl`]: a session over one procedure and a case, answering typed commands with
 //!    values (`cspr repl`'s backend).
 //!
+//! [`builtin`] holds the shipped modules (`policies/*.policy`), built in by `build.rs`.
+//!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
+pub mod builtin;
 pub mod case;
 pub mod check;
 pub mod diagnostic;

@@ -22,6 +22,7 @@ mod explain;
 mod fuzz;
 mod logic;
 mod rebase;
+mod reliability;
 mod repl;
 mod repl_cli;
 mod report;

@@ -137,11 +137,12 @@ impl Compare {
 /// Every module id in the library: guidance first, then procedures, each sorted.
 pub(super) fn every_module() -> Vec<String> {
     let mut found: Vec<(bool, String)> = Library::new(None)
-        .index()
+        .listing()
         .into_iter()
-        .map(|(id, path)| {
-            let guidance = std::fs::read_to_string(path)
-                .is_ok_and(|t| super::header_kind(&t) == Some(ModuleKind::Guidance));
+        .map(|(id, found)| {
+            let guidance = found
+                .source()
+                .is_ok_and(|s| super::header_kind(&s.text) == Some(ModuleKind::Guidance));
             (!guidance, id)
         })
         .collect();

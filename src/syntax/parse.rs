@@ -424,9 +424,11 @@ fn module(file: Pair<'_, Rule>) -> Result<Module> {
 fn header(pair: Pair<'_, Rule>) -> Result<Module> {
     let at = span(&pair);
     let mut parts = inner(pair);
-    let kind = match next(&mut parts, at, "header")?.as_str().trim_start() {
-        s if s.starts_with("guidance") => ModuleKind::Guidance,
-        _ => ModuleKind::Procedure,
+    let kind_pair = next(&mut parts, at, "header")?;
+    let kind = match kind_pair.as_str().trim() {
+        "guidance" => ModuleKind::Guidance,
+        "procedure" => ModuleKind::Procedure,
+        _ => return Err(shape("kind of module", span(&kind_pair))),
     };
     let id = ident(next(&mut parts, at, "module id")?);
     let title = string(next(&mut parts, at, "module title")?);
@@ -457,7 +459,8 @@ fn header(pair: Pair<'_, Rule>) -> Result<Module> {
                 module.version = Some(Spanned::new(date(&value)?, span(&value)))
             }
             Rule::extends_clause => module.extends = Some(ident(value)),
-            _ => module.calendar = Some(ident(value)),
+            Rule::calendar_clause => module.calendar = Some(ident(value)),
+            _ => return Err(shape("header clause", cspan)),
         }
     }
     Ok(module)
@@ -498,10 +501,12 @@ fn fact_decl(pair: Pair<'_, Rule>) -> Result<FactDecl> {
             "integer" => TypeExpr::Integer,
             "date" => TypeExpr::Date,
             "text" => TypeExpr::Text,
-            _ => TypeExpr::DateTime,
+            "date-time" | "datetime" => TypeExpr::DateTime,
+            _ => return Err(shape("type", span(&ty_pair))),
         },
         Rule::enum_type => TypeExpr::Enum(inner(ty_pair).map(ident).collect()),
-        _ => TypeExpr::Set(inner(ty_pair).map(ident).collect()),
+        Rule::set_type => TypeExpr::Set(inner(ty_pair).map(ident).collect()),
+        _ => return Err(shape("type", span(&ty_pair))),
     };
     let ask = parts
         .next()
@@ -639,8 +644,15 @@ fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> 
             Rule::done_clause => {
                 duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
             }
-            _ if duty.deadline.is_some() => return Err(repeated("deadline", cspan)),
-            _ => duty.deadline = Some(deadline(clause)?),
+            Rule::within_clause | Rule::before_clause | Rule::for_clause
+                if duty.deadline.is_some() =>
+            {
+                return Err(repeated("deadline", cspan));
+            }
+            Rule::within_clause | Rule::before_clause | Rule::for_clause => {
+                duty.deadline = Some(deadline(clause)?)
+            }
+            _ => return Err(shape("duty clause", cspan)),
         }
     }
     Ok(duty)
@@ -651,7 +663,8 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
     let kind = match pair.as_rule() {
         Rule::within_clause => DeadlineKind::Within,
         Rule::before_clause => DeadlineKind::AtLeastBefore,
-        _ => DeadlineKind::ForAtLeast,
+        Rule::for_clause => DeadlineKind::ForAtLeast,
+        _ => return Err(shape("deadline", at)),
     };
     let mut parts = inner(pair);
     let dur = next(&mut parts, at, "duration")?;
@@ -667,17 +680,20 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
         .label(amount_span, "expected a whole number from 0 to 4294967295")
     })?;
     let unit_pair = next(&mut dparts, dspan, "unit")?;
-    let unit_text = unit_pair.as_str();
-    let unit = if unit_text.starts_with("working") {
-        TimeUnit::WorkingDays
-    } else if unit_text.starts_with("day") {
-        TimeUnit::Days
-    } else if unit_text.starts_with("week") {
-        TimeUnit::Weeks
-    } else if unit_text.starts_with("hour") {
-        TimeUnit::Hours
-    } else {
-        TimeUnit::Months
+    // Every word the grammar accepts, spelled out: a word added to the grammar but not
+    // here is an internal error, never read as some other unit.
+    let unit_span = span(&unit_pair);
+    let word = unit_pair
+        .into_inner()
+        .find(|p| p.as_rule() != Rule::COMMENT)
+        .ok_or_else(|| shape("unit of time", unit_span))?;
+    let unit = match (word.as_rule(), word.as_str()) {
+        (Rule::working_days, _) => TimeUnit::WorkingDays,
+        (Rule::calendar_unit, "day" | "days") => TimeUnit::Days,
+        (Rule::calendar_unit, "week" | "weeks") => TimeUnit::Weeks,
+        (Rule::calendar_unit, "hour" | "hours") => TimeUnit::Hours,
+        (Rule::calendar_unit, "month" | "months") => TimeUnit::Months,
+        _ => return Err(shape("unit of time", unit_span)),
     };
     let (anchor, choices) = anchor(next(&mut parts, at, "anchor")?)?;
     Ok(Deadline {
@@ -698,10 +714,12 @@ fn duty_head<'i>(
     let name = ident(next(parts, at, "name")?);
     let cite = opt_citation(parts)?;
     let actor = ident(next(parts, at, "actor")?);
-    let modality = match next(parts, at, "modality")?.as_str().trim() {
+    let modality_pair = next(parts, at, "modality")?;
+    let modality = match modality_pair.as_str().trim() {
         "must" => Modality::Must,
         "should" => Modality::Should,
-        _ => Modality::May,
+        "may" => Modality::May,
+        _ => return Err(shape("modality", span(&modality_pair))),
     };
     let action = string(next(parts, at, "action")?);
     Ok((name, cite, actor, modality, action))
@@ -785,7 +803,10 @@ fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Vec<Item>> {
                 Rule::when_clause => {
                     step_when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
                 }
-                _ => duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?)),
+                Rule::done_clause => {
+                    duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
+                }
+                _ => return Err(shape("step clause", cspan)),
             }
         }
         duty.when = match (duty.when.take(), step_when) {
@@ -810,7 +831,8 @@ fn override_decl(pair: Pair<'_, Rule>) -> Result<Item> {
     Ok(match decl.as_rule() {
         Rule::rule_decl => Item::Rule(rule_decl(decl, Some(keyword))?),
         Rule::decision_decl => Item::Decision(decision_decl(decl, Some(keyword))?),
-        _ => Item::Duty(duty_decl(decl, Some(keyword))?),
+        Rule::duty_decl => Item::Duty(duty_decl(decl, Some(keyword))?),
+        _ => return Err(shape("overridden declaration", at)),
     })
 }
 
@@ -889,7 +911,8 @@ fn expr(pair: Pair<'_, Rule>) -> Result<Expr> {
                         "<" => CmpOp::Lt,
                         "<=" => CmpOp::Le,
                         ">" => CmpOp::Gt,
-                        _ => CmpOp::Ge,
+                        ">=" => CmpOp::Ge,
+                        _ => return Err(shape("comparison", span(&op))),
                     };
                     let right = expr(next(&mut parts, at, "right operand")?)?;
                     Ok(Expr {
