@@ -510,6 +510,9 @@ fn no_command_leaves_case_facts_behind() {
         &["report", w, "case.json", "-o", "asked.html"],
         &["graph", "lincolnshire", "pathway"],
         &["rebase", "lincolnshire", "--onto", "working_together_2023"],
+        // Scripted (stdin is not a terminal): loads the case and ends; the commands of a
+        // session are covered by tests/repl_cli.rs, whose terminal session leaves HOME empty.
+        &["repl", w, "case.json"],
     ];
     // Every command cspr has is run here: a new one must be added to the list.
     let (_, help, _) = cspr_in(&cwd.0, &["--help"]);

@@ -163,3 +163,75 @@ fn history_is_kept_in_a_file_only_when_asked() {
     assert!(kept.contains("set child_died = true"), "{kept}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A whole scripted session over a case with a recognisable marker, in a fresh working
+/// directory, HOME and TMPDIR: the marker is printed where asked, and on disk only in the
+/// case given and the file `save` was asked to write.
+#[test]
+fn a_session_writes_the_case_only_where_save_is_asked() {
+    const MARKER: &str = "REPL-PRIVACY-MARKER-7f2a";
+    let base = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("repl-privacy");
+    let _ = std::fs::remove_dir_all(&base);
+    let (cwd, home, tmp) = (base.join("cwd"), base.join("home"), base.join("tmp"));
+    for d in [&cwd, &home, &tmp] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let case =
+        std::fs::read_to_string(root().join("policies/examples/lincolnshire-incomplete.json"))
+            .unwrap()
+            .replace("LSCP-EX-02", MARKER);
+    std::fs::write(cwd.join("case.json"), case).unwrap();
+    let script = "facts\neval\nask\nskip\ntrue\nstop\nwhy pathway\nwhat-if child_looked_after = true\nsave asked.toml\nsave asked.json\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(["repl", "lincolnshire", "case.json", "--as-of", "2024-05-10"])
+        .current_dir(&cwd)
+        .env("HOME", &home)
+        .env("TMPDIR", &tmp)
+        .env("XDG_STATE_HOME", &home)
+        .env("XDG_CACHE_HOME", &home)
+        .env("NO_COLOR", "1")
+        .env("CSPR_PATH", root().join("policies"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains(MARKER), "the case is shown where asked");
+    let mut files = Vec::new();
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                walk(&e.path(), out);
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    walk(&base, &mut files);
+    let with: Vec<_> = files
+        .iter()
+        .filter(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains(MARKER)))
+        .map(|p| p.strip_prefix(&base).unwrap().display().to_string())
+        .collect();
+    let mut sorted = with.clone();
+    sorted.sort();
+    assert_eq!(
+        sorted,
+        ["cwd/asked.json", "cwd/asked.toml", "cwd/case.json"]
+    );
+    let _ = std::fs::remove_dir_all(&base);
+}
