@@ -13,11 +13,13 @@
 //! only when there is no error.
 
 mod declare;
+mod line;
 pub mod program;
 pub mod rebase;
 pub mod timeline;
 mod types;
 
+pub use line::{expression, value};
 pub use program::*;
 
 use crate::diagnostic::{Problem, Source, did_you_mean};

@@ -11,6 +11,7 @@ mod graph;
 mod lsp;
 mod rebase;
 mod regression;
+mod repl;
 mod report;
 mod test;
 mod timeline;
@@ -37,7 +38,7 @@ const MAX_FILE: u64 = 64 * 1024 * 1024;
     about = "A policy language for child safeguarding practice review procedures",
     long_about = "cspr encodes a safeguarding partnership's review procedure, with every rule cited to its \
 paragraph, and evaluates cases against it: which pathway, which duties fall on whom, what is still unknown, and why.",
-    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023\n  cspr fmt --check policies/"
+    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023\n  cspr fmt --check policies/\n  cspr repl lincolnshire policies/examples/lincolnshire-incomplete.json"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -57,6 +58,7 @@ enum Command {
     Rebase(rebase::Rebase),
     Fmt(fmt::Fmt),
     Lsp(lsp::Lsp),
+    Repl(repl::Repl),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -72,6 +74,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rebase(c) => c.run(),
         Command::Fmt(c) => c.run(),
         Command::Lsp(c) => c.run(),
+        Command::Repl(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),

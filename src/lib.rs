@@ -14,6 +14,8 @@
 //!    its graph (DOT, Mermaid, SVG).
 //! 6. [`scenario`]: scenario files → expectations checked against evaluations, and the
 //!    coverage of the procedures they exercised (`cspr test`).
+//! 7. [`repl`]: a session over one procedure and a case, answering typed commands with
+//!    values (`cspr repl`'s backend).
 //!
 //! [`builtin`] holds the shipped modules (`policies/*.policy`), built in by `build.rs`.
 //!
@@ -31,6 +33,7 @@ pub mod diagnostic;
 pub mod eval;
 pub mod fmt;
 pub mod ide;
+pub mod repl;
 pub mod report;
 pub mod scenario;
 pub mod span;

@@ -25,3 +25,14 @@ pub fn parse(source: &Source) -> Result<ast::Module, Vec<Problem>> {
 pub fn parse_scenarios(source: &Source) -> Result<Vec<ast::Scenario>, Vec<Problem>> {
     parse::parse_scenarios(source)
 }
+
+/// Parse one expression on its own (a line typed at `cspr repl`), with the located
+/// syntax errors of a policy.
+pub fn parse_expr(source: &Source) -> Result<ast::Expr, Vec<Problem>> {
+    parse::parse_expr(source)
+}
+
+/// Parse one value on its own: a literal, a name (an enumeration value) or `{a, b}`.
+pub fn parse_value(source: &Source) -> Result<ast::Expr, Vec<Problem>> {
+    parse::parse_value(source)
+}

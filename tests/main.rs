@@ -25,6 +25,8 @@ mod logic;
 mod lsp;
 mod rebase;
 mod reliability;
+mod repl;
+mod repl_cli;
 mod report;
 mod scenarios;
 mod timeline;

@@ -514,6 +514,9 @@ fn no_command_leaves_case_facts_behind() {
         &["fmt", "--stdin", "--scenario"],
         // Stdin holds a whole session that opens the scenario (see `lsp_session`).
         &["lsp"],
+        // Scripted (stdin is not a terminal): a session on stdin (see `repl_session`); more
+        // of the REPL's commands are covered by tests/repl_cli.rs.
+        &["repl", w, "case.json"],
     ];
     // Every command cspr has is run here: a new one must be added to the list.
     let (_, help, _) = cspr_in(&cwd.0, &["--help"]);
@@ -548,10 +551,15 @@ fn no_command_leaves_case_facts_behind() {
             .spawn()
             .and_then(|mut child| {
                 use std::io::Write as _;
-                if let Some(mut stdin) = child.stdin.take()
-                    && args[0] == "lsp"
-                {
-                    stdin.write_all(lsp_session(&cwd.0.join("marker.scenario")).as_bytes())?;
+                if let Some(mut stdin) = child.stdin.take() {
+                    match args[0] {
+                        "lsp" => stdin
+                            .write_all(lsp_session(&cwd.0.join("marker.scenario")).as_bytes())?,
+                        "repl" => stdin.write_all(
+                            b"eval\nwhy notify_national_panel\nwhat-if child_looked_after = true\nset setting = community\nask\nstop\nfacts\n",
+                        )?,
+                        _ => {}
+                    }
                 }
                 child.wait_with_output()
             })

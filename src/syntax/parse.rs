@@ -21,6 +21,9 @@ pub const MAX_NESTING: usize = 64;
 
 type Result<T> = std::result::Result<T, Problem>;
 
+mod lone;
+pub(super) use lone::{parse_expr, parse_value};
+
 pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<Problem>> {
     check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
     match PolicyParser::parse(Rule::file, &source.text) {
