@@ -78,8 +78,9 @@ fn parse_entries(
     skip: &mut dyn FnMut(&str) -> bool,
 ) -> Parsed {
     let text = &*source.text;
+    let mut not_numbers = Vec::new();
     let entries = match format {
-        Format::Toml => match toml_to_json(source)? {
+        Format::Toml => match toml_to_json(program, source, &mut not_numbers)? {
             Json::Object(map) => Some(map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect()),
             _ => None,
         },
@@ -89,7 +90,14 @@ fn parse_entries(
                 .0
         }
     };
-    from_entries(program, entries, source, 0, text.len(), skip)
+    match from_entries(program, entries, source, 0, text.len(), skip) {
+        Ok(_) if !not_numbers.is_empty() => Err(not_numbers),
+        Err(mut problems) if !not_numbers.is_empty() => {
+            not_numbers.append(&mut problems);
+            Err(not_numbers)
+        }
+        parsed => parsed,
+    }
 }
 
 /// Read a JSON Lines batch: one result per non-blank line, with its 1-based line number.
@@ -348,11 +356,23 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
-/// `YYYY-MM-DDTHH:MM`, optionally with `:SS`.
+/// `YYYY-MM-DDTHH:MM`, optionally with `:SS`: exactly these digits, as strict as
+/// [`parse_date`] (no sign or fifth digit of year, no unpadded field, no space, no second 60).
 pub fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S"))
-        .ok()
+    let b = s.as_bytes();
+    if !(b.len() == 16 || (b.len() == 19 && b[16] == b':')) || b[10] != b'T' || b[13] != b':' {
+        return None;
+    }
+    let date = parse_date(s.get(..10)?)?;
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        s.get(r)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))?
+            .parse()
+            .ok()
+    };
+    let seconds = if b.len() == 19 { num(17..19)? } else { 0 };
+    let time = chrono::NaiveTime::from_hms_opt(num(11..13)?, num(14..16)?, seconds)?;
+    Some(date.and_time(time))
 }
 
 /// `"a", "b", "c"`: the values of a list as a case file writes them.
@@ -411,11 +431,11 @@ fn json_error(source: &Source, e: &serde_json::Error, base: usize) -> Problem {
     }
     let at = (base + offset).min(source.text.len());
     let message = e.to_string();
-    let message = message
-        .split(" at line")
-        .next()
-        .unwrap_or(&message)
-        .to_string();
+    let message = match message.split(" at line").next().unwrap_or(&message) {
+        // serde_json's words for nesting deeper than it reads.
+        "recursion limit exceeded" => "it nests more than 128 levels deep".to_string(),
+        m => m.to_string(),
+    };
     Problem::error(
         "cspr::case_syntax",
         format!("the case is not valid JSON: {message}"),
@@ -425,8 +445,14 @@ fn json_error(source: &Source, e: &serde_json::Error, base: usize) -> Problem {
     .in_source(source)
 }
 
-/// TOML → the same JSON shape; TOML dates and times become ISO strings.
-fn toml_to_json(source: &Source) -> Result<Json, Vec<Problem>> {
+/// TOML → the same JSON shape; TOML dates and times become ISO strings. A float that is
+/// not a number (`nan`, `inf`) given for a fact is the wrong type, as any number would be
+/// for a fact that is not a number: JSON has no such values to carry it.
+fn toml_to_json(
+    program: &Program,
+    source: &Source,
+    problems: &mut Vec<Problem>,
+) -> Result<Json, Vec<Problem>> {
     if let Some(at) = too_deep(&source.text) {
         return Err(vec![
             Problem::error(
@@ -452,6 +478,27 @@ fn toml_to_json(source: &Source) -> Result<Json, Vec<Problem>> {
             .in_source(source),
         ]
     })?;
+    for (key, value) in &table {
+        let (toml::Value::Float(x), Some(f)) = (value, program.fact_named(key)) else {
+            continue;
+        };
+        if x.is_finite() {
+            continue;
+        }
+        let ty = program.facts[f].ty;
+        let why = if ty == Type::Integer {
+            format!("must be a whole number, not `{x}`")
+        } else {
+            format!("must be {}, not a number", type_name(ty, &program.enums))
+        };
+        let at = key_span(source, key, 0, source.text.len()).unwrap_or(Span::new(0, 0));
+        problems.push(
+            Problem::error("cspr::fact_value", format!("`{key}` {why}"))
+                .label(at, format!("expects {}", type_name(ty, &program.enums)))
+                .help(example(program, ty))
+                .in_source(source),
+        );
+    }
     Ok(toml_value(toml::Value::Table(table)))
 }
 
@@ -469,24 +516,40 @@ fn toml_value(v: toml::Value) -> Json {
     }
 }
 
-/// The offset of the first bracket nested deeper than [`MAX_DEPTH`], outside strings.
+/// The offset of the first bracket of a TOML text nested deeper than [`MAX_DEPTH`],
+/// counting only outside strings and comments. Strings are skipped whole: basic (`"…"`,
+/// where `\"` does not end it), literal (`'…'`, no escapes) and their multi-line forms.
 fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
     let mut depth = 0usize;
-    let mut quote: Option<u8> = None;
-    for (i, b) in text.bytes().enumerate() {
-        match (quote, b) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(b),
-            (None, b'[' | b'{') => {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            q @ (b'"' | b'\'') => {
+                let delimiter = if b[i..].starts_with(&[q, q, q]) { 3 } else { 1 };
+                let close = &b[i..i + delimiter];
+                i += delimiter;
+                while i < b.len() && !b[i..].starts_with(close) {
+                    i += if q == b'"' && b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += delimiter;
+                continue;
+            }
+            b'[' | b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Some(i);
                 }
             }
-            (None, b']' | b'}') => depth = depth.saturating_sub(1),
+            b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     None
 }

@@ -2,6 +2,7 @@
 //!
 //! 1. [`check`] parses the entry module and follows `extends` through a [`Resolver`]
 //!    (the front end decides where modules live; the library never touches files).
+//!    Each timeline becomes the duties of its steps ([`timeline`]).
 //! 2. `declare` gathers sources, facts, rules, decisions and duties of the whole chain,
 //!    applying `override`s and reporting duplicates.
 //! 3. `types` compiles every expression with its type, depth first, so that rules come
@@ -12,10 +13,13 @@
 //! only when there is no error.
 
 mod declare;
+mod line;
 pub mod program;
 pub mod rebase;
+pub mod timeline;
 mod types;
 
+pub use line::{expression, value};
 pub use program::*;
 
 use crate::diagnostic::{Problem, Source, did_you_mean};
@@ -26,6 +30,16 @@ pub trait Resolver {
     fn resolve(&self, id: &str) -> Option<Source>;
     /// Every id the resolver knows, for "did you mean".
     fn known_ids(&self) -> Vec<String>;
+    /// The module with this id; `Ok(None)` when there is none, or why the module found
+    /// could not be read (unreadable, too large, not UTF-8): the checker reports that
+    /// reason at the `extends`, not "no module".
+    ///
+    /// # Errors
+    ///
+    /// A problem naming the file and the reason, when the module exists but cannot be read.
+    fn load(&self, id: &str) -> Result<Option<Source>, Problem> {
+        Ok(self.resolve(id))
+    }
 }
 
 /// A resolver that knows no modules: for self-contained guidance files.
@@ -71,7 +85,7 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
     let mut current = entry.clone();
     loop {
         let module = match syntax::parse(&current) {
-            Ok(m) => m,
+            Ok(m) => timeline::desugar(m),
             Err(ps) => {
                 problems.extend(ps);
                 return Checked {
@@ -154,13 +168,18 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
         }
         chain.push((current.clone(), module));
         let Some(parent) = extends else { break };
-        if chain.iter().any(|(_, m)| m.id.node == parent.node) {
+        if let Some(start) = chain.iter().position(|(_, m)| m.id.node == parent.node) {
+            let mut loop_ids: Vec<String> = chain[start..]
+                .iter()
+                .map(|(_, m)| format!("`{}`", m.id.node))
+                .collect();
+            loop_ids.push(format!("`{}`", parent.node));
             problems.push(
                 Problem::error(
                     "cspr::extends_cycle",
                     format!(
-                        "`{}` extends itself through `{}`",
-                        chain[0].1.id.node, parent.node
+                        "modules extend one another in a loop: {}",
+                        loop_ids.join(" extends ")
                     ),
                 )
                 .label(parent.span, "this closes the loop")
@@ -186,9 +205,23 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                 problems,
             };
         }
-        match resolver.resolve(&parent.node) {
-            Some(src) => current = src,
-            None => {
+        match resolver.load(&parent.node) {
+            Ok(Some(src)) => current = src,
+            Err(why) => {
+                let mut p = Problem::error(
+                    "cspr::unreadable_module",
+                    format!("cannot read module `{}`: {}", parent.node, why.message),
+                )
+                .label(parent.span, "extended here")
+                .in_source(&current);
+                p.help = why.help;
+                problems.push(p);
+                return Checked {
+                    program: None,
+                    problems,
+                };
+            }
+            Ok(None) => {
                 let known = resolver.known_ids();
                 let mut p = Problem::error(
                     "cspr::unknown_module",

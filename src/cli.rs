@@ -7,9 +7,12 @@ mod compare;
 mod diff;
 mod eval;
 mod explain;
+mod fmt;
 mod graph;
+mod lsp;
 mod rebase;
 mod regression;
+mod repl;
 mod report;
 mod test;
 mod timeline;
@@ -36,7 +39,7 @@ const MAX_FILE: u64 = 64 * 1024 * 1024;
     about = "A policy language for child safeguarding practice review procedures",
     long_about = "cspr encodes a safeguarding partnership's review procedure, with every rule cited to its \
 paragraph, and evaluates cases against it: which pathway, which duties fall on whom, what is still unknown, and why.",
-    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023"
+    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023\n  cspr fmt --check policies/\n  cspr repl lincolnshire policies/examples/lincolnshire-incomplete.json\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -55,6 +58,9 @@ enum Command {
     Report(report::ReportCmd),
     Graph(graph::GraphCmd),
     Rebase(rebase::Rebase),
+    Fmt(fmt::Fmt),
+    Lsp(lsp::Lsp),
+    Repl(repl::Repl),
 }
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -69,6 +75,9 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Report(c) => c.run(),
         Command::Graph(c) => c.run(),
         Command::Rebase(c) => c.run(),
+        Command::Fmt(c) => c.run(),
+        Command::Lsp(c) => c.run(),
+        Command::Repl(c) => c.run(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -182,11 +191,57 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
             "save the file as UTF-8",
         )
     })?;
+    // Binary data is refused before any parser echoes it (control characters included)
+    // back to the terminal.
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let line = text[..i].matches('\n').count() + 1;
+        return Err(usage_error(
+            format!(
+                "`{shown}` is not a text file: it holds the control character U+{:04X} on line {line}",
+                u32::from(c)
+            ),
+            "give a text file: a case in JSON, TOML or JSON Lines, a .policy or a .scenario",
+        ));
+    }
+    // A byte-order mark (Windows Notepad, Excel exports) is not part of the text.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     Ok(Source::new(shown, text))
 }
 
+/// Where a module was found: a file, or the copy built into cspr.
+#[derive(Debug, Clone)]
+pub enum Found {
+    File(PathBuf),
+    Builtin(&'static cspr::builtin::Module),
+}
+
+impl Found {
+    /// The module's text, read (files) or at hand (built in).
+    pub fn source(&self) -> Result<Source, Problem> {
+        match self {
+            Found::File(path) => read_source(path),
+            Found::Builtin(m) => Ok(m.source()),
+        }
+    }
+
+    /// Where it comes from, for `cspr check --list`.
+    pub fn describe(&self) -> String {
+        match self {
+            Found::File(path) => path.display().to_string(),
+            Found::Builtin(m) => format!("built in (policies/{})", m.file),
+        }
+    }
+}
+
 /// Finds modules by id in `policies/` (under the current directory), the directories of
-/// `CSPR_PATH`, and the directory of the file being checked.
+/// `CSPR_PATH`, and the directory of the file being checked; then among the modules built
+/// into cspr ([`cspr::builtin`]), so an installed binary works from any directory.
 pub struct Library {
     dirs: Vec<PathBuf>,
 }
@@ -208,14 +263,15 @@ impl Library {
         Library { dirs }
     }
 
-    /// Every `.policy` file in the library with its header id.
+    /// Every `.policy` file in the library's directories with its header id (files that
+    /// cannot be read have no id to offer and are left out).
     fn index(&self) -> Vec<(String, PathBuf)> {
         let mut out = Vec::new();
         for dir in &self.dirs {
             for path in policy_files(dir, 3) {
-                if let Some(id) = std::fs::read_to_string(&path)
+                if let Some(id) = read_source(&path)
                     .ok()
-                    .and_then(|t| header_id(&t))
+                    .and_then(|s| cspr::builtin::header_id(&s.text))
                 {
                     out.push((id, path));
                 }
@@ -224,33 +280,54 @@ impl Library {
         out
     }
 
-    /// The path of the module with this id.
-    pub fn find(&self, id: &str) -> Option<PathBuf> {
+    /// Every id known, each where it is found first, in the order looked up: files,
+    /// then the built-in modules they do not shadow.
+    pub fn listing(&self) -> Vec<(String, Found)> {
+        let mut out: Vec<(String, Found)> = Vec::new();
+        for (id, path) in self.index() {
+            if !out.iter().any(|(i, _)| *i == id) {
+                out.push((id, Found::File(path)));
+            }
+        }
+        for m in cspr::builtin::MODULES {
+            if let Some(id) = m.id().filter(|id| !out.iter().any(|(i, _)| i == id)) {
+                out.push((id, Found::Builtin(m)));
+            }
+        }
+        out
+    }
+
+    /// Where the module with this id is. A file named after the id
+    /// (`working-together-2018.policy`) that exists but cannot be read is an error naming
+    /// the reason, not "not found".
+    pub fn locate(&self, id: &str) -> Result<Option<Found>, Problem> {
         let file = format!("{}.policy", id.replace('_', "-"));
         for dir in &self.dirs {
             let candidate = dir.join(&file);
-            if std::fs::read_to_string(&candidate)
-                .ok()
-                .and_then(|t| header_id(&t))
-                .as_deref()
-                == Some(id)
-            {
-                return Some(candidate);
+            if !candidate.exists() {
+                continue;
+            }
+            let source = read_source(&candidate)?;
+            if cspr::builtin::header_id(&source.text).as_deref() == Some(id) {
+                return Ok(Some(Found::File(candidate)));
             }
         }
-        self.index()
-            .into_iter()
-            .find(|(i, _)| i == id)
-            .map(|(_, p)| p)
+        if let Some((_, p)) = self.index().into_iter().find(|(i, _)| i == id) {
+            return Ok(Some(Found::File(p)));
+        }
+        Ok(cspr::builtin::find(id).map(Found::Builtin))
     }
 }
 
 impl Resolver for Library {
     fn resolve(&self, id: &str) -> Option<Source> {
-        self.find(id).and_then(|p| read_source(&p).ok())
+        self.load(id).ok().flatten()
+    }
+    fn load(&self, id: &str) -> Result<Option<Source>, Problem> {
+        self.locate(id)?.map(|f| f.source()).transpose()
     }
     fn known_ids(&self) -> Vec<String> {
-        self.index().into_iter().map(|(i, _)| i).collect()
+        self.listing().into_iter().map(|(i, _)| i).collect()
     }
 }
 
@@ -302,6 +379,8 @@ pub fn files_ending(dir: &Path, ext: &str, depth: usize) -> Vec<PathBuf> {
 fn header_kind(text: &str) -> Option<cspr::syntax::ast::ModuleKind> {
     use cspr::syntax::ast::ModuleKind;
     let first = text
+        .strip_prefix('\u{feff}')
+        .unwrap_or(text)
         .lines()
         .map(|l| l.split('#').next().unwrap_or(""))
         .flat_map(str::split_whitespace)
@@ -309,18 +388,6 @@ fn header_kind(text: &str) -> Option<cspr::syntax::ast::ModuleKind> {
     match first {
         "guidance" => Some(ModuleKind::Guidance),
         "procedure" => Some(ModuleKind::Procedure),
-        _ => None,
-    }
-}
-
-/// The id in a policy header (`guidance ID` / `procedure ID`), skipping comments.
-fn header_id(text: &str) -> Option<String> {
-    let mut words = text
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or(""))
-        .flat_map(str::split_whitespace);
-    match words.next()? {
-        "guidance" | "procedure" => words.next().map(str::to_string),
         _ => None,
     }
 }
@@ -365,7 +432,7 @@ pub fn find_procedure(arg: &str, near: Option<&Path>) -> Result<(Source, Library
         )
     } else {
         let library = Library::new(near);
-        let Some(found) = library.find(arg) else {
+        let Some(found) = library.locate(arg).map_err(|p| vec![p])? else {
             let known = library.known_ids();
             let help = cspr::diagnostic::did_you_mean(arg, known.iter().map(String::as_str))
                 .unwrap_or_else(|| {
@@ -380,7 +447,7 @@ pub fn find_procedure(arg: &str, near: Option<&Path>) -> Result<(Source, Library
                 });
             return Err(vec![usage_error(format!("no procedure `{arg}`"), help)]);
         };
-        (read_source(&found).map_err(|p| vec![p])?, library)
+        (found.source().map_err(|p| vec![p])?, library)
     };
     Ok((source, library))
 }

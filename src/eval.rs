@@ -129,6 +129,9 @@ struct Tables {
     /// [`exact`] tries every unknown fact, not just the shared ones.
     tricky: Vec<bool>,
     duty_tricky: Vec<bool>,
+    /// Why the calendar the program names could not be loaded: every evaluation fails
+    /// with it, rather than counting without the calendar.
+    calendar_error: Option<Box<crate::diagnostic::Problem>>,
 }
 
 impl<'p> Engine<'p> {
@@ -241,7 +244,10 @@ impl<'p> Engine<'p> {
                 t
             })
             .collect();
-        let calendar = deadline::calendar_of(program).ok().flatten();
+        let (calendar, calendar_error) = match deadline::calendar_of(program) {
+            Ok(c) => (c, None),
+            Err(p) => (None, Some(Box::new(p))),
+        };
         Engine {
             program,
             tables: Arc::new(Tables {
@@ -251,6 +257,7 @@ impl<'p> Engine<'p> {
                 duty_uses,
                 tricky,
                 duty_tricky,
+                calendar_error,
             }),
             calendar,
         }
@@ -277,6 +284,9 @@ impl<'p> Engine<'p> {
 
     /// Evaluate one case, taking it (no copy of its facts: the batch path).
     pub fn evaluate_case(&self, case: Case) -> Result<Evaluation, EvalError> {
+        if let Some(problem) = &self.tables.calendar_error {
+            return Err(EvalError::Deadline(problem.clone()));
+        }
         let p = self.program;
         if !case.is_for(p) {
             return Err(EvalError::wrong_program(p));

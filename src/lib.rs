@@ -14,16 +14,29 @@
 //!    its graph (DOT, Mermaid, SVG).
 //! 6. [`scenario`]: scenario files → expectations checked against evaluations, and the
 //!    coverage of the procedures they exercised (`cspr test`).
-//! 7. [`diff`]: two programs → what changed in the rules (matched by name, cited) and
+//! 7. [`repl`]: a session over one procedure and a case, answering typed commands with
+//!    values (`cspr repl`'s backend).
+//! 8. [`diff`]: two programs → what changed in the rules (matched by name, cited) and
 //!    which cases they treat differently, proved or shown by witness cases (`cspr diff`).
+//!
+//! [`builtin`] holds the shipped modules (`policies/*.policy`), built in by `build.rs`.
+//!
+//! Authoring tools sit beside the pipeline: [`fmt`] prints a file in its canonical layout
+//! from the syntax tree and its [`syntax::trivia`] (comments, parentheses); [`ide`] answers
+//! an editor's questions (hover, definition, references, completion, outline) for
+//! `cspr lsp`.
 //!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
+pub mod builtin;
 pub mod case;
 pub mod check;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
+pub mod fmt;
+pub mod ide;
+pub mod repl;
 pub mod report;
 pub mod scenario;
 pub mod span;

@@ -60,6 +60,8 @@ pub struct DeadlineView<'p> {
     /// For a deadline in hours met late at a recorded time: by how many clock hours
     /// (rounded up), which says more than the working days.
     pub hours_late: Option<i64>,
+    /// The calendar's id and years, for saying why working days cannot be counted.
+    calendar: Option<(&'static str, i32, i32)>,
 }
 
 impl DeadlineView<'_> {
@@ -69,6 +71,8 @@ impl DeadlineView<'_> {
         d: usize,
         as_of: NaiveDate,
     ) -> DeadlineView<'p> {
+        // Only an evaluation is rendered, and evaluating fails if the calendar is broken
+        // (`Engine`), so no count is made without it here.
         let calendar = deadline::calendar_of(program).ok().flatten();
         DeadlineView::in_calendar(program, eval, d, as_of, calendar)
     }
@@ -79,7 +83,7 @@ impl DeadlineView<'_> {
         eval: &Evaluation,
         d: usize,
         as_of: NaiveDate,
-        calendar: Option<&crate::time::Calendar>,
+        calendar: Option<&'static crate::time::Calendar>,
     ) -> DeadlineView<'p> {
         let status = deadline::status(program, eval, d, as_of, calendar);
         let due = eval.duties[d].due;
@@ -94,11 +98,13 @@ impl DeadlineView<'_> {
             status,
             waiting_for,
             hours_late,
+            calendar: calendar.map(|c| (c.id(), *c.years().start(), *c.years().end())),
         }
     }
 
-    /// Working days left, late or overdue, where the status has a count.
-    pub fn working_days(&self) -> Option<i64> {
+    /// Working days left, late or overdue, where the status has a count: `Some(None)` when
+    /// it has one the calendar cannot give (written `null` in JSON).
+    pub fn working_days(&self) -> Option<Option<i64>> {
         match self.status {
             Status::Pending {
                 working_days_left: n,
@@ -106,6 +112,16 @@ impl DeadlineView<'_> {
             | Status::Overdue { working_days: n }
             | Status::MetLate { working_days: n } => Some(n),
             _ => None,
+        }
+    }
+
+    /// Why a status has no count of working days.
+    fn uncounted(&self) -> String {
+        match self.calendar {
+            Some((id, first, last)) => format!(
+                "cannot count working days outside {first}–{last}, the years the {id} calendar answers"
+            ),
+            None => "cannot count working days: the procedure names no calendar".to_string(),
         }
     }
 
@@ -120,23 +136,36 @@ impl DeadlineView<'_> {
                 self.waiting_for.unwrap_or("an earlier step")
             ),
             Status::Pending {
-                working_days_left: 0,
+                working_days_left: Some(0),
             } => "pending, due on the next non-working day".to_string(),
             Status::Pending {
-                working_days_left: n,
+                working_days_left: Some(n),
             } => format!("pending, {n} working day{} left", plural(*n)),
+            Status::Pending {
+                working_days_left: None,
+            } => format!("pending ({})", self.uncounted()),
             Status::DueToday => "due today".to_string(),
-            Status::Overdue { working_days: n } => {
-                format!("overdue by {n} working day{}", plural(*n))
+            Status::Overdue {
+                working_days: Some(0),
+            } => "overdue: the due date fell on a non-working day".to_string(),
+            Status::Overdue {
+                working_days: Some(n),
+            } => format!("overdue by {n} working day{}", plural(*n)),
+            Status::Overdue { working_days: None } => {
+                format!("overdue ({})", self.uncounted())
             }
             Status::Met => "met".to_string(),
-            Status::MetLate { working_days: n } => match self.hours_late {
-                Some(h) => format!(
+            Status::MetLate { working_days: n } => match (self.hours_late, n) {
+                (Some(h), Some(0)) => format!("met late by {h} hour{}", plural(h)),
+                (Some(h), Some(n)) => format!(
                     "met late by {h} hour{} ({n} working day{})",
                     plural(h),
                     plural(*n)
                 ),
-                None => format!("met late by {n} working day{}", plural(*n)),
+                (Some(h), None) => format!("met late by {h} hour{}", plural(h)),
+                (None, Some(0)) => "met late, on a non-working day after the due date".to_string(),
+                (None, Some(n)) => format!("met late by {n} working day{}", plural(*n)),
+                (None, None) => format!("met late ({})", self.uncounted()),
             },
             Status::Running { until } => format!("running until {}", until.format("%Y-%m-%d")),
             Status::Completed => "completed".to_string(),

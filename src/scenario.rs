@@ -355,7 +355,12 @@ fn expectation(
 }
 
 /// A literal of a scenario as a value of type `ty` (the type of `what`).
-fn literal(program: &Program, expr: &ast::Expr, ty: Type, what: &str) -> Result<Value, Problem> {
+pub(crate) fn literal(
+    program: &Program,
+    expr: &ast::Expr,
+    ty: Type,
+    what: &str,
+) -> Result<Value, Problem> {
     let enum_value = |e: usize, name: &str, span: Span| -> Result<u8, Problem> {
         let def = &program.enums[e];
         def.index(name).ok_or_else(|| {

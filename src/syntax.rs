@@ -7,7 +7,10 @@
 //!    parsed alone, so every syntax error in the file is reported at once.
 
 pub mod ast;
+pub mod keywords;
 mod parse;
+mod same;
+pub mod trivia;
 
 use crate::diagnostic::{Problem, Source};
 
@@ -21,4 +24,15 @@ pub fn parse(source: &Source) -> Result<ast::Module, Vec<Problem>> {
 /// Parse one scenario file (`*.scenario`). On failure, every syntax error found.
 pub fn parse_scenarios(source: &Source) -> Result<Vec<ast::Scenario>, Vec<Problem>> {
     parse::parse_scenarios(source)
+}
+
+/// Parse one expression on its own (a line typed at `cspr repl`), with the located
+/// syntax errors of a policy.
+pub fn parse_expr(source: &Source) -> Result<ast::Expr, Vec<Problem>> {
+    parse::parse_expr(source)
+}
+
+/// Parse one value on its own: a literal, a name (an enumeration value) or `{a, b}`.
+pub fn parse_value(source: &Source) -> Result<ast::Expr, Vec<Problem>> {
+    parse::parse_value(source)
 }

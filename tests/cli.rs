@@ -306,3 +306,69 @@ fn the_shipped_suites_pass_on_the_other_edition_with_every_difference_pinned() {
         );
     }
 }
+
+/// The bad-input catalogue (`tests/cli/bad-*.args`, docs/reliability.md): each kind of bad
+/// input gets its exit code of DESIGN §4, a message with a remedy, located in the file
+/// where there is a place to point at, and never a panic.
+#[test]
+fn bad_input_catalogue() {
+    // (name, exit code, located in the file)
+    let catalogue = [
+        ("malformed-json", 2, true),
+        ("malformed-toml", 2, true),
+        ("malformed-jsonl", 2, true),
+        ("unknown-key", 2, true),
+        ("wrong-type", 2, true),
+        ("impossible-date", 2, true),
+        ("outside-calendar", 1, true),
+        ("key-twice", 2, true),
+        ("huge-number", 2, true),
+        ("deep-nesting", 2, true),
+        ("binary-garbage", 2, false),
+        ("empty-file", 2, true),
+        ("directory", 2, false),
+        ("non-utf8", 2, false),
+        ("bom", 0, false),
+        ("many-errors", 1, true),
+        ("missing-module", 1, true),
+        ("unreadable-module", 1, true),
+        ("cyclic-rule", 1, true),
+        ("scenario", 1, true),
+        ("as-of", 2, false),
+    ];
+    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/cli"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            Some(
+                name.strip_prefix("bad-")?
+                    .strip_suffix(".args")?
+                    .to_string(),
+            )
+        })
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = catalogue.iter().map(|(n, _, _)| n.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        files, listed,
+        "every tests/cli/bad-*.args is in the catalogue"
+    );
+    for (name, code, located) in catalogue {
+        let line =
+            std::fs::read_to_string(root().join(format!("tests/cli/bad-{name}.args"))).unwrap();
+        let args: Vec<&str> = line.split_whitespace().collect();
+        let (got, _, stderr) = run(&args);
+        assert_eq!(got, code, "{name}: exit code\n{stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: panic\n{stderr}");
+        if code != 0 {
+            assert!(
+                stderr.contains("help:") || stderr.contains("; write "),
+                "{name}: no remedy\n{stderr}"
+            );
+        }
+        if located {
+            assert!(stderr.contains("╭─["), "{name}: not located\n{stderr}");
+        }
+    }
+}

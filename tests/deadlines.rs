@@ -158,7 +158,7 @@ fn every_status() {
     assert_eq!(
         status_of(&with(""), "notify", "2024-03-07"),
         Status::Pending {
-            working_days_left: 2
+            working_days_left: Some(2)
         }
     );
     assert_eq!(
@@ -167,7 +167,9 @@ fn every_status() {
     );
     assert_eq!(
         status_of(&with(""), "notify", "2024-03-13"),
-        Status::Overdue { working_days: 2 }
+        Status::Overdue {
+            working_days: Some(2)
+        }
     );
     assert_eq!(
         status_of(
@@ -183,7 +185,9 @@ fn every_status() {
             "notify",
             "2024-03-20"
         ),
-        Status::MetLate { working_days: 2 }
+        Status::MetLate {
+            working_days: Some(2)
+        }
     );
     assert_eq!(
         status_of(r#"{"serious": false}"#, "notify", "2024-03-20"),
@@ -367,7 +371,12 @@ timeline rapid_review_process cite T "Appendix C":
         cspr::case::parse_date("2024-04-01").unwrap(),
         cal,
     );
-    assert_eq!(s, Status::MetLate { working_days: 1 });
+    assert_eq!(
+        s,
+        Status::MetLate {
+            working_days: Some(1)
+        }
+    );
     // The timeline's condition applies to every step.
     let e = eval(
         &p,
@@ -383,15 +392,19 @@ fn a_step_done_after_the_day_judged_on_was_not_done_yet() {
     assert_eq!(
         status_of(json, "notify", "2024-03-08"),
         Status::Pending {
-            working_days_left: 1
+            working_days_left: Some(1)
         }
     );
     assert_eq!(
         status_of(json, "notify", "2024-03-12"),
-        Status::Overdue { working_days: 1 }
+        Status::Overdue {
+            working_days: Some(1)
+        }
     );
     assert_eq!(
         status_of(json, "notify", "2024-03-13"),
-        Status::MetLate { working_days: 2 }
+        Status::MetLate {
+            working_days: Some(2)
+        }
     );
 }

@@ -18,6 +18,9 @@ use crate::span::Span;
 use crate::syntax::ast::{self, CmpOp, ModuleKind, TimeUnit};
 use crate::value::{EnumDef, MAX_VARIANTS, Type, Value};
 
+mod lone;
+pub(super) use lone::compile_lone;
+
 /// Deepest chain of rules using rules.
 pub const MAX_RULE_DEPTH: usize = 100;
 

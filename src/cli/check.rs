@@ -9,7 +9,7 @@ use super::{FAILED, Library, policy_files, read_source, report};
 /// Parse and check policy files: every error and warning, each at its place in the file
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy"
+    after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy\n  cspr check --list"
 )]
 pub struct Check {
     /// Policy files, or directories to search for `.policy` files
@@ -18,10 +18,18 @@ pub struct Check {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     deny_warnings: bool,
+    /// List the procedure and calendar ids cspr can reach, and where each comes from
+    /// (a file in policies/ or CSPR_PATH, or built into cspr), instead of checking
+    #[arg(long, conflicts_with = "deny_warnings")]
+    list: bool,
 }
 
 impl Check {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
+        if self.list {
+            list();
+            return Ok(0);
+        }
         let mut files = Vec::new();
         for path in &self.paths {
             if path.is_dir() {
@@ -61,5 +69,23 @@ impl Check {
         } else {
             0
         })
+    }
+}
+
+/// `cspr check --list`: every id, first where it is found.
+fn list() {
+    let mut rows: Vec<(String, String)> = Library::new(None)
+        .listing()
+        .into_iter()
+        .map(|(id, found)| (id, found.describe()))
+        .collect();
+    rows.extend(
+        cspr::time::Calendar::BUILTIN_IDS
+            .iter()
+            .map(|id| ((*id).to_string(), "calendar, built in".to_string())),
+    );
+    let width = rows.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
+    for (id, from) in rows {
+        println!("{id:width$}  {from}");
     }
 }

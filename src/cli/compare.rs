@@ -135,19 +135,38 @@ impl Compare {
 }
 
 /// Every module id in the library: guidance first, then procedures, each sorted.
-fn every_module() -> Vec<String> {
+pub(super) fn every_module() -> Vec<String> {
     let mut found: Vec<(bool, String)> = Library::new(None)
-        .index()
+        .listing()
         .into_iter()
-        .map(|(id, path)| {
-            let guidance = std::fs::read_to_string(path)
-                .is_ok_and(|t| super::header_kind(&t) == Some(ModuleKind::Guidance));
+        .map(|(id, found)| {
+            let guidance = found
+                .source()
+                .is_ok_and(|s| super::header_kind(&s.text) == Some(ModuleKind::Guidance));
             (!guidance, id)
         })
         .collect();
     found.sort();
     found.dedup();
     found.into_iter().map(|(_, id)| id).collect()
+}
+
+/// The side-by-side table of `cspr compare` for evaluations made elsewhere (`compare` in
+/// `cspr repl`): each column a program, its evaluation, and the case's facts it lacks.
+pub(super) fn side_by_side(
+    columns: Vec<(Program, Evaluation, Vec<String>)>,
+    as_of: NaiveDate,
+) -> String {
+    let columns: Vec<Column> = columns
+        .into_iter()
+        .map(|(program, eval, ignored)| Column {
+            program,
+            eval,
+            ignored,
+        })
+        .collect();
+    let rows = rows(&columns, as_of);
+    text(&columns, &rows, as_of)
 }
 
 /// The rows: every rule and decision, then every duty, in the order first declared.

@@ -120,12 +120,15 @@ fn load(arg: &str, onto: Option<&str>) -> Result<Program, Vec<Problem>> {
         let path = if name.ends_with(".policy") || Path::new(name).is_file() {
             PathBuf::from(name)
         } else {
-            Library::new(None).find(name).ok_or_else(|| {
-                vec![usage_error(
-                    format!("no procedure `{name}` to read at revision `{rev}`"),
-                    "FILE@REV takes a .policy file or a procedure id, e.g. policies/lincolnshire.policy@HEAD~3",
-                )]
-            })?
+            match Library::new(None).locate(name).map_err(|p| vec![p])? {
+                Some(super::Found::File(path)) => path,
+                _ => {
+                    return Err(vec![usage_error(
+                        format!("no procedure file `{name}` to read at revision `{rev}`"),
+                        "FILE@REV takes a .policy file tracked by git, or the id of one in policies/, e.g. policies/lincolnshire.policy@HEAD~3",
+                    )]);
+                }
+            }
         };
         let path = path.to_string_lossy().into_owned();
         let source = git_show(&path, rev).map_err(|p| vec![p])?;

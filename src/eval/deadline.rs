@@ -77,6 +77,10 @@ pub fn calendar_of(program: &Program) -> Result<Option<&'static Calendar>, Probl
 }
 
 /// The due date of every duty that may apply and whose anchor is known, in duty order.
+///
+/// A deadline may count from another duty's due date, and that one from a third: chains
+/// are followed with an explicit stack, never by recursion, so a chain of any length is
+/// resolved without touching the call stack (the checker has refused chains that loop).
 pub fn due_dates(
     program: &Program,
     facts: &[Option<Value>],
@@ -84,64 +88,78 @@ pub fn due_dates(
     applies: &[Option<bool>],
     calendar: Option<&Calendar>,
 ) -> Result<Vec<Option<Due>>, Problem> {
-    let mut due: Vec<Option<Option<Due>>> = vec![None; program.duties.len()];
-    for d in 0..program.duties.len() {
-        resolve(
-            program,
-            &Env { facts, rules },
-            applies,
-            calendar,
-            d,
-            &mut due,
-            0,
-        )?;
+    let env = Env { facts, rules };
+    let n = program.duties.len();
+    let mut memo: Vec<Option<Option<Due>>> = vec![None; n];
+    let mut stack: Vec<DutyId> = Vec::new();
+    for start in 0..n {
+        // Walk down the chain of anchoring duties to one already resolved, or to a fact.
+        stack.push(start);
+        while let Some(&d) = stack.last() {
+            if memo[d].is_some() {
+                stack.pop();
+                continue;
+            }
+            match anchor_duty(program, &env, applies, d) {
+                // The checker refuses loops; the length guards regardless.
+                Some(o) if memo[o].is_none() && stack.len() <= n => stack.push(o),
+                _ => {
+                    memo[d] = Some(resolve(program, &env, applies, calendar, d, &memo)?);
+                    stack.pop();
+                }
+            }
+        }
     }
-    Ok(due.into_iter().map(Option::flatten).collect())
+    Ok(memo.into_iter().map(Option::flatten).collect())
 }
 
+/// The duty whose due date `d`'s deadline counts from in this case, if it is one.
+fn anchor_duty(
+    program: &Program,
+    env: &Env<'_>,
+    applies: &[Option<bool>],
+    d: DutyId,
+) -> Option<DutyId> {
+    match (&program.duties[d].deadline, applies[d]) {
+        (None, _) | (_, Some(false)) => None,
+        (Some(dl), _) => match choose(dl, env) {
+            Some(Anchor::Duty(o)) => Some(o),
+            _ => None,
+        },
+    }
+}
+
+/// The due date of duty `d`, the duty it counts from (if any) being resolved in `memo`.
 fn resolve(
     program: &Program,
     env: &Env<'_>,
     applies: &[Option<bool>],
     calendar: Option<&Calendar>,
     d: DutyId,
-    memo: &mut Vec<Option<Option<Due>>>,
-    depth: usize,
+    memo: &[Option<Option<Due>>],
 ) -> Result<Option<Due>, Problem> {
-    if let Some(done) = memo[d] {
-        return Ok(done);
-    }
     let duty = &program.duties[d];
-    let result = match (&duty.deadline, applies[d]) {
-        (None, _) | (_, Some(false)) => None,
-        // The checker refuses chains of duties that loop; the depth guards regardless.
-        (Some(_), _) if depth > program.duties.len() => None,
-        (Some(dl), _) => {
-            let anchor = match choose(dl, env) {
-                None => None,
-                Some(Anchor::Fact(f)) => match &env.facts[f] {
-                    Some(Value::Date(x)) => Some(Due {
-                        at: Moment::Date(*x),
-                        provisional: false,
-                    }),
-                    Some(Value::DateTime(x)) => Some(Due {
-                        at: Moment::DateTime(*x),
-                        provisional: false,
-                    }),
-                    _ => None,
-                },
-                Some(Anchor::Duty(o)) => {
-                    resolve(program, env, applies, calendar, o, memo, depth + 1)?
-                }
-            };
-            match anchor {
-                None => None,
-                Some(a) => Some(reckon(program, d, dl, a, calendar)?),
-            }
-        }
+    let (Some(dl), false) = (&duty.deadline, applies[d] == Some(false)) else {
+        return Ok(None);
     };
-    memo[d] = Some(result);
-    Ok(result)
+    let anchor = match choose(dl, env) {
+        None => None,
+        Some(Anchor::Fact(f)) => match &env.facts[f] {
+            Some(Value::Date(x)) => Some(Due {
+                at: Moment::Date(*x),
+                provisional: false,
+            }),
+            Some(Value::DateTime(x)) => Some(Due {
+                at: Moment::DateTime(*x),
+                provisional: false,
+            }),
+            _ => None,
+        },
+        Some(Anchor::Duty(o)) => memo[o].flatten(),
+    };
+    anchor
+        .map(|a| reckon(program, d, dl, a, calendar))
+        .transpose()
 }
 
 /// The anchor a deadline counts from in this case: the first choice whose condition
@@ -284,19 +302,23 @@ pub enum Status {
         fact: Option<FactId>,
     },
     /// Not due yet: this many working days left (after today, to the due date).
+    ///
+    /// Every count is `None` when the calendar cannot give it (no calendar named, or a
+    /// day outside its years): a count is never guessed from calendar days.
     Pending {
-        working_days_left: i64,
+        working_days_left: Option<i64>,
     },
     DueToday,
     /// Past its due date by this many working days, and not recorded as done.
     Overdue {
-        working_days: i64,
+        working_days: Option<i64>,
     },
     /// Done on or before the due date.
     Met,
-    /// Done after the due date, by this many working days.
+    /// Done after the due date, by this many working days (0 when done on a non-working
+    /// day after the due date, or later on the due date itself for a deadline in hours).
     MetLate {
-        working_days: i64,
+        working_days: Option<i64>,
     },
     /// A minimum period (`for at least …`) still running / over.
     Running {
@@ -353,11 +375,11 @@ pub fn status(
         };
     };
     let due_day = due.at.date();
-    let count = |a: NaiveDate, b: NaiveDate| match calendar
-        .and_then(|c| c.working_days_between(a, b).ok())
-    {
-        Some((n, _)) => n,
-        None => (b - a).num_days(),
+    // The working days from `a` to `b`, or `None` where the calendar cannot count them.
+    let count = |a: NaiveDate, b: NaiveDate| {
+        calendar
+            .and_then(|c| c.working_days_between(a, b).ok())
+            .map(|(n, _)| n)
     };
     if dl.kind == DeadlineKind::ForAtLeast {
         // Complete at the end of the corresponding date: on that day it still runs.
@@ -381,7 +403,7 @@ pub fn status(
             };
             return if late {
                 Status::MetLate {
-                    working_days: count(due_day, done).max(1),
+                    working_days: count(due_day, done),
                 }
             } else {
                 Status::Met

@@ -128,6 +128,8 @@ impl JsonWriter {
                 .iter()
                 .map(|e| e.variants.iter().map(|v| quoted(v)).collect())
                 .collect(),
+            // Only an evaluation is rendered, and evaluating fails if the calendar is broken
+            // (`Engine`), so no count is made without it here.
             calendar: crate::eval::deadline::calendar_of(program).ok().flatten(),
         }
     }
@@ -185,8 +187,12 @@ impl JsonWriter {
             if let Some(f) = view.waiting_for {
                 let _ = write!(out, ",\"waiting_for\":{}", quoted(f));
             }
-            if let Some(n) = view.working_days() {
-                let _ = write!(out, ",\"working_days\":{n}");
+            match view.working_days() {
+                Some(Some(n)) => {
+                    let _ = write!(out, ",\"working_days\":{n}");
+                }
+                Some(None) => out.push_str(",\"working_days\":null"),
+                None => {}
             }
             if let Some(h) = view.hours_late {
                 let _ = write!(out, ",\"hours_late\":{h}");

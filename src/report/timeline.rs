@@ -187,7 +187,8 @@ pub struct EntryJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting_for: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub working_days: Option<i64>,
+    /// `null` where the calendar cannot count them.
+    pub working_days: Option<Option<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_late: Option<i64>,
     pub cite: Vec<&'a str>,

@@ -3,6 +3,9 @@
 //! Every node carries the [`Span`] of the text it came from, so that the checker and the
 //! explanations can point back at the source. Nothing here is resolved yet: names are
 //! plain strings until `check` binds them.
+//!
+//! Trees compare equal when they mean the same, whatever their layout: spans take no
+//! part in equality (see `syntax::same`).
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -12,7 +15,7 @@ use crate::span::{Span, Spanned};
 pub type Ident = Spanned<String>;
 
 /// One `.policy` file: a guidance module or a partnership procedure.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Module {
     pub kind: ModuleKind,
     pub id: Ident,
@@ -31,13 +34,15 @@ pub enum ModuleKind {
 }
 
 /// A top-level declaration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Source(SourceDecl),
     Fact(FactDecl),
     Rule(RuleDecl),
     Decision(DecisionDecl),
     Duty(DutyDecl),
+    /// A process map; `check` turns each step into a duty (see `check::timeline`).
+    Timeline(TimelineDecl),
 }
 
 /// `source WT18 = "Working Together to Safeguard Children (2018)"`
@@ -66,7 +71,7 @@ pub struct FactDecl {
 }
 
 /// A fact's declared type.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TypeExpr {
     Bool,
     Integer,
@@ -90,7 +95,7 @@ pub struct RuleDecl {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RuleBody {
     /// A plain expression.
     Expr(Expr),
@@ -141,6 +146,43 @@ pub struct DutyDecl {
     pub deadline: Option<Deadline>,
     pub done: Option<Ident>,
     pub overrides: Option<Span>,
+    pub span: Span,
+}
+
+/// `timeline name cite …: starts anchor when … step …`: steps keyed to working days from
+/// a start event, kept as written so that a printer sees the timeline.
+#[derive(Debug, Clone)]
+pub struct TimelineDecl {
+    pub name: Ident,
+    pub cite: Option<Citation>,
+    /// The start event when no choice below applies (or there is none).
+    pub start: Ident,
+    /// `(a if condition else b)`: start events tried in order.
+    pub choices: Vec<(Ident, Expr)>,
+    pub when: Option<Expr>,
+    pub steps: Vec<Step>,
+    pub span: Span,
+}
+
+/// `step days 2-7 name cite …: actor must "what" when … done …`
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub days: StepDays,
+    pub name: Ident,
+    pub cite: Option<Citation>,
+    pub actor: Ident,
+    pub modality: Modality,
+    pub action: String,
+    pub when: Option<Expr>,
+    pub done: Option<Ident>,
+    pub span: Span,
+}
+
+/// `day 15` (`first` is `None`) or `days 2-7`; the step is due on its `last` day.
+#[derive(Debug, Clone)]
+pub struct StepDays {
+    pub first: Option<u32>,
+    pub last: u32,
     pub span: Span,
 }
 
@@ -202,7 +244,7 @@ pub struct Expr {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     Bool(bool),
     Int(i64),
@@ -267,7 +309,7 @@ pub struct Expectation {
     pub span: Span,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ExpectKind {
     /// `expect name = value`
     Value(Ident, Expr),

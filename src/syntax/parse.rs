@@ -21,6 +21,9 @@ pub const MAX_NESTING: usize = 64;
 
 type Result<T> = std::result::Result<T, Problem>;
 
+mod lone;
+pub(super) use lone::{parse_expr, parse_value};
+
 pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<Problem>> {
     check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
     match PolicyParser::parse(Rule::file, &source.text) {
@@ -411,7 +414,6 @@ fn module(file: Pair<'_, Rule>) -> Result<Module> {
     for pair in parts {
         match pair.as_rule() {
             Rule::EOI => {}
-            Rule::timeline_decl => module.items.extend(timeline_decl(pair)?),
             _ => module.items.push(item(pair)?),
         }
     }
@@ -421,9 +423,11 @@ fn module(file: Pair<'_, Rule>) -> Result<Module> {
 fn header(pair: Pair<'_, Rule>) -> Result<Module> {
     let at = span(&pair);
     let mut parts = inner(pair);
-    let kind = match next(&mut parts, at, "header")?.as_str().trim_start() {
-        s if s.starts_with("guidance") => ModuleKind::Guidance,
-        _ => ModuleKind::Procedure,
+    let kind_pair = next(&mut parts, at, "header")?;
+    let kind = match kind_pair.as_str().trim() {
+        "guidance" => ModuleKind::Guidance,
+        "procedure" => ModuleKind::Procedure,
+        _ => return Err(shape("kind of module", span(&kind_pair))),
     };
     let id = ident(next(&mut parts, at, "module id")?);
     let title = string(next(&mut parts, at, "module title")?);
@@ -454,7 +458,8 @@ fn header(pair: Pair<'_, Rule>) -> Result<Module> {
                 module.version = Some(Spanned::new(date(&value)?, span(&value)))
             }
             Rule::extends_clause => module.extends = Some(ident(value)),
-            _ => module.calendar = Some(ident(value)),
+            Rule::calendar_clause => module.calendar = Some(ident(value)),
+            _ => return Err(shape("header clause", cspan)),
         }
     }
     Ok(module)
@@ -467,6 +472,7 @@ fn item(pair: Pair<'_, Rule>) -> Result<Item> {
         Rule::rule_decl => Item::Rule(rule_decl(pair, None)?),
         Rule::decision_decl => Item::Decision(decision_decl(pair, None)?),
         Rule::duty_decl => Item::Duty(duty_decl(pair, None)?),
+        Rule::timeline_decl => timeline_decl(pair)?,
         Rule::override_decl => override_decl(pair)?,
         _ => return Err(shape("declaration", span(&pair))),
     })
@@ -495,10 +501,12 @@ fn fact_decl(pair: Pair<'_, Rule>) -> Result<FactDecl> {
             "integer" => TypeExpr::Integer,
             "date" => TypeExpr::Date,
             "text" => TypeExpr::Text,
-            _ => TypeExpr::DateTime,
+            "date-time" | "datetime" => TypeExpr::DateTime,
+            _ => return Err(shape("type", span(&ty_pair))),
         },
         Rule::enum_type => TypeExpr::Enum(inner(ty_pair).map(ident).collect()),
-        _ => TypeExpr::Set(inner(ty_pair).map(ident).collect()),
+        Rule::set_type => TypeExpr::Set(inner(ty_pair).map(ident).collect()),
+        _ => return Err(shape("type", span(&ty_pair))),
     };
     let ask = parts
         .next()
@@ -636,8 +644,15 @@ fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> 
             Rule::done_clause => {
                 duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
             }
-            _ if duty.deadline.is_some() => return Err(repeated("deadline", cspan)),
-            _ => duty.deadline = Some(deadline(clause)?),
+            Rule::within_clause | Rule::before_clause | Rule::for_clause
+                if duty.deadline.is_some() =>
+            {
+                return Err(repeated("deadline", cspan));
+            }
+            Rule::within_clause | Rule::before_clause | Rule::for_clause => {
+                duty.deadline = Some(deadline(clause)?)
+            }
+            _ => return Err(shape("duty clause", cspan)),
         }
     }
     Ok(duty)
@@ -648,7 +663,8 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
     let kind = match pair.as_rule() {
         Rule::within_clause => DeadlineKind::Within,
         Rule::before_clause => DeadlineKind::AtLeastBefore,
-        _ => DeadlineKind::ForAtLeast,
+        Rule::for_clause => DeadlineKind::ForAtLeast,
+        _ => return Err(shape("deadline", at)),
     };
     let mut parts = inner(pair);
     let dur = next(&mut parts, at, "duration")?;
@@ -664,17 +680,20 @@ fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
         .label(amount_span, "expected a whole number from 0 to 4294967295")
     })?;
     let unit_pair = next(&mut dparts, dspan, "unit")?;
-    let unit_text = unit_pair.as_str();
-    let unit = if unit_text.starts_with("working") {
-        TimeUnit::WorkingDays
-    } else if unit_text.starts_with("day") {
-        TimeUnit::Days
-    } else if unit_text.starts_with("week") {
-        TimeUnit::Weeks
-    } else if unit_text.starts_with("hour") {
-        TimeUnit::Hours
-    } else {
-        TimeUnit::Months
+    // Every word the grammar accepts, spelled out: a word added to the grammar but not
+    // here is an internal error, never read as some other unit.
+    let unit_span = span(&unit_pair);
+    let word = unit_pair
+        .into_inner()
+        .find(|p| p.as_rule() != Rule::COMMENT)
+        .ok_or_else(|| shape("unit of time", unit_span))?;
+    let unit = match (word.as_rule(), word.as_str()) {
+        (Rule::working_days, _) => TimeUnit::WorkingDays,
+        (Rule::calendar_unit, "day" | "days") => TimeUnit::Days,
+        (Rule::calendar_unit, "week" | "weeks") => TimeUnit::Weeks,
+        (Rule::calendar_unit, "hour" | "hours") => TimeUnit::Hours,
+        (Rule::calendar_unit, "month" | "months") => TimeUnit::Months,
+        _ => return Err(shape("unit of time", unit_span)),
     };
     let (anchor, choices) = anchor(next(&mut parts, at, "anchor")?)?;
     Ok(Deadline {
@@ -695,10 +714,12 @@ fn duty_head<'i>(
     let name = ident(next(parts, at, "name")?);
     let cite = opt_citation(parts)?;
     let actor = ident(next(parts, at, "actor")?);
-    let modality = match next(parts, at, "modality")?.as_str().trim() {
+    let modality_pair = next(parts, at, "modality")?;
+    let modality = match modality_pair.as_str().trim() {
         "must" => Modality::Must,
         "should" => Modality::Should,
-        _ => Modality::May,
+        "may" => Modality::May,
+        _ => return Err(shape("modality", span(&modality_pair))),
     };
     let action = string(next(parts, at, "action")?);
     Ok((name, cite, actor, modality, action))
@@ -722,13 +743,11 @@ fn anchor(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
     Ok((ident(last), choices))
 }
 
-/// A timeline is written as the procedure reads, and becomes one duty per step: the
-/// step's deadline counts its (last) day in working days from the start event, and the
-/// timeline's condition joins the step's.
-fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Vec<Item>> {
+/// A timeline, kept as written; `check::timeline` turns its steps into duties.
+fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Item> {
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
-    let _name = ident(next(&mut parts, at, "timeline name")?);
+    let name = ident(next(&mut parts, at, "timeline name")?);
     let cite = opt_citation(&mut parts)?;
     let (start, choices) = anchor(next(&mut parts, at, "start event")?)?;
     let when = match parts.next_if(|p| p.as_rule() == Rule::when_clause) {
@@ -738,66 +757,74 @@ fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Vec<Item>> {
         }
         None => None,
     };
-    let mut items = Vec::new();
-    for step in parts {
-        let sspan = span(&step);
-        let mut sp = inner(step).peekable();
-        let days = next(&mut sp, sspan, "step days")?;
-        let dspan = span(&days);
-        let text = next(&mut inner(days), dspan, "day")?.as_str().to_string();
-        let last = text.rsplit(['-', '–']).next().unwrap_or(&text);
-        let day: u32 = last.parse().map_err(|_| {
+    let steps = parts.map(step).collect::<Result<_>>()?;
+    Ok(Item::Timeline(TimelineDecl {
+        name,
+        cite,
+        start,
+        choices,
+        when,
+        steps,
+        span: at,
+    }))
+}
+
+fn step(pair: Pair<'_, Rule>) -> Result<Step> {
+    let sspan = span(&pair);
+    let mut sp = inner(pair).peekable();
+    let days = next(&mut sp, sspan, "step days")?;
+    let dspan = span(&days);
+    let text = next(&mut inner(days), dspan, "day")?.as_str().to_string();
+    let number = |s: &str| -> Result<u32> {
+        s.parse().map_err(|_| {
             Problem::error(
                 "cspr::syntax",
                 format!("`{text}` is not a day cspr can count"),
             )
             .label(dspan, "expected a whole number of days")
-        })?;
-        let (name, step_cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
-        let mut duty = DutyDecl {
-            name,
-            cite: step_cite.or_else(|| cite.clone()),
-            actor,
-            modality,
-            action,
-            when: when.clone(),
-            deadline: Some(Deadline {
-                kind: DeadlineKind::Within,
-                amount: Spanned::new(day, dspan),
-                unit: TimeUnit::WorkingDays,
-                anchor: start.clone(),
-                choices: choices.clone(),
-                span: dspan,
-            }),
-            done: None,
-            overrides: None,
-            span: sspan,
-        };
-        let mut step_when: Option<Expr> = None;
-        for clause in sp {
-            let cspan = span(&clause);
-            match clause.as_rule() {
-                Rule::when_clause if step_when.is_some() => return Err(repeated("when", cspan)),
-                Rule::done_clause if duty.done.is_some() => return Err(repeated("done", cspan)),
-                Rule::when_clause => {
-                    step_when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
-                }
-                _ => duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?)),
+        })
+    };
+    let mut bounds = text.split(['-', '–']);
+    let first = bounds.next().unwrap_or(&text);
+    let days = match bounds.next() {
+        Some(last) => StepDays {
+            first: Some(number(first)?),
+            last: number(last)?,
+            span: dspan,
+        },
+        None => StepDays {
+            first: None,
+            last: number(first)?,
+            span: dspan,
+        },
+    };
+    let (name, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
+    let mut step = Step {
+        days,
+        name,
+        cite,
+        actor,
+        modality,
+        action,
+        when: None,
+        done: None,
+        span: sspan,
+    };
+    for clause in sp {
+        let cspan = span(&clause);
+        match clause.as_rule() {
+            Rule::when_clause if step.when.is_some() => return Err(repeated("when", cspan)),
+            Rule::done_clause if step.done.is_some() => return Err(repeated("done", cspan)),
+            Rule::when_clause => {
+                step.when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
             }
+            Rule::done_clause => {
+                step.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
+            }
+            _ => return Err(shape("step clause", cspan)),
         }
-        duty.when = match (duty.when.take(), step_when) {
-            (Some(a), Some(b)) => {
-                let span = b.span;
-                Some(Expr {
-                    kind: ExprKind::And(vec![a, b]),
-                    span,
-                })
-            }
-            (a, b) => a.or(b),
-        };
-        items.push(Item::Duty(duty));
     }
-    Ok(items)
+    Ok(step)
 }
 
 fn override_decl(pair: Pair<'_, Rule>) -> Result<Item> {
@@ -807,7 +834,8 @@ fn override_decl(pair: Pair<'_, Rule>) -> Result<Item> {
     Ok(match decl.as_rule() {
         Rule::rule_decl => Item::Rule(rule_decl(decl, Some(keyword))?),
         Rule::decision_decl => Item::Decision(decision_decl(decl, Some(keyword))?),
-        _ => Item::Duty(duty_decl(decl, Some(keyword))?),
+        Rule::duty_decl => Item::Duty(duty_decl(decl, Some(keyword))?),
+        _ => return Err(shape("overridden declaration", at)),
     })
 }
 
@@ -886,7 +914,8 @@ fn expr(pair: Pair<'_, Rule>) -> Result<Expr> {
                         "<" => CmpOp::Lt,
                         "<=" => CmpOp::Le,
                         ">" => CmpOp::Gt,
-                        _ => CmpOp::Ge,
+                        ">=" => CmpOp::Ge,
+                        _ => return Err(shape("comparison", span(&op))),
                     };
                     let right = expr(next(&mut parts, at, "right operand")?)?;
                     Ok(Expr {

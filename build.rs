@@ -1,0 +1,40 @@
+//! Builds the shipped modules into the binary: every `policies/*.policy` becomes an entry of
+//! `cspr::builtin::MODULES` (file name and text, through `include_str!`), so an installed
+//! `cspr` reaches the shipped procedures by id from any directory. Adding a policy file is
+//! enough to ship it; nothing else needs registering.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+fn main() {
+    println!("cargo:rerun-if-changed=policies");
+    let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let dir = root.join("policies");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let mut out = String::from("&[\n");
+    for path in &files {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "    Module {{ file: {name:?}, text: include_str!({:?}) }},",
+            path.display().to_string()
+        );
+    }
+    out.push_str("]\n");
+    let target =
+        PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("builtin_modules.rs");
+    if let Err(e) = std::fs::write(&target, out) {
+        println!("cargo:warning=cannot write {}: {e}", target.display());
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,3 @@
+" cspr policy and scenario files.
+autocmd BufRead,BufNewFile *.policy setfiletype cspr
+autocmd BufRead,BufNewFile *.scenario setfiletype cspr

@@ -1,0 +1,327 @@
+//! The layout of a `.policy` file: the header, then each declaration.
+//!
+//! ```text
+//! duty send_report cite ESCP "5.1":
+//!   safeguarding_partners must "send the report"
+//!   when pathway = rapid_review
+//!   within 15 working days after panel_notified_on
+//!   done report_sent_on
+//! ```
+//! Clauses are printed in the order they were written, so comments between them stay put.
+
+use super::WIDTH;
+use super::expr::{Lines, flat, layout, quote, width};
+use super::printer::Printer;
+use crate::diagnostic::{Problem, Source};
+use crate::syntax::ast::*;
+
+pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
+    let module = crate::syntax::parse(source)?;
+    let mut p = Printer::new(&source.text);
+    header(&mut p, &module);
+    let mut prev: Option<&Item> = None;
+    let starts: Vec<usize> = module.items.iter().map(item_start).collect();
+    for (i, item) in module.items.iter().enumerate() {
+        let start = starts[i];
+        let grouped = matches!(
+            (prev, item),
+            (Some(Item::Fact(_)), Item::Fact(_)) | (Some(Item::Source(_)), Item::Source(_))
+        );
+        if !grouped || p.trivia.blank_line_before(p.block_start(start)) {
+            p.blank();
+        }
+        self::item(&mut p, item);
+        let until = starts.get(i + 1).copied().unwrap_or(usize::MAX);
+        p.tail_comments(2, until);
+        prev = Some(item);
+    }
+    Ok(p.finish())
+}
+
+fn item_start(item: &Item) -> usize {
+    match item {
+        Item::Source(s) => s.span.start,
+        Item::Fact(f) => f.span.start,
+        Item::Rule(r) => r.overrides.unwrap_or(r.span).start,
+        Item::Decision(d) => d.overrides.unwrap_or(d.span).start,
+        Item::Duty(d) => d.overrides.unwrap_or(d.span).start,
+        Item::Timeline(t) => t.span.start,
+    }
+}
+
+fn header(p: &mut Printer<'_>, m: &Module) {
+    let kind = match m.kind {
+        ModuleKind::Guidance => "guidance",
+        ModuleKind::Procedure => "procedure",
+    };
+    p.line(
+        0,
+        m.id.span.start.saturating_sub(kind.len() + 1),
+        &format!("{kind} {} {}", m.id.node, quote(&m.title)),
+    );
+    let mut clauses: Vec<(usize, String)> = Vec::new();
+    if let Some(v) = &m.version {
+        clauses.push((
+            v.span.start,
+            format!("version {}", v.node.format("%Y-%m-%d")),
+        ));
+    }
+    if let Some(e) = &m.extends {
+        clauses.push((e.span.start, format!("extends {}", e.node)));
+    }
+    if let Some(c) = &m.calendar {
+        clauses.push((c.span.start, format!("calendar {}", c.node)));
+    }
+    clauses.sort_by_key(|c| c.0);
+    for (at, text) in clauses {
+        p.line(2, at, &text);
+    }
+}
+
+fn item(p: &mut Printer<'_>, item: &Item) {
+    let at = item_start(item);
+    match item {
+        Item::Source(s) => p.line(
+            0,
+            at,
+            &format!("source {} = {}", s.name.node, quote(&s.title)),
+        ),
+        Item::Fact(f) => {
+            let head = format!("fact {}: ", f.name.node);
+            for (i, line) in type_expr(&f.ty, width(&head)).into_iter().enumerate() {
+                match i {
+                    0 => p.line(0, at, &format!("{head}{line}")),
+                    _ => p.line(width(&head), at, &line),
+                }
+            }
+            if let Some(ask) = &f.ask {
+                p.line(2, at + 1, &format!("ask {}", quote(ask)));
+            }
+        }
+        Item::Rule(r) => rule(p, r, at),
+        Item::Decision(d) => decision(p, d, at),
+        Item::Duty(d) => duty(p, d, at),
+        Item::Timeline(t) => timeline(p, t),
+    }
+}
+
+/// A type's lines: the values of a long enumeration continue under its first, each line
+/// starting with `|`.
+fn type_expr(ty: &TypeExpr, col: usize) -> Vec<String> {
+    let (first, values) = match ty {
+        TypeExpr::Bool => return vec!["bool".into()],
+        TypeExpr::Integer => return vec!["integer".into()],
+        TypeExpr::Date => return vec!["date".into()],
+        TypeExpr::DateTime => return vec!["date-time".into()],
+        TypeExpr::Text => return vec!["text".into()],
+        TypeExpr::Enum(v) => (String::new(), v),
+        TypeExpr::Set(v) => ("set of ".to_string(), v),
+    };
+    let mut lines = vec![first];
+    for (i, v) in values.iter().enumerate() {
+        let last = lines.len() - 1;
+        let sep = if i == 0 { "" } else { " | " };
+        if i > 0 && col + width(&lines[last]) + sep.len() + width(&v.node) > WIDTH {
+            lines.push(format!("| {}", v.node));
+        } else {
+            lines[last].push_str(sep);
+            lines[last].push_str(&v.node);
+        }
+    }
+    lines
+}
+
+fn cite(c: &Option<Citation>) -> String {
+    c.as_ref()
+        .map(|c| format!(" cite {} {}", c.source.node, quote(&c.locator)))
+        .unwrap_or_default()
+}
+
+/// `[override ]keyword name cite …:`
+fn head(
+    p: &mut Printer<'_>,
+    at: usize,
+    over: bool,
+    keyword: &str,
+    name: &Ident,
+    c: &Option<Citation>,
+) {
+    let over = if over { "override " } else { "" };
+    p.line(0, at, &format!("{over}{keyword} {}{}:", name.node, cite(c)));
+}
+
+/// `prefix` + an expression, broken as it must be, the prefix at `indent`.
+fn clause(p: &mut Printer<'_>, indent: usize, at: usize, prefix: &str, e: &Expr) {
+    let lines = layout(&p.trivia, e, indent + width(prefix));
+    emit(p, indent, at, prefix, lines);
+}
+
+fn emit(p: &mut Printer<'_>, indent: usize, at: usize, prefix: &str, lines: Lines) {
+    p.line(indent, at, &format!("{prefix}{}", lines.first));
+    for (i, a, t) in lines.rest {
+        p.line(i, a, &t);
+    }
+}
+
+fn rule(p: &mut Printer<'_>, r: &RuleDecl, at: usize) {
+    head(p, at, r.overrides.is_some(), "rule", &r.name, &r.cite);
+    match &r.body {
+        RuleBody::Expr(e) => clause(p, 2, e.span.start, "", e),
+        RuleBody::Default {
+            default,
+            exceptions,
+        } => {
+            clause(p, 2, default.span.start, "default ", default);
+            for x in exceptions {
+                let start = format!("exception{}: {}", cite(&x.cite), flat(&p.trivia, &x.value));
+                let cond = flat(&p.trivia, &x.when);
+                let one = format!("{start} when {cond}");
+                if 2 + width(&one) <= WIDTH && !p.trivia.multiline(x.span) {
+                    p.line(2, x.span.start, &one);
+                } else {
+                    p.line(2, x.span.start, &start);
+                    clause(p, 4, x.when.span.start, "when ", &x.when);
+                }
+            }
+        }
+    }
+}
+
+fn decision(p: &mut Printer<'_>, d: &DecisionDecl, at: usize) {
+    head(p, at, d.overrides.is_some(), "decision", &d.name, &d.cite);
+    for b in &d.branches {
+        match &b.when {
+            Some(w) => {
+                p.line(2, b.span.start, &b.value.node);
+                clause(p, 4, w.span.start, "when ", w);
+            }
+            None => p.line(2, b.span.start, &format!("otherwise {}", b.value.node)),
+        }
+        if let Some(c) = &b.cite {
+            p.line(4, c.span.start, cite(&b.cite).trim_start());
+        }
+    }
+}
+
+/// `actor must "what"`
+fn action(actor: &Ident, modality: Modality, action: &str) -> String {
+    format!("{} {} {}", actor.node, modality.as_str(), quote(action))
+}
+
+fn duty(p: &mut Printer<'_>, d: &DutyDecl, at: usize) {
+    head(p, at, d.overrides.is_some(), "duty", &d.name, &d.cite);
+    p.line(
+        2,
+        d.actor.span.start,
+        &action(&d.actor, d.modality, &d.action),
+    );
+    let mut clauses: Vec<(usize, Clause<'_>)> = Vec::new();
+    if let Some(w) = &d.when {
+        clauses.push((w.span.start, Clause::When(w)));
+    }
+    if let Some(dl) = &d.deadline {
+        clauses.push((dl.span.start, Clause::Deadline(dl)));
+    }
+    if let Some(done) = &d.done {
+        clauses.push((done.span.start, Clause::Done(done)));
+    }
+    clauses.sort_by_key(|c| c.0);
+    for (at, c) in clauses {
+        match c {
+            Clause::When(w) => clause(p, 2, at, "when ", w),
+            Clause::Deadline(dl) => {
+                let text = deadline(p, dl);
+                p.line(2, at, &text);
+            }
+            Clause::Done(done) => p.line(2, at, &format!("done {}", done.node)),
+        }
+    }
+}
+
+enum Clause<'a> {
+    When(&'a Expr),
+    Deadline(&'a Deadline),
+    Done(&'a Ident),
+}
+
+fn deadline(p: &Printer<'_>, d: &Deadline) -> String {
+    let n = d.amount.node;
+    let unit = match (d.unit, n == 1) {
+        (TimeUnit::WorkingDays, true) => "working day",
+        (TimeUnit::WorkingDays, false) => "working days",
+        (TimeUnit::Days, true) => "day",
+        (TimeUnit::Days, false) => "days",
+        (TimeUnit::Weeks, true) => "week",
+        (TimeUnit::Weeks, false) => "weeks",
+        (TimeUnit::Hours, true) => "hour",
+        (TimeUnit::Hours, false) => "hours",
+        (TimeUnit::Months, true) => "month",
+        (TimeUnit::Months, false) => "months",
+    };
+    let anchor = anchor(p, &d.anchor, &d.choices);
+    match d.kind {
+        DeadlineKind::Within => format!("within {n} {unit} after {anchor}"),
+        DeadlineKind::AtLeastBefore => format!("at least {n} {unit} before {anchor}"),
+        DeadlineKind::ForAtLeast => format!("for at least {n} {unit} after {anchor}"),
+    }
+}
+
+/// `name`, or `(a if condition else b)`
+fn anchor(p: &Printer<'_>, last: &Ident, choices: &[(Ident, Expr)]) -> String {
+    if choices.is_empty() {
+        return last.node.clone();
+    }
+    let mut out = String::from("(");
+    for (name, cond) in choices {
+        out.push_str(&format!("{} if {} else ", name.node, flat(&p.trivia, cond)));
+    }
+    out.push_str(&last.node);
+    out.push(')');
+    out
+}
+
+fn timeline(p: &mut Printer<'_>, t: &TimelineDecl) {
+    head(p, t.span.start, false, "timeline", &t.name, &t.cite);
+    p.line(
+        2,
+        t.start.span.start,
+        &format!("starts {}", anchor(p, &t.start, &t.choices)),
+    );
+    if let Some(w) = &t.when {
+        clause(p, 2, w.span.start, "when ", w);
+    }
+    for s in &t.steps {
+        let block = p.block_start(s.span.start);
+        p.comments_before(2, block);
+        p.blank();
+        let days = match s.days.first {
+            Some(first) => format!("days {first}-{}", s.days.last),
+            None => format!("day {}", s.days.last),
+        };
+        p.line(
+            2,
+            s.span.start,
+            &format!("step {days} {}{}:", s.name.node, cite(&s.cite)),
+        );
+        p.line(
+            4,
+            s.actor.span.start,
+            &action(&s.actor, s.modality, &s.action),
+        );
+        let mut clauses: Vec<(usize, Clause<'_>)> = Vec::new();
+        if let Some(w) = &s.when {
+            clauses.push((w.span.start, Clause::When(w)));
+        }
+        if let Some(done) = &s.done {
+            clauses.push((done.span.start, Clause::Done(done)));
+        }
+        clauses.sort_by_key(|c| c.0);
+        for (at, c) in clauses {
+            match c {
+                Clause::When(w) => clause(p, 4, at, "when ", w),
+                Clause::Done(done) => p.line(4, at, &format!("done {}", done.node)),
+                Clause::Deadline(_) => {}
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Equality of syntax trees ignoring spans: two trees parsed from differently laid-out
+//! text compare equal when they say the same thing.
+//!
+//! Each impl destructures its node completely, so a field added later must be named here
+//! (and so chosen to count or not) before the crate compiles again. Spans never count;
+//! `override` counts by whether it was written.
+
+use super::ast::*;
+
+/// Implements `PartialEq` by comparing the listed fields, ignoring `span`.
+macro_rules! same_except_span {
+    ($($ty:ident { $($field:ident),* $(,)? })*) => {$(
+        impl PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                let $ty { $($field,)* span: _ } = self;
+                $(*$field == other.$field &&)* true
+            }
+        }
+    )*};
+}
+
+same_except_span! {
+    SourceDecl { name, title }
+    Citation { source, locator }
+    FactDecl { name, ty, ask }
+    Exception { cite, value, when }
+    Branch { value, when, cite }
+    Deadline { kind, amount, unit, anchor, choices }
+    Expr { kind }
+    TimelineDecl { name, cite, start, choices, when, steps }
+    Step { days, name, cite, actor, modality, action, when, done }
+    StepDays { first, last }
+    Scenario { name, target, as_of, given, expects }
+    Expectation { kind, under }
+}
+
+impl PartialEq for RuleDecl {
+    fn eq(&self, other: &Self) -> bool {
+        let RuleDecl {
+            name,
+            cite,
+            body,
+            overrides,
+            span: _,
+        } = self;
+        *name == other.name
+            && *cite == other.cite
+            && *body == other.body
+            && overrides.is_some() == other.overrides.is_some()
+    }
+}
+
+impl PartialEq for DecisionDecl {
+    fn eq(&self, other: &Self) -> bool {
+        let DecisionDecl {
+            name,
+            cite,
+            branches,
+            overrides,
+            span: _,
+        } = self;
+        *name == other.name
+            && *cite == other.cite
+            && *branches == other.branches
+            && overrides.is_some() == other.overrides.is_some()
+    }
+}
+
+impl PartialEq for DutyDecl {
+    fn eq(&self, other: &Self) -> bool {
+        let DutyDecl {
+            name,
+            cite,
+            actor,
+            modality,
+            action,
+            when,
+            deadline,
+            done,
+            overrides,
+            span: _,
+        } = self;
+        *name == other.name
+            && *cite == other.cite
+            && *actor == other.actor
+            && *modality == other.modality
+            && *action == other.action
+            && *when == other.when
+            && *deadline == other.deadline
+            && *done == other.done
+            && overrides.is_some() == other.overrides.is_some()
+    }
+}
