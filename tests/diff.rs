@@ -398,3 +398,40 @@ fn a_search_cut_short_claims_nothing() {
     );
     assert!(stdout.contains("Not settled"), "{stdout}");
 }
+
+#[test]
+fn a_file_and_its_formatted_text_do_not_differ() {
+    // `cspr fmt` changes layout only: the diff must see no change at all.
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-fmt");
+    std::fs::create_dir_all(&tmp).unwrap();
+    for file in [
+        "tests/diff/reordered.policy",
+        "tests/diff/ages/ages-changed.policy",
+    ] {
+        let text = std::fs::read_to_string(root().join(file)).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cspr"))
+            .args(["fmt", "--stdin"])
+            .current_dir(root())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{file} formats");
+        let formatted = tmp.join(Path::new(file).file_name().unwrap());
+        std::fs::write(&formatted, &out.stdout).unwrap();
+        let (code, stdout, stderr) = cspr(&["diff", file, &formatted.to_string_lossy()]);
+        assert_eq!(code, 0, "{file}: {stdout}{stderr}");
+        assert!(
+            stdout.contains("nothing: every declaration reads the same"),
+            "{stdout}"
+        );
+    }
+}
