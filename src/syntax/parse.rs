@@ -636,13 +636,8 @@ fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> 
     for clause in parts {
         let cspan = span(&clause);
         match clause.as_rule() {
-            Rule::when_clause if duty.when.is_some() => return Err(repeated("when", cspan)),
-            Rule::done_clause if duty.done.is_some() => return Err(repeated("done", cspan)),
-            Rule::when_clause => {
-                duty.when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
-            }
-            Rule::done_clause => {
-                duty.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
+            Rule::when_clause | Rule::done_clause => {
+                when_or_done(clause, &mut duty.when, &mut duty.done)?
             }
             Rule::within_clause | Rule::before_clause | Rule::for_clause
                 if duty.deadline.is_some() =>
@@ -813,18 +808,35 @@ fn step(pair: Pair<'_, Rule>) -> Result<Step> {
     for clause in sp {
         let cspan = span(&clause);
         match clause.as_rule() {
-            Rule::when_clause if step.when.is_some() => return Err(repeated("when", cspan)),
-            Rule::done_clause if step.done.is_some() => return Err(repeated("done", cspan)),
-            Rule::when_clause => {
-                step.when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?)
-            }
-            Rule::done_clause => {
-                step.done = Some(ident(next(&mut inner(clause), cspan, "done fact")?))
+            Rule::when_clause | Rule::done_clause => {
+                when_or_done(clause, &mut step.when, &mut step.done)?
             }
             _ => return Err(shape("step clause", cspan)),
         }
     }
     Ok(step)
+}
+
+/// A `when` or `done` clause of a duty or a timeline step, each allowed once.
+fn when_or_done(
+    clause: Pair<'_, Rule>,
+    when: &mut Option<Expr>,
+    done: &mut Option<Ident>,
+) -> Result<()> {
+    let cspan = span(&clause);
+    match clause.as_rule() {
+        Rule::when_clause if when.is_some() => Err(repeated("when", cspan)),
+        Rule::done_clause if done.is_some() => Err(repeated("done", cspan)),
+        Rule::when_clause => {
+            *when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?);
+            Ok(())
+        }
+        Rule::done_clause => {
+            *done = Some(ident(next(&mut inner(clause), cspan, "done fact")?));
+            Ok(())
+        }
+        _ => Err(shape("when or done clause", cspan)),
+    }
 }
 
 fn override_decl(pair: Pair<'_, Rule>) -> Result<Item> {
