@@ -17,7 +17,7 @@ syn keyword csprType        bool integer date datetime text
 syn match   csprType        "\<date-time\>"
 syn keyword csprBoolean     true false
 if expand('%:e') ==# 'scenario'
-  syn keyword csprExpect    as missing undetermined applies does apply due status
+  syn keyword csprExpect    as missing undetermined applies does apply due status under
 endif
 syn match   csprDate        "\<\d\{4}-\d\d-\d\d\(T\d\d:\d\d\)\=\>"
 syn match   csprNumber      "-\=\<\d\+\>"
