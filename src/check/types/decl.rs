@@ -1,0 +1,281 @@
+//! Compiling declarations: rules with their exceptions, decisions with their branches,
+//! duties with their conditions and deadlines, and deadline anchors.
+
+use super::*;
+
+impl<'a, 'p> Compiler<'a, 'p> {
+    pub(super) fn rule(&mut self, r: &'a ast::RuleDecl, m: ModuleId) -> Option<RuleDef> {
+        let (body, ty) = match &r.body {
+            ast::RuleBody::Expr(e) => {
+                let (e, t) = self.expr(e, None, m)?;
+                (Body::Expr(e), t)
+            }
+            ast::RuleBody::Default {
+                default,
+                exceptions,
+            } => {
+                let (d, t) = self.expr(default, None, m)?;
+                let mut ok = true;
+                let mut exs = Vec::new();
+                for ex in exceptions {
+                    let value = self.expr(&ex.value, Some(t), m);
+                    let when = self.expr(&ex.when, Some(Type::Bool), m);
+                    match (value, when) {
+                        (Some((value, _)), Some((when, _))) => exs.push(ExceptionDef {
+                            text: self.text(m, ex.value.span.start, ex.when.span.end),
+                            cite: Self::cite(&ex.cite),
+                            value,
+                            when,
+                            span: ex.span,
+                        }),
+                        _ => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                (
+                    Body::Default {
+                        default: d,
+                        exceptions: exs,
+                    },
+                    t,
+                )
+            }
+        };
+        let text = match &r.body {
+            ast::RuleBody::Expr(e) => self.text(m, e.span.start, e.span.end),
+            ast::RuleBody::Default { default, .. } => {
+                self.text(m, default.span.start, default.span.end)
+            }
+        };
+        Some(RuleDef {
+            text,
+            name: r.name.node.clone(),
+            kind: RuleKind::Rule,
+            ty,
+            cite: Self::cite(&r.cite),
+            body,
+            module: m,
+            span: r.name.span,
+            overrides: r.overrides.is_some(),
+        })
+    }
+
+    pub(super) fn decision(
+        &mut self,
+        d: &'a ast::DecisionDecl,
+        m: ModuleId,
+        enum_id: Option<usize>,
+    ) -> Option<RuleDef> {
+        let e = enum_id?;
+        let mut ok = true;
+        let mut branches = Vec::new();
+        let mut otherwise: Option<Span> = None;
+        for b in &d.branches {
+            if let Some(o) = otherwise {
+                self.err(
+                    m,
+                    Problem::error(
+                        "cspr::after_otherwise",
+                        format!(
+                            "branch of `{}` after `otherwise` can never be taken",
+                            d.name.node
+                        ),
+                    )
+                    .label(b.span, "unreachable")
+                    .label(o, "`otherwise` takes every case that reaches it")
+                    .help("move `otherwise` to the end of the decision"),
+                );
+                ok = false;
+                continue;
+            }
+            let when = match &b.when {
+                None => {
+                    otherwise = Some(b.span);
+                    None
+                }
+                Some(w) => match self.expr(w, Some(Type::Bool), m) {
+                    Some((w, _)) => Some(w),
+                    None => {
+                        ok = false;
+                        continue;
+                    }
+                },
+            };
+            let value = self.enums[e].index(&b.value.node).unwrap_or(0);
+            let text = match &b.when {
+                Some(w) => self.text(m, b.value.span.start, w.span.end),
+                None => format!("otherwise {}", b.value.node),
+            };
+            branches.push(BranchDef {
+                value,
+                when,
+                cite: Self::cite(&b.cite),
+                span: b.span,
+                text,
+            });
+        }
+        if otherwise.is_none() {
+            self.err(
+                m,
+                Problem::error(
+                    "cspr::no_otherwise",
+                    format!("decision `{}` has no `otherwise`", d.name.node),
+                )
+                .label(d.name.span, "some cases may match no branch")
+                .help(
+                    "end the decision with `otherwise VALUE`, the outcome when no branch applies",
+                ),
+            );
+            ok = false;
+        }
+        ok.then(|| RuleDef {
+            text: String::new(),
+            name: d.name.node.clone(),
+            kind: RuleKind::Decision,
+            ty: Type::Enum(e),
+            cite: Self::cite(&d.cite),
+            body: Body::Decision { branches },
+            module: m,
+            span: d.name.span,
+            overrides: d.overrides.is_some(),
+        })
+    }
+
+    pub(super) fn duty(&mut self, i: DutyId) -> Option<DutyDef> {
+        let (d, m) = self.duty_srcs[i];
+        let when = match &d.when {
+            Some(w) => self.expr(w, Some(Type::Bool), m).map(|(e, _)| Some(e)),
+            None => Some(None),
+        };
+        let deadline = match &d.deadline {
+            None => None,
+            Some(dl) => {
+                let anchor = self.anchor(&dl.anchor, dl.unit, m);
+                let mut choices = Vec::with_capacity(dl.choices.len());
+                let mut ok = anchor.is_some();
+                for (name, cond) in &dl.choices {
+                    let a = self.anchor(name, dl.unit, m);
+                    let c = self.expr(cond, Some(Type::Bool), m);
+                    match (a, c) {
+                        (Some(a), Some((c, _))) => choices.push((c, a)),
+                        _ => ok = false,
+                    }
+                }
+                let anchor = anchor.filter(|_| ok)?;
+                Some(DeadlineDef {
+                    kind: dl.kind,
+                    amount: dl.amount.node,
+                    unit: dl.unit,
+                    anchor,
+                    choices,
+                    span: dl.span,
+                })
+            }
+        };
+        let done = match &d.done {
+            None => None,
+            Some(name) => {
+                match self.names.get(&name.node).copied() {
+                    Some(Name::Fact(f))
+                        if matches!(self.facts[f].ty, Type::Date | Type::DateTime) =>
+                    {
+                        self.used[f] = true;
+                        Some(f)
+                    }
+                    Some(_) => {
+                        self.err(
+                        m,
+                        Problem::error("cspr::type", format!("`done` needs a date fact, but `{}` is not one", name.node))
+                            .label(name.span, "not a date fact")
+                            .help("name the date or date-time fact that records when the step was done"),
+                    );
+                        return None;
+                    }
+                    None => {
+                        self.undefined(&name.node, name.span, m);
+                        return None;
+                    }
+                }
+            }
+        };
+        Some(DutyDef {
+            text: d
+                .when
+                .as_ref()
+                .map_or(String::new(), |w| self.text(m, w.span.start, w.span.end)),
+            when: when?,
+            name: d.name.node.clone(),
+            actor: d.actor.node.clone(),
+            modality: d.modality,
+            action: d.action.clone(),
+            cite: Self::cite(&d.cite),
+            deadline,
+            done,
+            module: m,
+            span: d.name.span,
+            overrides: d.overrides.is_some(),
+        })
+    }
+
+    /// What a deadline counts from: a date or date-time fact (a date-time for hours), or
+    /// another duty.
+    pub(super) fn anchor(
+        &mut self,
+        name: &ast::Ident,
+        unit: TimeUnit,
+        m: ModuleId,
+    ) -> Option<Anchor> {
+        match self.names.get(&name.node).copied() {
+            Some(Name::Fact(f)) if matches!(self.facts[f].ty, Type::Date | Type::DateTime) => {
+                self.used[f] = true;
+                if unit == TimeUnit::Hours && self.facts[f].ty == Type::Date {
+                    self.err(
+                        m,
+                        Problem::error(
+                            "cspr::type",
+                            format!(
+                                "hours cannot be counted from `{}`, which is a date",
+                                name.node
+                            ),
+                        )
+                        .label(name.span, "a date, with no time of day")
+                        .help("count hours from a date-time fact, or count days from a date"),
+                    );
+                    return None;
+                }
+                if unit == TimeUnit::Months && self.facts[f].ty == Type::DateTime {
+                    self.err(
+                        m,
+                        Problem::error("cspr::type", format!("months cannot be counted from `{}`, which is a date-time", name.node))
+                            .label(name.span, "a date-time")
+                            .help("the corresponding-date rule counts months between dates: count from a date fact, or count hours or days"),
+                    );
+                    return None;
+                }
+                Some(Anchor::Fact(f))
+            }
+            Some(Name::Duty(other)) => Some(Anchor::Duty(other)),
+            Some(_) => {
+                self.err(
+                    m,
+                    Problem::error(
+                        "cspr::type",
+                        format!(
+                            "a deadline counts from a date, but `{}` is not a date",
+                            name.node
+                        ),
+                    )
+                    .label(name.span, "not a date")
+                    .help("count from a date or date-time fact, or from another duty's due date"),
+                );
+                None
+            }
+            None => {
+                self.undefined(&name.node, name.span, m);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Converters for duties, deadlines, anchors and timelines (kept as written;
+//! `check::timeline` turns their steps into duties).
+
+use super::*;
+
+pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> {
+    let at = span(&pair);
+    let mut parts = inner(pair).peekable();
+    let (name, cite, actor, modality, action) = duty_head(&mut parts, at)?;
+    let mut duty = DutyDecl {
+        name,
+        cite,
+        actor,
+        modality,
+        action,
+        when: None,
+        deadline: None,
+        done: None,
+        overrides,
+        span: at,
+    };
+    for clause in parts {
+        let cspan = span(&clause);
+        match clause.as_rule() {
+            Rule::when_clause | Rule::done_clause => {
+                when_or_done(clause, &mut duty.when, &mut duty.done)?
+            }
+            Rule::within_clause | Rule::before_clause | Rule::for_clause
+                if duty.deadline.is_some() =>
+            {
+                return Err(repeated("deadline", cspan));
+            }
+            Rule::within_clause | Rule::before_clause | Rule::for_clause => {
+                duty.deadline = Some(deadline(clause)?)
+            }
+            _ => return Err(shape("duty clause", cspan)),
+        }
+    }
+    Ok(duty)
+}
+
+pub(super) fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
+    let at = span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::within_clause => DeadlineKind::Within,
+        Rule::before_clause => DeadlineKind::AtLeastBefore,
+        Rule::for_clause => DeadlineKind::ForAtLeast,
+        _ => return Err(shape("deadline", at)),
+    };
+    let mut parts = inner(pair);
+    let dur = next(&mut parts, at, "duration")?;
+    let dspan = span(&dur);
+    let mut dparts = inner(dur);
+    let amount_pair = next(&mut dparts, dspan, "amount")?;
+    let amount_span = span(&amount_pair);
+    let amount: u32 = amount_pair.as_str().parse().map_err(|_| {
+        Problem::error(
+            "cspr::syntax",
+            format!("`{}` is not a period cspr can count", amount_pair.as_str()),
+        )
+        .label(amount_span, "expected a whole number from 0 to 4294967295")
+    })?;
+    let unit_pair = next(&mut dparts, dspan, "unit")?;
+    // Every word the grammar accepts, spelled out: a word added to the grammar but not
+    // here is an internal error, never read as some other unit.
+    let unit_span = span(&unit_pair);
+    let word = unit_pair
+        .into_inner()
+        .find(|p| p.as_rule() != Rule::COMMENT)
+        .ok_or_else(|| shape("unit of time", unit_span))?;
+    let unit = match (word.as_rule(), word.as_str()) {
+        (Rule::working_days, _) => TimeUnit::WorkingDays,
+        (Rule::calendar_unit, "day" | "days") => TimeUnit::Days,
+        (Rule::calendar_unit, "week" | "weeks") => TimeUnit::Weeks,
+        (Rule::calendar_unit, "hour" | "hours") => TimeUnit::Hours,
+        (Rule::calendar_unit, "month" | "months") => TimeUnit::Months,
+        _ => return Err(shape("unit of time", unit_span)),
+    };
+    let (anchor, choices) = anchor(next(&mut parts, at, "anchor")?)?;
+    Ok(Deadline {
+        kind,
+        amount: Spanned::new(amount, amount_span),
+        unit,
+        anchor,
+        choices,
+        span: at,
+    })
+}
+
+/// What a duty and a timeline step both start with: `name cite …: actor must "what"`.
+pub(super) fn duty_head<'i>(
+    parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+    at: Span,
+) -> Result<(Ident, Option<Citation>, Ident, Modality, String)> {
+    let name = ident(next(parts, at, "name")?);
+    let cite = opt_citation(parts)?;
+    let actor = ident(next(parts, at, "actor")?);
+    let modality_pair = next(parts, at, "modality")?;
+    let modality = match modality_pair.as_str().trim() {
+        "must" => Modality::Must,
+        "should" => Modality::Should,
+        "may" => Modality::May,
+        _ => return Err(shape("modality", span(&modality_pair))),
+    };
+    let action = string(next(parts, at, "action")?);
+    Ok((name, cite, actor, modality, action))
+}
+
+/// A name, or `(a if condition else b)`: the fallback anchor and the choices before it.
+pub(super) fn anchor(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
+    if pair.as_rule() != Rule::anchor_choice {
+        return Ok((ident(pair), Vec::new()));
+    }
+    let cspan = span(&pair);
+    let mut items: Vec<Pair<'_, Rule>> = inner(pair).collect();
+    let last = items
+        .pop()
+        .ok_or_else(|| shape("empty anchor choice", cspan))?;
+    let mut choices = Vec::new();
+    let mut it = items.into_iter();
+    while let (Some(name), Some(cond)) = (it.next(), it.next()) {
+        choices.push((ident(name), expr(cond)?));
+    }
+    Ok((ident(last), choices))
+}
+
+/// A timeline, kept as written; `check::timeline` turns its steps into duties.
+pub(super) fn timeline_decl(pair: Pair<'_, Rule>) -> Result<Item> {
+    let at = span(&pair);
+    let mut parts = inner(pair).peekable();
+    let name = ident(next(&mut parts, at, "timeline name")?);
+    let cite = opt_citation(&mut parts)?;
+    let (start, choices) = anchor(next(&mut parts, at, "start event")?)?;
+    let when = match parts.next_if(|p| p.as_rule() == Rule::when_clause) {
+        Some(w) => {
+            let wspan = span(&w);
+            Some(expr(next(&mut inner(w), wspan, "condition")?)?)
+        }
+        None => None,
+    };
+    let steps = parts.map(step).collect::<Result<_>>()?;
+    Ok(Item::Timeline(TimelineDecl {
+        name,
+        cite,
+        start,
+        choices,
+        when,
+        steps,
+        span: at,
+    }))
+}
+
+pub(super) fn step(pair: Pair<'_, Rule>) -> Result<Step> {
+    let sspan = span(&pair);
+    let mut sp = inner(pair).peekable();
+    let days = next(&mut sp, sspan, "step days")?;
+    let dspan = span(&days);
+    let text = next(&mut inner(days), dspan, "day")?.as_str().to_string();
+    let number = |s: &str| -> Result<u32> {
+        s.parse().map_err(|_| {
+            Problem::error(
+                "cspr::syntax",
+                format!("`{text}` is not a day cspr can count"),
+            )
+            .label(dspan, "expected a whole number of days")
+        })
+    };
+    let mut bounds = text.split(['-', '–']);
+    let first = bounds.next().unwrap_or(&text);
+    let days = match bounds.next() {
+        Some(last) => StepDays {
+            first: Some(number(first)?),
+            last: number(last)?,
+            span: dspan,
+        },
+        None => StepDays {
+            first: None,
+            last: number(first)?,
+            span: dspan,
+        },
+    };
+    let (name, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
+    let mut step = Step {
+        days,
+        name,
+        cite,
+        actor,
+        modality,
+        action,
+        when: None,
+        done: None,
+        span: sspan,
+    };
+    for clause in sp {
+        let cspan = span(&clause);
+        match clause.as_rule() {
+            Rule::when_clause | Rule::done_clause => {
+                when_or_done(clause, &mut step.when, &mut step.done)?
+            }
+            _ => return Err(shape("step clause", cspan)),
+        }
+    }
+    Ok(step)
+}
+
+/// A `when` or `done` clause of a duty or a timeline step, each allowed once.
+pub(super) fn when_or_done(
+    clause: Pair<'_, Rule>,
+    when: &mut Option<Expr>,
+    done: &mut Option<Ident>,
+) -> Result<()> {
+    let cspan = span(&clause);
+    match clause.as_rule() {
+        Rule::when_clause if when.is_some() => Err(repeated("when", cspan)),
+        Rule::done_clause if done.is_some() => Err(repeated("done", cspan)),
+        Rule::when_clause => {
+            *when = Some(expr(next(&mut inner(clause), cspan, "condition")?)?);
+            Ok(())
+        }
+        Rule::done_clause => {
+            *done = Some(ident(next(&mut inner(clause), cspan, "done fact")?));
+            Ok(())
+        }
+        _ => Err(shape("when or done clause", cspan)),
+    }
+}

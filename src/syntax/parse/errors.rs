@@ -1,0 +1,284 @@
+//! Syntax errors: every one in a file reported (each top-level declaration re-parsed
+//! alone after the first error), grammar rules given human names, and nesting limited
+//! before pest runs, so no input can overflow the stack.
+
+use super::*;
+
+/// Whether a text holds nothing but whitespace and comments.
+pub(super) fn is_blank(text: &str) -> bool {
+    text.lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+}
+
+/// A clause given twice in one declaration or header.
+pub(super) fn repeated(what: &str, at: Span) -> Problem {
+    Problem::error("cspr::repeated_clause", format!("`{what}` is given twice"))
+        .label(at, "the second one")
+        .help(format!("give `{what}` once; combine conditions with `and`"))
+}
+
+pub(super) fn empty_file(source: &Source) -> Problem {
+    Problem::error("cspr::syntax", "the file is empty")
+        .help("a policy starts with `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`")
+        .in_source(source)
+}
+
+/// Parse each top-level declaration alone to find every syntax error, not just the first.
+pub(super) fn recover(source: &Source, first: pest::error::Error<Rule>) -> Vec<Problem> {
+    const KEYWORDS: [&str; 7] = [
+        "source", "fact", "rule", "decision", "duty", "timeline", "override",
+    ];
+    recover_parts(
+        source,
+        first,
+        &KEYWORDS,
+        Some(Rule::lone_header),
+        Rule::lone_item,
+    )
+}
+
+/// Split `source` before each line that starts (in column 0) with one of `keywords`, and
+/// parse the parts alone: the first with `head` (or, without one, like the rest, unless
+/// it is blank), the others with `each`.
+pub(super) fn recover_parts(
+    source: &Source,
+    first: pest::error::Error<Rule>,
+    keywords: &[&str],
+    head: Option<Rule>,
+    each: Rule,
+) -> Vec<Problem> {
+    let text = &*source.text;
+    let starts = item_starts(text, keywords);
+    let mut problems = Vec::new();
+    let mut bounds = vec![0];
+    bounds.extend(starts.iter().copied());
+    bounds.push(text.len());
+    for (i, pair) in bounds.windows(2).enumerate() {
+        let (from, to) = (pair[0], pair[1]);
+        let chunk = &text[from..to];
+        let rule = match head {
+            Some(h) if i == 0 => h,
+            None if i == 0 && is_blank(chunk) => continue,
+            _ => each,
+        };
+        if i == 0 && from == to {
+            continue;
+        }
+        if let Err(e) = PolicyParser::parse(rule, chunk) {
+            problems.push(syntax_problem(&e, from, chunk.len()).in_source(source));
+        }
+    }
+    if problems.is_empty() {
+        problems.push(syntax_problem(&first, 0, text.len()).in_source(source));
+    }
+    problems
+}
+
+/// Byte offsets of lines that start, in column 0, with one of `keywords`.
+pub(super) fn item_starts(text: &str, keywords: &[&str]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let word: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if keywords.contains(&word.as_str()) && offset > 0 {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
+}
+
+pub(super) fn syntax_problem(e: &pest::error::Error<Rule>, offset: usize, len: usize) -> Problem {
+    use pest::error::{ErrorVariant, InputLocation};
+    let (start, end) = match e.location {
+        InputLocation::Pos(p) => (p, (p + 1).min(len).max(p)),
+        InputLocation::Span((s, e)) => (s, e),
+    };
+    let span = Span::new(start + offset, end + offset);
+    let (message, label) = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives
+                .iter()
+                .filter(|r| !matches!(r, Rule::WHITESPACE | Rule::COMMENT))
+                .map(|r| human_rule_name(*r))
+                .collect();
+            names.sort_unstable();
+            names.dedup();
+            let expected = match names.as_slice() {
+                [] => "something else".to_string(),
+                [one] => (*one).to_string(),
+                [init @ .., last] => format!("{} or {}", init.join(", "), last),
+            };
+            (
+                format!("expected {expected}"),
+                "unexpected text here".to_string(),
+            )
+        }
+        ErrorVariant::CustomError { message } => (message.clone(), String::new()),
+    };
+    Problem::error("cspr::syntax", message)
+        .label(span, label)
+        .help("see docs/language.md for the shape of each declaration")
+}
+
+/// The name a person would use for a grammar rule, for "expected …" messages.
+pub fn human_rule_name(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "the end of the file",
+        Rule::header | Rule::module_kind => "`guidance` or `procedure`",
+        Rule::lone_item => {
+            "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `override`)"
+        }
+        Rule::source_decl => "`source`",
+        Rule::fact_decl => "`fact`",
+        Rule::rule_decl => "`rule`",
+        Rule::decision_decl => "`decision`",
+        Rule::duty_decl => "`duty`",
+        Rule::override_decl => "`override`",
+        Rule::version_clause => "`version`",
+        Rule::extends_clause => "`extends`",
+        Rule::calendar_clause => "`calendar`",
+        Rule::prim_type | Rule::enum_type | Rule::set_type => {
+            "a type (`bool`, `integer`, `date`, `date-time`, `text`, `a | b`, `set of a | b`)"
+        }
+        Rule::ask => "`ask \"question\"`",
+        Rule::citation => "a citation such as `cite WT18 \"ch.4 para 10\"`",
+        Rule::default_body => "`default`",
+        Rule::exception => "`exception`",
+        Rule::branch => "a branch such as `value when condition`",
+        Rule::otherwise => "`otherwise`",
+        Rule::modality => "`must`, `should` or `may`",
+        Rule::when_clause => "`when`",
+        Rule::done_clause => "`done`",
+        Rule::within_clause | Rule::before_clause | Rule::for_clause => {
+            "a deadline such as `within 5 working days after la_aware_on`"
+        }
+        Rule::duration => "a duration such as `5 working days`",
+        Rule::time_unit | Rule::working_days | Rule::calendar_unit | Rule::day_word => {
+            "a unit (`working days`, `days`, `weeks`, `hours`, `months`)"
+        }
+        Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr => {
+            "an expression"
+        }
+        Rule::not_op => "`not`",
+        Rule::cmp_op => "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+        Rule::set_lit => "a set such as `{a, b}`",
+        Rule::ident => "a name",
+        Rule::string | Rule::string_inner => "a quoted string",
+        Rule::date => "a date such as `2024-03-04`",
+        Rule::datetime => "a date-time such as `2024-03-04T09:30`",
+        Rule::integer => "a whole number",
+        Rule::boolean => "`true` or `false`",
+        Rule::keyword => "a keyword",
+        Rule::kw_guidance => "`guidance`",
+        Rule::kw_procedure => "`procedure`",
+        Rule::kw_version => "`version`",
+        Rule::kw_extends => "`extends`",
+        Rule::kw_calendar => "`calendar`",
+        Rule::kw_source => "`source`",
+        Rule::kw_fact => "`fact`",
+        Rule::kw_ask => "`ask`",
+        Rule::kw_cite => "`cite`",
+        Rule::kw_rule => "`rule`",
+        Rule::kw_default => "`default`",
+        Rule::kw_exception => "`exception`",
+        Rule::kw_decision => "`decision`",
+        Rule::kw_otherwise => "`otherwise`",
+        Rule::kw_duty => "`duty`",
+        Rule::kw_override => "`override`",
+        Rule::kw_when => "`when`",
+        Rule::kw_must | Rule::kw_should | Rule::kw_may => "`must`, `should` or `may`",
+        Rule::kw_done => "`done`",
+        Rule::kw_within => "`within`",
+        Rule::kw_after => "`after`",
+        Rule::kw_before => "`before`",
+        Rule::kw_working => "`working`",
+        Rule::kw_least => "`least`",
+        Rule::kw_at => "`at`",
+        Rule::kw_for => "`for`",
+        Rule::kw_and => "`and`",
+        Rule::kw_or => "`or`",
+        Rule::kw_not => "`not`",
+        Rule::kw_in => "`in`",
+        Rule::kw_if => "`if`",
+        Rule::kw_timeline | Rule::timeline_decl => "`timeline`",
+        Rule::kw_starts => "`starts`",
+        Rule::kw_step | Rule::step => "`step`",
+        Rule::kw_day | Rule::kw_days | Rule::step_days => "`day N` or `days N-M`",
+        Rule::day_range | Rule::day_number => "a day number such as `15` or `2-7`",
+        Rule::kw_else => "`else`",
+        Rule::anchor_choice => "a choice such as `(a if condition else b)`",
+        Rule::kw_set => "`set`",
+        Rule::kw_of => "`of`",
+        Rule::scenario | Rule::lone_scenario | Rule::kw_scenario => {
+            "a scenario (`scenario \"NAME\" for PROCEDURE:`)"
+        }
+        Rule::as_of | Rule::cw_as => "`as of DATE`",
+        Rule::given | Rule::kw_given => "`given fact = value`",
+        Rule::assignment => "`fact = value`",
+        Rule::expect | Rule::kw_expect => "`expect …`",
+        Rule::expect_missing | Rule::cw_missing => "`missing {…}`",
+        Rule::cw_undetermined | Rule::expect_undetermined => "`undetermined`",
+        Rule::cw_applies | Rule::expect_applies => "`applies`",
+        Rule::cw_does | Rule::cw_apply | Rule::expect_not_applies => "`does not apply`",
+        Rule::cw_due | Rule::expect_due => "`due DATE`",
+        Rule::cw_status | Rule::expect_status => "`status NAME`",
+        Rule::expect_value => "`= value`",
+        Rule::expect_under | Rule::cw_under => "`under EDITION`",
+        _ => "more input",
+    }
+}
+
+/// Refuse nesting deeper than [`MAX_NESTING`] before pest (or later stages) recurse on it.
+pub(super) fn check_nesting(text: &str) -> Result<()> {
+    let mut depth = 0usize;
+    let mut nots = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_comment {
+            in_comment = b != b'\n';
+        } else if in_string {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' || b == b'\n' {
+                in_string = false;
+            }
+        } else {
+            match b {
+                b'#' => in_comment = true,
+                b'"' => in_string = true,
+                b'(' => depth += 1,
+                b')' => depth = depth.saturating_sub(1),
+                b'n' if text[i..].starts_with("not")
+                    && !bytes
+                        .get(i + 3)
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    && (i == 0
+                        || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
+                {
+                    nots += 1;
+                    i += 2;
+                }
+                b if b.is_ascii_alphanumeric() || b == b'_' => nots = 0,
+                _ => {}
+            }
+            if depth > MAX_NESTING || nots > MAX_NESTING {
+                return Err(Problem::error(
+                    "cspr::too_deep",
+                    format!("expression nested more than {MAX_NESTING} levels deep"),
+                )
+                .label(Span::new(i, (i + 1).min(text.len())), "too deep here")
+                .help("split the expression into named rules"));
+            }
+        }
+        i += 1;
+    }
+    Ok(())
+}
