@@ -17,6 +17,7 @@ mod check_errors;
 mod cli;
 mod common;
 mod deadlines;
+mod exact;
 mod explain;
 mod fuzz;
 mod logic;
