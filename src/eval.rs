@@ -291,6 +291,9 @@ impl<'p> Engine<'p> {
             };
             duties.push(outcome);
         }
+        if let Some(d) = diagrams {
+            d.finish();
+        }
         let applies: Vec<Option<bool>> = duties.iter().map(|d| d.applies).collect();
         let due = deadline::due_dates(p, facts, &values, &applies, self.calendar)
             .map_err(|p| EvalError::Deadline(Box::new(p)))?;

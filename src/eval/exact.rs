@@ -100,12 +100,24 @@ impl Hasher for Fx {
 
 type Fast = BuildHasherDefault<Fx>;
 
+thread_local! {
+    /// The tables of the last case's diagrams on this thread, for the next case.
+    static SPARE: std::cell::RefCell<Option<Diagrams>> = const { std::cell::RefCell::new(None) };
+}
+
 /// The diagrams of one case's undetermined results, sharing nodes.
 pub struct Diagrams {
     nodes: Vec<Node>,
     unique: HashMap<Node, NodeId, Fast>,
-    /// For each combination of a result's inputs already worked out, its node.
-    memo: HashMap<(Target, Vec<NodeId>), NodeId, Fast>,
+    /// For each combination of a result's inputs already worked out, its node: the
+    /// hash of (result, inputs) → the latest entry with that hash.
+    memo: HashMap<u64, u32, Fast>,
+    /// (result, where its inputs start in `memo_inputs`, the node, the previous entry
+    /// with the same hash or `u32::MAX`).
+    entries: Vec<(Target, u32, NodeId, u32)>,
+    memo_inputs: Vec<NodeId>,
+    /// The inputs of the combinations being worked out, innermost last.
+    stack: Vec<NodeId>,
     /// Each rule's diagram, once worked out (a leaf for a rule Kleene determined).
     rules_node: Vec<Option<NodeId>>,
     /// Each unknown fact's diagram (one branch to a leaf per answer), once made.
@@ -120,21 +132,54 @@ pub struct Diagrams {
 }
 
 impl Diagrams {
-    /// Diagrams for a case's facts, given the rule values worked out so far.
+    /// Diagrams for a case's facts, given the rule values worked out so far. The tables
+    /// of the last case evaluated on this thread are reused (emptied), so their memory is
+    /// not asked for again case after case; [`Diagrams::finish`] gives them back.
     pub fn new(facts: &[Option<Value>], values: &[Option<Value>]) -> Diagrams {
-        let rules = values.len();
+        let mut d = SPARE
+            .with(|spare| spare.borrow_mut().take())
+            .unwrap_or_else(Diagrams::empty);
+        d.nodes.clear();
+        d.unique.clear();
+        d.memo.clear();
+        d.entries.clear();
+        d.memo_inputs.clear();
+        d.stack.clear();
+        d.rules_node.clear();
+        d.rules_node.resize(values.len(), None);
+        d.facts_node.clear();
+        d.facts_node.resize(facts.len(), None);
+        d.facts.clear();
+        d.facts.extend_from_slice(facts);
+        d.rules.clear();
+        d.rules.extend_from_slice(values);
+        d.missing.resize(values.len(), Vec::new());
+        d.seen.clear();
+        d.walk = 0;
+        d
+    }
+
+    fn empty() -> Diagrams {
         Diagrams {
-            nodes: Vec::new(),
-            unique: HashMap::default(),
-            memo: HashMap::default(),
-            rules_node: vec![None; rules],
-            facts_node: vec![None; facts.len()],
-            facts: facts.to_vec(),
-            rules: values.to_vec(),
-            missing: vec![Vec::new(); rules],
+            nodes: Vec::with_capacity(256),
+            unique: HashMap::with_capacity_and_hasher(256, Fast::default()),
+            memo: HashMap::with_capacity_and_hasher(1024, Fast::default()),
+            entries: Vec::with_capacity(1024),
+            memo_inputs: Vec::with_capacity(4096),
+            stack: Vec::with_capacity(256),
+            rules_node: Vec::new(),
+            facts_node: Vec::new(),
+            facts: Vec::new(),
+            rules: Vec::new(),
+            missing: Vec::new(),
             seen: Vec::new(),
             walk: 0,
         }
+    }
+
+    /// Done with this case: keep the tables for the next one on this thread.
+    pub fn finish(self) {
+        SPARE.with(|spare| *spare.borrow_mut() = Some(self));
     }
 
     /// Record a rule Kleene determined, for the rules that read it.
@@ -161,7 +206,9 @@ impl Diagrams {
                 inputs.push(node);
             }
         }
-        let root = self.apply(engine, target, &slots, inputs);
+        self.stack.clear();
+        self.stack.extend_from_slice(&inputs);
+        let root = self.apply(engine, target, &slots, 0);
         // Put back what the case says for the next result.
         for slot in &slots {
             match *slot {
@@ -235,22 +282,49 @@ impl Diagrams {
         out
     }
 
-    /// The diagram of `target` over its inputs' diagrams (parallel to `slots`).
+    fn memo_key(target: Target, inputs: &[NodeId]) -> u64 {
+        let mut h = Fx::default();
+        match target {
+            Target::Rule(r) => h.write_usize(r),
+            Target::Duty(d) => h.write_usize(d | 1 << 40),
+        }
+        for &i in inputs {
+            h.write_u32(i);
+        }
+        h.finish()
+    }
+
+    fn recall(&self, key: u64, target: Target, inputs: &[NodeId]) -> Option<NodeId> {
+        let mut at = *self.memo.get(&key)?;
+        while at != u32::MAX {
+            let (t, start, node, previous) = self.entries[at as usize];
+            let start = start as usize;
+            if t == target && self.memo_inputs[start..start + inputs.len()] == *inputs {
+                return Some(node);
+            }
+            at = previous;
+        }
+        None
+    }
+
+    /// The diagram of `target` over its inputs' diagrams: `stack[base..]`, parallel to
+    /// `slots`.
     fn apply(
         &mut self,
         engine: &Engine<'_>,
         target: Target,
         slots: &[Slot],
-        inputs: Vec<NodeId>,
+        base: usize,
     ) -> NodeId {
-        let key = (target, inputs);
-        if let Some(&n) = self.memo.get(&key) {
+        let len = slots.len();
+        let key = Self::memo_key(target, &self.stack[base..base + len]);
+        if let Some(n) = self.recall(key, target, &self.stack[base..base + len]) {
             return n;
         }
-        let inputs = key.1;
         let mut all_leaves = true;
         let mut conflict = false;
-        for (slot, &id) in slots.iter().zip(&inputs) {
+        for (k, slot) in slots.iter().enumerate() {
+            let id = self.stack[base + k];
             let known = match &self.nodes[id as usize] {
                 Node::Leaf(settled, _) => {
                     conflict |= settled.is_err();
@@ -273,7 +347,8 @@ impl Diagrams {
             if conflict {
                 self.intern(Node::Leaf(Err(()), Vec::new()))
             } else {
-                for (slot, &id) in slots.iter().zip(&inputs) {
+                for (k, slot) in slots.iter().enumerate() {
+                    let id = self.stack[base + k];
                     if let (Slot::Rule(r), Node::Leaf(_, waiting)) =
                         (slot, &self.nodes[id as usize])
                     {
@@ -286,7 +361,7 @@ impl Diagrams {
         } else {
             // Split on the first fact in the order that some input asks.
             let rank = engine.rank();
-            let top = inputs
+            let top = self.stack[base..base + len]
                 .iter()
                 .filter_map(|&id| match &self.nodes[id as usize] {
                     Node::Branch(f, _) => Some(*f),
@@ -297,14 +372,17 @@ impl Diagrams {
             let n = domain_len(engine.program.facts[top].ty, engine.program);
             let mut kids = Vec::with_capacity(n);
             for i in 0..n {
-                let child: Vec<NodeId> = inputs
-                    .iter()
-                    .map(|&id| match &self.nodes[id as usize] {
+                let child = self.stack.len();
+                for k in 0..len {
+                    let id = self.stack[base + k];
+                    let id = match &self.nodes[id as usize] {
                         Node::Branch(f, ks) if *f == top => ks[i],
                         _ => id,
-                    })
-                    .collect();
+                    };
+                    self.stack.push(id);
+                }
                 kids.push(self.apply(engine, target, slots, child));
+                self.stack.truncate(child);
             }
             if kids.iter().all(|k| *k == kids[0]) {
                 kids[0]
@@ -312,7 +390,12 @@ impl Diagrams {
                 self.intern(Node::Branch(top, kids))
             }
         };
-        self.memo.insert((target, inputs), node);
+        let start = self.memo_inputs.len() as u32;
+        self.memo_inputs
+            .extend_from_slice(&self.stack[base..base + len]);
+        let previous = self.memo.insert(key, self.entries.len() as u32);
+        self.entries
+            .push((target, start, node, previous.unwrap_or(u32::MAX)));
         node
     }
 
