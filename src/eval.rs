@@ -2,10 +2,11 @@
 //!
 //! 1. Rules are evaluated once each, in dependency order, with Kleene's three-valued
 //!    logic ([`kleene`]): an unknown fact is never false.
-//! 2. Where Kleene leaves a rule unknown, [`exact`] tries every way of filling the
-//!    unknown facts it depends on. If every way gives the same value, the value is
-//!    determined (so `x or not x` is true, and two branches with one value agree);
-//!    otherwise `missing` lists exactly the facts whose answer could change it.
+//! 2. Where Kleene leaves a rule unknown, [`exact`] answers the unknown facts it depends
+//!    on one at a time, closing each branch as soon as Kleene settles it. If every way
+//!    gives the same value, the value is determined (so `x or not x` is true, and two
+//!    branches with one value agree); otherwise `missing` lists exactly the facts whose
+//!    answer could change it.
 //! 3. Duties apply when their condition holds; theirs is refined the same way.
 //! 4. [`explain`] turns the result into cited derivation trees, and answers "why not?".
 //!
@@ -116,19 +117,13 @@ impl Shared {
 
 /// What [`Engine::new`] works out once per program.
 struct Tables {
-    /// For each rule, the rules it depends on (itself included), in evaluation order.
-    cones: Vec<Vec<RuleId>>,
-    /// For each duty, the rules its condition depends on.
-    duty_cones: Vec<Vec<RuleId>>,
-    /// For each rule, how often it uses each fact, through the rules it uses (capped at 2).
-    uses: Vec<Vec<u8>>,
+    /// For each rule, the facts and rules it reads directly (each once).
+    refs: Vec<(Vec<FactId>, Vec<RuleId>)>,
     /// The same for each duty's condition.
-    duty_uses: Vec<Vec<u8>>,
-    /// For each rule, whether it depends on a decision that repeats a value or a rule
-    /// with exceptions: there an unknown fact used once may still not matter, so
-    /// [`exact`] tries every unknown fact, not just the shared ones.
-    tricky: Vec<bool>,
-    duty_tricky: Vec<bool>,
+    duty_refs: Vec<(Vec<FactId>, Vec<RuleId>)>,
+    /// For each fact, its place in the order [`exact`] asks facts in: the facts the
+    /// program reads most often first.
+    rank: Vec<u32>,
     /// Why the calendar the program names could not be loaded: every evaluation fails
     /// with it, rather than counting without the calendar.
     calendar_error: Option<Box<crate::diagnostic::Problem>>,
@@ -136,114 +131,37 @@ struct Tables {
 
 impl<'p> Engine<'p> {
     pub fn new(program: &'p Program) -> Engine<'p> {
-        let n = program.rules.len();
-        let mut deps: Vec<Vec<bool>> = vec![Vec::new(); n];
-        for &r in &program.order {
-            let mut mine = vec![false; n];
-            mine[r] = true;
-            for e in program.rules[r].exprs() {
-                e.visit_refs(&mut |name| {
-                    if let Name::Rule(d) = name {
-                        for (i, on) in deps[d].iter().enumerate() {
-                            mine[i] |= *on;
-                        }
+        let mut reads = vec![0u32; program.facts.len()];
+        let mut refs_of = |exprs: &[&Expr]| {
+            let (mut facts, mut rules) = (Vec::new(), Vec::new());
+            for e in exprs {
+                e.visit_refs(&mut |name| match name {
+                    Name::Fact(f) => {
+                        reads[f] += 1;
+                        facts.push(f);
                     }
+                    Name::Rule(r) => rules.push(r),
+                    Name::Duty(_) => {}
                 });
             }
-            deps[r] = mine;
-        }
-        let cone_of = |set: &[bool]| -> Vec<RuleId> {
-            program
-                .order
-                .iter()
-                .copied()
-                .filter(|r| set.get(*r) == Some(&true))
-                .collect()
+            facts.sort_unstable();
+            facts.dedup();
+            rules.sort_unstable();
+            rules.dedup();
+            (facts, rules)
         };
-        let cones = (0..n).map(|r| cone_of(&deps[r])).collect();
-        let duty_cones = program
+        let refs = program.rules.iter().map(|r| refs_of(&r.exprs())).collect();
+        let duty_refs = program
             .duties
             .iter()
-            .map(|d| {
-                let mut set = vec![false; n];
-                if let Some(w) = &d.when {
-                    w.visit_refs(&mut |name| {
-                        if let Name::Rule(r) = name {
-                            for (i, on) in deps[r].iter().enumerate() {
-                                set[i] |= *on;
-                            }
-                        }
-                    });
-                }
-                cone_of(&set)
-            })
+            .map(|d| refs_of(&d.when.iter().collect::<Vec<_>>()))
             .collect();
-        let nf = program.facts.len();
-        let mut uses: Vec<Vec<u8>> = vec![Vec::new(); n];
-        let count = |e: &Expr, uses: &[Vec<u8>], into: &mut Vec<u8>| {
-            e.visit_refs(&mut |name| match name {
-                Name::Fact(f) => into[f] = into[f].saturating_add(1).min(2),
-                Name::Rule(r) => {
-                    for (f, k) in uses[r].iter().enumerate() {
-                        into[f] = into[f].saturating_add(*k).min(2);
-                    }
-                }
-                Name::Duty(_) => {}
-            });
-        };
-        for &r in &program.order {
-            let mut mine = vec![0u8; nf];
-            for e in program.rules[r].exprs() {
-                count(e, &uses, &mut mine);
-            }
-            uses[r] = mine;
+        let mut by_use: Vec<FactId> = (0..program.facts.len()).collect();
+        by_use.sort_by_key(|&f| (std::cmp::Reverse(reads[f]), f));
+        let mut rank = vec![0u32; program.facts.len()];
+        for (i, f) in by_use.into_iter().enumerate() {
+            rank[f] = i as u32;
         }
-        let duty_uses = program
-            .duties
-            .iter()
-            .map(|d| {
-                let mut mine = vec![0u8; nf];
-                if let Some(w) = &d.when {
-                    count(w, &uses, &mut mine);
-                }
-                mine
-            })
-            .collect();
-        let mut tricky = vec![false; n];
-        for &r in &program.order {
-            let rule = &program.rules[r];
-            let mut t = match &rule.body {
-                Body::Expr(_) => false,
-                Body::Default { exceptions, .. } => !exceptions.is_empty(),
-                Body::Decision { branches } => {
-                    let values: Vec<u8> = branches.iter().map(|b| b.value).collect();
-                    (1..values.len()).any(|i| values[..i].contains(&values[i]))
-                }
-            };
-            for e in rule.exprs() {
-                e.visit_refs(&mut |name| {
-                    if let Name::Rule(u) = name {
-                        t |= tricky[u];
-                    }
-                });
-            }
-            tricky[r] = t;
-        }
-        let duty_tricky = program
-            .duties
-            .iter()
-            .map(|d| {
-                let mut t = false;
-                if let Some(w) = &d.when {
-                    w.visit_refs(&mut |name| {
-                        if let Name::Rule(u) = name {
-                            t |= tricky[u];
-                        }
-                    });
-                }
-                t
-            })
-            .collect();
         let (calendar, calendar_error) = match deadline::calendar_of(program) {
             Ok(c) => (c, None),
             Err(p) => (None, Some(Box::new(p))),
@@ -251,30 +169,25 @@ impl<'p> Engine<'p> {
         Engine {
             program,
             tables: Arc::new(Tables {
-                cones,
-                duty_cones,
-                uses,
-                duty_uses,
-                tricky,
-                duty_tricky,
+                refs,
+                duty_refs,
+                rank,
                 calendar_error,
             }),
             calendar,
         }
     }
 
-    fn tricky(&self, target: exact::Target) -> bool {
-        match target {
-            exact::Target::Rule(r) => self.tables.tricky[r],
-            exact::Target::Duty(d) => self.tables.duty_tricky[d],
-        }
+    fn refs(&self, target: exact::Target) -> (&[FactId], &[RuleId]) {
+        let (facts, rules) = match target {
+            exact::Target::Rule(r) => &self.tables.refs[r],
+            exact::Target::Duty(d) => &self.tables.duty_refs[d],
+        };
+        (facts, rules)
     }
 
-    fn uses(&self, target: exact::Target) -> &[u8] {
-        match target {
-            exact::Target::Rule(r) => &self.tables.uses[r],
-            exact::Target::Duty(d) => &self.tables.duty_uses[d],
-        }
+    fn rank(&self) -> &[u32] {
+        &self.tables.rank
     }
 
     /// Evaluate one case.
@@ -303,6 +216,8 @@ impl<'p> Engine<'p> {
             p.rules.len()
         ];
         let mut rule_missing: Vec<Vec<FactId>> = vec![Vec::new(); p.rules.len()];
+        // Made on the first undetermined result, and kept for the rest.
+        let mut diagrams: Option<exact::Diagrams> = None;
         for &r in &p.order {
             let rule = &p.rules[r];
             let env = Env {
@@ -312,21 +227,19 @@ impl<'p> Engine<'p> {
             let (value, via) =
                 kleene::rule_value(rule, &env).map_err(|c| EvalError::conflict(p, r, c))?;
             let outcome = match value {
-                Some(v) => Outcome {
-                    value: Some(v),
-                    via,
-                    missing: Vec::new(),
-                },
+                Some(v) => {
+                    if let Some(d) = diagrams.as_mut() {
+                        d.known(r, &v);
+                    }
+                    Outcome {
+                        value: Some(v),
+                        via,
+                        missing: Vec::new(),
+                    }
+                }
                 None => {
-                    let candidates = kleene::rule_missing(rule, &env, &rule_missing);
-                    let (value, missing) = exact::refine(
-                        self,
-                        exact::Target::Rule(r),
-                        facts,
-                        &values,
-                        &rule_missing,
-                        candidates,
-                    );
+                    let d = diagrams.get_or_insert_with(|| exact::Diagrams::new(facts, &values));
+                    let (value, missing) = d.refine(self, exact::Target::Rule(r));
                     let via = if value.is_some() { Via::AllCases } else { via };
                     Outcome {
                         value,
@@ -352,7 +265,7 @@ impl<'p> Engine<'p> {
         // Duties often share a condition (`when local_review_undertaken`); an undecided
         // one is refined once and its answer reused.
         let mut refined: Vec<(&Expr, Option<Value>, Vec<FactId>)> = Vec::new();
-        for (d, duty) in p.duties.iter().enumerate() {
+        for (d_id, duty) in p.duties.iter().enumerate() {
             let outcome = match &duty.when {
                 None => DutyOutcome {
                     applies: Some(true),
@@ -371,17 +284,9 @@ impl<'p> Engine<'p> {
                             (Expr::Rule(r), _) => (values[*r].clone(), rule_missing[*r].clone()),
                             (_, Some((_, value, missing))) => (value.clone(), missing.clone()),
                             (_, None) => {
-                                let mut candidates = Vec::new();
-                                kleene::missing(w, &env, &rule_missing, &mut candidates);
-                                candidates.sort_unstable();
-                                let (value, missing) = exact::refine(
-                                    self,
-                                    exact::Target::Duty(d),
-                                    facts,
-                                    &values,
-                                    &rule_missing,
-                                    candidates,
-                                );
+                                let d = diagrams
+                                    .get_or_insert_with(|| exact::Diagrams::new(facts, &values));
+                                let (value, missing) = d.refine(self, exact::Target::Duty(d_id));
                                 refined.push((w, value.clone(), missing.clone()));
                                 (value, missing)
                             }
@@ -395,6 +300,9 @@ impl<'p> Engine<'p> {
                 },
             };
             duties.push(outcome);
+        }
+        if let Some(d) = diagrams {
+            d.finish();
         }
         let applies: Vec<Option<bool>> = duties.iter().map(|d| d.applies).collect();
         let due = deadline::due_dates(p, facts, &values, &applies, self.calendar)
@@ -422,13 +330,6 @@ impl<'p> Engine<'p> {
             duties,
             missing,
         })
-    }
-
-    fn cone(&self, target: exact::Target) -> &[RuleId] {
-        match target {
-            exact::Target::Rule(r) => &self.tables.cones[r],
-            exact::Target::Duty(d) => &self.tables.duty_cones[d],
-        }
     }
 
     fn duty_condition(&self, d: DutyId) -> Option<&Expr> {

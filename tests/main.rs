@@ -20,6 +20,7 @@ mod deadlines;
 mod diff;
 mod diff_props;
 mod editions;
+mod exact;
 mod explain;
 mod fmt;
 mod fuzz;

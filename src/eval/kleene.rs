@@ -207,7 +207,15 @@ pub fn rule_value(rule: &RuleDef, env: &Env<'_>) -> Result<(Option<Value>, Via),
             exceptions,
         } => {
             let mut applied: Option<(usize, Option<Value>)> = None;
-            let mut possible: Vec<Option<Value>> = Vec::new();
+            // The values of exceptions that may apply (or apply after the first): the
+            // result stands only if each is known and equal to it. Kept as the first such
+            // value and whether any other differs, so nothing is allocated.
+            let mut possible: Option<Option<Value>> = None;
+            let mut mixed = false;
+            let mut note = |v: Option<Value>| match &possible {
+                None => possible = Some(v),
+                Some(p) => mixed |= *p != v || v.is_none(),
+            };
             for (i, ex) in exceptions.iter().enumerate() {
                 match env.truth(&ex.when) {
                     Some(true) => {
@@ -216,26 +224,33 @@ pub fn rule_value(rule: &RuleDef, env: &Env<'_>) -> Result<(Option<Value>, Via),
                             Some((j, w)) if w.is_some() && v.is_some() && *w != v => {
                                 return Err(Conflict(*j, i));
                             }
-                            Some(_) => possible.push(v),
+                            Some(_) => note(v),
                             None => applied = Some((i, v)),
                         }
                     }
                     Some(false) => {}
-                    None => possible.push(env.eval(&ex.value)),
+                    None => note(env.eval(&ex.value)),
                 }
             }
             let (value, via) = match applied {
                 Some((i, v)) => (v, Via::Exception(i)),
                 None => (env.eval(default), Via::Default),
             };
-            if possible.iter().all(|p| p.is_some() && *p == value) {
+            let stands = match &possible {
+                None => true,
+                Some(p) => !mixed && p.is_some() && *p == value,
+            };
+            if stands {
                 Ok((value, via))
             } else {
                 Ok((None, Via::Undetermined))
             }
         }
         Body::Decision { branches } => {
-            let mut earlier_unknown: Vec<u8> = Vec::new();
+            // The value of the first earlier branch that may hold, and whether another
+            // such branch has a different value.
+            let mut earlier: Option<u8> = None;
+            let mut mixed = false;
             for (i, b) in branches.iter().enumerate() {
                 let holds = match &b.when {
                     None => Some(true),
@@ -243,14 +258,18 @@ pub fn rule_value(rule: &RuleDef, env: &Env<'_>) -> Result<(Option<Value>, Via),
                 };
                 match holds {
                     Some(true) => {
-                        return Ok(if earlier_unknown.iter().all(|v| *v == b.value) {
+                        let agree = earlier.is_none_or(|v| !mixed && v == b.value);
+                        return Ok(if agree {
                             (Some(Value::Enum(b.value)), Via::Branch(i))
                         } else {
                             (None, Via::Undetermined)
                         });
                     }
                     Some(false) => {}
-                    None => earlier_unknown.push(b.value),
+                    None => match earlier {
+                        None => earlier = Some(b.value),
+                        Some(v) => mixed |= v != b.value,
+                    },
                 }
             }
             Ok((None, Via::Undetermined))

@@ -1,0 +1,109 @@
+//! A harness for instruction-count profiles (`valgrind --tool=callgrind`), which stay
+//! repeatable on a loaded machine where wall-clock figures do not:
+//!
+//! ```text
+//! cargo bench --bench profile --no-run
+//! valgrind --tool=callgrind target/release/deps/profile-* eval lincolnshire lincolnshire-incomplete.json 100
+//! ```
+//!
+//! `eval ID CASE N` evaluates a shipped example N times (with the explanation of every top-level
+//! rule and duty when `explain` follows); `check N` parses and checks every shipped policy N times.
+
+use std::path::Path;
+
+use cspr::case::{self, Format};
+use cspr::check::{Program, Resolver, check};
+use cspr::diagnostic::Source;
+use cspr::eval::Engine;
+use cspr::eval::explain::{Explainer, top_level};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+struct Shipped(Vec<(String, Source)>);
+
+impl Shipped {
+    fn load() -> Shipped {
+        let mut out = Vec::new();
+        let dir = Path::new(ROOT).join("policies");
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "policy") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let source = Source::new(path.display().to_string(), text);
+                if let Ok(module) = cspr::syntax::parse(&source) {
+                    out.push((module.id.node, source));
+                }
+            }
+        }
+        Shipped(out)
+    }
+}
+
+impl Resolver for Shipped {
+    fn resolve(&self, id: &str) -> Option<Source> {
+        self.0.iter().find(|(i, _)| i == id).map(|(_, s)| s.clone())
+    }
+    fn known_ids(&self) -> Vec<String> {
+        self.0.iter().map(|(i, _)| i.clone()).collect()
+    }
+}
+
+fn module(shipped: &Shipped, id: &str) -> Program {
+    let source = shipped
+        .resolve(id)
+        .unwrap_or_else(|| Source::new("missing", ""));
+    check(&source, shipped)
+        .program
+        .unwrap_or_else(|| std::process::abort())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let shipped = Shipped::load();
+    match args.first().map(String::as_str) {
+        Some("check") => {
+            let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
+            for _ in 0..n {
+                for (_, source) in &shipped.0 {
+                    std::hint::black_box(check(source, &shipped));
+                }
+            }
+        }
+        Some("eval") if args.len() >= 4 => {
+            let program = module(&shipped, &args[1]);
+            let engine = Engine::new(&program);
+            let path = Path::new(ROOT).join("policies/examples").join(&args[2]);
+            let source = Source::new(
+                args[2].clone(),
+                std::fs::read_to_string(path).unwrap_or_default(),
+            );
+            let Ok(case) = case::parse(&program, &source, Format::Json) else {
+                std::process::abort()
+            };
+            let n: usize = args[3].parse().unwrap_or(1);
+            let explain = args.get(4).is_some_and(|a| a == "explain");
+            let roots = top_level(&program);
+            let mut total = 0usize;
+            for _ in 0..n {
+                let Ok(eval) = engine.evaluate(&case) else {
+                    std::process::abort()
+                };
+                total += eval.missing.len();
+                if explain {
+                    let mut explainer = Explainer::new(&program, &eval);
+                    for &r in &roots {
+                        total += explainer.standalone().rule(r).len();
+                    }
+                    for d in 0..program.duties.len() {
+                        total += explainer.standalone().duty(d).len();
+                    }
+                }
+            }
+            println!("{total}");
+        }
+        _ => eprintln!("usage: profile check N | profile eval ID CASE N [explain]"),
+    }
+}
