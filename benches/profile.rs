@@ -7,7 +7,14 @@
 //! ```
 //!
 //! `eval ID CASE N` evaluates a shipped example N times (with the explanation of every top-level
-//! rule and duty when `explain` follows); `check N` parses and checks every shipped policy N times.
+//! rule and duty when `explain` follows); `unknown ID CASE K N` does the same with the first K facts
+//! the case gives (in declaration order) left unknown; `check N` parses and checks every shipped
+//! policy N times. `--toggle-collect='cspr::eval::Engine::evaluate_case'` counts evaluation alone:
+//!
+//! ```text
+//! valgrind --tool=callgrind --toggle-collect='cspr::eval::Engine::evaluate_case' \
+//!   target/release/deps/profile-* unknown lincolnshire lincolnshire-rapid-review.json 10 20
+//! ```
 
 use std::path::Path;
 
@@ -72,7 +79,7 @@ fn main() {
                 }
             }
         }
-        Some("eval") if args.len() >= 4 => {
+        Some(mode @ ("eval" | "unknown")) if args.len() >= 4 => {
             let program = module(&shipped, &args[1]);
             let engine = Engine::new(&program);
             let path = Path::new(ROOT).join("policies/examples").join(&args[2]);
@@ -80,11 +87,25 @@ fn main() {
                 args[2].clone(),
                 std::fs::read_to_string(path).unwrap_or_default(),
             );
-            let Ok(case) = case::parse(&program, &source, Format::Json) else {
+            let Ok(mut case) = case::parse(&program, &source, Format::Json) else {
                 std::process::abort()
             };
-            let n: usize = args[3].parse().unwrap_or(1);
-            let explain = args.get(4).is_some_and(|a| a == "explain");
+            let mut rest = &args[3..];
+            if mode == "unknown" {
+                let k: usize = rest[0].parse().unwrap_or(0);
+                let given: Vec<usize> = (0..program.facts.len())
+                    .filter(|&f| case.get(f).is_some())
+                    .take(k)
+                    .collect();
+                for f in given {
+                    if case.set(&program, f, None).is_err() {
+                        std::process::abort()
+                    }
+                }
+                rest = &rest[1..];
+            }
+            let n: usize = rest.first().and_then(|s| s.parse().ok()).unwrap_or(1);
+            let explain = rest.get(1).is_some_and(|a| a == "explain");
             let roots = top_level(&program);
             let mut total = 0usize;
             for _ in 0..n {

@@ -112,23 +112,29 @@ pub fn parse_lines<'a>(
         .filter_map(move |(i, line)| {
             let start = offset;
             offset += line.len();
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                return None;
-            }
-            let parsed = match serde_json::from_str::<Entries<'_>>(trimmed) {
-                Ok(entries) => from_entries(
-                    program,
-                    entries.0,
-                    source,
-                    start,
-                    start + line.trim_end().len(),
-                    &mut |_| false,
-                ),
-                Err(e) => Err(vec![json_error(source, &e, start)]),
-            };
-            Some((i + 1, parsed))
+            parse_line(program, source, start, line).map(|parsed| (i + 1, parsed))
         })
+}
+
+/// Read one line of a JSON Lines batch that starts at byte `start` of `source` (`line`
+/// is that slice, with or without its newline); `None` for a blank line. For a reader
+/// that streams a batch a line at a time.
+pub fn parse_line(program: &Program, source: &Source, start: usize, line: &str) -> Option<Parsed> {
+    let trimmed = line.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    Some(match serde_json::from_str::<Entries<'_>>(trimmed) {
+        Ok(entries) => from_entries(
+            program,
+            entries.0,
+            source,
+            start,
+            start + line.trim_end().len(),
+            &mut |_| false,
+        ),
+        Err(e) => Err(vec![json_error(source, &e, start)]),
+    })
 }
 
 /// The keys and values of a case object in the order written (so a key given twice is

@@ -30,7 +30,7 @@ pub const FAILED: u8 = 1;
 pub const BAD_INPUT: u8 = 2;
 
 /// Largest policy or case file read, in bytes.
-const MAX_FILE: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE: u64 = 64 * 1024 * 1024;
 
 #[derive(Parser)]
 #[command(

@@ -95,6 +95,68 @@ fn batch_gives_one_json_result_per_line() {
     }
 }
 
+/// A batch streamed from standard input (`-`) gives what the same file gives, and a bad
+/// line far into it is located at its own line number with its neighbours shown.
+#[test]
+fn a_batch_streams_from_stdin_like_a_file() {
+    use std::io::Write as _;
+    let file = [
+        "eval",
+        "working_together_2018",
+        "policies/examples/batch.jsonl",
+        "--as-of",
+        "2024-03-08",
+    ];
+    let (code, from_file, _) = run(&file);
+    assert_eq!(code, 0);
+    let cases =
+        std::fs::read_to_string(root().join("policies/examples/batch.jsonl")).unwrap_or_default();
+    let stdin = |input: String| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cspr"))
+            .args([
+                "eval",
+                "working_together_2018",
+                "-",
+                "--as-of",
+                "2024-03-08",
+            ])
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        // Written from another thread: the output fills its pipe before the input ends.
+        let mut pipe = child.stdin.take().expect("stdin");
+        let writer = std::thread::spawn(move || pipe.write_all(input.as_bytes()));
+        let out = child.wait_with_output().expect("finishes");
+        writer.join().expect("joins").expect("writes");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, from_stdin, _) = stdin(cases.clone());
+    assert_eq!((code, &from_stdin), (0, &from_file));
+    let mut many = cases.repeat(200);
+    many.push_str("{\"child_died\": 3}\n");
+    many.push_str(&cases);
+    let bad = many.lines().count() - cases.lines().count();
+    let (code, out, err) = stdin(many);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains(&format!("{{\"line\":{bad},\"errors\"")),
+        "{out}"
+    );
+    assert!(err.contains(&format!("<stdin>:{bad}:")), "{err}");
+    assert!(
+        err.contains(&format!("{} │", bad - 1)) && err.contains(&format!("{} │", bad + 1)),
+        "{err}"
+    );
+}
+
 #[test]
 fn the_batch_writer_matches_the_serde_shape() {
     use cspr::report::{EvalJson, JsonWriter};

@@ -1,5 +1,6 @@
 //! Reading case files for `eval` and `explain`.
 
+use std::io::BufRead as _;
 use std::path::Path;
 
 use cspr::case::{self, Format, Parsed};
@@ -41,5 +42,159 @@ pub fn read_one(
     match cases.pop() {
         Some((_, parsed)) => parsed,
         None => Err(Vec::new()),
+    }
+}
+
+/// The longest line of a JSON Lines batch read (the largest file cspr reads whole).
+const MAX_LINE: usize = super::MAX_FILE as usize;
+
+/// A JSON Lines batch read a line at a time from a file of any size or from standard
+/// input (`-`): memory holds the line being read, the one before it and the one after
+/// it (for the context of a located error), never the batch.
+pub struct Stream {
+    reader: Box<dyn std::io::BufRead>,
+    /// The name errors are located in.
+    name: std::sync::Arc<str>,
+    /// The 1-based number of `current`, and the byte it starts at.
+    number: usize,
+    start: usize,
+    previous: String,
+    current: Option<String>,
+    next: Option<String>,
+    done: bool,
+}
+
+/// Whether a case argument is a batch to stream: a `.jsonl` file, or `-` for standard input.
+pub fn is_stream(path: &Path) -> bool {
+    path == Path::new("-") || Format::from_name(&path.display().to_string()) == Format::JsonLines
+}
+
+impl Stream {
+    pub fn open(path: &Path) -> Result<Stream, cspr::Problem> {
+        let shown = path.display().to_string();
+        let reader: Box<dyn std::io::BufRead> = if path == Path::new("-") {
+            Box::new(std::io::BufReader::with_capacity(
+                1 << 16,
+                std::io::stdin().lock(),
+            ))
+        } else {
+            let file = std::fs::File::open(path).map_err(|e| {
+                super::usage_error(format!("cannot read `{shown}`: {e}"), "check the path")
+            })?;
+            Box::new(std::io::BufReader::with_capacity(1 << 16, file))
+        };
+        let name: std::sync::Arc<str> = if path == Path::new("-") {
+            "<stdin>".into()
+        } else {
+            shown.into()
+        };
+        let mut stream = Stream {
+            reader,
+            name,
+            number: 0,
+            start: 0,
+            previous: String::new(),
+            current: None,
+            next: None,
+            done: false,
+        };
+        stream.next = stream.read()?;
+        Ok(stream)
+    }
+
+    /// The next raw line (with its newline), or `None` at the end.
+    fn read(&mut self) -> Result<Option<String>, cspr::Problem> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        let limit = (MAX_LINE + 1) as u64;
+        let n = std::io::Read::take(&mut self.reader, limit)
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| {
+                super::usage_error(
+                    format!("cannot read `{}`: {e}", self.name),
+                    "check the path",
+                )
+            })?;
+        if n == 0 {
+            self.done = true;
+            return Ok(None);
+        }
+        let line_start = self.start + self.current.as_ref().map_or(0, String::len);
+        if bytes.len() > MAX_LINE {
+            return Err(super::usage_error(
+                format!(
+                    "line {} of `{}` is more than {MAX_LINE} bytes, more than cspr reads",
+                    self.number + 1,
+                    self.name
+                ),
+                "one case per line",
+            ));
+        }
+        String::from_utf8(bytes).map(Some).map_err(|e| {
+            super::usage_error(
+                format!(
+                    "`{}` is not UTF-8 text (byte {})",
+                    self.name,
+                    line_start + e.utf8_error().valid_up_to()
+                ),
+                "save the file as UTF-8",
+            )
+        })
+    }
+
+    /// The next non-blank line's number and case, or an error reading the input.
+    pub fn next_case(
+        &mut self,
+        program: &Program,
+    ) -> Option<Result<(usize, Parsed), cspr::Problem>> {
+        loop {
+            if let Some(done) = self.current.take() {
+                self.start += done.len();
+                self.previous = done;
+            }
+            self.current = self.next.take();
+            let line = self.current.as_deref()?;
+            self.number += 1;
+            // Parsed against the line alone; only a bad line is parsed again against a
+            // source with its neighbours at their line numbers, for the located error.
+            let alone = Source::new(self.name.clone(), line);
+            let parsed = case::parse_line(program, &alone, 0, line);
+            let parsed = match parsed {
+                Some(Err(_)) => {
+                    match self.read() {
+                        Ok(next) => self.next = next,
+                        Err(p) => return Some(Err(p)),
+                    }
+                    let (located, start) = self.context();
+                    case::parse_line(program, &located, start, self.current.as_deref()?)
+                }
+                other => {
+                    match self.read() {
+                        Ok(next) => self.next = next,
+                        Err(p) => return Some(Err(p)),
+                    }
+                    other
+                }
+            };
+            if let Some(parsed) = parsed {
+                return Some(Ok((self.number, parsed)));
+            }
+        }
+    }
+
+    /// A source in which the current line, the one before and the one after stand at
+    /// their line numbers (earlier lines are blank), and where the current line starts.
+    fn context(&self) -> (Source, usize) {
+        let mut text = String::new();
+        if self.number >= 2 {
+            text.push_str(&"\n".repeat(self.number - 2));
+            text.push_str(&self.previous);
+        }
+        let start = text.len();
+        text.push_str(self.current.as_deref().unwrap_or_default());
+        text.push_str(self.next.as_deref().unwrap_or_default());
+        (Source::new(self.name.clone(), text), start)
     }
 }

@@ -1,6 +1,6 @@
 //! `cspr eval`: outcomes, duties and missing facts of a case under a procedure.
 
-use std::io::Write as _;
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -18,12 +18,12 @@ pub enum OutputFormat {
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
 )]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
     procedure: String,
-    /// A case file: .json, .toml, or .jsonl (a batch, one case per line)
+    /// A case file: .json, .toml, or .jsonl (a batch, one case per line, read as it streams; `-` for standard input)
     case: PathBuf,
     #[command(flatten)]
     guidance: super::Guidance,
@@ -38,66 +38,113 @@ impl Eval {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _warnings) = self.guidance.load(&self.procedure)?;
         let engine = Engine::new(&program);
-        let (_, format, cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
-        let output = self.format.unwrap_or(if format == Format::JsonLines {
-            OutputFormat::Json
-        } else {
-            OutputFormat::Text
-        });
         let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        let mut code = 0;
-        let as_of = self.as_of.day();
-        let mut first = true;
-        let writer = cspr::report::JsonWriter::new(&program);
-        let mut line_buf = String::new();
-        for (line, parsed) in cases {
-            let result = match parsed {
-                Ok(case) => engine.evaluate_case(case).map_err(|e| {
-                    code = code.max(FAILED);
-                    vec![e.problem().clone()]
-                }),
-                Err(problems) => {
-                    code = BAD_INPUT;
-                    Err(problems)
-                }
-            };
-            let written = match (result, output) {
-                (Ok(eval), OutputFormat::Json) => {
-                    line_buf.clear();
-                    writer.write(&program, &eval, as_of, &mut line_buf);
-                    writeln!(out, "{line_buf}")
-                }
-                (Ok(eval), OutputFormat::Text) => {
-                    let sep = if first { "" } else { "\n" };
-                    write!(
-                        out,
-                        "{sep}{}",
-                        cspr::report::eval_text(&program, &eval, as_of)
-                    )
-                }
-                (Err(problems), fmt) => {
-                    let _ = out.flush();
-                    report(&problems);
-                    if fmt == OutputFormat::Json && line.is_some() {
-                        let messages: Vec<String> =
-                            problems.iter().map(ToString::to_string).collect();
-                        writeln!(
-                            out,
-                            "{}",
-                            serde_json::json!({ "line": line, "errors": messages })
-                        )
-                    } else {
-                        Ok(())
+        let mut emit = Emit {
+            program: &program,
+            engine,
+            writer: cspr::report::JsonWriter::new(&program),
+            as_of: self.as_of.day(),
+            out: std::io::BufWriter::with_capacity(1 << 16, stdout.lock()),
+            output: OutputFormat::Json,
+            code: 0,
+            first: true,
+            line_buf: String::new(),
+        };
+        if cases::is_stream(&self.case) {
+            // A batch is read, evaluated and written a line at a time.
+            let mut stream = cases::Stream::open(&self.case).map_err(|p| vec![p])?;
+            emit.output = self.format.unwrap_or(OutputFormat::Json);
+            while let Some(next) = stream.next_case(&program) {
+                match next {
+                    Ok((line, parsed)) => {
+                        if emit.one(Some(line), parsed).is_err() {
+                            return Ok(emit.code.max(FAILED));
+                        }
+                    }
+                    Err(problem) => {
+                        let _ = emit.out.flush();
+                        report(&[problem]);
+                        return Ok(BAD_INPUT);
                     }
                 }
-            };
-            first = false;
-            if written.is_err() {
-                return Ok(code.max(FAILED));
+            }
+        } else {
+            let (_, format, cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
+            emit.output = self.format.unwrap_or(if format == Format::JsonLines {
+                OutputFormat::Json
+            } else {
+                OutputFormat::Text
+            });
+            for (line, parsed) in cases {
+                if emit.one(line, parsed).is_err() {
+                    return Ok(emit.code.max(FAILED));
+                }
             }
         }
-        let _ = out.flush();
-        Ok(code)
+        let _ = emit.out.flush();
+        Ok(emit.code)
+    }
+}
+
+/// Evaluates cases and writes their results, one at a time.
+struct Emit<'p, W: Write> {
+    program: &'p cspr::check::Program,
+    engine: Engine<'p>,
+    writer: cspr::report::JsonWriter,
+    as_of: chrono::NaiveDate,
+    out: W,
+    output: OutputFormat,
+    code: u8,
+    first: bool,
+    line_buf: String,
+}
+
+impl<W: Write> Emit<'_, W> {
+    /// Evaluate and write one case (`line` is its line in a batch); `Err` when the
+    /// output cannot be written.
+    fn one(&mut self, line: Option<usize>, parsed: cspr::case::Parsed) -> std::io::Result<()> {
+        let program = self.program;
+        let result = match parsed {
+            Ok(case) => self.engine.evaluate_case(case).map_err(|e| {
+                self.code = self.code.max(FAILED);
+                vec![e.problem().clone()]
+            }),
+            Err(problems) => {
+                self.code = BAD_INPUT;
+                Err(problems)
+            }
+        };
+        let written = match (result, self.output) {
+            (Ok(eval), OutputFormat::Json) => {
+                self.line_buf.clear();
+                self.writer
+                    .write(program, &eval, self.as_of, &mut self.line_buf);
+                writeln!(self.out, "{}", self.line_buf)
+            }
+            (Ok(eval), OutputFormat::Text) => {
+                let sep = if self.first { "" } else { "\n" };
+                write!(
+                    self.out,
+                    "{sep}{}",
+                    cspr::report::eval_text(program, &eval, self.as_of)
+                )
+            }
+            (Err(problems), fmt) => {
+                let _ = self.out.flush();
+                report(&problems);
+                if fmt == OutputFormat::Json && line.is_some() {
+                    let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    writeln!(
+                        self.out,
+                        "{}",
+                        serde_json::json!({ "line": line, "errors": messages })
+                    )
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        self.first = false;
+        written
     }
 }
