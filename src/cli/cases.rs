@@ -99,6 +99,12 @@ impl Stream {
             done: false,
         };
         stream.next = stream.read()?;
+        // A byte-order mark (Windows Notepad, Excel exports) is not part of the first case.
+        if let Some(first) = stream.next.as_mut()
+            && first.starts_with('\u{feff}')
+        {
+            first.drain(..'\u{feff}'.len_utf8());
+        }
         Ok(stream)
     }
 
