@@ -8,49 +8,15 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use cspr::check::{Program, Resolver, check_onto};
+use cspr::check::check_onto;
 use cspr::diagnostic::Source;
 use cspr::diff::{Options, semantic};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-struct Shipped(Vec<(String, Source)>);
-
-impl Shipped {
-    fn load() -> Shipped {
-        let mut out = Vec::new();
-        let dir = Path::new(ROOT).join("policies");
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "policy") {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                let source = Source::new(path.display().to_string(), text);
-                if let Ok(module) = cspr::syntax::parse(&source) {
-                    out.push((module.id.node, source));
-                }
-            }
-        }
-        Shipped(out)
-    }
-
-    fn program(&self, id: &str, onto: Option<&str>) -> Program {
-        let source = self
-            .resolve(id)
-            .unwrap_or_else(|| Source::new("missing", ""));
-        check_onto(&source, self, onto)
-            .program
-            .unwrap_or_else(|| std::process::abort())
-    }
-}
-
-impl Resolver for Shipped {
-    fn resolve(&self, id: &str) -> Option<Source> {
-        self.0.iter().find(|(i, _)| i == id).map(|(_, s)| s.clone())
-    }
-    fn known_ids(&self) -> Vec<String> {
-        self.0.iter().map(|(i, _)| i.clone()).collect()
-    }
-}
+#[path = "shipped.rs"]
+mod shipped;
+use shipped::Shipped;
 
 fn semantic_diff(c: &mut Criterion) {
     let shipped = Shipped::load();

@@ -7,54 +7,23 @@ use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use cspr::case::{self, Format};
-use cspr::check::{Program, Resolver, check};
+use cspr::check::{Program, check};
 use cspr::diagnostic::Source;
 use cspr::eval::Engine;
 use cspr::eval::explain::{Explainer, top_level};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-/// Every shipped policy, found by id in `policies/`.
-struct Shipped(Vec<(String, Source)>);
-
-impl Shipped {
-    fn load() -> Shipped {
-        let mut out = Vec::new();
-        let dir = Path::new(ROOT).join("policies");
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "policy") {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                let source = Source::new(path.display().to_string(), text);
-                if let Ok(module) = cspr::syntax::parse(&source) {
-                    out.push((module.id.node, source));
-                }
-            }
-        }
-        Shipped(out)
-    }
-}
-
-impl Resolver for Shipped {
-    fn resolve(&self, id: &str) -> Option<Source> {
-        self.0.iter().find(|(i, _)| i == id).map(|(_, s)| s.clone())
-    }
-    fn known_ids(&self) -> Vec<String> {
-        self.0.iter().map(|(i, _)| i.clone()).collect()
-    }
-}
+#[path = "shipped.rs"]
+mod shipped;
+use shipped::Shipped;
 
 fn national(shipped: &Shipped) -> Program {
     module(shipped, "working_together_2018")
 }
 
 fn module(shipped: &Shipped, id: &str) -> Program {
-    let source = shipped
-        .resolve(id)
-        .unwrap_or_else(|| Source::new("missing", ""));
-    check(&source, shipped)
-        .program
-        .unwrap_or_else(|| std::process::abort())
+    shipped.program(id, None)
 }
 
 fn example(name: &str) -> Source {
@@ -145,6 +114,12 @@ fn scenarios(c: &mut Criterion) {
         .iter()
         .map(|(id, _)| (id.clone(), module(&shipped, id)))
         .collect();
+    // The editions an `expect … under EDITION` may name: the shipped guidance modules.
+    let editions: Vec<String> = programs
+        .iter()
+        .filter(|(_, p)| p.modules.len() == 1)
+        .map(|(id, _)| id.clone())
+        .collect();
     let engines: Vec<(&str, Engine<'_>)> = programs
         .iter()
         .map(|(id, p)| (id.as_str(), Engine::new(p)))
@@ -167,7 +142,9 @@ fn scenarios(c: &mut Criterion) {
                     else {
                         std::process::abort()
                     };
-                    let Ok(compiled) = cspr::scenario::compile(s, engine.program, file) else {
+                    let Ok(compiled) =
+                        cspr::scenario::compile_among(s, engine.program, file, &editions)
+                    else {
                         std::process::abort()
                     };
                     if let cspr::scenario::Ran::Evaluated(_, f) =

@@ -19,49 +19,19 @@
 use std::path::Path;
 
 use cspr::case::{self, Format};
-use cspr::check::{Program, Resolver, check};
+use cspr::check::{Program, check};
 use cspr::diagnostic::Source;
 use cspr::eval::Engine;
 use cspr::eval::explain::{Explainer, top_level};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
-struct Shipped(Vec<(String, Source)>);
-
-impl Shipped {
-    fn load() -> Shipped {
-        let mut out = Vec::new();
-        let dir = Path::new(ROOT).join("policies");
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == "policy") {
-                let text = std::fs::read_to_string(&path).unwrap_or_default();
-                let source = Source::new(path.display().to_string(), text);
-                if let Ok(module) = cspr::syntax::parse(&source) {
-                    out.push((module.id.node, source));
-                }
-            }
-        }
-        Shipped(out)
-    }
-}
-
-impl Resolver for Shipped {
-    fn resolve(&self, id: &str) -> Option<Source> {
-        self.0.iter().find(|(i, _)| i == id).map(|(_, s)| s.clone())
-    }
-    fn known_ids(&self) -> Vec<String> {
-        self.0.iter().map(|(i, _)| i.clone()).collect()
-    }
-}
+#[path = "shipped.rs"]
+mod shipped;
+use shipped::Shipped;
 
 fn module(shipped: &Shipped, id: &str) -> Program {
-    let source = shipped
-        .resolve(id)
-        .unwrap_or_else(|| Source::new("missing", ""));
-    check(&source, shipped)
-        .program
-        .unwrap_or_else(|| std::process::abort())
+    shipped.program(id, None)
 }
 
 fn main() {
