@@ -108,11 +108,12 @@ impl Program {
 
     /// Fact names joined with commas, for "depends on a, b".
     pub fn fact_list(&self, facts: &[FactId]) -> String {
-        facts
-            .iter()
-            .map(|f| self.facts[*f].name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.fact_names(facts).join(", ")
+    }
+
+    /// The names of facts, in the order given.
+    pub fn fact_names(&self, facts: &[FactId]) -> Vec<&str> {
+        facts.iter().map(|f| self.facts[*f].name.as_str()).collect()
     }
 }
 

@@ -121,12 +121,7 @@ impl<'a> Report<'a> {
             }
             .to_string()
         };
-        let names = |facts: &[FactId]| -> Vec<&'a str> {
-            facts
-                .iter()
-                .map(|f| program.facts[*f].name.as_str())
-                .collect()
-        };
+        let names = |facts: &[FactId]| program.fact_names(facts);
         let given = program
             .facts
             .iter()
@@ -414,12 +409,7 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
             .to_string()
         })
     };
-    let names = |facts: &[FactId]| -> Vec<&'a str> {
-        facts
-            .iter()
-            .map(|f| program.facts[*f].name.as_str())
-            .collect()
-    };
+    let names = |facts: &[FactId]| program.fact_names(facts);
     let verdict = |holds: Option<bool>| match holds {
         Some(true) => "applies",
         Some(false) => "does not apply",
