@@ -81,6 +81,34 @@ pub fn check(entry: &Source, resolver: &dyn Resolver) -> Checked {
 /// not declare is reported, located in the procedure, as it would be if the file said so.
 pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -> Checked {
     let mut problems = Vec::new();
+    let Some(mut chain) = extends_chain(entry, resolver, onto, &mut problems) else {
+        return Checked {
+            program: None,
+            problems,
+        };
+    };
+    chain.reverse();
+    let rebased = onto.filter(|edition| chain.first().is_some_and(|(_, m)| m.id.node == *edition));
+    let (program, found) = declare::build(chain);
+    problems.extend(found);
+    let program = program
+        .filter(|_| !problems.iter().any(Problem::is_error))
+        .map(|mut p| {
+            p.rebased_onto = rebased.map(str::to_string);
+            p
+        });
+    Checked { program, problems }
+}
+
+/// The entry module and every module it extends, entry first (with the root guidance
+/// swapped for `onto` when given), or `None` when the chain cannot be followed; every
+/// problem found is pushed onto `problems`.
+fn extends_chain(
+    entry: &Source,
+    resolver: &dyn Resolver,
+    onto: Option<&str>,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<(Source, ast::Module)>> {
     let mut chain: Vec<(Source, ast::Module)> = Vec::new();
     let mut current = entry.clone();
     loop {
@@ -88,10 +116,7 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
             Ok(m) => timeline::desugar(m),
             Err(ps) => {
                 problems.extend(ps);
-                return Checked {
-                    program: None,
-                    problems,
-                };
+                return None;
             }
         };
         let extends = module.extends.clone();
@@ -105,13 +130,10 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                 Some(src) => {
                     current = src;
                     let rebased = match syntax::parse(&current) {
-                        Ok(m) => m,
+                        Ok(m) => timeline::desugar(m),
                         Err(ps) => {
                             problems.extend(ps);
-                            return Checked {
-                                program: None,
-                                problems,
-                            };
+                            return None;
                         }
                     };
                     if rebased.kind != ast::ModuleKind::Guidance || rebased.extends.is_some() {
@@ -120,12 +142,11 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                                 "cspr::not_an_edition",
                                 format!("`{edition}` is not an edition of the guidance"),
                             )
-                            .help("--guidance takes a guidance module that extends nothing, such as `working_together_2023`"),
+                            .label(at, "extended here")
+                            .help("--guidance takes a guidance module that extends nothing, such as `working_together_2023`")
+                            .in_source(&child.0),
                         );
-                        return Checked {
-                            program: None,
-                            problems,
-                        };
+                        return None;
                     }
                     chain.push((current.clone(), rebased));
                     break;
@@ -141,10 +162,7 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                         p = p.help(h);
                     }
                     problems.push(p.in_source(&chain[chain.len() - 1].0));
-                    return Checked {
-                        program: None,
-                        problems,
-                    };
+                    return None;
                 }
             }
         }
@@ -161,10 +179,7 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                 .help("name a partnership's procedure, or evaluate the edition itself by its id")
                 .in_source(&current),
             );
-            return Checked {
-                program: None,
-                problems,
-            };
+            return None;
         }
         chain.push((current.clone(), module));
         let Some(parent) = extends else { break };
@@ -186,10 +201,7 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                 .help("a procedure extends a guidance module, which extends nothing")
                 .in_source(&current),
             );
-            return Checked {
-                program: None,
-                problems,
-            };
+            return None;
         }
         if chain.len() > MAX_EXTENDS {
             problems.push(
@@ -200,10 +212,7 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                 .label(parent.span, "")
                 .in_source(&current),
             );
-            return Checked {
-                program: None,
-                problems,
-            };
+            return None;
         }
         match resolver.load(&parent.node) {
             Ok(Some(src)) => current = src,
@@ -216,10 +225,7 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                 .in_source(&current);
                 p.help = why.help;
                 problems.push(p);
-                return Checked {
-                    program: None,
-                    problems,
-                };
+                return None;
             }
             Ok(None) => {
                 let known = resolver.known_ids();
@@ -234,24 +240,11 @@ pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -
                     None => p.help("modules are looked up in policies/ and the directories of CSPR_PATH, by the id in their header"),
                 };
                 problems.push(p);
-                return Checked {
-                    program: None,
-                    problems,
-                };
+                return None;
             }
         }
     }
-    chain.reverse();
-    let rebased = onto.filter(|edition| chain.first().is_some_and(|(_, m)| m.id.node == *edition));
-    let (program, found) = declare::build(chain);
-    problems.extend(found);
-    let program = program
-        .filter(|_| !problems.iter().any(Problem::is_error))
-        .map(|mut p| {
-            p.rebased_onto = rebased.map(str::to_string);
-            p
-        });
-    Checked { program, problems }
+    Some(chain)
 }
 
 /// How a type is named in messages.
