@@ -19,6 +19,7 @@ mod exact;
 pub mod explain;
 mod facts;
 pub mod kleene;
+mod readonce;
 
 pub use facts::{Case, NotCarried, SetError, fits};
 
@@ -124,6 +125,8 @@ struct Tables {
     /// For each fact, its place in the order [`exact`] asks facts in: the facts the
     /// program reads most often first.
     rank: Vec<u32>,
+    /// The rules and duty conditions Kleene's logic answers exactly (no diagrams).
+    read_once: readonce::ReadOnce,
     /// Why the calendar the program names could not be loaded: every evaluation fails
     /// with it, rather than counting without the calendar.
     calendar_error: Option<Box<crate::diagnostic::Problem>>,
@@ -172,6 +175,7 @@ impl<'p> Engine<'p> {
                 refs,
                 duty_refs,
                 rank,
+                read_once: readonce::ReadOnce::of(program),
                 calendar_error,
             }),
             calendar,
@@ -237,6 +241,18 @@ impl<'p> Engine<'p> {
                         missing: Vec::new(),
                     }
                 }
+                // Kleene is exact for a read-once rule: no diagram is needed.
+                None if self.tables.read_once.rules[r] => {
+                    let env = Env {
+                        facts,
+                        rules: &values,
+                    };
+                    Outcome {
+                        value: None,
+                        via,
+                        missing: kleene::rule_missing(rule, &env, &rule_missing),
+                    }
+                }
                 None => {
                     let d = diagrams.get_or_insert_with(|| exact::Diagrams::new(facts, &values));
                     let (value, missing) = d.refine(self, exact::Target::Rule(r));
@@ -283,6 +299,13 @@ impl<'p> Engine<'p> {
                             // The condition is a rule: its outcome is already exact.
                             (Expr::Rule(r), _) => (values[*r].clone(), rule_missing[*r].clone()),
                             (_, Some((_, value, missing))) => (value.clone(), missing.clone()),
+                            (_, None) if self.tables.read_once.duties[d_id] => {
+                                let mut missing = Vec::new();
+                                kleene::missing(w, &env, &rule_missing, &mut missing);
+                                missing.sort_unstable();
+                                missing.dedup();
+                                (None, missing)
+                            }
                             (_, None) => {
                                 let d = diagrams
                                     .get_or_insert_with(|| exact::Diagrams::new(facts, &values));

@@ -192,6 +192,12 @@ impl Diagrams {
     pub fn refine(&mut self, engine: &Engine<'_>, target: Target) -> (Option<Value>, Vec<FactId>) {
         let program = engine.program;
         let (fact_refs, rule_refs) = engine.refs(target);
+        // A read-once rule Kleene left unknown has no diagram yet: make it now.
+        for &r in rule_refs {
+            if self.rules_node[r].is_none() && self.rules[r].is_none() {
+                self.refine(engine, Target::Rule(r));
+            }
+        }
         let mut slots = Vec::new();
         let mut inputs = Vec::new();
         for &f in fact_refs {

@@ -43,6 +43,10 @@ pub struct Calendar {
     pub(super) published: Vec<Holiday>,
     /// Every holiday from `first_year` to `last_year`, published and computed.
     pub(super) holidays: BTreeMap<NaiveDate, Holiday>,
+    /// For each day from 1 January of `first_year` to 31 December of `last_year`, the
+    /// working days from the first day up to it (inclusive): `add_working_days` is a
+    /// search of this table rather than a walk of the days one at a time.
+    pub(super) counted: Vec<u32>,
 }
 
 impl fmt::Debug for Calendar {
@@ -219,20 +223,42 @@ impl Calendar {
     /// the first that is not.
     pub fn add_working_days(&self, d: NaiveDate, n: u32) -> Result<Reckoned, CalendarError> {
         self.check(d)?;
-        let mut date = d;
-        let mut left = n;
-        while left > 0 {
-            date = date.succ_opt().ok_or_else(|| {
-                CalendarError::after(&self.id, self.first_year, self.last_year, date)
-            })?;
-            if self.is_working_day(date)? {
-                left -= 1;
+        let date = if n == 0 {
+            d
+        } else {
+            // The first day whose count reaches `d`'s plus n is the Nth working day after d.
+            let i = self.index(d);
+            let target = self.counted[i].checked_add(n);
+            let j = target.map(|t| i + self.counted[i..].partition_point(|&c| c < t));
+            match j.filter(|&j| j < self.counted.len()) {
+                Some(j) => self.first_day() + chrono::Days::new(j as u64),
+                // Past the last year answered: the error names its first day.
+                None => {
+                    let after = NaiveDate::from_ymd_opt(self.last_year.saturating_add(1), 1, 1)
+                        .unwrap_or(NaiveDate::MAX);
+                    return Err(CalendarError::after(
+                        &self.id,
+                        self.first_year,
+                        self.last_year,
+                        after,
+                    ));
+                }
             }
-        }
+        };
         Ok(Reckoned {
             date,
             provisional: self.is_provisional(date),
         })
+    }
+
+    /// 1 January of the first year answered.
+    fn first_day(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.first_year, 1, 1).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// A day's place in [`Calendar::counted`] (the day must be inside the years answered).
+    fn index(&self, d: NaiveDate) -> usize {
+        usize::try_from((d - self.first_day()).num_days()).unwrap_or(0)
     }
 
     /// Working days from `a` (exclusive) to `b` (inclusive); negative if `b` is before `a`
@@ -290,6 +316,37 @@ impl Calendar {
     }
 }
 
+/// For each day from 1 January of `first` to 31 December of `last`, the working days
+/// (not Saturday, Sunday or one of `holidays`) from the first day up to it, inclusive.
+pub(super) fn count_working_days(
+    first: i32,
+    last: i32,
+    holidays: &BTreeMap<NaiveDate, Holiday>,
+) -> Vec<u32> {
+    let (Some(mut day), Some(end)) = (
+        NaiveDate::from_ymd_opt(first, 1, 1),
+        NaiveDate::from_ymd_opt(last, 12, 31),
+    ) else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(usize::try_from((end - day).num_days() + 1).unwrap_or(0));
+    let mut count = 0u32;
+    let start = day;
+    let mut next_holiday = holidays.keys().skip_while(|h| **h < start).peekable();
+    while day <= end {
+        let holiday = next_holiday.next_if_eq(&&day).is_some();
+        if !holiday && !is_weekend(day) {
+            count += 1;
+        }
+        out.push(count);
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    out
+}
+
 /// The number of Mondays to Fridays in `lo` (exclusive) to `hi` (inclusive), `lo <= hi`.
 fn weekdays_after(lo: NaiveDate, hi: NaiveDate) -> i64 {
     let days = (hi - lo).num_days();
@@ -306,6 +363,40 @@ mod tests {
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+    }
+
+    /// The day-by-day walk `add_working_days` was before its table: the Nth day after `d`
+    /// that is not a weekend or holiday, an error for the first day outside the years.
+    fn walk(cal: &Calendar, d: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        cal.check(d)?;
+        let (mut date, mut left) = (d, n);
+        while left > 0 {
+            date = date.succ_opt().unwrap_or(NaiveDate::MAX);
+            if cal.is_working_day(date)? {
+                left -= 1;
+            }
+        }
+        Ok(date)
+    }
+
+    #[test]
+    fn add_working_days_agrees_with_walking_the_days() -> Result<(), CalendarError> {
+        let cal = Calendar::england_and_wales()?;
+        // Every day of 2015 and of two later stretches (Easters, Christmases, a leap day),
+        // and the last days answered, where counting runs off the end.
+        let starts = (0..365)
+            .map(|i| date(2015, 1, 1) + chrono::Days::new(i))
+            .chain((0..900).map(|i| date(2023, 11, 1) + chrono::Days::new(i)))
+            .chain((0..40).map(|i| date(2099, 11, 22) + chrono::Days::new(i)));
+        for d in starts {
+            for n in [0, 1, 2, 3, 5, 10, 15, 20, 28, 60, 130, 400] {
+                let table = cal.add_working_days(d, n).map(|r| r.date);
+                assert_eq!(table, walk(cal, d, n), "{n} working days after {d}");
+            }
+        }
+        assert!(cal.add_working_days(date(2099, 12, 31), u32::MAX).is_err());
+        assert!(cal.add_working_days(date(2014, 12, 31), 1).is_err());
+        Ok(())
     }
 
     #[test]

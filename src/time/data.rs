@@ -170,6 +170,7 @@ pub(super) fn parse(text: &str) -> Result<Calendar, CalendarError> {
         }
     }
 
+    let counted = super::calendar::count_working_days(first_year, last_year, &holidays);
     Ok(Calendar {
         id: raw.id,
         title: raw.title,
@@ -179,6 +180,7 @@ pub(super) fn parse(text: &str) -> Result<Calendar, CalendarError> {
         rules,
         published,
         holidays,
+        counted,
     })
 }
 
