@@ -13,6 +13,7 @@
 //! An [`Engine`] holds what is worked out once per program; evaluating a case allocates
 //! only the value tables.
 
+pub mod compiled;
 pub mod deadline;
 pub mod error;
 mod exact;
@@ -79,6 +80,9 @@ pub struct Engine<'p> {
     tables: Arc<Tables>,
     /// The calendar working days are counted in.
     pub calendar: Option<&'static crate::time::Calendar>,
+    /// After how many cases needing diagrams this engine compiles them (`usize::MAX`:
+    /// never; see [`Engine::compile_after`]).
+    compile_after: usize,
 }
 
 /// A program and what is worked out once for it, owned: for a front end (the REPL, the
@@ -112,6 +116,7 @@ impl Shared {
             program: &self.program,
             tables: self.tables.clone(),
             calendar: self.calendar,
+            compile_after: compiled::COMPILE_AFTER,
         }
     }
 }
@@ -127,6 +132,10 @@ struct Tables {
     rank: Vec<u32>,
     /// The rules and duty conditions Kleene's logic answers exactly (no diagrams).
     read_once: readonce::ReadOnce,
+    /// The diagrams compiled once for the program, made when a case first needs them.
+    compiled: std::sync::OnceLock<Option<compiled::Compiled>>,
+    /// How many cases have needed diagrams, until [`compiled::COMPILE_AFTER`].
+    needing: std::sync::atomic::AtomicUsize,
     /// Why the calendar the program names could not be loaded: every evaluation fails
     /// with it, rather than counting without the calendar.
     calendar_error: Option<Box<crate::diagnostic::Problem>>,
@@ -176,10 +185,21 @@ impl<'p> Engine<'p> {
                 duty_refs,
                 rank,
                 read_once: readonce::ReadOnce::of(program),
+                compiled: std::sync::OnceLock::new(),
+                needing: std::sync::atomic::AtomicUsize::new(0),
                 calendar_error,
             }),
             calendar,
+            compile_after: compiled::COMPILE_AFTER,
         }
+    }
+
+    /// Compile the program's diagrams after `n` cases have needed them (by default
+    /// [`compiled::COMPILE_AFTER`]), or never with `None`: every result is then worked
+    /// out case by case, as a test of the compiled diagrams compares against.
+    pub fn compile_after(mut self, n: Option<usize>) -> Self {
+        self.compile_after = n.unwrap_or(usize::MAX);
+        self
     }
 
     fn refs(&self, target: exact::Target) -> (&[FactId], &[RuleId]) {
@@ -188,6 +208,33 @@ impl<'p> Engine<'p> {
             exact::Target::Duty(d) => &self.tables.duty_refs[d],
         };
         (facts, rules)
+    }
+
+    /// Compile the program's diagrams now (see [`compiled`]), rather than after the
+    /// first few cases that need them: for a front end about to evaluate many cases.
+    /// Whether any result could be compiled.
+    pub fn compile(&self) -> bool {
+        self.tables
+            .compiled
+            .get_or_init(|| compiled::Compiled::of(self))
+            .is_some()
+    }
+
+    /// The compiled diagrams, for a case that needs diagrams: made once
+    /// [`compiled::COMPILE_AFTER`] cases have needed them (a single evaluation does not
+    /// pay for compiling the whole program).
+    fn compiled(&self) -> Option<&compiled::Compiled> {
+        use std::sync::atomic::Ordering;
+        if let Some(c) = self.tables.compiled.get() {
+            return c.as_ref();
+        }
+        if self.compile_after == usize::MAX
+            || self.tables.needing.fetch_add(1, Ordering::Relaxed) + 1 < self.compile_after
+        {
+            return None;
+        }
+        self.compile();
+        self.tables.compiled.get().and_then(Option::as_ref)
     }
 
     fn rank(&self) -> &[u32] {
@@ -222,6 +269,9 @@ impl<'p> Engine<'p> {
         let mut rule_missing: Vec<Vec<FactId>> = vec![Vec::new(); p.rules.len()];
         // Made on the first undetermined result, and kept for the rest.
         let mut diagrams: Option<exact::Diagrams> = None;
+        let mut restrictor: Option<compiled::Restrictor<'_>> = None;
+        // Asked for once per case, the first time a result needs diagrams.
+        let mut compiled: Option<Option<&compiled::Compiled>> = None;
         for &r in &p.order {
             let rule = &p.rules[r];
             let env = Env {
@@ -254,8 +304,23 @@ impl<'p> Engine<'p> {
                     }
                 }
                 None => {
-                    let d = diagrams.get_or_insert_with(|| exact::Diagrams::new(facts, &values));
-                    let (value, missing) = d.refine(self, exact::Target::Rule(r));
+                    let (value, missing) = match compiled
+                        .get_or_insert_with(|| self.compiled())
+                        .and_then(|c| Some((c, c.rule(r)?)))
+                    {
+                        Some((c, root)) => {
+                            let restrictor = restrictor
+                                .get_or_insert_with(|| compiled::Restrictor::new(c, p, facts));
+                            let answer = restrictor.answer(root);
+                            if let (Some(d), Some(v)) = (diagrams.as_mut(), &answer.0) {
+                                d.known(r, v);
+                            }
+                            answer
+                        }
+                        None => diagrams
+                            .get_or_insert_with(|| exact::Diagrams::new(facts, &values))
+                            .refine(self, exact::Target::Rule(r)),
+                    };
                     let via = if value.is_some() { Via::AllCases } else { via };
                     Outcome {
                         value,
@@ -307,9 +372,19 @@ impl<'p> Engine<'p> {
                                 (None, missing)
                             }
                             (_, None) => {
-                                let d = diagrams
-                                    .get_or_insert_with(|| exact::Diagrams::new(facts, &values));
-                                let (value, missing) = d.refine(self, exact::Target::Duty(d_id));
+                                let (value, missing) = match self
+                                    .compiled()
+                                    .and_then(|c| Some((c, c.duty(d_id)?)))
+                                {
+                                    Some((c, root)) => restrictor
+                                        .get_or_insert_with(|| {
+                                            compiled::Restrictor::new(c, p, facts)
+                                        })
+                                        .answer(root),
+                                    None => diagrams
+                                        .get_or_insert_with(|| exact::Diagrams::new(facts, &values))
+                                        .refine(self, exact::Target::Duty(d_id)),
+                                };
                                 refined.push((w, value.clone(), missing.clone()));
                                 (value, missing)
                             }

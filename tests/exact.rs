@@ -253,19 +253,26 @@ proptest! {
         let text = random_program(seed);
         let p = program(&text);
         let c = case(&p, &random_case(case_seed));
-        let e = match Engine::new(&p).evaluate(&c) {
-            Ok(e) => e,
-            Err(EvalError::Conflict { .. }) => return Ok(()),
-            Err(other) => panic!("{other}"),
-        };
-        let expected = oracle(&p, &e.facts);
-        for (r, rule) in p.rules.iter().enumerate() {
-            let got = (e.outcomes[r].value.clone(), e.outcomes[r].missing.clone());
-            prop_assert_eq!(&got, &expected[r], "rule {} of\n{}\ncase {}", rule.name, text, random_case(case_seed));
+        // Case by case first, then with the diagrams compiled for the program.
+        let engine = Engine::new(&p).compile_after(None);
+        for compiled in [false, true] {
+            if compiled {
+                engine.compile();
+            }
+            let e = match engine.evaluate(&c) {
+                Ok(e) => e,
+                Err(EvalError::Conflict { .. }) => return Ok(()),
+                Err(other) => panic!("{other}"),
+            };
+            let expected = oracle(&p, &e.facts);
+            for (r, rule) in p.rules.iter().enumerate() {
+                let got = (e.outcomes[r].value.clone(), e.outcomes[r].missing.clone());
+                prop_assert_eq!(&got, &expected[r], "rule {} (compiled: {}) of\n{}\ncase {}", rule.name, compiled, text, random_case(case_seed));
+            }
+            let duty = &e.duties[0];
+            let got = (duty.applies.map(Value::Bool), duty.missing.clone());
+            prop_assert_eq!(&got, &expected[p.rules.len()], "the duty (compiled: {}) of\n{}\ncase {}", compiled, text, random_case(case_seed));
         }
-        let duty = &e.duties[0];
-        let got = (duty.applies.map(Value::Bool), duty.missing.clone());
-        prop_assert_eq!(&got, &expected[p.rules.len()], "the duty of\n{}\ncase {}", text, random_case(case_seed));
     }
 }
 
@@ -393,5 +400,71 @@ proptest! {
         let duty = &e.duties[0];
         let got = (duty.applies.map(Value::Bool), duty.missing.clone());
         prop_assert_eq!(&got, &expected[p.rules.len()], "the duty of\n{}\ncase {}", text, read_once_case(case_seed));
+    }
+}
+
+/// On the shipped procedures, the diagrams compiled once per program give every outcome,
+/// duty and missing list the case-by-case diagrams give: for each shipped example with
+/// none, some and all of the facts it gives taken away.
+#[test]
+fn compiled_diagrams_agree_with_case_by_case_on_the_shipped_procedures() {
+    let pairs = [
+        (
+            "policies/working-together-2018.policy",
+            "death-in-area.json",
+        ),
+        ("policies/working-together-2018.policy", "incomplete.json"),
+        (
+            "policies/working-together-2023.policy",
+            "care-leaver-death.json",
+        ),
+        (
+            "policies/lincolnshire.policy",
+            "lincolnshire-rapid-review.json",
+        ),
+        (
+            "policies/lincolnshire.policy",
+            "lincolnshire-incomplete.json",
+        ),
+        (
+            "policies/buckinghamshire.policy",
+            "buckinghamshire-custody-death.json",
+        ),
+        (
+            "policies/buckinghamshire.policy",
+            "buckinghamshire-incomplete.json",
+        ),
+        ("policies/walsall.policy", "walsall-referral.json"),
+    ];
+    for (policy, example) in pairs {
+        let p = crate::common::program_file(policy);
+        let text = std::fs::read_to_string(
+            crate::common::root()
+                .join("policies/examples")
+                .join(example),
+        )
+        .expect("example");
+        let full = case(&p, &text);
+        let given: Vec<FactId> = (0..p.facts.len())
+            .filter(|&f| full.get(f).is_some())
+            .collect();
+        let (by_case, compiled) = (Engine::new(&p).compile_after(None), Engine::new(&p));
+        assert!(compiled.compile(), "{policy}: something compiles");
+        for k in (0..=given.len()).step_by(3) {
+            let mut c = full.clone();
+            for &f in &given[..k] {
+                c.set(&p, f, None).expect("unset");
+            }
+            let (a, b) = (
+                by_case.evaluate(&c).expect("evaluates"),
+                compiled.evaluate(&c).expect("evaluates"),
+            );
+            assert_eq!(
+                a.outcomes, b.outcomes,
+                "{policy} {example} without {k} facts"
+            );
+            assert_eq!(a.duties, b.duties, "{policy} {example} without {k} facts");
+            assert_eq!(a.missing, b.missing, "{policy} {example} without {k} facts");
+        }
     }
 }

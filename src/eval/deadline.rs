@@ -211,11 +211,11 @@ fn reckon(
                 .in_source(source));
             };
             let reckoned = if back {
-                sub_working_days(cal, base, n)
+                cal.sub_working_days(base, n)
             } else {
                 cal.add_working_days(base, n)
-                    .map(|r| (r.date, r.provisional))
-            };
+            }
+            .map(|r| (r.date, r.provisional));
             let (date, provisional) = reckoned.map_err(|e| {
                 Problem::error(
                     "cspr::calendar",
@@ -269,25 +269,6 @@ fn reckon(
         at,
         provisional: provisional || anchor.provisional,
     })
-}
-
-fn sub_working_days(
-    cal: &Calendar,
-    d: NaiveDate,
-    n: u32,
-) -> Result<(NaiveDate, bool), crate::time::CalendarError> {
-    let mut date = d;
-    let mut left = n;
-    while left > 0 {
-        let Some(previous) = date.pred_opt() else {
-            break;
-        };
-        date = previous;
-        if cal.is_working_day(date)? {
-            left -= 1;
-        }
-    }
-    Ok((date, cal.working_days_between(date, d)?.1))
 }
 
 /// Where a duty stands on a given day.

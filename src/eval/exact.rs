@@ -50,13 +50,13 @@ pub enum Target {
 }
 
 /// A result under some answers: `Err` for a conflict between exceptions.
-type Settled = Result<Option<Value>, ()>;
+pub(super) type Settled = Result<Option<Value>, ()>;
 
 /// A node of a diagram, by its index in [`Diagrams::nodes`].
 pub type NodeId = u32;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum Node {
+pub(super) enum Node {
     /// A result, and the facts that are never split on (numbers, dates…) it waits on.
     Leaf(Settled, Vec<FactId>),
     /// The fact asked, and the node for each of its answers (in [`answer`] order).
@@ -73,7 +73,7 @@ enum Slot {
 
 /// A fast hasher for node and memo keys (small integers): SipHash dominated the profile.
 #[derive(Default)]
-struct Fx(u64);
+pub(super) struct Fx(u64);
 
 impl Hasher for Fx {
     fn finish(&self) -> u64 {
@@ -98,7 +98,7 @@ impl Hasher for Fx {
     }
 }
 
-type Fast = BuildHasherDefault<Fx>;
+pub(super) type Fast = BuildHasherDefault<Fx>;
 
 thread_local! {
     /// The tables of the last case's diagrams on this thread, for the next case.
@@ -190,6 +190,47 @@ impl Diagrams {
     /// The exact value (if determined) and the missing facts of a result Kleene left
     /// unknown. Rules must be refined in evaluation order.
     pub fn refine(&mut self, engine: &Engine<'_>, target: Target) -> (Option<Value>, Vec<FactId>) {
+        let root = self.build(engine, target);
+        let result = match &self.nodes[root as usize] {
+            Node::Leaf(Ok(Some(v)), _) => (Some(v.clone()), Vec::new()),
+            _ => (None, self.missing_of(root)),
+        };
+        // Rules that read this one see its value as Kleene does: known or unknown.
+        if let Target::Rule(r) = target {
+            self.rules[r] = result.0.clone();
+        }
+        result
+    }
+
+    /// The diagrams of `targets` with no fact known and no rule worked out, sharing
+    /// nodes, and each target's root: `None` once they pass `budget` nodes.
+    pub(super) fn compile(
+        engine: &Engine<'_>,
+        targets: &[Target],
+        budget: usize,
+    ) -> Option<(Vec<Node>, Vec<NodeId>)> {
+        let p = engine.program;
+        let mut d = Diagrams::empty();
+        d.rules_node.resize(p.rules.len(), None);
+        d.facts_node.resize(p.facts.len(), None);
+        d.facts.resize(p.facts.len(), None);
+        d.rules.resize(p.rules.len(), None);
+        d.missing.resize(p.rules.len(), Vec::new());
+        let mut roots = Vec::with_capacity(targets.len());
+        for &t in targets {
+            roots.push(match (t, d.rules_node.get(rule_of(t)).copied().flatten()) {
+                (Target::Rule(_), Some(root)) => root,
+                _ => d.build(engine, t),
+            });
+            if d.nodes.len() > budget {
+                return None;
+            }
+        }
+        Some((d.nodes, roots))
+    }
+
+    /// The diagram of a result Kleene left unknown (rules in evaluation order).
+    fn build(&mut self, engine: &Engine<'_>, target: Target) -> NodeId {
         let program = engine.program;
         let (fact_refs, rule_refs) = engine.refs(target);
         // A read-once rule Kleene left unknown has no diagram yet: make it now.
@@ -230,15 +271,7 @@ impl Diagrams {
         if let Target::Rule(r) = target {
             self.rules_node[r] = Some(root);
         }
-        let result = match &self.nodes[root as usize] {
-            Node::Leaf(Ok(Some(v)), _) => (Some(v.clone()), Vec::new()),
-            _ => (None, self.missing_of(root)),
-        };
-        // Rules that read this one see its value as Kleene does: known or unknown.
-        if let Target::Rule(r) = target {
-            self.rules[r] = result.0.clone();
-        }
-        result
+        root
     }
 
     fn fact_node(&mut self, f: FactId, program: &Program) -> NodeId {
@@ -440,6 +473,14 @@ impl Diagrams {
                 out
             }
         }
+    }
+}
+
+/// The rule a target is, or past every rule for a duty.
+fn rule_of(t: Target) -> usize {
+    match t {
+        Target::Rule(r) => r,
+        Target::Duty(_) => usize::MAX,
     }
 }
 

@@ -47,6 +47,8 @@ pub struct Calendar {
     /// working days from the first day up to it (inclusive): `add_working_days` is a
     /// search of this table rather than a walk of the days one at a time.
     pub(super) counted: Vec<u32>,
+    /// 1 January of `first_year`, as days from the common era (the index of `counted`).
+    pub(super) first_ce: i32,
 }
 
 impl fmt::Debug for Calendar {
@@ -231,7 +233,7 @@ impl Calendar {
             let target = self.counted[i].checked_add(n);
             let j = target.map(|t| i + self.counted[i..].partition_point(|&c| c < t));
             match j.filter(|&j| j < self.counted.len()) {
-                Some(j) => self.first_day() + chrono::Days::new(j as u64),
+                Some(j) => self.day(j),
                 // Past the last year answered: the error names its first day.
                 None => {
                     let after = NaiveDate::from_ymd_opt(self.last_year.saturating_add(1), 1, 1)
@@ -251,14 +253,54 @@ impl Calendar {
         })
     }
 
-    /// 1 January of the first year answered.
-    fn first_day(&self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.first_year, 1, 1).unwrap_or(NaiveDate::MIN)
+    /// N working days before d: count back from the day before d, skipping Saturdays,
+    /// Sundays and bank holidays; the Nth such day. `n = 0` gives `d` itself.
+    ///
+    /// # Errors
+    ///
+    /// Every day from the answer to `d` must be inside the calendar's years; the error names
+    /// the first that is not.
+    pub fn sub_working_days(&self, d: NaiveDate, n: u32) -> Result<Reckoned, CalendarError> {
+        self.check(d)?;
+        let i = self.index(d);
+        // The working days from the first day up to the day before d.
+        let before = match i {
+            0 => 0,
+            i => self.counted[i - 1],
+        };
+        let date = if n == 0 {
+            d
+        } else if before < n {
+            let ahead = NaiveDate::from_ymd_opt(self.first_year.saturating_sub(1), 12, 31)
+                .unwrap_or(NaiveDate::MIN);
+            return Err(CalendarError::before(
+                &self.id,
+                self.first_year,
+                self.last_year,
+                ahead,
+            ));
+        } else {
+            // The first day whose count reaches `before - n + 1` is the Nth working day back.
+            let target = before - n + 1;
+            self.day(self.counted[..i].partition_point(|&c| c < target))
+        };
+        Ok(Reckoned {
+            date,
+            provisional: self.is_provisional(d),
+        })
+    }
+
+    /// The day at `index` in [`Calendar::counted`].
+    fn day(&self, index: usize) -> NaiveDate {
+        i32::try_from(index)
+            .ok()
+            .and_then(|i| NaiveDate::from_num_days_from_ce_opt(self.first_ce + i))
+            .unwrap_or(NaiveDate::MAX)
     }
 
     /// A day's place in [`Calendar::counted`] (the day must be inside the years answered).
     fn index(&self, d: NaiveDate) -> usize {
-        usize::try_from((d - self.first_day()).num_days()).unwrap_or(0)
+        usize::try_from(d.num_days_from_ce() - self.first_ce).unwrap_or(0)
     }
 
     /// Working days from `a` (exclusive) to `b` (inclusive); negative if `b` is before `a`
@@ -379,6 +421,18 @@ mod tests {
         Ok(date)
     }
 
+    fn walk_back(cal: &Calendar, d: NaiveDate, n: u32) -> Result<NaiveDate, CalendarError> {
+        cal.check(d)?;
+        let (mut date, mut left) = (d, n);
+        while left > 0 {
+            date = date.pred_opt().unwrap_or(NaiveDate::MIN);
+            if cal.is_working_day(date)? {
+                left -= 1;
+            }
+        }
+        Ok(date)
+    }
+
     #[test]
     fn add_working_days_agrees_with_walking_the_days() -> Result<(), CalendarError> {
         let cal = Calendar::england_and_wales()?;
@@ -392,6 +446,15 @@ mod tests {
             for n in [0, 1, 2, 3, 5, 10, 15, 20, 28, 60, 130, 400] {
                 let table = cal.add_working_days(d, n).map(|r| r.date);
                 assert_eq!(table, walk(cal, d, n), "{n} working days after {d}");
+            }
+        }
+        for d in (0..365)
+            .map(|i| date(2015, 1, 1) + chrono::Days::new(i))
+            .chain((0..900).map(|i| date(2023, 11, 1) + chrono::Days::new(i)))
+        {
+            for n in [0, 1, 2, 3, 5, 10, 15, 20, 28, 60, 130, 400] {
+                let table = cal.sub_working_days(d, n).map(|r| r.date);
+                assert_eq!(table, walk_back(cal, d, n), "{n} working days before {d}");
             }
         }
         assert!(cal.add_working_days(date(2099, 12, 31), u32::MAX).is_err());

@@ -181,6 +181,7 @@ pub(super) fn parse(text: &str) -> Result<Calendar, CalendarError> {
         published,
         holidays,
         counted,
+        first_ce: NaiveDate::from_ymd_opt(first_year, 1, 1).map_or(0, |d| d.num_days_from_ce()),
     })
 }
 

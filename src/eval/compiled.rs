@@ -1,0 +1,329 @@
+//! Decision diagrams made once per program, and cut down to each case's answers.
+//!
+//! [`super::exact`] builds a result's diagram case by case, evaluating the rule with
+//! Kleene's logic at every step. Where everything a result reads comes down to facts
+//! with few answers (yes/no, one of a list, a set of up to four values) — no numbers,
+//! dates or text — its diagram with *no* fact known is a complete table of the result,
+//! and is the same for every case. So it is made once, the first time a case needs it,
+//! and each case then only **restricts** it: a node asking a fact the case gives is
+//! replaced by the child for the answer; a node asking an unknown fact keeps its children,
+//! restricted in turn, and is dropped when they come out equal. Nodes are shared and
+//! equal nodes are one node, so the result is the same reduced diagram
+//! [`super::exact`] would have built for that case (one order of facts for both): a
+//! single value exactly when every answer gives it, and a fact appears in it exactly
+//! when its answer alone can change the result. The cost of a case is a walk of the part
+//! of the diagram its answers leave open, with no rule evaluated.
+//!
+//! Results whose reading reaches a number, a date, text or a larger set, or whose
+//! diagrams together would pass [`BUDGET`] nodes, keep the case-by-case diagrams.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::Engine;
+use super::exact::{self, Node, NodeId, Settled, Target};
+use crate::check::{DutyId, FactId, Name, Program, RuleId};
+use crate::value::{Type, Value};
+
+/// How many cases needing diagrams an engine evaluates before it compiles them.
+pub const COMPILE_AFTER: usize = 4;
+
+/// The most nodes the compiled diagrams of one program may have together.
+pub const BUDGET: usize = 20_000;
+
+/// The compiled diagrams of one program.
+pub(super) struct Compiled {
+    /// Each rule's root, when it is compiled.
+    rules: Vec<Option<NodeId>>,
+    duties: Vec<Option<NodeId>>,
+    /// `fact` is `u32::MAX` for a leaf (then `kids` indexes `leaves`).
+    nodes: Vec<Packed>,
+    kids: Vec<NodeId>,
+    leaves: Vec<Settled>,
+    /// Branch nodes by (fact, children), for restricted nodes equal to one of them.
+    unique: HashMap<(FactId, Vec<NodeId>), NodeId, exact::Fast>,
+}
+
+#[derive(Clone, Copy)]
+struct Packed {
+    fact: u32,
+    start: u32,
+    len: u32,
+}
+
+impl Compiled {
+    /// The results of `program` that can be compiled, compiled; `None` when none can be
+    /// or they pass the budget.
+    pub fn of(engine: &Engine<'_>) -> Option<Compiled> {
+        let p = engine.program;
+        let closed = closed_results(p);
+        let targets: Vec<Target> = p
+            .order
+            .iter()
+            .filter(|&&r| closed.rules[r])
+            .map(|&r| Target::Rule(r))
+            .chain(
+                (0..p.duties.len())
+                    .filter(|&d| closed.duties[d])
+                    .map(Target::Duty),
+            )
+            .collect();
+        if targets.is_empty() {
+            return None;
+        }
+        let (nodes, roots) = exact::Diagrams::compile(engine, &targets, BUDGET)?;
+        let mut c = Compiled {
+            rules: vec![None; p.rules.len()],
+            duties: vec![None; p.duties.len()],
+            nodes: Vec::with_capacity(nodes.len()),
+            kids: Vec::new(),
+            leaves: Vec::new(),
+            unique: HashMap::default(),
+        };
+        for (id, node) in nodes.into_iter().enumerate() {
+            let packed = match node {
+                Node::Leaf(settled, _) => {
+                    c.leaves.push(settled);
+                    Packed {
+                        fact: u32::MAX,
+                        start: (c.leaves.len() - 1) as u32,
+                        len: 0,
+                    }
+                }
+                Node::Branch(f, ks) => {
+                    let start = c.kids.len() as u32;
+                    c.kids.extend_from_slice(&ks);
+                    c.unique.insert((f, ks.clone()), id as NodeId);
+                    Packed {
+                        fact: f as u32,
+                        start,
+                        len: ks.len() as u32,
+                    }
+                }
+            };
+            c.nodes.push(packed);
+        }
+        for (t, root) in targets.into_iter().zip(roots) {
+            match t {
+                Target::Rule(r) => c.rules[r] = Some(root),
+                Target::Duty(d) => c.duties[d] = Some(root),
+            }
+        }
+        Some(c)
+    }
+
+    pub fn rule(&self, r: RuleId) -> Option<NodeId> {
+        self.rules[r]
+    }
+
+    pub fn duty(&self, d: DutyId) -> Option<NodeId> {
+        self.duties[d]
+    }
+}
+
+/// Which results read, through every rule they use, only facts with few answers.
+struct Closed {
+    rules: Vec<bool>,
+    duties: Vec<bool>,
+}
+
+fn closed_results(p: &Program) -> Closed {
+    let small = |f: FactId| match p.facts[f].ty {
+        Type::Bool => true,
+        Type::Enum(e) => p.enums[e].variants.len() <= 16,
+        Type::Set(e) => p.enums[e].variants.len() <= 4,
+        _ => false,
+    };
+    let mut rules = vec![false; p.rules.len()];
+    for &r in &p.order {
+        let mut ok = true;
+        for e in p.rules[r].exprs() {
+            e.visit_refs(&mut |n| match n {
+                Name::Fact(f) => ok &= small(f),
+                Name::Rule(o) => ok &= rules[o],
+                Name::Duty(_) => ok = false,
+            });
+        }
+        rules[r] = ok;
+    }
+    let duties = p
+        .duties
+        .iter()
+        .map(|d| {
+            let mut ok = true;
+            if let Some(w) = &d.when {
+                w.visit_refs(&mut |n| match n {
+                    Name::Fact(f) => ok &= small(f),
+                    Name::Rule(o) => ok &= rules[o],
+                    Name::Duty(_) => ok = false,
+                });
+            }
+            ok
+        })
+        .collect();
+    Closed { rules, duties }
+}
+
+thread_local! {
+    /// The scratch tables of the last case restricted on this thread.
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// One case's restriction of the compiled diagrams.
+#[derive(Default)]
+struct Scratch {
+    /// Per compiled node: (the case it was restricted for, the restricted node).
+    memo: Vec<(u32, NodeId)>,
+    case: u32,
+    /// Restricted nodes that are not compiled nodes: (fact, children), numbered on from
+    /// the compiled nodes.
+    extra: Vec<(FactId, Vec<NodeId>)>,
+    extra_unique: HashMap<(FactId, Vec<NodeId>), NodeId, exact::Fast>,
+    seen: Vec<u32>,
+    walk: u32,
+    /// Restricted children being worked out.
+    buf: Vec<NodeId>,
+}
+
+/// Restricts compiled diagrams to one case's facts.
+pub(super) struct Restrictor<'a> {
+    c: &'a Compiled,
+    facts: &'a [Option<Value>],
+    program: &'a Program,
+}
+
+impl<'a> Restrictor<'a> {
+    pub fn new(c: &'a Compiled, program: &'a Program, facts: &'a [Option<Value>]) -> Self {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            s.case = s.case.wrapping_add(1);
+            if s.case == 0 {
+                s.memo.iter_mut().for_each(|m| m.0 = 0);
+                s.case = 1;
+            }
+            s.memo.resize(c.nodes.len(), (0, 0));
+            s.extra.clear();
+            s.extra_unique.clear();
+            s.buf.clear();
+        });
+        Restrictor { c, facts, program }
+    }
+
+    /// The exact value (if determined) and the missing facts of a compiled result.
+    pub fn answer(&self, root: NodeId) -> (Option<Value>, Vec<FactId>) {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            let r = self.restrict(&mut s, root);
+            match self.leaf(r) {
+                Some(Ok(Some(v))) => (Some(v.clone()), Vec::new()),
+                _ => (None, self.facts_of(&mut s, r)),
+            }
+        })
+    }
+
+    fn leaf(&self, n: NodeId) -> Option<&Settled> {
+        let p = self.c.nodes.get(n as usize)?;
+        (p.fact == u32::MAX).then(|| &self.c.leaves[p.start as usize])
+    }
+
+    fn restrict(&self, s: &mut Scratch, n: NodeId) -> NodeId {
+        let p = self.c.nodes[n as usize];
+        if p.fact == u32::MAX {
+            return n;
+        }
+        let (stamp, known) = s.memo[n as usize];
+        if stamp == s.case {
+            return known;
+        }
+        let f = p.fact as FactId;
+        let kids = &self.c.kids[p.start as usize..(p.start + p.len) as usize];
+        let out = match self.facts[f]
+            .as_ref()
+            .and_then(|v| answer_index(v, self.program, f))
+        {
+            Some(i) if i < kids.len() => self.restrict(s, kids[i]),
+            _ => {
+                // The restricted children go on the scratch stack, innermost last.
+                let base = s.buf.len();
+                for &k in kids {
+                    let r = self.restrict(s, k);
+                    s.buf.push(r);
+                }
+                let new = &s.buf[base..];
+                let out = if new.iter().all(|&k| k == new[0]) {
+                    new[0]
+                } else if new == kids {
+                    n
+                } else {
+                    let new = new.to_vec();
+                    self.canonical(s, f, new)
+                };
+                s.buf.truncate(base);
+                out
+            }
+        };
+        s.memo[n as usize] = (s.case, out);
+        out
+    }
+
+    /// The one node asking `f` with these children.
+    fn canonical(&self, s: &mut Scratch, f: FactId, kids: Vec<NodeId>) -> NodeId {
+        let key = (f, kids);
+        if let Some(&id) = self.c.unique.get(&key) {
+            return id;
+        }
+        if let Some(&id) = s.extra_unique.get(&key) {
+            return id;
+        }
+        let id = (self.c.nodes.len() + s.extra.len()) as NodeId;
+        s.extra.push(key.clone());
+        s.extra_unique.insert(key, id);
+        id
+    }
+
+    /// The facts a restricted diagram asks, in declaration order.
+    fn facts_of(&self, s: &mut Scratch, root: NodeId) -> Vec<FactId> {
+        let total = self.c.nodes.len() + s.extra.len();
+        s.walk = s.walk.wrapping_add(1);
+        if s.walk == 0 {
+            s.seen.iter_mut().for_each(|m| *m = 0);
+            s.walk = 1;
+        }
+        s.seen.resize(total, 0);
+        let mut out = Vec::new();
+        let mut stack = vec![root];
+        while let Some(n) = stack.pop() {
+            if s.seen[n as usize] == s.walk {
+                continue;
+            }
+            s.seen[n as usize] = s.walk;
+            match self.c.nodes.get(n as usize) {
+                Some(p) if p.fact == u32::MAX => {}
+                Some(p) => {
+                    out.push(p.fact as FactId);
+                    stack.extend_from_slice(
+                        &self.c.kids[p.start as usize..(p.start + p.len) as usize],
+                    );
+                }
+                None => {
+                    let (f, kids) = &s.extra[n as usize - self.c.nodes.len()];
+                    out.push(*f);
+                    stack.extend_from_slice(kids);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// The child a compiled node follows for a fact's answer (see `exact::answer`).
+fn answer_index(v: &Value, p: &Program, f: FactId) -> Option<usize> {
+    match (v, p.facts[f].ty) {
+        (Value::Bool(b), Type::Bool) => Some(usize::from(*b)),
+        (Value::Enum(i), Type::Enum(_)) => Some(usize::from(*i)),
+        (Value::Set(bits), Type::Set(_)) => usize::try_from(*bits).ok(),
+        _ => None,
+    }
+}
