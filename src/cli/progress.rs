@@ -50,8 +50,8 @@ pub enum Kind {
     /// Cases of a batch; the bar's length and position are bytes of the file when its
     /// size is known, else a spinner.
     Cases { bytes: Option<u64> },
-    /// Targets of a semantic diff (outcomes, duties, due dates); the partial
-    /// assignments its search explores are counted in the message.
+    /// Targets of a semantic diff (outcomes, duty applicabilities, due dates); the
+    /// partial assignments its search explores are counted beside the bar.
     Targets,
 }
 
@@ -94,7 +94,7 @@ impl Progress {
             Kind::Cases { bytes: None } => (None, "{spinner} {counts}"),
             Kind::Targets => (
                 None,
-                "{spinner} {pos}/{len} outcomes, duties and due dates compared, {counts} [{wide_bar}]",
+                "{spinner} {pos}/{len} compared, {counts} [{wide_bar}]",
             ),
         };
         let drawn = Arc::new(Counts::default());
@@ -110,7 +110,8 @@ impl Progress {
                 },
             )
             .progress_chars("=> ");
-        let bar = ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden()).with_style(style);
+        let bar =
+            ProgressBar::with_draw_target(len, ProgressDrawTarget::hidden()).with_style(style);
         let now = Instant::now();
         Progress {
             bar,
@@ -203,7 +204,7 @@ fn counts(kind: Kind, done: u64, explored: u64, elapsed: Duration) -> String {
                 thousands(rate as u64)
             )
         }
-        Kind::Targets => format!("{} partial assignments searched", thousands(explored)),
+        Kind::Targets => format!("{} assignments searched", thousands(explored)),
     }
 }
 
@@ -212,7 +213,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -243,7 +244,8 @@ mod tests {
         let m = counts(p_kind(), p.done.get(), 0, Duration::from_millis(500));
         assert_eq!(m, "640 cases, 1,280 cases/s");
         assert!(
-            m.chars().all(|c| c.is_ascii_digit() || " ,/cases".contains(c)),
+            m.chars()
+                .all(|c| c.is_ascii_digit() || " ,/cases".contains(c)),
             "{m}"
         );
     }
