@@ -20,7 +20,7 @@ use super::{FAILED, Library, files_ending, load_procedure_onto, read_source, rep
 /// Compare two versions of a procedure: what changed in the rules, and which cases are treated differently
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr diff policies/lincolnshire.policy@HEAD~3 policies/lincolnshire.policy\n  cspr diff working_together_2018 working_together_2023\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023\n  cspr diff old.policy new.policy --semantic --witnesses witnesses/\n  cspr diff buckinghamshire new-bucks.policy --scenarios tests/scenarios/buckinghamshire\n  cspr diff old.policy new.policy --format markdown > changes.md\n\nExit status: 0 no difference (proved), 1 differences, 2 trouble (a procedure that does not load,
+    after_help = "Examples:\n  cspr diff policies/lincolnshire.policy@HEAD~3 policies/lincolnshire.policy\n  cspr diff working_together_2018 working_together_2023\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023\n  cspr diff old.policy new.policy --semantic --witnesses witnesses/\n  cspr diff buckinghamshire new-bucks.policy --scenarios tests/scenarios/buckinghamshire\n  cspr diff old.policy new.policy --format markdown > changes.md\n  cspr diff old.policy new.policy --semantic --search-all       (a progress bar on a terminal; --no-progress to hide it)\n\nExit status: 0 no difference (proved), 1 differences, 2 trouble (a procedure that does not load,
 or no difference found but some outcome not settled: equality not proved).\nSee docs/diff.md."
 )]
 pub struct Diff {

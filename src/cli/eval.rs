@@ -19,7 +19,7 @@ pub enum OutputFormat {
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
 )]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH

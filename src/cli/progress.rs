@@ -29,7 +29,7 @@ pub const EVERY: u64 = 64;
 /// `--no-progress`, shared by the commands that show progress.
 #[derive(clap::Args)]
 pub struct Flag {
-    /// Never show the progress bar (shown on stderr, when it is a terminal, for work that lasts over a second)
+    /// Hide the progress bar (drawn on stderr when it is a terminal and the work lasts over a second; counts and rates only)
     #[arg(long)]
     no_progress: bool,
 }
