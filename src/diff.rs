@@ -13,7 +13,9 @@
 //! 4. [`render`]: text for a person, Markdown for a committee paper, and JSON.
 //!
 //! Like every stage, it does no I/O: the front end reads the files (or `git show`s
-//! them) and writes the witnesses.
+//! them) and writes the witnesses. A long semantic diff tells a [`Progress`] how it
+//! goes (targets compared, assignments searched: counts only), and the front end draws
+//! the bar.
 
 pub mod canon;
 mod due;
