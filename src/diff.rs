@@ -13,7 +13,9 @@
 //! 4. [`render`]: text for a person, Markdown for a committee paper, and JSON.
 //!
 //! Like every stage, it does no I/O: the front end reads the files (or `git show`s
-//! them) and writes the witnesses.
+//! them) and writes the witnesses. A long semantic diff tells a [`Progress`] how it
+//! goes (targets compared, assignments searched: counts only), and the front end draws
+//! the bar.
 
 pub mod canon;
 mod due;
@@ -114,6 +116,25 @@ impl Diff {
     }
 }
 
+/// What a long semantic diff reports as it goes, for a front end to draw (the library
+/// does no I/O). Only counts pass through it, never a fact's value. Every method has a
+/// default that does nothing; [`Silent`] implements none of them.
+pub trait Progress {
+    /// The number of targets (outcomes, duty applicabilities, due dates) to compare,
+    /// said once before the first.
+    fn targets(&self, _total: u64) {}
+    /// One target compared: proved, shown different, or left unsettled.
+    fn target_done(&self) {}
+    /// `n` more partial assignments explored by the search of the current target
+    /// (said every [`search::TICK`] assignments, so a long search moves).
+    fn explored(&self, _n: u64) {}
+}
+
+/// Progress nobody watches.
+pub struct Silent;
+
+impl Progress for Silent {}
+
 /// What to compare.
 #[derive(Debug, Clone, Copy)]
 pub struct Want {
@@ -123,11 +144,24 @@ pub struct Want {
 
 /// Diff two programs (scenario impact is added by the caller, who has the files).
 pub fn diff(old: &Program, new: &Program, want: Want, options: Options) -> Diff {
+    diff_watched(old, new, want, options, &Silent)
+}
+
+/// As [`diff`], telling `progress` how the semantic search goes.
+pub fn diff_watched(
+    old: &Program,
+    new: &Program,
+    want: Want,
+    options: Options,
+    progress: &dyn Progress,
+) -> Diff {
     Diff {
         old: Header::of(old),
         new: Header::of(new),
         structural: want.structural.then(|| structural::diff(old, new)),
-        semantic: want.semantic.then(|| semantic::diff(old, new, options)),
+        semantic: want
+            .semantic
+            .then(|| semantic::diff_watched(old, new, options, progress)),
         scenarios: None,
     }
 }

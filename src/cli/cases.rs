@@ -108,6 +108,25 @@ impl Stream {
         Ok(stream)
     }
 
+    /// Bytes of the input read up to the end of the current case's line.
+    pub fn bytes_read(&self) -> u64 {
+        (self.start + self.current.as_ref().map_or(0, String::len)) as u64
+    }
+
+    /// The size of the input in bytes, when it is a regular file (standard input too,
+    /// when it is redirected from one), for a progress bar by bytes.
+    pub fn size(path: &Path) -> Option<u64> {
+        let path = if path == Path::new("-") {
+            Path::new("/dev/stdin")
+        } else {
+            path
+        };
+        std::fs::metadata(path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|m| m.len())
+    }
+
     /// The next raw line (with its newline), or `None` at the end.
     fn read(&mut self) -> Result<Option<String>, cspr::Problem> {
         if self.done {

@@ -14,12 +14,13 @@ use cspr::diagnostic::{Problem, Source};
 use cspr::diff::{self, Options, Want, render};
 use cspr::eval::Engine;
 
+use super::progress::{self, Progress};
 use super::{FAILED, Library, files_ending, load_procedure_onto, read_source, report, usage_error};
 
 /// Compare two versions of a procedure: what changed in the rules, and which cases are treated differently
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr diff policies/lincolnshire.policy@HEAD~3 policies/lincolnshire.policy\n  cspr diff working_together_2018 working_together_2023\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023\n  cspr diff old.policy new.policy --semantic --witnesses witnesses/\n  cspr diff buckinghamshire new-bucks.policy --scenarios tests/scenarios/buckinghamshire\n  cspr diff old.policy new.policy --format markdown > changes.md\n\nExit status: 0 no difference (proved), 1 differences, 2 trouble (a procedure that does not load,
+    after_help = "Examples:\n  cspr diff policies/lincolnshire.policy@HEAD~3 policies/lincolnshire.policy\n  cspr diff working_together_2018 working_together_2023\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023\n  cspr diff old.policy new.policy --semantic --witnesses witnesses/\n  cspr diff buckinghamshire new-bucks.policy --scenarios tests/scenarios/buckinghamshire\n  cspr diff old.policy new.policy --format markdown > changes.md\n  cspr diff old.policy new.policy --semantic --search-all       (a progress bar on a terminal; --no-progress to hide it)\n\nExit status: 0 no difference (proved), 1 differences, 2 trouble (a procedure that does not load,
 or no difference found but some outcome not settled: equality not proved).\nSee docs/diff.md."
 )]
 pub struct Diff {
@@ -53,6 +54,9 @@ pub struct Diff {
     search_all: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    // The semantic search shows a progress bar on stderr when stderr is a terminal.
+    #[command(flatten)]
+    progress: progress::Flag,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -70,15 +74,15 @@ impl Diff {
             structural: !self.semantic,
             semantic: !self.structural,
         };
-        let mut result = diff::diff(
-            &old,
-            &new,
-            want,
-            Options {
-                budget: self.budget,
-                search_all: self.search_all,
-            },
-        );
+        let options = Options {
+            budget: self.budget,
+            search_all: self.search_all,
+        };
+        let mut result = match Progress::new(&self.progress, progress::Kind::Targets) {
+            // Dropped (and cleared from the terminal) before anything is printed.
+            Some(bar) => diff::diff_watched(&old, &new, want, options, &bar),
+            None => diff::diff(&old, &new, want, options),
+        };
         if let Some(dir) = &self.scenarios {
             let files = scenario_files(dir)?;
             let (eo, en) = (Engine::new(&old), Engine::new(&new));

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use cspr::case::Format;
 use cspr::eval::Engine;
 
+use super::progress::{self, Progress};
 use super::{BAD_INPUT, FAILED, cases, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -18,7 +19,7 @@ pub enum OutputFormat {
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
 )]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -32,6 +33,10 @@ pub struct Eval {
     /// Output format [default: text, or json for a .jsonl batch]
     #[arg(long, value_enum)]
     format: Option<OutputFormat>,
+    // A batch shows a progress bar (cases done, cases/s) on stderr when stderr is a
+    // terminal and the results go to a file or a pipe.
+    #[command(flatten)]
+    progress: progress::Flag,
 }
 
 impl Eval {
@@ -49,21 +54,31 @@ impl Eval {
             code: 0,
             first: true,
             line_buf: String::new(),
+            progress: None,
         };
         if cases::is_stream(&self.case) {
             // A batch is read, evaluated and written a line at a time.
             let mut stream = cases::Stream::open(&self.case).map_err(|p| vec![p])?;
             emit.output = self.format.unwrap_or(OutputFormat::Json);
+            // Results written to the terminal are their own progress; a bar between
+            // them would tear the lines.
+            if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                let bytes = cases::Stream::size(&self.case);
+                emit.progress = Progress::new(&self.progress, progress::Kind::Cases { bytes });
+            }
             while let Some(next) = stream.next_case(&program) {
                 match next {
                     Ok((line, parsed)) => {
                         if emit.one(Some(line), parsed).is_err() {
                             return Ok(emit.code.max(FAILED));
                         }
+                        if let Some(p) = &emit.progress {
+                            p.case_done(stream.bytes_read());
+                        }
                     }
                     Err(problem) => {
                         let _ = emit.out.flush();
-                        report(&[problem]);
+                        emit.report(&[problem]);
                         return Ok(BAD_INPUT);
                     }
                 }
@@ -97,9 +112,19 @@ struct Emit<'p, W: Write> {
     code: u8,
     first: bool,
     line_buf: String,
+    /// The batch's progress bar, when one may be drawn.
+    progress: Option<Progress>,
 }
 
 impl<W: Write> Emit<'_, W> {
+    /// Report problems on stderr, with the progress bar out of the way.
+    fn report(&self, problems: &[cspr::Problem]) {
+        match &self.progress {
+            Some(p) => p.suspend(|| report(problems)),
+            None => report(problems),
+        }
+    }
+
     /// Evaluate and write one case (`line` is its line in a batch); `Err` when the
     /// output cannot be written.
     fn one(&mut self, line: Option<usize>, parsed: cspr::case::Parsed) -> std::io::Result<()> {
@@ -131,7 +156,7 @@ impl<W: Write> Emit<'_, W> {
             }
             (Err(problems), fmt) => {
                 let _ = self.out.flush();
-                report(&problems);
+                self.report(&problems);
                 if fmt == OutputFormat::Json && line.is_some() {
                     let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
                     writeln!(

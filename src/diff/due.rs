@@ -78,6 +78,7 @@ impl Pair<'_> {
             self.options.budget,
             Mode::BothReady,
         );
+        search.progress = Some(self.progress);
         search.run();
         target.explored = search.explored;
         target.pruned = search.pruned;

@@ -22,6 +22,7 @@
 //! {a=true, b=true}  → true, true                  pruned
 //! ```
 
+use super::Progress;
 use super::space::Var;
 use crate::check::{Expr, FactId, Program, RuleId};
 use crate::eval::kleene::{self, Env};
@@ -159,6 +160,9 @@ pub struct Found {
     pub more: usize,
 }
 
+/// How many partial assignments are explored between two reports to a [`Progress`].
+pub const TICK: u64 = 1024;
+
 /// What to look for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -184,6 +188,8 @@ pub struct Search<'p> {
     pub undecided: u64,
     pub found: Vec<Found>,
     mode: Mode,
+    /// Told of the assignments explored, every [`TICK`]; it only watches.
+    pub progress: Option<&'p dyn Progress>,
 }
 
 impl<'p> Search<'p> {
@@ -215,6 +221,7 @@ impl<'p> Search<'p> {
             undecided: 0,
             found: Vec::new(),
             mode,
+            progress: None,
         }
     }
 
@@ -253,6 +260,11 @@ impl<'p> Search<'p> {
             return;
         }
         self.explored += 1;
+        if self.explored.is_multiple_of(TICK)
+            && let Some(p) = self.progress
+        {
+            p.explored(TICK);
+        }
         let (o, n) = self.results();
         let known = |r: &Res| matches!(r, Res::Known(_) | Res::Conflict);
         if self.mode == Mode::BothReady {

@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::search::{Goal, Mode, Search, Side};
 use super::space;
 use super::structural::same_type;
-use super::{Options, canon};
+use super::{Options, Progress, Silent, canon};
 use crate::check::{DutyId, Expr, Name, Program, RuleId};
 use crate::eval::Engine;
 use crate::value::Value;
@@ -100,29 +100,60 @@ pub struct Pair<'p> {
     pub(super) old_engine: Engine<'p>,
     pub(super) new_engine: Engine<'p>,
     pub(super) options: Options,
+    pub(super) progress: &'p dyn Progress,
 }
 
 /// Compare every outcome, duty and due date the two programs share.
 pub fn diff(old: &Program, new: &Program, options: Options) -> Report {
+    diff_watched(old, new, options, &Silent)
+}
+
+/// As [`diff`], telling `progress` of each target compared and of the search's
+/// partial assignments as they are explored.
+pub fn diff_watched(
+    old: &Program,
+    new: &Program,
+    options: Options,
+    progress: &dyn Progress,
+) -> Report {
     let pair = Pair {
         old,
         new,
         old_engine: Engine::new(old),
         new_engine: Engine::new(new),
         options,
+        progress,
     };
+    // The targets both declare, counted first so a front end can draw a bar over them.
+    let rules: Vec<(RuleId, RuleId)> = (0..new.rules.len())
+        .filter_map(|r| match old.lookup(&new.rules[r].name) {
+            Some(Name::Rule(o)) => Some((o, r)),
+            _ => None,
+        })
+        .collect();
+    let duties: Vec<(DutyId, DutyId)> = (0..new.duties.len())
+        .filter_map(|d| match old.lookup(&new.duties[d].name) {
+            Some(Name::Duty(o)) => Some((o, d)),
+            _ => None,
+        })
+        .collect();
+    let has_due = |&(o, d): &(DutyId, DutyId)| {
+        old.duties[o].deadline.is_some() || new.duties[d].deadline.is_some()
+    };
+    let total = rules.len() + duties.len() + duties.iter().filter(|p| has_due(p)).count();
+    progress.targets(total as u64);
     let mut targets = Vec::new();
-    for r in 0..new.rules.len() {
-        if let Some(Name::Rule(o)) = old.lookup(&new.rules[r].name) {
-            targets.push(pair.outcome(o, r));
-        }
+    let mut push = |t: Target| {
+        targets.push(t);
+        progress.target_done();
+    };
+    for &(o, r) in &rules {
+        push(pair.outcome(o, r));
     }
-    for d in 0..new.duties.len() {
-        if let Some(Name::Duty(o)) = old.lookup(&new.duties[d].name) {
-            targets.push(pair.applies(o, d));
-            if old.duties[o].deadline.is_some() || new.duties[d].deadline.is_some() {
-                targets.push(pair.due(o, d));
-            }
+    for &(o, d) in &duties {
+        push(pair.applies(o, d));
+        if has_due(&(o, d)) {
+            push(pair.due(o, d));
         }
     }
     let only = |a: &Program, b: &Program| {
@@ -223,6 +254,7 @@ impl<'p> Pair<'p> {
             self.options.budget,
             Mode::Differ,
         );
+        search.progress = Some(self.progress);
         search.run();
         target.explored = search.explored;
         target.pruned = search.pruned;
