@@ -130,6 +130,8 @@ struct Tables {
     /// For each fact, its place in the order [`exact`] asks facts in: the facts the
     /// program reads most often first.
     rank: Vec<u32>,
+    /// For each duty, the first duty with the same condition (itself if none before).
+    same_when: Vec<DutyId>,
     /// The rules and duty conditions Kleene's logic answers exactly (no diagrams).
     read_once: readonce::ReadOnce,
     /// The diagrams compiled once for the program, made when a case first needs them.
@@ -184,6 +186,14 @@ impl<'p> Engine<'p> {
                 refs,
                 duty_refs,
                 rank,
+                same_when: (0..program.duties.len())
+                    .map(|d| {
+                        let when = &program.duties[d].when;
+                        (0..d)
+                            .find(|&o| program.duties[o].when == *when)
+                            .unwrap_or(d)
+                    })
+                    .collect(),
                 read_once: readonce::ReadOnce::of(program),
                 compiled: std::sync::OnceLock::new(),
                 needing: std::sync::atomic::AtomicUsize::new(0),
@@ -345,7 +355,8 @@ impl<'p> Engine<'p> {
         let mut duties = Vec::with_capacity(p.duties.len());
         // Duties often share a condition (`when local_review_undertaken`); an undecided
         // one is refined once and its answer reused.
-        let mut refined: Vec<(&Expr, Option<Value>, Vec<FactId>)> = Vec::new();
+        // Made on the first condition refined.
+        let mut refined: Vec<Option<(Option<Value>, Vec<FactId>)>> = Vec::new();
         for (d_id, duty) in p.duties.iter().enumerate() {
             let outcome = match &duty.when {
                 None => DutyOutcome {
@@ -360,35 +371,42 @@ impl<'p> Engine<'p> {
                         missing: Vec::new(),
                     },
                     None => {
-                        let (value, missing) = match (w, refined.iter().find(|(e, ..)| *e == w)) {
-                            // The condition is a rule: its outcome is already exact.
-                            (Expr::Rule(r), _) => (values[*r].clone(), rule_missing[*r].clone()),
-                            (_, Some((_, value, missing))) => (value.clone(), missing.clone()),
-                            (_, None) if self.tables.read_once.duties[d_id] => {
-                                let mut missing = Vec::new();
-                                kleene::missing(w, &env, &rule_missing, &mut missing);
-                                missing.sort_unstable();
-                                missing.dedup();
-                                (None, missing)
-                            }
-                            (_, None) => {
-                                let (value, missing) = match self
-                                    .compiled()
-                                    .and_then(|c| Some((c, c.duty(d_id)?)))
-                                {
-                                    Some((c, root)) => restrictor
-                                        .get_or_insert_with(|| {
-                                            compiled::Restrictor::new(c, p, facts)
-                                        })
-                                        .answer(root),
-                                    None => diagrams
-                                        .get_or_insert_with(|| exact::Diagrams::new(facts, &values))
-                                        .refine(self, exact::Target::Duty(d_id)),
-                                };
-                                refined.push((w, value.clone(), missing.clone()));
-                                (value, missing)
-                            }
-                        };
+                        let first = self.tables.same_when[d_id];
+                        let (value, missing) =
+                            match (w, refined.get(first).and_then(Option::as_ref)) {
+                                // The condition is a rule: its outcome is already exact.
+                                (Expr::Rule(r), _) => {
+                                    (values[*r].clone(), rule_missing[*r].clone())
+                                }
+                                (_, Some((value, missing))) => (value.clone(), missing.clone()),
+                                (_, None) if self.tables.read_once.duties[d_id] => {
+                                    let mut missing = Vec::new();
+                                    kleene::missing(w, &env, &rule_missing, &mut missing);
+                                    missing.sort_unstable();
+                                    missing.dedup();
+                                    (None, missing)
+                                }
+                                (_, None) => {
+                                    let (value, missing) = match compiled
+                                        .get_or_insert_with(|| self.compiled())
+                                        .and_then(|c| Some((c, c.duty(d_id)?)))
+                                    {
+                                        Some((c, root)) => restrictor
+                                            .get_or_insert_with(|| {
+                                                compiled::Restrictor::new(c, p, facts)
+                                            })
+                                            .answer(root),
+                                        None => diagrams
+                                            .get_or_insert_with(|| {
+                                                exact::Diagrams::new(facts, &values)
+                                            })
+                                            .refine(self, exact::Target::Duty(d_id)),
+                                    };
+                                    refined.resize(p.duties.len(), None);
+                                    refined[first] = Some((value.clone(), missing.clone()));
+                                    (value, missing)
+                                }
+                            };
                         DutyOutcome {
                             applies: value.and_then(|v| v.as_bool()),
                             due: None,

@@ -44,7 +44,7 @@ pub(super) struct Compiled {
     unique: HashMap<(FactId, Vec<NodeId>), NodeId, exact::Fast>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Packed {
     fact: u32,
     start: u32,
@@ -177,7 +177,8 @@ struct Scratch {
     case: u32,
     /// Restricted nodes that are not compiled nodes: (fact, children), numbered on from
     /// the compiled nodes.
-    extra: Vec<(FactId, Vec<NodeId>)>,
+    extra: Vec<Packed>,
+    extra_kids: Vec<NodeId>,
     extra_unique: HashMap<(FactId, Vec<NodeId>), NodeId, exact::Fast>,
     seen: Vec<u32>,
     walk: u32,
@@ -203,6 +204,7 @@ impl<'a> Restrictor<'a> {
             }
             s.memo.resize(c.nodes.len(), (0, 0));
             s.extra.clear();
+            s.extra_kids.clear();
             s.extra_unique.clear();
             s.buf.clear();
         });
@@ -276,7 +278,13 @@ impl<'a> Restrictor<'a> {
             return id;
         }
         let id = (self.c.nodes.len() + s.extra.len()) as NodeId;
-        s.extra.push(key.clone());
+        let start = s.extra_kids.len() as u32;
+        s.extra_kids.extend_from_slice(&key.1);
+        s.extra.push(Packed {
+            fact: f as u32,
+            start,
+            len: key.1.len() as u32,
+        });
         s.extra_unique.insert(key, id);
         id
     }
@@ -306,9 +314,11 @@ impl<'a> Restrictor<'a> {
                     );
                 }
                 None => {
-                    let (f, kids) = &s.extra[n as usize - self.c.nodes.len()];
-                    out.push(*f);
-                    stack.extend_from_slice(kids);
+                    let p = s.extra[n as usize - self.c.nodes.len()];
+                    out.push(p.fact as FactId);
+                    stack.extend_from_slice(
+                        &s.extra_kids[p.start as usize..(p.start + p.len) as usize],
+                    );
                 }
             }
         }
