@@ -10,6 +10,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod lsp;
+mod parallel;
 mod progress;
 mod rebase;
 mod regression;

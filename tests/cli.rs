@@ -434,3 +434,61 @@ fn bad_input_catalogue() {
         }
     }
 }
+
+/// A batch on several cores (`--jobs`) writes exactly what one core writes: every result
+/// in input order, each bad line's located error (with its neighbours, at the edges of the
+/// chunks the lines are handed out in too) in its place, blank lines skipped, the same exit
+/// code; and a line that cannot be read stops both at the same point.
+#[test]
+fn a_batch_on_several_cores_writes_what_one_core_writes() {
+    let dir = std::env::temp_dir().join(format!("cspr-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let cases =
+        std::fs::read_to_string(root().join("policies/examples/batch.jsonl")).unwrap_or_default();
+    let lines: Vec<&str> = cases.lines().filter(|l| !l.trim().is_empty()).collect();
+    let mut text = String::new();
+    for i in 1..=1200 {
+        // Bad lines around the 256-line chunk edges, a blank line, a failing evaluation.
+        match i {
+            255 | 256 | 257 | 512 | 1000 => text.push_str("{\"child_died\": \"perhaps\"}\n"),
+            300 => text.push('\n'),
+            777 => text.push_str("[1, 2]\n"),
+            _ => {
+                text.push_str(lines[i % lines.len()]);
+                text.push('\n');
+            }
+        }
+    }
+    let batch = dir.join("mixed.jsonl");
+    std::fs::write(&batch, &text).expect("writes");
+    // The same with a line that is not UTF-8 near the end.
+    let mut broken = text.clone().into_bytes();
+    broken.extend_from_slice(b"{\"case_id\": \"\xff\"}\n");
+    broken.extend_from_slice(lines[0].as_bytes());
+    let unreadable = dir.join("unreadable.jsonl");
+    std::fs::write(&unreadable, broken).expect("writes");
+    for file in [&batch, &unreadable] {
+        let path = file.display().to_string();
+        let with = |jobs: &str| {
+            run(&[
+                "eval",
+                "working_together_2018",
+                &path,
+                "--as-of",
+                "2024-03-08",
+                "--jobs",
+                jobs,
+            ])
+        };
+        let one = with("1");
+        assert_eq!(one.0, 2, "bad lines exit 2");
+        assert!(one.1.lines().count() > 1000);
+        for jobs in ["2", "3"] {
+            let many = with(jobs);
+            assert_eq!(many.0, one.0, "{path} --jobs {jobs}: exit code");
+            assert!(many.1 == one.1, "{path} --jobs {jobs}: stdout differs");
+            assert!(many.2 == one.2, "{path} --jobs {jobs}: stderr differs");
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

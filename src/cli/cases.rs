@@ -52,7 +52,7 @@ const MAX_LINE: usize = super::MAX_FILE as usize;
 /// input (`-`): memory holds the line being read, the one before it and the one after
 /// it (for the context of a located error), never the batch.
 pub struct Stream {
-    reader: Box<dyn std::io::BufRead>,
+    reader: Box<dyn std::io::BufRead + Send>,
     /// The name errors are located in.
     name: std::sync::Arc<str>,
     /// The 1-based number of `current`, and the byte it starts at.
@@ -72,11 +72,10 @@ pub fn is_stream(path: &Path) -> bool {
 impl Stream {
     pub fn open(path: &Path) -> Result<Stream, cspr::Problem> {
         let shown = path.display().to_string();
-        let reader: Box<dyn std::io::BufRead> = if path == Path::new("-") {
-            Box::new(std::io::BufReader::with_capacity(
-                1 << 16,
-                std::io::stdin().lock(),
-            ))
+        // Standard input unlocked (a lock cannot move to the reading thread of
+        // `--jobs`); the buffer takes it 64 KiB at a time.
+        let reader: Box<dyn std::io::BufRead + Send> = if path == Path::new("-") {
+            Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()))
         } else {
             let file = std::fs::File::open(path).map_err(|e| {
                 super::usage_error(format!("cannot read `{shown}`: {e}"), "check the path")
@@ -212,14 +211,55 @@ impl Stream {
     /// A source in which the current line, the one before and the one after stand at
     /// their line numbers (earlier lines are blank), and where the current line starts.
     fn context(&self) -> (Source, usize) {
-        let mut text = String::new();
-        if self.number >= 2 {
-            text.push_str(&"\n".repeat(self.number - 2));
-            text.push_str(&self.previous);
-        }
-        let start = text.len();
-        text.push_str(self.current.as_deref().unwrap_or_default());
-        text.push_str(self.next.as_deref().unwrap_or_default());
-        (Source::new(self.name.clone(), text), start)
+        context(
+            &self.name,
+            self.number,
+            &self.previous,
+            self.current.as_deref().unwrap_or_default(),
+            self.next.as_deref().unwrap_or_default(),
+        )
     }
+
+    /// The next raw line (blank or not) with its 1-based number, for a reader that parses
+    /// elsewhere ([`super::parallel`]); not to be mixed with [`Stream::next_case`].
+    pub fn next_line(&mut self) -> Option<Result<(usize, String), cspr::Problem>> {
+        if let Some(done) = self.current.take() {
+            self.start += done.len();
+        }
+        let line = self.next.take()?;
+        self.current = Some(String::new());
+        self.start += line.len();
+        self.number += 1;
+        match self.read() {
+            Ok(next) => self.next = next,
+            Err(p) => return Some(Err(p)),
+        }
+        Some(Ok((self.number, line)))
+    }
+
+    /// The name errors are located in.
+    pub fn name(&self) -> &std::sync::Arc<str> {
+        &self.name
+    }
+}
+
+/// A source for line `number` of a batch, in which it, the line before and the line after
+/// stand at their line numbers (earlier lines are blank), and where the line starts: for a
+/// located error.
+pub fn context(
+    name: &std::sync::Arc<str>,
+    number: usize,
+    previous: &str,
+    current: &str,
+    next: &str,
+) -> (Source, usize) {
+    let mut text = String::new();
+    if number >= 2 {
+        text.push_str(&"\n".repeat(number - 2));
+        text.push_str(previous);
+    }
+    let start = text.len();
+    text.push_str(current);
+    text.push_str(next);
+    (Source::new(name.clone(), text), start)
 }

@@ -19,7 +19,7 @@ pub enum OutputFormat {
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
 )]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -37,6 +37,9 @@ pub struct Eval {
     // terminal and the results go to a file or a pipe.
     #[command(flatten)]
     progress: progress::Flag,
+    /// Evaluate a JSON Lines batch on N cores, results in input order [default: every core]
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: Option<u16>,
 }
 
 impl Eval {
@@ -65,6 +68,21 @@ impl Eval {
             if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
                 let bytes = cases::Stream::size(&self.case);
                 emit.progress = Progress::new(&self.progress, progress::Kind::Cases { bytes });
+            }
+            let jobs = self.jobs.map_or_else(
+                || std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+                usize::from,
+            );
+            if jobs > 1 && emit.output == OutputFormat::Json {
+                let code = super::parallel::run(
+                    &program,
+                    &emit.engine,
+                    stream,
+                    emit.as_of,
+                    jobs,
+                    emit.progress.as_ref(),
+                );
+                return Ok(code);
             }
             while let Some(next) = stream.next_case(&program) {
                 match next {
