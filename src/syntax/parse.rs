@@ -36,8 +36,16 @@ use expr::*;
 pub(super) use lone::{parse_expr, parse_value};
 pub(super) use scenario::parse_scenarios;
 
-pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<Problem>> {
+/// A policy file: by the hand-written parser when `fast` and it is sure of the result
+/// (`syntax::fast`), else by pest, which also gives every syntax error.
+pub(super) fn parse_module(
+    source: &Source,
+    fast: bool,
+) -> std::result::Result<Module, Vec<Problem>> {
     check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
+    if let Some(module) = fast.then(|| super::fast::module(&source.text)).flatten() {
+        return Ok(module);
+    }
     match PolicyParser::parse(Rule::file, &source.text) {
         Ok(mut pairs) => {
             let file = pairs.next().ok_or_else(|| vec![empty_file(source)])?;
@@ -46,6 +54,12 @@ pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<P
         Err(_) if is_blank(&source.text) => Err(vec![empty_file(source)]),
         Err(first) => Err(recover(source, first)),
     }
+}
+
+/// The fast path alone (nesting checked first, so it cannot overflow the stack).
+pub(super) fn parse_fast(source: &Source) -> Option<Module> {
+    check_nesting(&source.text).ok()?;
+    super::fast::module(&source.text)
 }
 
 // ----------------------------------------------------------------------------------

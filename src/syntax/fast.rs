@@ -1,0 +1,221 @@
+//! A hand-written parser for well-formed policies: the fast path of [`super::parse`].
+//!
+//! pest calls a rule (with a stack probe and call tracking) per token and re-skips the
+//! comments after every expression once per enclosing rule, which made parsing most of
+//! `cspr check`. This parser reads the same grammar (`grammar/policy.pest`) by recursive
+//! descent, a token at a time, and builds the same tree with the same spans — including
+//! pest's quirk that a rule ending in an optional part that matched nothing ends after
+//! the whitespace and comments that follow it (trimmed of trailing whitespace, as the
+//! converters' `span` does).
+//!
+//! It only ever *accepts*: on anything it is not sure of — a syntax error, a converter
+//! error (a date that does not exist, a number out of range, a repeated clause), any
+//! choice pest might resolve by backtracking — it gives up (`None`) and the caller runs
+//! pest, which gives the tree or the located errors exactly as before. So the language
+//! and every message are pest's; `tests/parse.rs` holds the two parsers to the same
+//! trees, spans included, on every policy in the repository and on mutations of them.
+
+mod decl;
+mod expr;
+
+use crate::span::{Span, Spanned};
+
+use super::ast::{Ident, Module};
+
+/// `text` parsed as a policy file, when this parser is sure of the result.
+pub(super) fn module(text: &str) -> Option<Module> {
+    let mut c = Cursor { text, pos: 0 };
+    let m = c.file()?;
+    (c.pos == text.len()).then_some(m)
+}
+
+/// The words `ident` may not be (the grammar's `keyword` rule).
+const KEYWORDS: &[&str] = &[
+    "and",
+    "ask",
+    "after",
+    "at",
+    "before",
+    "calendar",
+    "cite",
+    "decision",
+    "default",
+    "done",
+    "duty",
+    "exception",
+    "extends",
+    "expect",
+    "else",
+    "fact",
+    "false",
+    "for",
+    "guidance",
+    "given",
+    "in",
+    "if",
+    "least",
+    "must",
+    "may",
+    "not",
+    "or",
+    "of",
+    "otherwise",
+    "override",
+    "procedure",
+    "rule",
+    "source",
+    "should",
+    "set",
+    "scenario",
+    "starts",
+    "step",
+    "true",
+    "timeline",
+    "version",
+    "when",
+    "within",
+    "working",
+];
+
+fn is_ident_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// A position in the text, moved exactly as pest moves its own.
+struct Cursor<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> Cursor<'t> {
+    fn bytes(&self) -> &'t [u8] {
+        self.text.as_bytes()
+    }
+
+    /// Pest's implicit `(WHITESPACE | COMMENT)*` between the tokens of a rule.
+    fn skip(&mut self) {
+        let bytes = self.bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            match b {
+                b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
+                b'#' => {
+                    self.pos = bytes[self.pos..]
+                        .iter()
+                        .position(|&b| b == b'\n')
+                        .map_or(bytes.len(), |n| self.pos + n);
+                }
+                _ => break,
+            }
+        }
+    }
+
+    /// `skip`, kept only if `then` finds what it looks for (a repetition's next item).
+    fn skip_if(&mut self, then: impl FnOnce(&Self) -> bool) -> bool {
+        let save = self.pos;
+        self.skip();
+        if then(self) {
+            true
+        } else {
+            self.pos = save;
+            false
+        }
+    }
+
+    /// The run of name characters at the cursor (empty if none).
+    fn word(&self) -> &'t str {
+        let bytes = self.bytes();
+        let len = bytes[self.pos..]
+            .iter()
+            .position(|&b| !is_ident_char(b))
+            .unwrap_or(bytes.len() - self.pos);
+        &self.text[self.pos..self.pos + len]
+    }
+
+    fn at_word(&self, w: &str) -> bool {
+        self.word() == w
+    }
+
+    /// The keyword `w` (a whole word) at the cursor, consumed; its span.
+    fn keyword(&mut self, w: &str) -> Option<Span> {
+        if !self.at_word(w) {
+            return None;
+        }
+        let start = self.pos;
+        self.pos += w.len();
+        Some(Span::new(start, self.pos))
+    }
+
+    /// Whether the word at the cursor is a name (not a keyword, not starting with a digit).
+    fn at_ident(&self) -> bool {
+        let w = self.word();
+        w.as_bytes().first().is_some_and(|b| !b.is_ascii_digit()) && !KEYWORDS.contains(&w)
+    }
+
+    fn ident(&mut self) -> Option<Ident> {
+        if !self.at_ident() {
+            return None;
+        }
+        let w = self.word();
+        let start = self.pos;
+        self.pos += w.len();
+        Some(Spanned::new(w.to_string(), Span::new(start, self.pos)))
+    }
+
+    /// A literal piece of punctuation at the cursor, consumed.
+    fn punct(&mut self, p: &str) -> Option<()> {
+        if self.text[self.pos..].starts_with(p) {
+            self.pos += p.len();
+            Some(())
+        } else {
+            None
+        }
+    }
+
+    fn at(&self, p: &str) -> bool {
+        self.text[self.pos..].starts_with(p)
+    }
+
+    /// A quoted string at the cursor, unescaped.
+    fn string(&mut self) -> Option<String> {
+        self.punct("\"")?;
+        let bytes = self.bytes();
+        let mut out = String::new();
+        let mut run = self.pos;
+        loop {
+            match *bytes.get(self.pos)? {
+                b'"' => {
+                    out.push_str(&self.text[run..self.pos]);
+                    self.pos += 1;
+                    return Some(out);
+                }
+                b'\n' => return None,
+                b'\\' => {
+                    out.push_str(&self.text[run..self.pos]);
+                    out.push(match *bytes.get(self.pos + 1)? {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'n' => '\n',
+                        _ => return None,
+                    });
+                    self.pos += 2;
+                    run = self.pos;
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    /// ASCII digits at the cursor: how many.
+    fn digits(&self, from: usize) -> usize {
+        self.bytes()[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    }
+
+    /// The span of a pair that started at `start` and ends at the cursor, trailing
+    /// whitespace left out (the converters' `span`).
+    fn span(&self, start: usize) -> Span {
+        Span::new(start, start + self.text[start..self.pos].trim_end().len())
+    }
+}
