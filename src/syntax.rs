@@ -1,9 +1,10 @@
 //! Stage one: policy text → typed syntax tree.
 //!
-//! 1. [`parse`] first checks nesting depth (so a deeply nested file is an error, never a
-//!    stack overflow), then reads a policy with the hand-written parser of the same grammar
-//!    (`fast`), which gives way to the pest grammar in `grammar/policy.pest` on anything it
-//!    is not sure of — every syntax error, so messages are pest's.
+//! 1. [`parse`] reads a policy with a hand-written parser of the grammar (`fast`), which
+//!    gives way on anything it is not sure of — every syntax error, so messages are pest's.
+//!    Then it checks nesting depth (so a deeply nested file is an error, never a stack
+//!    overflow; `fast` keeps within the same limit) and runs the pest grammar in
+//!    `grammar/policy.pest`.
 //! 2. `parse::convert` turns pest's pairs into the [`ast`], one function per grammar rule.
 //! 3. On a syntax error the file is split at its top-level declarations and each part is
 //!    parsed alone, so every syntax error in the file is reported at once.

@@ -166,6 +166,14 @@ fn odd_but_valid_layouts_take_the_fast_path() {
         "guidance g \"t\" duty d: a must \"x\" # c\n when b # d\n",
         "guidance g \"t\" rule r: 2024-01-01T10:00 = 2024-01-01 ",
         "guidance g \"t\" rule r: x = \"é — ünïcode\" # ünïcode ",
+        // As deep as `check_nesting` allows.
+        format!("guidance g \"t\" rule r: {}a", "not ".repeat(64)).as_str(),
+        format!(
+            "guidance g \"t\" rule r: {}a{}",
+            "(".repeat(64),
+            ")".repeat(64)
+        )
+        .as_str(),
     ] {
         assert!(agree(text, text), "the fast path gave way on {text:?}");
     }
@@ -200,7 +208,19 @@ fn errors_and_doubtful_texts_are_left_to_pest() {
         "guidance g \"t\" timeline t: starts d step day 99999999999 x: y must \"z\"",
         "guidance g \"t\" rule not: a",
         "guidance g \"t\" rule r: a\u{a0}",
-        "guidance g \"t\" rule r: ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))",
+        format!("guidance g \"t\" rule r: {}a", "not ".repeat(65)).as_str(),
+        format!(
+            "guidance g \"t\" rule r: {}a{}",
+            "(".repeat(65),
+            ")".repeat(65)
+        )
+        .as_str(),
+        format!(
+            "guidance g \"t\" duty d: a must \"x\" within 1 day after {}b if c else d{}",
+            "(".repeat(65),
+            ")".repeat(65)
+        )
+        .as_str(),
     ] {
         let fast = agree(text, text);
         let pest_ok = parse_with_pest(&Source::new("t", text)).is_ok();

@@ -20,62 +20,77 @@ mod expr;
 
 use crate::span::{Span, Spanned};
 
+use super::MAX_NESTING;
 use super::ast::{Ident, Module};
 
 /// `text` parsed as a policy file, when this parser is sure of the result.
+///
+/// It also gives way wherever `parse::check_nesting` could refuse the text (the limit that
+/// keeps recursion off the end of the stack), so it need not run first: it counts every
+/// open parenthesis (in a text it accepts, they are all the grammar's, balanced), and the
+/// `not`s of each declaration (`check_nesting` counts a run of `not`s that no name or number
+/// interrupts, and every declaration starts with a keyword, which does).
 pub(super) fn module(text: &str) -> Option<Module> {
-    let mut c = Cursor { text, pos: 0 };
+    let mut c = Cursor {
+        text,
+        pos: 0,
+        depth: 0,
+        nots: 0,
+    };
     let m = c.file()?;
     (c.pos == text.len()).then_some(m)
 }
 
-/// The words `ident` may not be (the grammar's `keyword` rule).
-const KEYWORDS: &[&str] = &[
-    "and",
-    "ask",
-    "after",
-    "at",
-    "before",
-    "calendar",
-    "cite",
-    "decision",
-    "default",
-    "done",
-    "duty",
-    "exception",
-    "extends",
-    "expect",
-    "else",
-    "fact",
-    "false",
-    "for",
-    "guidance",
-    "given",
-    "in",
-    "if",
-    "least",
-    "must",
-    "may",
-    "not",
-    "or",
-    "of",
-    "otherwise",
-    "override",
-    "procedure",
-    "rule",
-    "source",
-    "should",
-    "set",
-    "scenario",
-    "starts",
-    "step",
-    "true",
-    "timeline",
-    "version",
-    "when",
-    "within",
-    "working",
-];
+/// Whether a word is one `ident` may not be (the grammar's `keyword` rule).
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "and"
+            | "ask"
+            | "after"
+            | "at"
+            | "before"
+            | "calendar"
+            | "cite"
+            | "decision"
+            | "default"
+            | "done"
+            | "duty"
+            | "exception"
+            | "extends"
+            | "expect"
+            | "else"
+            | "fact"
+            | "false"
+            | "for"
+            | "guidance"
+            | "given"
+            | "in"
+            | "if"
+            | "least"
+            | "must"
+            | "may"
+            | "not"
+            | "or"
+            | "of"
+            | "otherwise"
+            | "override"
+            | "procedure"
+            | "rule"
+            | "source"
+            | "should"
+            | "set"
+            | "scenario"
+            | "starts"
+            | "step"
+            | "true"
+            | "timeline"
+            | "version"
+            | "when"
+            | "within"
+            | "working"
+    )
+}
 
 fn is_ident_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
@@ -85,6 +100,10 @@ fn is_ident_char(b: u8) -> bool {
 struct Cursor<'t> {
     text: &'t str,
     pos: usize,
+    /// Parentheses open at the cursor.
+    depth: usize,
+    /// `not`s in the declaration so far.
+    nots: usize,
 }
 
 impl<'t> Cursor<'t> {
@@ -99,9 +118,8 @@ impl<'t> Cursor<'t> {
             match b {
                 b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
                 b'#' => {
-                    self.pos = bytes[self.pos..]
-                        .iter()
-                        .position(|&b| b == b'\n')
+                    self.pos = self.text[self.pos..]
+                        .find('\n')
                         .map_or(bytes.len(), |n| self.pos + n);
                 }
                 _ => break,
@@ -131,8 +149,10 @@ impl<'t> Cursor<'t> {
         &self.text[self.pos..self.pos + len]
     }
 
+    /// Whether the word at the cursor is `w`.
     fn at_word(&self, w: &str) -> bool {
-        self.word() == w
+        let rest = &self.bytes()[self.pos..];
+        rest.starts_with(w.as_bytes()) && !rest.get(w.len()).is_some_and(|&b| is_ident_char(b))
     }
 
     /// The keyword `w` (a whole word) at the cursor, consumed; its span.
@@ -148,14 +168,14 @@ impl<'t> Cursor<'t> {
     /// Whether the word at the cursor is a name (not a keyword, not starting with a digit).
     fn at_ident(&self) -> bool {
         let w = self.word();
-        w.as_bytes().first().is_some_and(|b| !b.is_ascii_digit()) && !KEYWORDS.contains(&w)
+        w.as_bytes().first().is_some_and(|b| !b.is_ascii_digit()) && !is_keyword(w)
     }
 
     fn ident(&mut self) -> Option<Ident> {
-        if !self.at_ident() {
+        let w = self.word();
+        if w.as_bytes().first().is_none_or(u8::is_ascii_digit) || is_keyword(w) {
             return None;
         }
-        let w = self.word();
         let start = self.pos;
         self.pos += w.len();
         Some(Spanned::new(w.to_string(), Span::new(start, self.pos)))
@@ -180,17 +200,19 @@ impl<'t> Cursor<'t> {
         self.punct("\"")?;
         let bytes = self.bytes();
         let mut out = String::new();
-        let mut run = self.pos;
         loop {
-            match *bytes.get(self.pos)? {
+            let run = self.pos;
+            let n = bytes[run..]
+                .iter()
+                .position(|b| matches!(b, b'"' | b'\\' | b'\n'))?;
+            out.push_str(&self.text[run..run + n]);
+            self.pos = run + n;
+            match bytes[self.pos] {
                 b'"' => {
-                    out.push_str(&self.text[run..self.pos]);
                     self.pos += 1;
                     return Some(out);
                 }
-                b'\n' => return None,
                 b'\\' => {
-                    out.push_str(&self.text[run..self.pos]);
                     out.push(match *bytes.get(self.pos + 1)? {
                         b'"' => '"',
                         b'\\' => '\\',
@@ -198,11 +220,23 @@ impl<'t> Cursor<'t> {
                         _ => return None,
                     });
                     self.pos += 2;
-                    run = self.pos;
                 }
-                _ => self.pos += 1,
+                _ => return None,
             }
         }
+    }
+
+    /// One more parenthesis open, unless that is deeper than `check_nesting` allows.
+    fn open(&mut self) -> Option<()> {
+        self.punct("(")?;
+        self.depth += 1;
+        (self.depth <= MAX_NESTING).then_some(())
+    }
+
+    fn close(&mut self) -> Option<()> {
+        self.punct(")")?;
+        self.depth -= 1;
+        Some(())
     }
 
     /// ASCII digits at the cursor: how many.

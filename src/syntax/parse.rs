@@ -42,10 +42,11 @@ pub(super) fn parse_module(
     source: &Source,
     fast: bool,
 ) -> std::result::Result<Module, Vec<Problem>> {
-    check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
+    // The fast path gives way wherever `check_nesting` could refuse, so it runs first.
     if let Some(module) = fast.then(|| super::fast::module(&source.text)).flatten() {
         return Ok(module);
     }
+    check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
     match PolicyParser::parse(Rule::file, &source.text) {
         Ok(mut pairs) => {
             let file = pairs.next().ok_or_else(|| vec![empty_file(source)])?;
@@ -56,9 +57,8 @@ pub(super) fn parse_module(
     }
 }
 
-/// The fast path alone (nesting checked first, so it cannot overflow the stack).
+/// The fast path alone.
 pub(super) fn parse_fast(source: &Source) -> Option<Module> {
-    check_nesting(&source.text).ok()?;
     super::fast::module(&source.text)
 }
 

@@ -19,6 +19,7 @@ impl<'t> Cursor<'t> {
             if self.pos == self.text.len() {
                 return Some(module);
             }
+            self.nots = 0;
             module.items.push(self.item()?);
         }
     }
@@ -468,9 +469,10 @@ impl<'t> Cursor<'t> {
     /// `anchor = _{ anchor_choice | ident }`,
     /// `anchor_choice = { "(" ~ (ident ~ kw_if ~ expr ~ kw_else)+ ~ ident ~ ")" }`
     fn anchor(&mut self) -> Option<(Ident, Vec<(Ident, Expr)>)> {
-        if self.punct("(").is_none() {
+        if !self.at("(") {
             return Some((self.ident()?, Vec::new()));
         }
+        self.open()?;
         let mut choices = Vec::new();
         loop {
             self.skip();
@@ -492,7 +494,7 @@ impl<'t> Cursor<'t> {
         }
         let last = self.ident()?;
         self.skip();
-        self.punct(")")?;
+        self.close()?;
         Some((last, choices))
     }
 

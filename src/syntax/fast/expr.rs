@@ -2,7 +2,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::{Cursor, is_ident_char};
+use super::{Cursor, MAX_NESTING, is_ident_char};
 use crate::span::Span;
 use crate::syntax::ast::*;
 
@@ -51,6 +51,11 @@ impl<'t> Cursor<'t> {
             nots.push(not);
             while self.skip_if(|c| c.at_word("not")) {
                 nots.push(self.keyword("not")?);
+            }
+            // As deep as `check_nesting` allows (see `fast::module`).
+            self.nots += nots.len();
+            if self.nots > MAX_NESTING {
+                return None;
             }
         }
         self.skip();
@@ -107,11 +112,11 @@ impl<'t> Cursor<'t> {
         let start = self.pos;
         let kind = match *self.text.as_bytes().get(self.pos)? {
             b'(' => {
-                self.pos += 1;
+                self.open()?;
                 self.skip();
                 let e = self.expr()?;
                 self.skip();
-                self.punct(")")?;
+                self.close()?;
                 return Some(e);
             }
             b'"' => ExprKind::Text(self.string()?),
