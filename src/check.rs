@@ -23,6 +23,7 @@ pub use line::{expression, value};
 pub use program::*;
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use crate::diagnostic::{Problem, Source, did_you_mean};
@@ -80,22 +81,25 @@ const MAX_EXTENDS: usize = 8;
 /// where files keep changing (it holds every module it has seen).
 #[derive(Default)]
 pub struct Parsed {
-    modules: RefCell<Vec<(Source, ast::Module)>>,
+    modules: RefCell<Vec<Loaded>>,
 }
+
+/// A module of a chain: its source and its tree (shared with the run's [`Parsed`]).
+pub(crate) type Loaded = (Source, Rc<ast::Module>);
 
 impl Parsed {
     /// `source` parsed, from this run's modules when it was parsed before.
-    fn module(&self, source: &Source) -> Result<ast::Module, Vec<Problem>> {
+    fn module(&self, source: &Source) -> Result<Rc<ast::Module>, Vec<Problem>> {
         let same = |s: &Source| {
             (Arc::ptr_eq(&s.text, &source.text) || s.text == source.text) && s.name == source.name
         };
         if let Some((_, m)) = self.modules.borrow().iter().find(|(s, _)| same(s)) {
-            return Ok(m.clone());
+            return Ok(Rc::clone(m));
         }
-        let module = timeline::desugar(syntax::parse(source)?);
+        let module = Rc::new(timeline::desugar(syntax::parse(source)?));
         self.modules
             .borrow_mut()
-            .push((source.clone(), module.clone()));
+            .push((source.clone(), Rc::clone(&module)));
         Ok(module)
     }
 }
@@ -160,8 +164,8 @@ fn extends_chain(
     onto: Option<&str>,
     parsed: &Parsed,
     problems: &mut Vec<Problem>,
-) -> Option<Vec<(Source, ast::Module)>> {
-    let mut chain: Vec<(Source, ast::Module)> = Vec::new();
+) -> Option<Vec<Loaded>> {
+    let mut chain: Vec<Loaded> = Vec::new();
     let mut current = entry.clone();
     loop {
         let module = match parsed.module(&current) {
