@@ -166,12 +166,12 @@ fn odd_but_valid_layouts_take_the_fast_path() {
         "guidance g \"t\" duty d: a must \"x\" # c\n when b # d\n",
         "guidance g \"t\" rule r: 2024-01-01T10:00 = 2024-01-01 ",
         "guidance g \"t\" rule r: x = \"é — ünïcode\" # ünïcode ",
-        // As deep as `check_nesting` allows.
+        // As many `not`s as `check_nesting` allows, and as deep as the fast path reads.
         format!("guidance g \"t\" rule r: {}a", "not ".repeat(64)).as_str(),
         format!(
             "guidance g \"t\" rule r: {}a{}",
-            "(".repeat(64),
-            ")".repeat(64)
+            "(".repeat(16),
+            ")".repeat(16)
         )
         .as_str(),
     ] {
@@ -228,6 +228,20 @@ fn errors_and_doubtful_texts_are_left_to_pest() {
             !fast && !pest_ok,
             "{text:?}: fast {fast}, pest accepts {pest_ok}"
         );
+    }
+}
+
+#[test]
+fn parentheses_deeper_than_the_fast_path_reads_are_left_to_pest() {
+    for depth in [17, 20] {
+        let text = format!(
+            "guidance g \"t\" rule r: {}a{}",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let source = Source::new("deep.policy", text.as_str());
+        assert!(!agree("deep.policy", &text), "depth {depth}");
+        assert!(parse(&source).is_ok(), "depth {depth}");
     }
 }
 

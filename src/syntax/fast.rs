@@ -21,15 +21,21 @@ mod expr;
 use crate::span::{Span, Spanned};
 
 use super::MAX_NESTING;
+
+/// The deepest parentheses this parser reads itself: each level costs several frames of
+/// recursion, so deeper ones (up to `check_nesting`'s [`MAX_NESTING`]) are left to pest,
+/// which keeps within its stack. Policies nest three or four deep.
+const MAX_DEPTH: usize = 16;
 use super::ast::{Ident, Module};
 
 /// `text` parsed as a policy file, when this parser is sure of the result.
 ///
 /// It also gives way wherever `parse::check_nesting` could refuse the text (the limit that
 /// keeps recursion off the end of the stack), so it need not run first: it counts every
-/// open parenthesis (in a text it accepts, they are all the grammar's, balanced), and the
-/// `not`s of each declaration (`check_nesting` counts a run of `not`s that no name or number
-/// interrupts, and every declaration starts with a keyword, which does).
+/// open parenthesis (in a text it accepts, they are all the grammar's, balanced) up to
+/// [`MAX_DEPTH`] (less than `check_nesting`'s limit), and the `not`s of each declaration
+/// (`check_nesting` counts a run of `not`s that no name or number interrupts, and every
+/// declaration starts with a keyword, which does) up to [`MAX_NESTING`].
 pub(super) fn module(text: &str) -> Option<Module> {
     let mut c = Cursor {
         text,
@@ -226,11 +232,11 @@ impl<'t> Cursor<'t> {
         }
     }
 
-    /// One more parenthesis open, unless that is deeper than `check_nesting` allows.
+    /// One more parenthesis open, unless that is deeper than [`MAX_DEPTH`].
     fn open(&mut self) -> Option<()> {
         self.punct("(")?;
         self.depth += 1;
-        (self.depth <= MAX_NESTING).then_some(())
+        (self.depth <= MAX_DEPTH).then_some(())
     }
 
     fn close(&mut self) -> Option<()> {
