@@ -359,3 +359,40 @@ proptest! {
         agree("soup.policy", &format!("guidance g \"t\"\n{body}"));
     }
 }
+
+/// One `check::Parsed` for a run: the same results as checking each file alone, and a
+/// file whose text changed (same name) is parsed afresh, never served from the run.
+#[test]
+fn a_run_parses_each_module_once_and_never_serves_stale_text() {
+    use cspr::builtin::{Builtins, MODULES};
+    use cspr::check::{Parsed, check, check_with};
+
+    let parsed = Parsed::default();
+    for module in MODULES {
+        let source = module.source();
+        let shared = check_with(&source, &Builtins, None, &parsed);
+        let alone = check(&source, &Builtins);
+        assert_eq!(
+            format!("{:?}", shared.problems),
+            format!("{:?}", alone.problems)
+        );
+        let texts = |c: &cspr::check::Checked| {
+            c.program
+                .as_ref()
+                .map(|p| p.rules.iter().map(|r| r.text.clone()).collect::<Vec<_>>())
+        };
+        assert_eq!(texts(&shared), texts(&alone), "{}", module.file);
+        assert!(shared.program.is_some(), "{}", module.file);
+    }
+    let first = Source::new("x.policy", "guidance x \"t\" fact a: bool rule r: a");
+    let edited = Source::new("x.policy", "guidance x \"t\" fact a: bool rule r: not a");
+    let text_of_r = |source: &Source| {
+        let program = check_with(source, &Builtins, None, &parsed)
+            .program
+            .unwrap();
+        program.rules[0].text.clone()
+    };
+    assert_eq!(text_of_r(&first), "a");
+    assert_eq!(text_of_r(&edited), "not a");
+    assert_eq!(text_of_r(&first), "a");
+}
