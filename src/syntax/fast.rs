@@ -16,6 +16,7 @@
 //! trees, spans included, on every policy in the repository and on mutations of them.
 
 mod decl;
+mod duty;
 mod expr;
 
 use crate::span::{Span, Spanned};
