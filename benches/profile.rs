@@ -9,7 +9,8 @@
 //! `eval ID CASE N` evaluates a shipped example N times (with the explanation of every top-level
 //! rule and duty when `explain` follows); `unknown ID CASE K N` does the same with the first K facts
 //! the case gives (in declaration order) left unknown; `check N` parses and checks every shipped
-//! policy N times. `--toggle-collect='cspr::eval::Engine::evaluate_case'` counts evaluation alone:
+//! policy N times (each module parsed once a time, as the engine bench does); `parse N` only
+//! parses them. `--toggle-collect='cspr::eval::Engine::evaluate_case'` counts evaluation alone:
 //!
 //! ```text
 //! valgrind --tool=callgrind --toggle-collect='cspr::eval::Engine::evaluate_case' \
@@ -19,7 +20,7 @@
 use std::path::Path;
 
 use cspr::case::{self, Format};
-use cspr::check::{Program, check};
+use cspr::check::{Parsed, Program, check_with};
 use cspr::diagnostic::Source;
 use cspr::eval::Engine;
 use cspr::eval::explain::{Explainer, top_level};
@@ -41,11 +42,20 @@ fn main() {
         .collect();
     let shipped = Shipped::load();
     match args.first().map(String::as_str) {
-        Some("check") => {
+        Some("parse") => {
             let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
             for _ in 0..n {
                 for (_, source) in &shipped.0 {
-                    std::hint::black_box(check(source, &shipped));
+                    std::hint::black_box(cspr::syntax::parse(source).is_ok());
+                }
+            }
+        }
+        Some("check") => {
+            let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(1);
+            for _ in 0..n {
+                let parsed = Parsed::default();
+                for (_, source) in &shipped.0 {
+                    std::hint::black_box(check_with(source, &shipped, None, &parsed));
                 }
             }
         }
@@ -95,6 +105,8 @@ fn main() {
             }
             println!("{total}");
         }
-        _ => eprintln!("usage: profile check N | profile eval ID CASE N [explain]"),
+        _ => {
+            eprintln!("usage: profile parse N | profile check N | profile eval ID CASE N [explain]")
+        }
     }
 }

@@ -22,6 +22,10 @@ mod types;
 pub use line::{expression, value};
 pub use program::*;
 
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
 use crate::diagnostic::{Problem, Source, did_you_mean};
 use crate::syntax::{self, ast};
 
@@ -70,9 +74,51 @@ impl Checked {
 /// Longest chain of `extends` followed.
 const MAX_EXTENDS: usize = 8;
 
+/// Modules parsed during one run (their timelines desugared), so that checking several
+/// procedures that extend the same guidance parses it once (`cspr check policies/`, the
+/// benchmarks). A module is found again only by its name *and* its whole text, so a
+/// changed file is always parsed afresh; still, keep one for a run, not for a session
+/// where files keep changing (it holds every module it has seen).
+#[derive(Default)]
+pub struct Parsed {
+    modules: RefCell<Vec<Loaded>>,
+}
+
+/// A module of a chain: its source and its tree (shared with the run's [`Parsed`]).
+pub(crate) type Loaded = (Source, Rc<ast::Module>);
+
+impl Parsed {
+    /// `source` parsed, from this run's modules when it was parsed before.
+    fn module(&self, source: &Source) -> Result<Rc<ast::Module>, Vec<Problem>> {
+        let same = |s: &Source| {
+            (Arc::ptr_eq(&s.text, &source.text) || s.text == source.text) && s.name == source.name
+        };
+        if let Some((_, m)) = self.modules.borrow().iter().find(|(s, _)| same(s)) {
+            return Ok(Rc::clone(m));
+        }
+        let module = Rc::new(timeline::desugar(syntax::parse(source)?));
+        self.modules
+            .borrow_mut()
+            .push((source.clone(), Rc::clone(&module)));
+        Ok(module)
+    }
+}
+
 /// Parse and check `entry` with every module it extends.
 pub fn check(entry: &Source, resolver: &dyn Resolver) -> Checked {
     check_onto(entry, resolver, None)
+}
+
+/// As [`check`] (or [`check_onto`] with `onto`), reusing the modules `parsed` holds and
+/// adding the ones parsed here: one [`Parsed`] across the files of a run parses each
+/// module once.
+pub fn check_with(
+    entry: &Source,
+    resolver: &dyn Resolver,
+    onto: Option<&str>,
+    parsed: &Parsed,
+) -> Checked {
+    checked(entry, resolver, onto, parsed)
 }
 
 /// As [`check`], but with the guidance at the root of the chain replaced by the
@@ -80,8 +126,17 @@ pub fn check(entry: &Source, resolver: &dyn Resolver) -> Checked {
 /// as if it extended that edition. Every name the procedure uses that the edition does
 /// not declare is reported, located in the procedure, as it would be if the file said so.
 pub fn check_onto(entry: &Source, resolver: &dyn Resolver, onto: Option<&str>) -> Checked {
+    checked(entry, resolver, onto, &Parsed::default())
+}
+
+fn checked(
+    entry: &Source,
+    resolver: &dyn Resolver,
+    onto: Option<&str>,
+    parsed: &Parsed,
+) -> Checked {
     let mut problems = Vec::new();
-    let Some(mut chain) = extends_chain(entry, resolver, onto, &mut problems) else {
+    let Some(mut chain) = extends_chain(entry, resolver, onto, parsed, &mut problems) else {
         return Checked {
             program: None,
             problems,
@@ -107,13 +162,14 @@ fn extends_chain(
     entry: &Source,
     resolver: &dyn Resolver,
     onto: Option<&str>,
+    parsed: &Parsed,
     problems: &mut Vec<Problem>,
-) -> Option<Vec<(Source, ast::Module)>> {
-    let mut chain: Vec<(Source, ast::Module)> = Vec::new();
+) -> Option<Vec<Loaded>> {
+    let mut chain: Vec<Loaded> = Vec::new();
     let mut current = entry.clone();
     loop {
-        let module = match syntax::parse(&current) {
-            Ok(m) => timeline::desugar(m),
+        let module = match parsed.module(&current) {
+            Ok(m) => m,
             Err(ps) => {
                 problems.extend(ps);
                 return None;
@@ -129,8 +185,8 @@ fn extends_chain(
             match resolver.resolve(edition) {
                 Some(src) => {
                     current = src;
-                    let rebased = match syntax::parse(&current) {
-                        Ok(m) => timeline::desugar(m),
+                    let rebased = match parsed.module(&current) {
+                        Ok(m) => m,
                         Err(ps) => {
                             problems.extend(ps);
                             return None;

@@ -26,6 +26,7 @@ mod fmt;
 mod fuzz;
 mod logic;
 mod lsp;
+mod parse;
 mod progress;
 mod rebase;
 mod reliability;

@@ -37,7 +37,7 @@ struct Declared {
     span: Span,
 }
 
-pub(super) fn build(chain: Vec<(Source, ast::Module)>) -> (Option<Program>, Vec<Problem>) {
+pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>) {
     let mut problems = Vec::new();
     let modules: Vec<ModuleInfo> = chain
         .iter()

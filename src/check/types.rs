@@ -37,7 +37,7 @@ enum State {
 }
 
 pub(super) struct Compiler<'a, 'p> {
-    chain: &'a [(Source, ast::Module)],
+    chain: &'a [super::Loaded],
     names: HashMap<String, Name>,
     facts: Vec<FactDef>,
     enums: Vec<EnumDef>,
@@ -55,7 +55,7 @@ pub(super) struct Compiler<'a, 'p> {
 
 impl<'a, 'p> Compiler<'a, 'p> {
     pub(super) fn new(
-        chain: &'a [(Source, ast::Module)],
+        chain: &'a [super::Loaded],
         names: HashMap<String, Name>,
         facts: Vec<FactDef>,
         mut enums: Vec<EnumDef>,

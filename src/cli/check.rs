@@ -45,9 +45,12 @@ impl Check {
             )]);
         }
         let (mut errors, mut warnings) = (0, 0);
+        // Each module parsed once for the run, however many of the files extend it.
+        let parsed = cspr::check::Parsed::default();
         for file in &files {
             let source = read_source(file).map_err(|p| vec![p])?;
-            let checked = cspr::check::check(&source, &Library::new(Some(file)));
+            let library = Library::new(Some(file));
+            let checked = cspr::check::check_with(&source, &library, None, &parsed);
             for p in &checked.problems {
                 if p.is_error() {
                     errors += 1;

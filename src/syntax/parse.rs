@@ -36,7 +36,16 @@ use expr::*;
 pub(super) use lone::{parse_expr, parse_value};
 pub(super) use scenario::parse_scenarios;
 
-pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<Problem>> {
+/// A policy file: by the hand-written parser when `fast` and it is sure of the result
+/// (`syntax::fast`), else by pest, which also gives every syntax error.
+pub(super) fn parse_module(
+    source: &Source,
+    fast: bool,
+) -> std::result::Result<Module, Vec<Problem>> {
+    // The fast path gives way wherever `check_nesting` could refuse, so it runs first.
+    if let Some(module) = fast.then(|| super::fast::module(&source.text)).flatten() {
+        return Ok(module);
+    }
     check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
     match PolicyParser::parse(Rule::file, &source.text) {
         Ok(mut pairs) => {
@@ -46,6 +55,11 @@ pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<P
         Err(_) if is_blank(&source.text) => Err(vec![empty_file(source)]),
         Err(first) => Err(recover(source, first)),
     }
+}
+
+/// The fast path alone.
+pub(super) fn parse_fast(source: &Source) -> Option<Module> {
+    super::fast::module(&source.text)
 }
 
 // ----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ pub(in crate::check) fn compile_lone(
     // The compiler locates problems in a module of its chain: here, the line itself.
     let chain = [(
         source.clone(),
-        ast::Module {
+        std::rc::Rc::new(ast::Module {
             kind: ast::ModuleKind::Procedure,
             id: Spanned::new(source.name.to_string(), Span::new(0, 0)),
             title: String::new(),
@@ -34,7 +34,7 @@ pub(in crate::check) fn compile_lone(
             extends: None,
             calendar: None,
             items: Vec::new(),
-        },
+        }),
     )];
     let mut problems = Vec::new();
     let mut compiler = Compiler {

@@ -242,13 +242,19 @@ pub(super) fn check_nesting(text: &str) -> Result<()> {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        // Comments and strings are passed over a run at a time (a comment's text from just
+        // after its `#`, so at a character boundary).
         if in_comment {
-            in_comment = b != b'\n';
+            in_comment = false;
+            i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
         } else if in_string {
-            if b == b'\\' {
-                i += 1;
-            } else if b == b'"' || b == b'\n' {
-                in_string = false;
+            i = bytes[i..]
+                .iter()
+                .position(|b| matches!(b, b'"' | b'\\' | b'\n'))
+                .map_or(bytes.len(), |n| i + n);
+            match bytes.get(i) {
+                Some(b'\\') => i += 1,
+                _ => in_string = false,
             }
         } else {
             match b {
