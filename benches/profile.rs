@@ -8,7 +8,8 @@
 //!
 //! `eval ID CASE N` evaluates a shipped example N times (with the explanation of every top-level
 //! rule and duty when `explain` follows); `unknown ID CASE K N` does the same with the first K facts
-//! the case gives (in declaration order) left unknown; `check N` parses and checks every shipped
+//! the case gives (in declaration order) left unknown (`by-case` at the end: without the
+//! compiled diagrams, which an engine makes after its first four cases that need them); `check N` parses and checks every shipped
 //! policy N times (each module parsed once a time, as the engine bench does); `parse N` only
 //! parses them. `--toggle-collect='cspr::eval::Engine::evaluate_case'` counts evaluation alone:
 //!
@@ -61,7 +62,12 @@ fn main() {
         }
         Some(mode @ ("eval" | "unknown")) if args.len() >= 4 => {
             let program = module(&shipped, &args[1]);
-            let engine = Engine::new(&program);
+            // `by-case` anywhere after the case: no compiled diagrams.
+            let engine = if args.iter().any(|a| a == "by-case") {
+                Engine::new(&program).compile_after(None)
+            } else {
+                Engine::new(&program)
+            };
             let path = Path::new(ROOT).join("policies/examples").join(&args[2]);
             let source = Source::new(
                 args[2].clone(),
