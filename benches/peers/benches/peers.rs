@@ -2,10 +2,12 @@
 //! beside `serde_json` parsing the same case text (the floor). Run by hand:
 //! `cargo bench --manifest-path benches/peers/Cargo.toml` (README.md beside this crate).
 //!
-//! Two groups, each with the same six measurements: one representative complete case
+//! Two groups, each with the same nine measurements: one representative complete case
 //! (`policies/examples/death-in-area.json`), and a mixed set of 100 of the agreement
 //! test's random complete cases. Every measurement starts from the case's JSON text
-//! except "cspr evaluate only", which starts from the parsed case. After criterion's
+//! except three, which start from the case as that engine reads it: "cspr evaluate only"
+//! (a parsed `Case`), "regorus rvm, input parsed once" (a `regorus::Value`) and "cedar,
+//! context built once" (a `cedar_policy::Context`). After criterion's
 //! report, one summary line per group gives each median against cspr (parse + evaluate)
 //! and against the floor, read back from criterion's own estimates.
 
@@ -27,24 +29,40 @@ const CSPR: &str = "cspr parse + evaluate";
 const CSPR_EVAL: &str = "cspr evaluate only";
 const REGO: &str = "regorus interpreter";
 const RVM: &str = "regorus rvm";
+const RVM_EVAL: &str = "regorus rvm, input parsed once";
 const CEDAR: &str = "cedar (one request per outcome)";
-const NAMES: [&str; 6] = [FLOOR, CSPR, CSPR_EVAL, REGO, RVM, CEDAR];
+const CEDAR_EVAL: &str = "cedar, context built once";
+const NAMES: [&str; 8] = [
+    FLOOR, CSPR, CSPR_EVAL, REGO, RVM, RVM_EVAL, CEDAR, CEDAR_EVAL,
+];
 
 fn stop(what: &str, error: impl std::fmt::Display) -> ! {
     eprintln!("{what}: {error}");
     std::process::exit(2)
 }
 
-/// The six measurements over `cases` (each iteration runs every case once).
+/// The nine measurements over `cases` (each iteration runs every case once).
 fn measure(group: &mut BenchmarkGroup<'_, WallTime>, cases: &[String]) {
     let national = National::load().unwrap_or_else(|e| stop("cspr", e));
     let engine = national.engine();
     let mut interpreter = Interpreter::new().unwrap_or_else(|e| stop("regorus", e));
     let mut vm = Vm::new().unwrap_or_else(|e| stop("regorus rvm", e));
     let cedar = Cedar::new().unwrap_or_else(|e| stop("cedar", e));
+    let sliced = Cedar::sliced().unwrap_or_else(|e| stop("cedar", e));
     let parsed: Vec<_> = cases
         .iter()
         .map(|t| national.parse(t).unwrap_or_else(|e| stop("cspr case", e)))
+        .collect();
+    let inputs: Vec<regorus::Value> = cases
+        .iter()
+        .map(|t| regorus::Value::from_json_str(t).unwrap_or_else(|e| stop("regorus input", e)))
+        .collect();
+    let contexts: Vec<_> = cases
+        .iter()
+        .map(|t| {
+            let json = serde_json::from_str(t).unwrap_or_else(|e| stop("cedar context", e));
+            Cedar::context(json).unwrap_or_else(|e| stop("cedar context", e))
+        })
         .collect();
     group.throughput(Throughput::Elements(cases.len() as u64));
 
@@ -87,6 +105,13 @@ fn measure(group: &mut BenchmarkGroup<'_, WallTime>, cases: &[String]) {
             }
         })
     });
+    group.bench_function(RVM_EVAL, |b| {
+        b.iter(|| {
+            for input in &inputs {
+                black_box(vm.eval_input(black_box(input.clone())).is_ok());
+            }
+        })
+    });
     group.bench_function(CEDAR, |b| {
         b.iter(|| {
             for text in cases {
@@ -97,6 +122,26 @@ fn measure(group: &mut BenchmarkGroup<'_, WallTime>, cases: &[String]) {
                     std::process::abort()
                 };
                 black_box(cedar.answers(&context).is_ok());
+            }
+        })
+    });
+    group.bench_function(CEDAR_EVAL, |b| {
+        b.iter(|| {
+            for context in &contexts {
+                black_box(cedar.answers(black_box(context)).is_ok());
+            }
+        })
+    });
+    group.bench_function(CEDAR_SLICED, |b| {
+        b.iter(|| {
+            for text in cases {
+                let Ok(json) = serde_json::from_str(black_box(text)) else {
+                    std::process::abort()
+                };
+                let Ok(context) = Cedar::context(json) else {
+                    std::process::abort()
+                };
+                black_box(sliced.answers(&context).is_ok());
             }
         })
     });

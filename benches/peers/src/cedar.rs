@@ -5,8 +5,8 @@
 use std::str::FromStr;
 
 use cedar_policy::{
-    Authorizer, Context, Decision, Entities, EntityUid, PolicySet, Request, Schema, ValidationMode,
-    Validator,
+    ActionConstraint, Authorizer, Context, Decision, Entities, EntityUid, PolicySet, Request,
+    Schema, ValidationMode, Validator,
 };
 
 use crate::outcomes::{Kind, OUTCOMES, Outcomes};
@@ -31,12 +31,18 @@ pub fn validate() -> Result<(), String> {
     }
 }
 
+/// One request's action, and the policies it is asked against when sliced.
+struct Req {
+    action: EntityUid,
+    slice: Option<PolicySet>,
+}
+
 /// What to ask for one outcome.
 enum Ask {
     /// Allowed or not.
-    Yes(EntityUid),
-    /// The alternatives, each with its action; exactly one should be allowed.
-    OneOf(Vec<(&'static str, EntityUid)>),
+    Yes(Req),
+    /// The alternatives, each with its request; exactly one should be allowed.
+    OneOf(Vec<(&'static str, Req)>),
 }
 
 /// The policies, parsed once, and the requests' fixed parts.
@@ -57,17 +63,54 @@ fn action(name: &str) -> Result<EntityUid, String> {
     uid(&format!("Action::{name:?}"))
 }
 
+/// The policies whose action scope can match `action` (Cedar's authorizer evaluates every
+/// policy of the set it is given on every request; a slice is what an application that
+/// indexes its policies by action would pass).
+fn slice(policies: &PolicySet, action: &EntityUid) -> Result<PolicySet, String> {
+    let mut slice = PolicySet::new();
+    for policy in policies.policies() {
+        let matches = match policy.action_constraint() {
+            ActionConstraint::Any => true,
+            ActionConstraint::Eq(a) => a == *action,
+            ActionConstraint::In(list) => list.contains(action),
+        };
+        if matches {
+            slice.add(policy.clone()).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(slice)
+}
+
 impl Cedar {
+    /// Every request asked against the whole policy set.
     pub fn new() -> Result<Cedar, String> {
+        Cedar::build(false)
+    }
+
+    /// Every request asked against only the policies that name its action.
+    pub fn sliced() -> Result<Cedar, String> {
+        Cedar::build(true)
+    }
+
+    fn build(sliced: bool) -> Result<Cedar, String> {
         let policies = PolicySet::from_str(POLICY).map_err(|e| e.to_string())?;
+        let req = |name: &str| -> Result<Req, String> {
+            let action = action(name)?;
+            let slice = if sliced {
+                Some(slice(&policies, &action)?)
+            } else {
+                None
+            };
+            Ok(Req { action, slice })
+        };
         let mut asks = Vec::new();
         for (name, kind) in OUTCOMES {
             asks.push(match kind {
-                Kind::Rule | Kind::Duty => Ask::Yes(action(name)?),
+                Kind::Rule | Kind::Duty => Ask::Yes(req(name)?),
                 Kind::Decision(alternatives) => Ask::OneOf(
                     alternatives
                         .iter()
-                        .map(|a| Ok((*a, action(&format!("{name}={a}"))?)))
+                        .map(|a| Ok((*a, req(&format!("{name}={a}"))?)))
                         .collect::<Result<_, String>>()?,
                 ),
             });
@@ -88,18 +131,20 @@ impl Cedar {
         Context::from_json_value(case, None).map_err(|e| e.to_string())
     }
 
-    fn allowed(&self, action: &EntityUid, context: &Context) -> Result<bool, String> {
+    fn allowed(&self, req: &Req, context: &Context) -> Result<bool, String> {
         let request = Request::new(
             self.principal.clone(),
-            action.clone(),
+            req.action.clone(),
             self.resource.clone(),
             context.clone(),
             None,
         )
         .map_err(|e| e.to_string())?;
-        let response = self
-            .authorizer
-            .is_authorized(&request, &self.policies, &self.entities);
+        let response = self.authorizer.is_authorized(
+            &request,
+            req.slice.as_ref().unwrap_or(&self.policies),
+            &self.entities,
+        );
         // A policy that fails to evaluate (a missing fact) is skipped by Cedar and would
         // read as "not allowed": say so instead.
         if let Some(error) = response.diagnostics().errors().next() {
@@ -114,10 +159,10 @@ impl Cedar {
         let mut out = Vec::with_capacity(self.asks.len() + 8);
         for ask in &self.asks {
             match ask {
-                Ask::Yes(action) => out.push(self.allowed(action, context)?),
+                Ask::Yes(req) => out.push(self.allowed(req, context)?),
                 Ask::OneOf(alternatives) => {
-                    for (_, action) in alternatives {
-                        out.push(self.allowed(action, context)?);
+                    for (_, req) in alternatives {
+                        out.push(self.allowed(req, context)?);
                     }
                 }
             }

@@ -64,6 +64,11 @@ impl Vm {
     /// Parse a case's JSON text as the input and run the outcomes' entry point.
     pub fn eval(&mut self, case_json: &str) -> Result<Value, String> {
         let input = Value::from_json_str(case_json).map_err(|e| e.to_string())?;
+        self.eval_input(input)
+    }
+
+    /// Run the outcomes' entry point on an input already parsed.
+    pub fn eval_input(&mut self, input: Value) -> Result<Value, String> {
         self.vm.set_input(input);
         self.vm
             .execute_entry_point_by_name(ENTRY)

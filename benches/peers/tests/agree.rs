@@ -1,6 +1,7 @@
 //! The three engines agree: on 1,000 random complete cases (seeded, so the same every
 //! run) and on the shipped example cases that give every fact encoded, cspr, Rego
-//! (regorus, interpreted and on the RVM) and Cedar give every outcome the same answer.
+//! (regorus, interpreted and on the RVM) and Cedar (the whole policy set, and sliced by
+//! action) give every outcome the same answer.
 
 use cspr_peers::cases::{is_complete, random_cases};
 use cspr_peers::cedar::Cedar;
@@ -15,6 +16,7 @@ struct Engines {
     interpreter: Interpreter,
     vm: Vm,
     cedar: Cedar,
+    sliced: Cedar,
 }
 
 impl Engines {
@@ -24,11 +26,12 @@ impl Engines {
             interpreter: Interpreter::new()?,
             vm: Vm::new()?,
             cedar: Cedar::new()?,
+            sliced: Cedar::sliced()?,
         })
     }
 
     /// Each engine's outcomes for one case, cspr's first.
-    fn all(&mut self, text: &str) -> Result<[(&'static str, Outcomes); 4], String> {
+    fn all(&mut self, text: &str) -> Result<[(&'static str, Outcomes); 5], String> {
         self.all_of(self.national.parse(text)?, text)
     }
 
@@ -37,7 +40,7 @@ impl Engines {
         &mut self,
         case: cspr::eval::Case,
         text: &str,
-    ) -> Result<[(&'static str, Outcomes); 4], String> {
+    ) -> Result<[(&'static str, Outcomes); 5], String> {
         let eval = self
             .national
             .engine()
@@ -48,7 +51,14 @@ impl Engines {
             ("cspr", self.national.outcomes(&eval)),
             ("regorus", rego::outcomes(&self.interpreter.eval(text)?)),
             ("regorus rvm", rego::outcomes(&self.vm.eval(text)?)),
-            ("cedar", self.cedar.outcomes(&Cedar::context(json)?)?),
+            (
+                "cedar",
+                self.cedar.outcomes(&Cedar::context(json.clone())?)?,
+            ),
+            (
+                "cedar sliced",
+                self.sliced.outcomes(&Cedar::context(json)?)?,
+            ),
         ])
     }
 }
