@@ -32,8 +32,17 @@ const RVM: &str = "regorus rvm";
 const RVM_EVAL: &str = "regorus rvm, input parsed once";
 const CEDAR: &str = "cedar (one request per outcome)";
 const CEDAR_EVAL: &str = "cedar, context built once";
-const NAMES: [&str; 8] = [
-    FLOOR, CSPR, CSPR_EVAL, REGO, RVM, RVM_EVAL, CEDAR, CEDAR_EVAL,
+const CEDAR_SLICED: &str = "cedar, policies sliced by action";
+const NAMES: [&str; 9] = [
+    FLOOR,
+    CSPR,
+    CSPR_EVAL,
+    REGO,
+    RVM,
+    RVM_EVAL,
+    CEDAR,
+    CEDAR_EVAL,
+    CEDAR_SLICED,
 ];
 
 fn stop(what: &str, error: impl std::fmt::Display) -> ! {
