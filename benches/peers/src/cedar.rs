@@ -40,7 +40,7 @@ struct Req {
 /// What to ask for one outcome.
 enum Ask {
     /// Allowed or not.
-    Yes(Req),
+    Yes(Box<Req>),
     /// The alternatives, each with its request; exactly one should be allowed.
     OneOf(Vec<(&'static str, Req)>),
 }
@@ -106,7 +106,7 @@ impl Cedar {
         let mut asks = Vec::new();
         for (name, kind) in OUTCOMES {
             asks.push(match kind {
-                Kind::Rule | Kind::Duty => Ask::Yes(req(name)?),
+                Kind::Rule | Kind::Duty => Ask::Yes(Box::new(req(name)?)),
                 Kind::Decision(alternatives) => Ask::OneOf(
                     alternatives
                         .iter()
