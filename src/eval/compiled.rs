@@ -184,13 +184,13 @@ struct Scratch {
     walk: u32,
     /// Restricted children being worked out.
     buf: Vec<NodeId>,
+    /// Per fact, the child its answer selects (`u32::MAX` when unknown).
+    answers: Vec<u32>,
 }
 
 /// Restricts compiled diagrams to one case's facts.
 pub(super) struct Restrictor<'a> {
     c: &'a Compiled,
-    facts: &'a [Option<Value>],
-    program: &'a Program,
 }
 
 impl<'a> Restrictor<'a> {
@@ -203,12 +203,20 @@ impl<'a> Restrictor<'a> {
                 s.case = 1;
             }
             s.memo.resize(c.nodes.len(), (0, 0));
+            // Each fact's answer as the child it selects, once per case.
+            s.answers.clear();
+            s.answers.extend((0..facts.len()).map(|f| {
+                facts[f]
+                    .as_ref()
+                    .and_then(|v| answer_index(v, program, f))
+                    .map_or(u32::MAX, |i| i as u32)
+            }));
             s.extra.clear();
             s.extra_kids.clear();
             s.extra_unique.clear();
             s.buf.clear();
         });
-        Restrictor { c, facts, program }
+        Restrictor { c }
     }
 
     /// The exact value (if determined) and the missing facts of a compiled result.
@@ -239,11 +247,8 @@ impl<'a> Restrictor<'a> {
         }
         let f = p.fact as FactId;
         let kids = &self.c.kids[p.start as usize..(p.start + p.len) as usize];
-        let out = match self.facts[f]
-            .as_ref()
-            .and_then(|v| answer_index(v, self.program, f))
-        {
-            Some(i) if i < kids.len() => self.restrict(s, kids[i]),
+        let out = match s.answers[f] as usize {
+            i if i < kids.len() => self.restrict(s, kids[i]),
             _ => {
                 // The restricted children go on the scratch stack, innermost last.
                 let base = s.buf.len();

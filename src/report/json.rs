@@ -13,6 +13,7 @@ use chrono::NaiveDate;
 use super::DeadlineView;
 use crate::check::{Body, Cite, Program};
 use crate::eval::Evaluation;
+use crate::eval::deadline::Moment;
 use crate::eval::kleene::Via;
 use crate::value::{Type, Value, set_members};
 
@@ -40,6 +41,59 @@ struct DutyTemplate {
     head: String,
     /// `,"cite":[…]`
     cite: String,
+}
+
+/// A whole number in decimal, without `fmt` (the batch writes several a case).
+fn push_int(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+}
+
+/// `at` as `Moment`'s `Display` writes it (ISO 8601, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`),
+/// without `fmt`.
+fn push_moment(out: &mut String, at: &Moment) {
+    use chrono::{Datelike as _, Timelike as _};
+    let two = |out: &mut String, n: u32| {
+        out.push(char::from(b'0' + (n / 10 % 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+    };
+    let d = at.date();
+    match d.year() {
+        y @ 0..=9999 => {
+            let y = y as u32;
+            two(out, y / 100);
+            two(out, y % 100);
+        }
+        // Outside four digits: as `Display` pads it.
+        y => {
+            let _ = write!(out, "{y:04}");
+        }
+    }
+    out.push('-');
+    two(out, d.month());
+    out.push('-');
+    two(out, d.day());
+    if let Moment::DateTime(t) = at {
+        out.push('T');
+        two(out, t.hour());
+        out.push(':');
+        two(out, t.minute());
+    }
 }
 
 fn quoted(s: &str) -> String {
@@ -176,11 +230,15 @@ impl JsonWriter {
             out.push_str(",\"due\":");
             match &view.due {
                 Some(due) => {
-                    let _ = write!(out, "\"{due}\"");
+                    out.push('"');
+                    push_moment(out, due);
+                    out.push('"');
                 }
                 None => out.push_str("null"),
             }
-            let _ = write!(out, ",\"status\":\"{}\"", view.status.name());
+            out.push_str(",\"status\":\"");
+            out.push_str(view.status.name());
+            out.push('"');
             if view.provisional {
                 out.push_str(",\"provisional\":true");
             }
@@ -189,7 +247,8 @@ impl JsonWriter {
             }
             match view.working_days() {
                 Some(Some(n)) => {
-                    let _ = write!(out, ",\"working_days\":{n}");
+                    out.push_str(",\"working_days\":");
+                    push_int(out, n);
                 }
                 Some(None) => out.push_str(",\"working_days\":null"),
                 None => {}
@@ -224,15 +283,17 @@ impl JsonWriter {
         match (value, ty) {
             (None, _) => out.push_str("null"),
             (Some(Value::Bool(b)), _) => out.push_str(if *b { "true" } else { "false" }),
-            (Some(Value::Int(n)), _) => {
-                let _ = write!(out, "{n}");
-            }
+            (Some(Value::Int(n)), _) => push_int(out, *n),
             (Some(Value::Text(t)), _) => out.push_str(&quoted(t)),
             (Some(Value::Date(d)), _) => {
-                let _ = write!(out, "\"{}\"", d.format("%Y-%m-%d"));
+                out.push('"');
+                push_moment(out, &Moment::Date(*d));
+                out.push('"');
             }
             (Some(Value::DateTime(d)), _) => {
-                let _ = write!(out, "\"{}\"", d.format("%Y-%m-%dT%H:%M"));
+                out.push('"');
+                push_moment(out, &Moment::DateTime(*d));
+                out.push('"');
             }
             (Some(Value::Enum(i)), Type::Enum(e)) => {
                 out.push_str(
@@ -260,6 +321,40 @@ impl JsonWriter {
             }
             (Some(Value::Set(bits)), _) => {
                 let _ = write!(out, "{bits}");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_moments_are_written_as_fmt_writes_them() {
+        for n in [0, 7, -7, 10, 99, 100, -100, 123_456_789, i64::MAX, i64::MIN] {
+            let mut out = String::new();
+            push_int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        let days = [
+            (2024, 3, 8),
+            (1, 1, 1),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (2099, 2, 28),
+        ];
+        for (y, m, d) in days {
+            let Some(date) = NaiveDate::from_ymd_opt(y, m, d) else {
+                continue;
+            };
+            for at in [
+                Moment::Date(date),
+                Moment::DateTime(date.and_hms_opt(9, 5, 0).unwrap_or_default()),
+            ] {
+                let mut out = String::new();
+                push_moment(&mut out, &at);
+                assert_eq!(out, at.to_string());
             }
         }
     }

@@ -5,15 +5,17 @@
 //! the standing rules (marked provisional). A working day is a day that is neither a Saturday,
 //! a Sunday nor in that table.
 //!
-//! Counting is then simple: [`Calendar::add_working_days`] steps forward a day at a time and
-//! counts the working days, and [`Calendar::working_days_between`] counts the weekdays of the
-//! span arithmetically and subtracts the bank holidays that fall on weekdays within it. Every
-//! date a count touches must be inside the calendar's years, or the answer is an error naming
-//! that date: the calendar never guesses.
+//! Counting is then a table look-up: beside the holidays, the calendar keeps for every day it
+//! answers the number of working days from its first day up to that one. The working days
+//! between two days are a subtraction of two totals ([`Calendar::working_days_between`]), and
+//! the Nth working day after or before a day a binary search for the total it must reach
+//! ([`Calendar::add_working_days`], [`Calendar::sub_working_days`]); the tests hold both to
+//! walking the days one at a time. Every date a count touches must be inside the calendar's
+//! years, or the answer is an error naming that date: the calendar never guesses.
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::ops::{Bound, RangeInclusive};
+use std::ops::RangeInclusive;
 use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
@@ -317,17 +319,10 @@ impl Calendar {
     ) -> Result<(i64, bool), CalendarError> {
         self.check(a)?;
         self.check(b)?;
-        let (lo, hi, sign) = if a <= b { (a, b, 1) } else { (b, a, -1) };
-        let holidays_on_weekdays = self
-            .holidays
-            .range((Bound::Excluded(lo), Bound::Included(hi)))
-            .filter(|(date, _)| !is_weekend(**date))
-            .count();
-        let holidays_on_weekdays = i64::try_from(holidays_on_weekdays).unwrap_or(i64::MAX);
-        Ok((
-            sign * (weekdays_after(lo, hi) - holidays_on_weekdays),
-            self.is_provisional(hi),
-        ))
+        // The running totals count the days after `a` up to `b` (or minus those after `b`
+        // up to `a`) in one subtraction.
+        let count = |d: NaiveDate| i64::from(self.counted[self.index(d)]);
+        Ok((count(b) - count(a), self.is_provisional(a.max(b))))
     }
 
     /// Whether `d` is in a year the calendar answers for; if not, the error naming it.
@@ -389,19 +384,20 @@ pub(super) fn count_working_days(
     out
 }
 
-/// The number of Mondays to Fridays in `lo` (exclusive) to `hi` (inclusive), `lo <= hi`.
-fn weekdays_after(lo: NaiveDate, hi: NaiveDate) -> i64 {
-    let days = (hi - lo).num_days();
-    let (weeks, rest) = (days / 7, days % 7);
-    let start = i64::from(lo.weekday().num_days_from_monday());
-    // The last `rest` days have the weekdays start+1 ..= start+rest (mod 7); 0..=4 are Mon..Fri.
-    let rest_weekdays = (1..=rest).filter(|i| (start + i) % 7 < 5).count();
-    weeks * 5 + i64::try_from(rest_weekdays).unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ops::Bound;
+
+    /// The number of Mondays to Fridays in `lo` (exclusive) to `hi` (inclusive), `lo <= hi`.
+    fn weekdays_after(lo: NaiveDate, hi: NaiveDate) -> i64 {
+        let days = (hi - lo).num_days();
+        let (weeks, rest) = (days / 7, days % 7);
+        let start = i64::from(lo.weekday().num_days_from_monday());
+        // The last `rest` days have the weekdays start+1 ..= start+rest (mod 7); 0..=4 are Mon..Fri.
+        let rest_weekdays = (1..=rest).filter(|i| (start + i) % 7 < 5).count();
+        weeks * 5 + i64::try_from(rest_weekdays).unwrap_or(0)
+    }
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
@@ -456,6 +452,23 @@ mod tests {
                 let table = cal.sub_working_days(d, n).map(|r| r.date);
                 assert_eq!(table, walk_back(cal, d, n), "{n} working days before {d}");
             }
+        }
+        // Counting between two days agrees with weekdays less the holidays on weekdays.
+        for (a, b) in [
+            (date(2015, 1, 1), date(2099, 12, 31)),
+            (date(2024, 3, 28), date(2024, 4, 2)),
+            (date(2024, 12, 20), date(2025, 1, 3)),
+            (date(2025, 1, 3), date(2024, 12, 20)),
+            (date(2026, 5, 1), date(2026, 5, 1)),
+        ] {
+            let (lo, hi, sign) = if a <= b { (a, b, 1) } else { (b, a, -1) };
+            let on_weekdays = cal
+                .holidays
+                .range((Bound::Excluded(lo), Bound::Included(hi)))
+                .filter(|(d, _)| !is_weekend(**d))
+                .count() as i64;
+            let expected = sign * (weekdays_after(lo, hi) - on_weekdays);
+            assert_eq!(cal.working_days_between(a, b)?.0, expected, "{a} to {b}");
         }
         assert!(cal.add_working_days(date(2099, 12, 31), u32::MAX).is_err());
         assert!(cal.add_working_days(date(2014, 12, 31), 1).is_err());
