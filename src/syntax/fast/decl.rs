@@ -208,6 +208,17 @@ impl<'t> Cursor<'t> {
         }
     }
 
+    /// `ident ~ citation? ~ ":"`, the head rules, decisions, timelines and duties share,
+    /// and the space after it.
+    pub(super) fn cited_name(&mut self) -> Option<(Ident, Option<Citation>)> {
+        let name = self.ident()?;
+        let cite = self.opt_citation()?;
+        self.skip();
+        self.punct(":")?;
+        self.skip();
+        Some((name, cite))
+    }
+
     /// `citation?` after the `~` before it.
     pub(super) fn opt_citation(&mut self) -> Option<Option<Citation>> {
         self.skip();
@@ -233,11 +244,7 @@ impl<'t> Cursor<'t> {
         let start = self.pos;
         self.keyword("rule")?;
         self.skip();
-        let name = self.ident()?;
-        let cite = self.opt_citation()?;
-        self.skip();
-        self.punct(":")?;
-        self.skip();
+        let (name, cite) = self.cited_name()?;
         let body = if self.keyword("default").is_some() {
             // default_body = { kw_default ~ expr ~ exception* }
             self.skip();
@@ -292,11 +299,7 @@ impl<'t> Cursor<'t> {
         let start = self.pos;
         self.keyword("decision")?;
         self.skip();
-        let name = self.ident()?;
-        let cite = self.opt_citation()?;
-        self.skip();
-        self.punct(":")?;
-        self.skip();
+        let (name, cite) = self.cited_name()?;
         let mut branches = vec![self.branch()?];
         while self.skip_if(|c| c.at_word("otherwise") || c.at_ident()) {
             branches.push(self.branch()?);

@@ -43,11 +43,7 @@ impl Cursor<'_> {
 
     /// What a duty and a step share: `ident ~ citation? ~ ":" ~ ident ~ modality ~ string`.
     fn duty_head(&mut self) -> Option<(Ident, Option<Citation>, Ident, Modality, String)> {
-        let name = self.ident()?;
-        let cite = self.opt_citation()?;
-        self.skip();
-        self.punct(":")?;
-        self.skip();
+        let (name, cite) = self.cited_name()?;
         let actor = self.ident()?;
         self.skip();
         let modality = match self.word() {
@@ -176,11 +172,7 @@ impl Cursor<'_> {
         let start = self.pos;
         self.keyword("timeline")?;
         self.skip();
-        let name = self.ident()?;
-        let cite = self.opt_citation()?;
-        self.skip();
-        self.punct(":")?;
-        self.skip();
+        let (name, cite) = self.cited_name()?;
         self.keyword("starts")?;
         self.skip();
         let (start_event, choices) = self.anchor()?;
