@@ -12,6 +12,9 @@ use std::borrow::Cow;
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value as Json;
 
+mod raw;
+use raw::Raw;
+
 use crate::check::Program;
 use crate::check::type_name;
 use crate::diagnostic::{Problem, Source, did_you_mean};
@@ -81,7 +84,11 @@ fn parse_entries(
     let mut not_numbers = Vec::new();
     let entries = match format {
         Format::Toml => match toml_to_json(program, source, &mut not_numbers)? {
-            Json::Object(map) => Some(map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect()),
+            Json::Object(map) => Some(
+                map.into_iter()
+                    .map(|(k, v)| (Cow::Owned(k), Raw::owned(v)))
+                    .collect(),
+            ),
             _ => None,
         },
         _ => {
@@ -140,7 +147,7 @@ pub fn parse_line(program: &Program, source: &Source, start: usize, line: &str) 
 /// The keys and values of a case object in the order written (so a key given twice is
 /// seen, not silently overwritten), or `None` when the JSON is not an object. Read
 /// straight from the text, without building a map.
-struct Entries<'de>(Option<Vec<(Cow<'de, str>, Json)>>);
+struct Entries<'de>(Option<Vec<(Cow<'de, str>, Raw<'de>)>>);
 
 impl<'de> Deserialize<'de> for Entries<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -153,7 +160,7 @@ impl<'de> Deserialize<'de> for Entries<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::with_capacity(map.size_hint().unwrap_or(16));
                 while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    out.push((key, map.next_value::<Json>()?));
+                    out.push((key, map.next_value::<Raw<'de>>()?));
                 }
                 Ok(Entries(Some(out)))
             }
@@ -195,7 +202,7 @@ pub fn from_json(
     let entries = match json {
         Json::Object(map) => Some(
             map.iter()
-                .map(|(k, v)| (Cow::Borrowed(k.as_str()), v.clone()))
+                .map(|(k, v)| (Cow::Borrowed(k.as_str()), Raw::of(v)))
                 .collect(),
         ),
         _ => None,
@@ -205,7 +212,7 @@ pub fn from_json(
 
 fn from_entries(
     program: &Program,
-    entries: Option<Vec<(Cow<'_, str>, Json)>>,
+    entries: Option<Vec<(Cow<'_, str>, Raw<'_>)>>,
     source: &Source,
     from: usize,
     to: usize,
@@ -232,8 +239,8 @@ fn from_entries(
         let at = || key_span(source, key, from, to).unwrap_or(whole);
         if key == "case_id" {
             match value {
-                Json::String(s) => case.id = Some(s.clone()),
-                Json::Number(n) => case.id = Some(n.to_string()),
+                Raw::Str(s) => case.id = Some(s.to_string()),
+                Raw::Number(n) => case.id = Some(n.to_string()),
                 _ => problems.push(
                     Problem::error("cspr::case", "`case_id` must be a string")
                         .label(at(), "here")
@@ -276,7 +283,7 @@ fn from_entries(
             );
             continue;
         }
-        if value.is_null() {
+        if matches!(value, Raw::Null) {
             continue;
         }
         let ty = program.facts[f].ty;
@@ -297,39 +304,31 @@ fn from_entries(
     }
 }
 
-fn convert(program: &Program, ty: Type, value: &Json) -> Result<Value, String> {
-    let found = || match value {
-        Json::Bool(_) => "true or false",
-        Json::Number(_) => "a number",
-        Json::String(_) => "a string",
-        Json::Array(_) => "a list",
-        Json::Object(_) => "an object",
-        Json::Null => "null",
-    };
+fn convert(program: &Program, ty: Type, value: &Raw<'_>) -> Result<Value, String> {
     match (ty, value) {
-        (Type::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
-        (Type::Integer, Json::Number(n)) => n
+        (Type::Bool, Raw::Bool(b)) => Ok(Value::Bool(*b)),
+        (Type::Integer, Raw::Number(n)) => n
             .as_i64()
             .map(Value::Int)
             .ok_or_else(|| format!("must be a whole number, not `{n}`")),
-        (Type::Date, Json::String(s)) => parse_date(s)
+        (Type::Date, Raw::Str(s)) => parse_date(s)
             .map(Value::Date)
             .ok_or_else(|| format!("has `{s}`, which is not a real date (YYYY-MM-DD)")),
-        (Type::DateTime, Json::String(s)) => parse_datetime(s)
+        (Type::DateTime, Raw::Str(s)) => parse_datetime(s)
             .map(Value::DateTime)
             .ok_or_else(|| format!("has `{s}`, which is not a real date-time (YYYY-MM-DDTHH:MM)")),
-        (Type::Text, Json::String(s)) => Ok(Value::Text(s.as_str().into())),
-        (Type::Enum(e), Json::String(s)) => {
+        (Type::Text, Raw::Str(s)) => Ok(Value::Text(s.as_ref().into())),
+        (Type::Enum(e), Raw::Str(s)) => {
             program.enums[e].index(s).map(Value::Enum).ok_or_else(|| {
                 let hint = did_you_mean(s, program.enums[e].variants.iter().map(String::as_str))
                     .map_or(String::new(), |h| format!(" ({h})"));
                 format!("has `{s}`, which is not one of its values{hint}")
             })
         }
-        (Type::Set(e), Json::Array(items)) => {
+        (Type::Set(e), Raw::Array(items)) => {
             let mut bits = 0u64;
             for item in items {
-                let Json::String(s) = item else {
+                let Raw::Str(s) = item else {
                     return Err("must list values as strings".into());
                 };
                 let i = program.enums[e]
@@ -342,7 +341,7 @@ fn convert(program: &Program, ty: Type, value: &Json) -> Result<Value, String> {
         _ => Err(format!(
             "must be {}, not {}",
             type_name(ty, &program.enums),
-            found()
+            value.kind()
         )),
     }
 }
