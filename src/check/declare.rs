@@ -304,7 +304,7 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
     for (d, m) in &duty_srcs {
         check_cite(&d.cite, src(*m), &mut problems);
     }
-    let names: HashMap<String, Name> = declared.into_iter().map(|(k, v)| (k, v.name)).collect();
+    let names: super::program::Names = declared.into_iter().map(|(k, v)| (k, v.name)).collect();
 
     let compiler = Compiler::new(
         &chain,

@@ -28,7 +28,7 @@ pub struct Program {
     pub duties: Vec<DutyDef>,
     /// Every rule, each after the rules it uses.
     pub order: Vec<RuleId>,
-    pub(crate) names: HashMap<String, Name>,
+    pub(crate) names: Names,
     /// Which checked program this is: cases carry it, so a case is only ever evaluated
     /// by the program whose facts it indexes.
     pub(crate) key: ProgramKey,
@@ -66,6 +66,10 @@ impl ProgramKey {
         ProgramKey(NEXT.fetch_add(1, Ordering::Relaxed))
     }
 }
+
+/// The program's names (looked up for every key of every case: FxHash, not SipHash —
+/// the names are the program's own, not input an attacker chooses the hashes of).
+pub(crate) type Names = HashMap<String, Name, rustc_hash::FxBuildHasher>;
 
 /// What a name in a program stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 //! Rules are compiled on first use, depth first; a rule met again while it is still
 //! being compiled closes a cycle. The finishing order is a dependency order.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::declare::RuleSrc;
 use super::program::*;
@@ -38,7 +38,7 @@ enum State {
 
 pub(super) struct Compiler<'a, 'p> {
     chain: &'a [super::Loaded],
-    names: HashMap<String, Name>,
+    names: super::program::Names,
     facts: Vec<FactDef>,
     enums: Vec<EnumDef>,
     rule_srcs: Vec<(RuleSrc<'a>, ModuleId)>,
@@ -56,7 +56,7 @@ pub(super) struct Compiler<'a, 'p> {
 impl<'a, 'p> Compiler<'a, 'p> {
     pub(super) fn new(
         chain: &'a [super::Loaded],
-        names: HashMap<String, Name>,
+        names: super::program::Names,
         facts: Vec<FactDef>,
         mut enums: Vec<EnumDef>,
         rule_srcs: Vec<(RuleSrc<'a>, ModuleId)>,

@@ -36,7 +36,7 @@
 //! conflict itself only if that leaves it undetermined.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 use super::Engine;
 use super::kleene::{self, Env};
@@ -72,33 +72,7 @@ enum Slot {
 }
 
 /// A fast hasher for node and memo keys (small integers): SipHash dominated the profile.
-#[derive(Default)]
-pub(super) struct Fx(u64);
-
-impl Hasher for Fx {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub(super) type Fast = BuildHasherDefault<Fx>;
+pub(super) type Fast = rustc_hash::FxBuildHasher;
 
 thread_local! {
     /// The tables of the last case's diagrams on this thread, for the next case.
@@ -322,7 +296,7 @@ impl Diagrams {
     }
 
     fn memo_key(target: Target, inputs: &[NodeId]) -> u64 {
-        let mut h = Fx::default();
+        let mut h = rustc_hash::FxHasher::default();
         match target {
             Target::Rule(r) => h.write_usize(r),
             Target::Duty(d) => h.write_usize(d | 1 << 40),

@@ -242,8 +242,10 @@ impl JsonWriter {
             if view.provisional {
                 out.push_str(",\"provisional\":true");
             }
-            if let Some(f) = view.waiting_for {
-                let _ = write!(out, ",\"waiting_for\":{}", quoted(f));
+            // The fact's name, quoted once in the template.
+            if let crate::eval::deadline::Status::Waiting { fact: Some(f) } = view.status {
+                out.push_str(",\"waiting_for\":");
+                out.push_str(&self.fact_names[f]);
             }
             match view.working_days() {
                 Some(Some(n)) => {
