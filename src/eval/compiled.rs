@@ -40,8 +40,10 @@ pub(super) struct Compiled {
     nodes: Vec<Packed>,
     kids: Vec<NodeId>,
     leaves: Vec<Settled>,
-    /// Branch nodes by (fact, children), for restricted nodes equal to one of them.
-    unique: HashMap<(FactId, Vec<NodeId>), NodeId, exact::Fast>,
+    /// Branch nodes by the hash of (fact, children), for restricted nodes equal to one of
+    /// them: the latest node with that hash; `chain` links each to the one before.
+    unique: HashMap<u64, NodeId, exact::Fast>,
+    chain: Vec<NodeId>,
 }
 
 #[derive(Clone, Copy, Default)]
@@ -79,6 +81,7 @@ impl Compiled {
             kids: Vec::new(),
             leaves: Vec::new(),
             unique: HashMap::default(),
+            chain: Vec::new(),
         };
         for (id, node) in nodes.into_iter().enumerate() {
             let packed = match node {
@@ -93,7 +96,9 @@ impl Compiled {
                 Node::Branch(f, ks) => {
                     let start = c.kids.len() as u32;
                     c.kids.extend_from_slice(&ks);
-                    c.unique.insert((f, ks.clone()), id as NodeId);
+                    let previous = c.unique.insert(key_hash(f, &ks), id as NodeId);
+                    c.chain.resize(id, NONE);
+                    c.chain.push(previous.unwrap_or(NONE));
                     Packed {
                         fact: f as u32,
                         start,
@@ -179,7 +184,9 @@ struct Scratch {
     /// the compiled nodes.
     extra: Vec<Packed>,
     extra_kids: Vec<NodeId>,
-    extra_unique: HashMap<(FactId, Vec<NodeId>), NodeId, exact::Fast>,
+    /// The same for the restricted nodes, numbered from 0 here.
+    extra_unique: HashMap<u64, NodeId, exact::Fast>,
+    extra_chain: Vec<NodeId>,
     seen: Vec<u32>,
     walk: u32,
     /// Restricted children being worked out.
@@ -214,6 +221,7 @@ impl<'a> Restrictor<'a> {
             s.extra.clear();
             s.extra_kids.clear();
             s.extra_unique.clear();
+            s.extra_chain.clear();
             s.buf.clear();
         });
         Restrictor { c }
@@ -262,8 +270,7 @@ impl<'a> Restrictor<'a> {
                 } else if new == kids {
                     n
                 } else {
-                    let new = new.to_vec();
-                    self.canonical(s, f, new)
+                    self.canonical(s, f, base)
                 };
                 s.buf.truncate(base);
                 out
@@ -273,25 +280,44 @@ impl<'a> Restrictor<'a> {
         out
     }
 
-    /// The one node asking `f` with these children.
-    fn canonical(&self, s: &mut Scratch, f: FactId, kids: Vec<NodeId>) -> NodeId {
-        let key = (f, kids);
-        if let Some(&id) = self.c.unique.get(&key) {
-            return id;
+    /// The one node asking `f` with the children on the scratch stack from `base`
+    /// (nothing is allocated but the node itself, when it is new).
+    fn canonical(&self, s: &mut Scratch, f: FactId, base: usize) -> NodeId {
+        let h = key_hash(f, &s.buf[base..]);
+        let mut at = self.c.unique.get(&h).copied().unwrap_or(NONE);
+        while at != NONE {
+            let p = self.c.nodes[at as usize];
+            if p.fact as FactId == f
+                && self.c.kids[p.start as usize..(p.start + p.len) as usize] == s.buf[base..]
+            {
+                return at;
+            }
+            at = self.c.chain.get(at as usize).copied().unwrap_or(NONE);
         }
-        if let Some(&id) = s.extra_unique.get(&key) {
-            return id;
+        let mut at = s.extra_unique.get(&h).copied().unwrap_or(NONE);
+        while at != NONE {
+            let p = s.extra[at as usize];
+            if p.fact as FactId == f
+                && s.extra_kids[p.start as usize..(p.start + p.len) as usize] == s.buf[base..]
+            {
+                return (self.c.nodes.len() + at as usize) as NodeId;
+            }
+            at = s.extra_chain[at as usize];
         }
-        let id = (self.c.nodes.len() + s.extra.len()) as NodeId;
-        let start = s.extra_kids.len() as u32;
-        s.extra_kids.extend_from_slice(&key.1);
+        let k = s.extra.len();
+        let start = s.extra_kids.len();
+        for i in base..s.buf.len() {
+            let kid = s.buf[i];
+            s.extra_kids.push(kid);
+        }
         s.extra.push(Packed {
             fact: f as u32,
-            start,
-            len: key.1.len() as u32,
+            start: start as u32,
+            len: (s.buf.len() - base) as u32,
         });
-        s.extra_unique.insert(key, id);
-        id
+        let previous = s.extra_unique.insert(h, k as NodeId);
+        s.extra_chain.push(previous.unwrap_or(NONE));
+        (self.c.nodes.len() + k) as NodeId
     }
 
     /// The facts a restricted diagram asks, in declaration order.
@@ -331,6 +357,20 @@ impl<'a> Restrictor<'a> {
         out.dedup();
         out
     }
+}
+
+/// No node: the end of a hash chain.
+const NONE: NodeId = NodeId::MAX;
+
+/// The hash of a branch node's fact and children.
+fn key_hash(f: FactId, kids: &[NodeId]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_usize(f);
+    for &k in kids {
+        h.write_u32(k);
+    }
+    h.finish()
 }
 
 /// The child a compiled node follows for a fact's answer (see `exact::answer`).
