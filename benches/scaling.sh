@@ -62,7 +62,7 @@ if [ "$what" = all ] || [ "$what" = batch ]; then
             /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" \
                 target/release/cspr eval working_together_2018 "$tmp/b.jsonl" --jobs "$jobs" > /dev/null
             read -r wall user sys rss < "$tmp/time"
-            rate=$(awk -v n="$n" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }')
+            rate=$(awk -v n="$n" -v w="$wall" 'BEGIN { if (w > 0) printf "%.0f", n / w; else printf "(under 10 ms)" }')
             cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f s", u + s }')
             echo "| $n | $size | $jobs | ${wall} s | $cpu | $rate | $((rss / 1024)) MiB |"
         done
