@@ -6,7 +6,9 @@
 //!    on one at a time, closing each branch as soon as Kleene settles it. If every way
 //!    gives the same value, the value is determined (so `x or not x` is true, and two
 //!    branches with one value agree); otherwise `missing` lists exactly the facts whose
-//!    answer could change it.
+//!    answer could change it. Two shortcuts give the same answer for less: a read-once
+//!    result needs no diagram at all ([`readonce`]), and a result reading only yes/no and
+//!    one-of-a-list facts restricts a diagram compiled once per program ([`compiled`]).
 //! 3. Duties apply when their condition holds; theirs is refined the same way.
 //! 4. [`explain`] turns the result into cited derivation trees, and answers "why not?".
 //!
