@@ -468,3 +468,42 @@ fn compiled_diagrams_agree_with_case_by_case_on_the_shipped_procedures() {
         }
     }
 }
+
+/// A program whose diagram with nothing known is far past the compiled diagrams' budget
+/// (`(a1 and b1) or … or (a16 and b16)` with the `a`s asked first has 2^16 nodes): the
+/// engine stops compiling at the budget and answers case by case, quickly and the same.
+#[test]
+fn a_program_past_the_compile_budget_is_answered_case_by_case() {
+    let mut text = String::from("guidance wide \"Wide\"\nsource T = \"Tests\"\n");
+    for side in ["a", "b"] {
+        for i in 1..=16 {
+            text += &format!("fact {side}{i}: bool\n");
+        }
+    }
+    let terms: Vec<String> = (1..=16).map(|i| format!("(a{i} and b{i})")).collect();
+    // `a1` read twice: not read-once, so the rule would be compiled.
+    text += &format!(
+        "rule any cite T \"1\": {} or (a1 and b2)\n",
+        terms.join(" or ")
+    );
+    let p = program(&text);
+    let (by_case, compiled) = (Engine::new(&p).compile_after(None), Engine::new(&p));
+    assert!(!compiled.compile(), "past the budget, nothing is compiled");
+    // Most facts given, a few left unknown.
+    let mut given: Vec<String> = (1..=16)
+        .map(|i| format!("\"b{i}\": {}", i % 3 == 0))
+        .collect();
+    given.extend((4..=16).map(|i| format!("\"a{i}\": false")));
+    let c = case(&p, &format!("{{{}}}", given.join(", ")));
+    let (x, y) = (
+        by_case.evaluate(&c).expect("evaluates"),
+        compiled.evaluate(&c).expect("evaluates"),
+    );
+    assert_eq!(x.outcomes, y.outcomes);
+    let a3 = p.facts.iter().position(|f| f.name == "a3").expect("a3");
+    assert_eq!(
+        y.outcomes[0].missing,
+        [a3],
+        "only a3 (with b3 true) can make it true"
+    );
+}

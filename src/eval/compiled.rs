@@ -14,8 +14,12 @@
 //! when its answer alone can change the result. The cost of a case is a walk of the part
 //! of the diagram its answers leave open, with no rule evaluated.
 //!
-//! Results whose reading reaches a number, a date, text or a larger set, or whose
-//! diagrams together would pass [`BUDGET`] nodes, keep the case-by-case diagrams.
+//! Results whose reading reaches a number, a date, text or a larger set keep the
+//! case-by-case diagrams, and so does every result of a program whose diagrams would pass
+//! [`BUDGET`] nodes, or take more than ten steps a node of it to make: compiling gives up
+//! there (a fraction of a second), rather than stall the case that set it off. Read-once
+//! results are never compiled (Kleene answers them; a result that reads one makes its
+//! diagram as it goes).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -62,11 +66,12 @@ impl Compiled {
         let targets: Vec<Target> = p
             .order
             .iter()
-            .filter(|&&r| closed.rules[r])
+            // A read-once result never needs its diagram (one that reads it makes it).
+            .filter(|&&r| closed.rules[r] && !engine.tables.read_once.rules[r])
             .map(|&r| Target::Rule(r))
             .chain(
                 (0..p.duties.len())
-                    .filter(|&d| closed.duties[d])
+                    .filter(|&d| closed.duties[d] && !engine.tables.read_once.duties[d])
                     .map(Target::Duty),
             )
             .collect();

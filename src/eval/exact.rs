@@ -103,6 +103,13 @@ pub struct Diagrams {
     /// Marks for walking one diagram.
     seen: Vec<u32>,
     walk: u32,
+    /// The most nodes these diagrams may have (when compiling): past it `over` is set and
+    /// every step returns at once.
+    budget: usize,
+    over: bool,
+    /// Steps taken (calls of `apply`), which the budget bounds too: a diagram can take
+    /// many steps per node it keeps.
+    steps: usize,
 }
 
 impl Diagrams {
@@ -130,6 +137,9 @@ impl Diagrams {
         d.missing.resize(values.len(), Vec::new());
         d.seen.clear();
         d.walk = 0;
+        d.budget = usize::MAX;
+        d.over = false;
+        d.steps = 0;
         d
     }
 
@@ -148,6 +158,9 @@ impl Diagrams {
             missing: Vec::new(),
             seen: Vec::new(),
             walk: 0,
+            budget: usize::MAX,
+            over: false,
+            steps: 0,
         }
     }
 
@@ -177,7 +190,8 @@ impl Diagrams {
     }
 
     /// The diagrams of `targets` with no fact known and no rule worked out, sharing
-    /// nodes, and each target's root: `None` once they pass `budget` nodes.
+    /// nodes, and each target's root: `None` once they pass `budget` nodes, or ten steps
+    /// for each node of the budget.
     pub(super) fn compile(
         engine: &Engine<'_>,
         targets: &[Target],
@@ -185,6 +199,7 @@ impl Diagrams {
     ) -> Option<(Vec<Node>, Vec<NodeId>)> {
         let p = engine.program;
         let mut d = Diagrams::empty();
+        d.budget = budget;
         d.rules_node.resize(p.rules.len(), None);
         d.facts_node.resize(p.facts.len(), None);
         d.facts.resize(p.facts.len(), None);
@@ -196,7 +211,7 @@ impl Diagrams {
                 (Target::Rule(_), Some(root)) => root,
                 _ => d.build(engine, t),
             });
-            if d.nodes.len() > budget {
+            if d.over {
                 return None;
             }
         }
@@ -262,6 +277,9 @@ impl Diagrams {
     }
 
     fn intern(&mut self, node: Node) -> NodeId {
+        if self.nodes.len() >= self.budget {
+            self.over = true;
+        }
         if let Some(&id) = self.unique.get(&node) {
             return id;
         }
@@ -329,6 +347,11 @@ impl Diagrams {
         slots: &[Slot],
         base: usize,
     ) -> NodeId {
+        self.steps += 1;
+        if self.over || self.steps / STEPS_PER_NODE > self.budget {
+            self.over = true;
+            return 0;
+        }
         let len = slots.len();
         let key = Self::memo_key(target, &self.stack[base..base + len]);
         if let Some(n) = self.recall(key, target, &self.stack[base..base + len]) {
@@ -449,6 +472,9 @@ impl Diagrams {
         }
     }
 }
+
+/// Steps allowed per node of the budget when compiling (see [`Diagrams::compile`]).
+const STEPS_PER_NODE: usize = 10;
 
 /// The rule a target is, or past every rule for a duty.
 fn rule_of(t: Target) -> usize {
