@@ -243,6 +243,12 @@ impl Stream {
     }
 }
 
+/// The JSON line a batch writes in place of a bad case's result: its line and errors.
+pub fn error_record(line: usize, problems: &[cspr::Problem]) -> serde_json::Value {
+    let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    serde_json::json!({ "line": line, "errors": messages })
+}
+
 /// A source for line `number` of a batch, in which it, the line before and the line after
 /// stand at their line numbers (earlier lines are blank), and where the line starts: for a
 /// located error.

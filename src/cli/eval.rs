@@ -175,13 +175,8 @@ impl<W: Write> Emit<'_, W> {
             (Err(problems), fmt) => {
                 let _ = self.out.flush();
                 self.report(&problems);
-                if fmt == OutputFormat::Json && line.is_some() {
-                    let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                    writeln!(
-                        self.out,
-                        "{}",
-                        serde_json::json!({ "line": line, "errors": messages })
-                    )
+                if let (OutputFormat::Json, Some(line)) = (fmt, line) {
+                    writeln!(self.out, "{}", cases::error_record(line, &problems))
                 } else {
                     Ok(())
                 }

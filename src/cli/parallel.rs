@@ -240,13 +240,7 @@ fn write(done: Receiver<Done>, progress: Option<&Progress>) -> u8 {
                                 code = code.max(c);
                                 let _ = out.flush();
                                 tell(&problems);
-                                let messages: Vec<String> =
-                                    problems.iter().map(ToString::to_string).collect();
-                                writeln!(
-                                    out,
-                                    "{}",
-                                    serde_json::json!({ "line": line, "errors": messages })
-                                )
+                                writeln!(out, "{}", cases::error_record(line, &problems))
                             }
                         };
                         if written.is_err() {

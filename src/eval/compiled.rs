@@ -26,7 +26,7 @@ use std::collections::HashMap;
 
 use super::Engine;
 use super::exact::{self, Node, NodeId, Settled, Target};
-use crate::check::{DutyId, FactId, Name, Program, RuleId};
+use crate::check::{DutyId, Expr, FactId, Name, Program, RuleId};
 use crate::value::{Type, Value};
 
 /// How many cases needing diagrams an engine evaluates before it compiles them.
@@ -144,32 +144,26 @@ fn closed_results(p: &Program) -> Closed {
         Type::Set(e) => p.enums[e].variants.len() <= 4,
         _ => false,
     };
-    let mut rules = vec![false; p.rules.len()];
-    for &r in &p.order {
+    // Whether expressions read only small facts and closed rules.
+    let closed = |exprs: &[&Expr], rules: &[bool]| {
         let mut ok = true;
-        for e in p.rules[r].exprs() {
+        for e in exprs {
             e.visit_refs(&mut |n| match n {
                 Name::Fact(f) => ok &= small(f),
                 Name::Rule(o) => ok &= rules[o],
                 Name::Duty(_) => ok = false,
             });
         }
-        rules[r] = ok;
+        ok
+    };
+    let mut rules = vec![false; p.rules.len()];
+    for &r in &p.order {
+        rules[r] = closed(&p.rules[r].exprs(), &rules);
     }
     let duties = p
         .duties
         .iter()
-        .map(|d| {
-            let mut ok = true;
-            if let Some(w) = &d.when {
-                w.visit_refs(&mut |n| match n {
-                    Name::Fact(f) => ok &= small(f),
-                    Name::Rule(o) => ok &= rules[o],
-                    Name::Duty(_) => ok = false,
-                });
-            }
-            ok
-        })
+        .map(|d| closed(&d.when.iter().collect::<Vec<_>>(), &rules))
         .collect();
     Closed { rules, duties }
 }
