@@ -86,8 +86,11 @@ fn formula(p: &Program, cones: &[Option<Vec<FactId>>], e: &Expr) -> Option<Vec<F
             }
             _ => None,
         },
-        Expr::InConst(x, mask) => match (&**x, p.facts.get(fact_of(x)?).map(|d| d.ty)) {
-            (Expr::Fact(f), Some(Type::Enum(en))) => {
+        Expr::InConst(x, mask) => match &**x {
+            Expr::Fact(f) => {
+                let Type::Enum(en) = p.facts[*f].ty else {
+                    return None;
+                };
                 let full = full_mask(p.enums[en].variants.len())?;
                 let m = mask & full;
                 (m != 0 && m != full).then(|| vec![*f])
@@ -103,13 +106,6 @@ fn formula(p: &Program, cones: &[Option<Vec<FactId>>], e: &Expr) -> Option<Vec<F
             _ => None,
         },
         Expr::Const(_) => None,
-    }
-}
-
-fn fact_of(e: &Expr) -> Option<FactId> {
-    match e {
-        Expr::Fact(f) => Some(*f),
-        _ => None,
     }
 }
 
