@@ -4,6 +4,13 @@
 //! workload; and two earlier shipped versions (`tests/diff/history/`) against the current
 //! ones. The partial assignments explored and pruned are printed once per pair.
 
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::disallowed_macros,
+    reason = "benchmarks read fixtures and print: only the library may not do I/O"
+)]
+
 use std::hint::black_box;
 use std::path::Path;
 

@@ -4,6 +4,13 @@
 //! (< 100 µs), a JSON Lines batch end to end; and the shipped scenario suites.
 //! `cargo bench --bench engine`; docs/performance.md has the figures.
 
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::disallowed_macros,
+    reason = "benchmarks read fixtures and print: only the library may not do I/O"
+)]
+
 use std::hint::black_box;
 use std::path::Path;
 

@@ -18,6 +18,13 @@
 //!   target/release/deps/profile-* unknown lincolnshire lincolnshire-rapid-review.json 10 20
 //! ```
 
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::disallowed_macros,
+    reason = "benchmarks read fixtures and print: only the library may not do I/O"
+)]
+
 use std::path::Path;
 
 use cspr::case::{self, Format};

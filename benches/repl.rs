@@ -2,6 +2,13 @@
 //! `set` with its what-changed diff, and `ask`'s choice of the next question, each from a
 //! partnership's incomplete example case.
 
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::disallowed_macros,
+    reason = "benchmarks read fixtures and print: only the library may not do I/O"
+)]
+
 use std::hint::black_box;
 use std::path::Path;
 

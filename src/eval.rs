@@ -269,6 +269,56 @@ impl<'p> Engine<'p> {
         }
         let (id, owned) = case.into_parts();
         let facts = &owned;
+        let mut refiner = Refiner {
+            engine: self,
+            facts,
+            diagrams: None,
+            restrictor: None,
+            compiled: None,
+        };
+        let rules = self.rules(&mut refiner)?;
+        let mut duties = self.duties(&mut refiner, &rules);
+        if let Some(d) = refiner.diagrams {
+            d.finish();
+        }
+        let RuleResults {
+            values,
+            mut outcomes,
+            missing: rule_missing,
+        } = rules;
+        let applies: Vec<Option<bool>> = duties.iter().map(|d| d.applies).collect();
+        let due = deadline::due_dates(p, facts, &values, &applies, self.calendar)
+            .map_err(|p| EvalError::Deadline(Box::new(p)))?;
+        for (outcome, due) in duties.iter_mut().zip(due) {
+            outcome.due = due;
+        }
+        for (o, m) in outcomes.iter_mut().zip(rule_missing) {
+            o.missing = m;
+        }
+        let mut all = vec![false; p.facts.len()];
+        for f in outcomes
+            .iter()
+            .flat_map(|o| &o.missing)
+            .chain(duties.iter().flat_map(|d| &d.missing))
+        {
+            all[*f] = true;
+        }
+        let missing = (0..all.len()).filter(|f| all[*f]).collect();
+        Ok(Evaluation {
+            case_id: id,
+            facts: owned,
+            outcomes,
+            values,
+            duties,
+            missing,
+        })
+    }
+
+    /// Every rule's outcome, in dependency order: Kleene's value where the facts decide
+    /// it, else the exact answer (Kleene's for a read-once rule, else the diagrams').
+    fn rules(&self, refiner: &mut Refiner<'_>) -> Result<RuleResults, EvalError> {
+        let p = self.program;
+        let facts = refiner.facts;
         let mut values: Vec<Option<Value>> = vec![None; p.rules.len()];
         let mut outcomes: Vec<Outcome> = vec![
             Outcome {
@@ -279,11 +329,6 @@ impl<'p> Engine<'p> {
             p.rules.len()
         ];
         let mut rule_missing: Vec<Vec<FactId>> = vec![Vec::new(); p.rules.len()];
-        // Made on the first undetermined result, and kept for the rest.
-        let mut diagrams: Option<exact::Diagrams> = None;
-        let mut restrictor: Option<compiled::Restrictor<'_>> = None;
-        // Asked for once per case, the first time a result needs diagrams.
-        let mut compiled: Option<Option<&compiled::Compiled>> = None;
         for &r in &p.order {
             let rule = &p.rules[r];
             let env = Env {
@@ -294,7 +339,7 @@ impl<'p> Engine<'p> {
                 kleene::rule_value(rule, &env).map_err(|c| EvalError::conflict(p, r, c))?;
             let outcome = match value {
                 Some(v) => {
-                    if let Some(d) = diagrams.as_mut() {
+                    if let Some(d) = refiner.diagrams.as_mut() {
                         d.known(r, &v);
                     }
                     Outcome {
@@ -304,35 +349,13 @@ impl<'p> Engine<'p> {
                     }
                 }
                 // Kleene is exact for a read-once rule: no diagram is needed.
-                None if self.tables.read_once.rules[r] => {
-                    let env = Env {
-                        facts,
-                        rules: &values,
-                    };
-                    Outcome {
-                        value: None,
-                        via,
-                        missing: kleene::rule_missing(rule, &env, &rule_missing),
-                    }
-                }
+                None if self.tables.read_once.rules[r] => Outcome {
+                    value: None,
+                    via,
+                    missing: kleene::rule_missing(rule, &env, &rule_missing),
+                },
                 None => {
-                    let (value, missing) = match compiled
-                        .get_or_insert_with(|| self.compiled())
-                        .and_then(|c| Some((c, c.rule(r)?)))
-                    {
-                        Some((c, root)) => {
-                            let restrictor = restrictor
-                                .get_or_insert_with(|| compiled::Restrictor::new(c, p, facts));
-                            let answer = restrictor.answer(root);
-                            if let (Some(d), Some(v)) = (diagrams.as_mut(), &answer.0) {
-                                d.known(r, v);
-                            }
-                            answer
-                        }
-                        None => diagrams
-                            .get_or_insert_with(|| exact::Diagrams::new(facts, &values))
-                            .refine(self, exact::Target::Rule(r)),
-                    };
+                    let (value, missing) = refiner.rule(r, &values);
                     let via = if value.is_some() { Via::AllCases } else { via };
                     Outcome {
                         value,
@@ -350,9 +373,20 @@ impl<'p> Engine<'p> {
                 ..outcome
             };
         }
+        Ok(RuleResults {
+            values,
+            outcomes,
+            missing: rule_missing,
+        })
+    }
+
+    /// Whether each duty applies, and what its condition waits on (no due dates yet).
+    fn duties(&self, refiner: &mut Refiner<'_>, rules: &RuleResults) -> Vec<DutyOutcome> {
+        let p = self.program;
+        let (values, rule_missing) = (&rules.values, &rules.missing);
         let env = Env {
-            facts,
-            rules: &values,
+            facts: refiner.facts,
+            rules: values,
         };
         let mut duties = Vec::with_capacity(p.duties.len());
         // Duties often share a condition (`when local_review_undertaken`); an undecided
@@ -383,27 +417,13 @@ impl<'p> Engine<'p> {
                                 (_, Some((value, missing))) => (value.clone(), missing.clone()),
                                 (_, None) if self.tables.read_once.duties[d_id] => {
                                     let mut missing = Vec::new();
-                                    kleene::missing(w, &env, &rule_missing, &mut missing);
+                                    kleene::missing(w, &env, rule_missing, &mut missing);
                                     missing.sort_unstable();
                                     missing.dedup();
                                     (None, missing)
                                 }
                                 (_, None) => {
-                                    let (value, missing) = match compiled
-                                        .get_or_insert_with(|| self.compiled())
-                                        .and_then(|c| Some((c, c.duty(d_id)?)))
-                                    {
-                                        Some((c, root)) => restrictor
-                                            .get_or_insert_with(|| {
-                                                compiled::Restrictor::new(c, p, facts)
-                                            })
-                                            .answer(root),
-                                        None => diagrams
-                                            .get_or_insert_with(|| {
-                                                exact::Diagrams::new(facts, &values)
-                                            })
-                                            .refine(self, exact::Target::Duty(d_id)),
-                                    };
+                                    let (value, missing) = refiner.duty(d_id, values);
                                     refined.resize(p.duties.len(), None);
                                     refined[first] = Some((value.clone(), missing.clone()));
                                     (value, missing)
@@ -419,39 +439,74 @@ impl<'p> Engine<'p> {
             };
             duties.push(outcome);
         }
-        if let Some(d) = diagrams {
-            d.finish();
-        }
-        let applies: Vec<Option<bool>> = duties.iter().map(|d| d.applies).collect();
-        let due = deadline::due_dates(p, facts, &values, &applies, self.calendar)
-            .map_err(|p| EvalError::Deadline(Box::new(p)))?;
-        for (outcome, due) in duties.iter_mut().zip(due) {
-            outcome.due = due;
-        }
-        for (o, m) in outcomes.iter_mut().zip(rule_missing) {
-            o.missing = m;
-        }
-        let mut all = vec![false; p.facts.len()];
-        for f in outcomes
-            .iter()
-            .flat_map(|o| &o.missing)
-            .chain(duties.iter().flat_map(|d| &d.missing))
-        {
-            all[*f] = true;
-        }
-        let missing = (0..all.len()).filter(|f| all[*f]).collect();
-        Ok(Evaluation {
-            case_id: id,
-            facts: owned,
-            outcomes,
-            values,
-            duties,
-            missing,
-        })
+        duties
     }
 
     fn duty_condition(&self, d: DutyId) -> Option<&Expr> {
         self.program.duties[d].when.as_ref()
+    }
+}
+
+/// The rules' values, outcomes (their missing facts still apart) and missing facts.
+struct RuleResults {
+    values: Vec<Option<Value>>,
+    outcomes: Vec<Outcome>,
+    missing: Vec<Vec<FactId>>,
+}
+
+/// The exact answers for one case's undetermined results: from the compiled diagrams
+/// where the program has them, else from diagrams made for this case.
+struct Refiner<'a> {
+    engine: &'a Engine<'a>,
+    facts: &'a [Option<Value>],
+    /// Made on the first undetermined result, and kept for the rest.
+    diagrams: Option<exact::Diagrams>,
+    restrictor: Option<compiled::Restrictor<'a>>,
+    /// Asked for once per case, the first time a result needs diagrams.
+    compiled: Option<Option<&'a compiled::Compiled>>,
+}
+
+impl<'a> Refiner<'a> {
+    fn compiled(&mut self) -> Option<&'a compiled::Compiled> {
+        let engine = self.engine;
+        *self.compiled.get_or_insert_with(|| engine.compiled())
+    }
+
+    /// Rule `r`'s exact value and missing facts, given the rules before it.
+    fn rule(&mut self, r: RuleId, values: &[Option<Value>]) -> (Option<Value>, Vec<FactId>) {
+        match self.compiled().and_then(|c| Some((c, c.rule(r)?))) {
+            Some((c, root)) => {
+                let (p, facts) = (self.engine.program, self.facts);
+                let restrictor = self
+                    .restrictor
+                    .get_or_insert_with(|| compiled::Restrictor::new(c, p, facts));
+                let answer = restrictor.answer(root);
+                if let (Some(d), Some(v)) = (self.diagrams.as_mut(), &answer.0) {
+                    d.known(r, v);
+                }
+                answer
+            }
+            None => self
+                .diagrams
+                .get_or_insert_with(|| exact::Diagrams::new(self.facts, values))
+                .refine(self.engine, exact::Target::Rule(r)),
+        }
+    }
+
+    /// Duty `d`'s condition's exact value and missing facts, given every rule.
+    fn duty(&mut self, d: DutyId, values: &[Option<Value>]) -> (Option<Value>, Vec<FactId>) {
+        match self.compiled().and_then(|c| Some((c, c.duty(d)?))) {
+            Some((c, root)) => {
+                let (p, facts) = (self.engine.program, self.facts);
+                self.restrictor
+                    .get_or_insert_with(|| compiled::Restrictor::new(c, p, facts))
+                    .answer(root)
+            }
+            None => self
+                .diagrams
+                .get_or_insert_with(|| exact::Diagrams::new(self.facts, values))
+                .refine(self.engine, exact::Target::Duty(d)),
+        }
     }
 }
 

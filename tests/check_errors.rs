@@ -4,11 +4,13 @@
 use cspr::check::check;
 use cspr::diagnostic::Source;
 
-use crate::common::{TestModules, relative, render};
+use crate::common::{TestModules, glob_snapshots, relative, render};
 
 #[test]
 fn every_checker_diagnostic() {
+    let mut seen = 0;
     insta::glob!("check/*.policy", |path| {
+        seen += 1;
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let name = relative(path);
         let checked = check(&Source::new(name.clone(), text.clone()), &TestModules);
@@ -21,6 +23,11 @@ fn every_checker_diagnostic() {
             render(&checked.problems)
         ));
     });
+    assert_eq!(
+        seen,
+        glob_snapshots("check_errors__every_checker_diagnostic"),
+        "tests/check/*.policy walked"
+    );
 }
 
 #[test]
@@ -43,6 +50,7 @@ fn warnings_do_not_stop_a_program() {
 
 #[test]
 fn the_shipped_policies_are_clean() {
+    let mut seen = 0;
     for entry in std::fs::read_dir(crate::common::root().join("policies"))
         .into_iter()
         .flatten()
@@ -50,6 +58,7 @@ fn the_shipped_policies_are_clean() {
     {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "policy") {
+            seen += 1;
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             let checked = check(&Source::new(relative(&path), text), &TestModules);
             assert!(
@@ -60,6 +69,11 @@ fn the_shipped_policies_are_clean() {
             );
         }
     }
+    assert_eq!(
+        seen,
+        cspr::builtin::MODULES.len(),
+        "policies/*.policy walked"
+    );
 }
 
 /// Check `tests/check/NAME.policy` with the test modules.

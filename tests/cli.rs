@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::common::{relative, root};
+use crate::common::{glob_snapshots, root};
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
@@ -23,16 +23,22 @@ fn run(args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn golden() {
+    let mut seen = 0;
     insta::glob!("cli/*.args", |path| {
+        seen += 1;
         let line = std::fs::read_to_string(path).unwrap_or_default();
         let args: Vec<&str> = line.split_whitespace().collect();
         let (code, stdout, stderr) = run(&args);
-        let _ = relative(path);
         insta::assert_snapshot!(format!(
             "$ cspr {}\nexit: {code}\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}",
             args.join(" ")
         ));
     });
+    assert_eq!(
+        seen,
+        glob_snapshots("cli__golden"),
+        "tests/cli/*.args walked"
+    );
 }
 
 #[test]

@@ -116,3 +116,24 @@ pub fn relative(path: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/")
 }
+
+/// How many reviewed snapshots `tests/snapshots/` holds for the glob test `test` (its
+/// module and name, `cli__golden`): the test walks as many files, or one was skipped or
+/// lost, and a test that saw none cannot pass.
+pub fn glob_snapshots(test: &str) -> usize {
+    let prefix = format!("main__{test}@");
+    let n = std::fs::read_dir(root().join("tests/snapshots"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| {
+                    e.file_name()
+                        .to_str()
+                        .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".snap"))
+                })
+                .count()
+        })
+        .unwrap_or(0);
+    assert!(n > 0, "no snapshots for {test}");
+    n
+}

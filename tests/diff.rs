@@ -31,6 +31,11 @@ fn edit_pairs() -> Vec<(String, String)> {
         .filter(|p| p.extension().is_some_and(|e| e == "policy"))
         .collect();
     edits.sort();
+    assert!(
+        edits.len() >= 9,
+        "only {} tests/diff/edits/*.policy",
+        edits.len()
+    );
     let mut pairs: Vec<(String, String)> = edits
         .iter()
         .map(|p| {

@@ -5,12 +5,14 @@
 use cspr::eval::Engine;
 use cspr::eval::explain::{Explainer, render, top_level};
 
-use crate::common::{case, program_file};
+use crate::common::{case, glob_snapshots, program_file};
 
 #[test]
 fn representative_cases() {
     let p = program_file("policies/working-together-2018.policy");
+    let mut seen = 0;
     insta::glob!("explain/*.json", |path| {
+        seen += 1;
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let c = case(&p, &text);
         let e = Engine::new(&p)
@@ -25,6 +27,11 @@ fn representative_cases() {
         }
         insta::assert_snapshot!(out);
     });
+    assert_eq!(
+        seen,
+        glob_snapshots("explain__representative_cases"),
+        "tests/explain/*.json walked"
+    );
 }
 
 /// One representative shipped case for each partnership, explained under its procedure:

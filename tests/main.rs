@@ -10,6 +10,12 @@
     clippy::panic,
     reason = "tests fail by panicking"
 )]
+#![allow(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::disallowed_macros,
+    reason = "tests read fixtures and run the binary: only the library may not do I/O"
+)]
 
 mod calendar;
 mod cases;

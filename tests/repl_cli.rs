@@ -6,7 +6,7 @@
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use crate::common::root;
+use crate::common::{glob_snapshots, root};
 
 /// Run `cspr ARGS` with `input` on stdin (a pipe: the scripted mode).
 fn run_with_input(args: &[&str], input: &str) -> (i32, String, String) {
@@ -36,7 +36,9 @@ fn run_with_input(args: &[&str], input: &str) -> (i32, String, String) {
 
 #[test]
 fn scripted_sessions() {
+    let mut seen = 0;
     insta::glob!("repl/*.txt", |path| {
+        seen += 1;
         let script = std::fs::read_to_string(path).unwrap();
         let first = script.lines().next().unwrap_or_default();
         let args: Vec<&str> = first
@@ -51,6 +53,11 @@ fn scripted_sessions() {
             path.file_name().unwrap().to_string_lossy()
         ));
     });
+    assert_eq!(
+        seen,
+        glob_snapshots("repl_cli__scripted_sessions"),
+        "tests/repl/*.txt walked"
+    );
 }
 
 #[test]

@@ -37,6 +37,14 @@ struct Declared {
     span: Span,
 }
 
+/// The rules and duties of a chain, each slot holding the declaration that wins
+/// (an override replaces its guidance's), with what each override replaced.
+type Declarations<'a> = (
+    Vec<(RuleSrc<'a>, ModuleId)>,
+    Vec<(&'a ast::DutyDecl, ModuleId)>,
+    Vec<Replaced>,
+);
+
 pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>) {
     let mut problems = Vec::new();
     let modules: Vec<ModuleInfo> = chain
@@ -50,9 +58,34 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
             source: src.clone(),
         })
         .collect();
-    let src = |m: ModuleId| &chain[m].0;
+    check_headers(&chain, &mut problems);
+    let sources = declare_sources(&chain, &mut problems);
+    let (enums, facts, mut declared) = declare_facts(&chain, &mut problems);
+    let (rule_srcs, duty_srcs, replaced) =
+        declare_rules_and_duties(&chain, &mut declared, &mut problems);
+    check_citations(&chain, &sources, &rule_srcs, &duty_srcs, &mut problems);
+    let names: super::program::Names = declared.into_iter().map(|(k, v)| (k, v.name)).collect();
 
-    for (source, module) in &chain {
+    let compiler = Compiler::new(
+        &chain,
+        names,
+        facts,
+        enums,
+        rule_srcs,
+        duty_srcs,
+        &mut problems,
+    );
+    let program = compiler.run(modules.clone(), sources).map(|mut p| {
+        p.replaced = replaced;
+        p
+    });
+    (program, problems)
+}
+
+/// Each module's header: a procedure names the guidance it extends, and a calendar is one
+/// cspr has.
+fn check_headers(chain: &[super::Loaded], problems: &mut Vec<Problem>) {
+    for (source, module) in chain {
         if module.kind == ast::ModuleKind::Procedure && module.extends.is_none() {
             problems.push(
                 Problem::error("cspr::no_extends", format!("procedure `{}` does not say which guidance it extends", module.id.node))
@@ -81,8 +114,11 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
             );
         }
     }
+}
 
-    // Sources.
+/// The sources of every module, each name declared once.
+fn declare_sources(chain: &[super::Loaded], problems: &mut Vec<Problem>) -> Vec<SourceDef> {
+    let src = |m: ModuleId| &chain[m].0;
     let mut sources: Vec<SourceDef> = Vec::new();
     let mut source_at: HashMap<String, (ModuleId, Span)> = HashMap::new();
     for (m, (_, module)) in chain.iter().enumerate() {
@@ -102,8 +138,15 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
             }
         }
     }
+    sources
+}
 
-    // Facts, with their enumerations interned by value list.
+/// The facts of every module, with their enumerations interned by value list, and the
+/// name table they start.
+fn declare_facts(
+    chain: &[super::Loaded],
+    problems: &mut Vec<Problem>,
+) -> (Vec<EnumDef>, Vec<FactDef>, HashMap<String, Declared>) {
     let mut enums: Vec<EnumDef> = Vec::new();
     let mut facts: Vec<FactDef> = Vec::new();
     let mut declared: HashMap<String, Declared> = HashMap::new();
@@ -126,17 +169,14 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
                 ast::TypeExpr::Date => Type::Date,
                 ast::TypeExpr::DateTime => Type::DateTime,
                 ast::TypeExpr::Text => Type::Text,
-                ast::TypeExpr::Enum(vs) => match intern_enum(&mut enums, vs, source, &mut problems)
-                {
+                ast::TypeExpr::Enum(vs) => match intern_enum(&mut enums, vs, source, problems) {
                     Some(e) => Type::Enum(e),
                     None => continue,
                 },
-                ast::TypeExpr::Set(vs) => {
-                    match intern_enum(&mut enums, vs, source, &mut problems) {
-                        Some(e) => Type::Set(e),
-                        None => continue,
-                    }
-                }
+                ast::TypeExpr::Set(vs) => match intern_enum(&mut enums, vs, source, problems) {
+                    Some(e) => Type::Set(e),
+                    None => continue,
+                },
             };
             let id = facts.len();
             facts.push(FactDef {
@@ -156,8 +196,15 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
             );
         }
     }
+    (enums, facts, declared)
+}
 
-    // Rules, decisions and duties, applying overrides.
+/// Rules, decisions and duties into the name table, applying overrides.
+fn declare_rules_and_duties<'a>(
+    chain: &'a [super::Loaded],
+    declared: &mut HashMap<String, Declared>,
+    problems: &mut Vec<Problem>,
+) -> Declarations<'a> {
     let mut rule_srcs: Vec<(RuleSrc<'_>, ModuleId)> = Vec::new();
     let mut duty_srcs: Vec<(&ast::DutyDecl, ModuleId)> = Vec::new();
     let mut replaced: Vec<Replaced> = Vec::new();
@@ -262,8 +309,18 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
             );
         }
     }
+    (rule_srcs, duty_srcs, replaced)
+}
 
-    // Citations must name declared sources.
+/// Citations must name declared sources.
+fn check_citations(
+    chain: &[super::Loaded],
+    sources: &[SourceDef],
+    rule_srcs: &[(RuleSrc<'_>, ModuleId)],
+    duty_srcs: &[(&ast::DutyDecl, ModuleId)],
+    problems: &mut Vec<Problem>,
+) {
+    let src = |m: ModuleId| &chain[m].0;
     let cite_sources: Vec<&str> = sources.iter().map(|s| s.name.as_str()).collect();
     let check_cite = |c: &Option<ast::Citation>, source: &Source, problems: &mut Vec<Problem>| {
         if let Some(c) = c
@@ -282,44 +339,28 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
             problems.push(p);
         }
     };
-    for (r, m) in &rule_srcs {
+    for (r, m) in rule_srcs {
         let source = src(*m);
         match r {
             RuleSrc::Rule(r) => {
-                check_cite(&r.cite, source, &mut problems);
+                check_cite(&r.cite, source, problems);
                 if let ast::RuleBody::Default { exceptions, .. } = &r.body {
                     exceptions
                         .iter()
-                        .for_each(|e| check_cite(&e.cite, source, &mut problems));
+                        .for_each(|e| check_cite(&e.cite, source, problems));
                 }
             }
             RuleSrc::Decision(d) => {
-                check_cite(&d.cite, source, &mut problems);
+                check_cite(&d.cite, source, problems);
                 d.branches
                     .iter()
-                    .for_each(|b| check_cite(&b.cite, source, &mut problems));
+                    .for_each(|b| check_cite(&b.cite, source, problems));
             }
         }
     }
-    for (d, m) in &duty_srcs {
-        check_cite(&d.cite, src(*m), &mut problems);
+    for (d, m) in duty_srcs {
+        check_cite(&d.cite, src(*m), problems);
     }
-    let names: super::program::Names = declared.into_iter().map(|(k, v)| (k, v.name)).collect();
-
-    let compiler = Compiler::new(
-        &chain,
-        names,
-        facts,
-        enums,
-        rule_srcs,
-        duty_srcs,
-        &mut problems,
-    );
-    let program = compiler.run(modules.clone(), sources).map(|mut p| {
-        p.replaced = replaced;
-        p
-    });
-    (program, problems)
 }
 
 /// What the declaration in `slot` was before an override in module `by` replaced it.

@@ -109,46 +109,11 @@ impl Index {
     }
 
     fn add(&mut self, source: &Source, module: &Module, chain: &[(Source, Module)]) {
-        let tv = Trivia::new(&source.text);
-        let title_of = |id: &str| {
-            chain
-                .iter()
-                .flat_map(|(_, m)| &m.items)
-                .find_map(|i| match i {
-                    Item::Source(s) if s.name.node == id => Some(s.title.clone()),
-                    _ => None,
-                })
-        };
-        let place = |span: Span| {
-            let (line, _) = source.line_col(span.start);
-            format!("Declared in `{}` ({}:{line}).", module.id.node, source.name)
-        };
-        let cite = |c: &Option<ast::Citation>| match c {
-            Some(c) => format!(
-                "\n\nCites **{}** {}: {}",
-                c.source.node,
-                c.locator,
-                title_of(&c.source.node).unwrap_or_else(|| "(no such source)".into())
-            ),
-            None => String::new(),
-        };
-        let notes = |start: usize| {
-            let lines: Vec<String> = tv
-                .leading(start)
-                .iter()
-                .map(|c| c.text.trim_start_matches('#').trim().to_string())
-                // Banner rules (`# ------`) are layout, not words.
-                .filter(|l| !l.chars().all(|c| "-=*_#~ ".contains(c)))
-                .collect();
-            if lines.is_empty() {
-                String::new()
-            } else {
-                format!("\n\n{}", lines.join("\n"))
-            }
-        };
-        let code = |from: usize, span: Span| {
-            let text = &source.text[from..tv.code_end(span)];
-            format!("```cspr\n{text}\n```")
+        let h = &Hover {
+            source,
+            module,
+            chain,
+            tv: Trivia::new(&source.text),
         };
         let kind_word = match module.kind {
             ast::ModuleKind::Guidance => "guidance",
@@ -167,185 +132,267 @@ impl Index {
             ),
         });
         for item in &module.items {
-            match item {
-                Item::Source(s) => self.push(Decl {
-                    name: s.name.node.clone(),
-                    kind: DeclKind::Source,
-                    source: source.clone(),
-                    span: s.name.span,
-                    full: s.span,
-                    summary: format!("source: {}", s.title),
+            self.add_item(h, item);
+        }
+    }
+
+    /// One declaration of a module, and the values it declares.
+    fn add_item(&mut self, h: &Hover<'_>, item: &Item) {
+        match item {
+            Item::Source(s) => self.push(Decl {
+                name: s.name.node.clone(),
+                kind: DeclKind::Source,
+                source: h.source.clone(),
+                span: s.name.span,
+                full: s.span,
+                summary: format!("source: {}", s.title),
+                hover: format!(
+                    "**source** `{}`: {}\n\n{}",
+                    s.name.node,
+                    s.title,
+                    h.place(s.span)
+                ),
+            }),
+            Item::Fact(f) => self.add_fact(h, f),
+            Item::Rule(r) => {
+                let from = r.overrides.unwrap_or(r.span).start;
+                self.push(Decl {
+                    name: r.name.node.clone(),
+                    kind: DeclKind::Rule,
+                    source: h.source.clone(),
+                    span: r.name.span,
+                    full: Span::new(from, r.span.end),
+                    summary: "rule".into(),
                     hover: format!(
-                        "**source** `{}`: {}\n\n{}",
-                        s.name.node,
-                        s.title,
-                        place(s.span)
+                        "{}{}\n\n{}{}",
+                        h.code(from, r.span),
+                        h.cite(&r.cite),
+                        h.place(r.span),
+                        h.notes(from)
                     ),
-                }),
-                Item::Fact(f) => {
-                    let ty = type_text(&f.ty);
-                    let question = f
-                        .ask
-                        .as_ref()
-                        .map(|q| format!("\n\nAsks: *{q}*"))
-                        .unwrap_or_default();
-                    self.push(Decl {
-                        name: f.name.node.clone(),
-                        kind: DeclKind::Fact,
-                        source: source.clone(),
-                        span: f.name.span,
-                        full: f.span,
-                        summary: format!("fact: {ty}"),
-                        hover: format!(
-                            "**fact** `{}`: `{ty}`{question}\n\n{}{}",
-                            f.name.node,
-                            place(f.span),
-                            notes(f.span.start)
-                        ),
-                    });
-                    if let TypeExpr::Enum(vs) | TypeExpr::Set(vs) = &f.ty {
-                        for v in vs {
-                            self.push(Decl {
-                                name: v.node.clone(),
-                                kind: DeclKind::Value,
-                                source: source.clone(),
-                                span: v.span,
-                                full: f.span,
-                                summary: format!("value of {}", f.name.node),
-                                hover: format!(
-                                    "**value** `{}` of fact `{}`: `{ty}`\n\n{}",
-                                    v.node,
-                                    f.name.node,
-                                    place(f.span)
-                                ),
-                            });
-                        }
-                    }
-                }
-                Item::Rule(r) => {
-                    let from = r.overrides.unwrap_or(r.span).start;
-                    self.push(Decl {
-                        name: r.name.node.clone(),
-                        kind: DeclKind::Rule,
-                        source: source.clone(),
-                        span: r.name.span,
-                        full: Span::new(from, r.span.end),
-                        summary: "rule".into(),
-                        hover: format!(
-                            "{}{}\n\n{}{}",
-                            code(from, r.span),
-                            cite(&r.cite),
-                            place(r.span),
-                            notes(from)
-                        ),
-                    });
-                }
-                Item::Decision(d) => {
-                    let from = d.overrides.unwrap_or(d.span).start;
-                    let values: Vec<&str> = d.branches.iter().map(|b| b.value.as_str()).collect();
-                    for b in &d.branches {
-                        if !self.decls.iter().any(|x| x.name == b.value.node) {
-                            self.push(Decl {
-                                name: b.value.node.clone(),
-                                kind: DeclKind::Value,
-                                source: source.clone(),
-                                span: b.value.span,
-                                full: b.span,
-                                summary: format!("value of {}", d.name.node),
-                                hover: format!(
-                                    "**value** `{}` of decision `{}`{}\n\n{}",
-                                    b.value.node,
-                                    d.name.node,
-                                    cite(&b.cite),
-                                    place(b.span)
-                                ),
-                            });
-                        }
-                    }
-                    self.push(Decl {
-                        name: d.name.node.clone(),
-                        kind: DeclKind::Decision,
-                        source: source.clone(),
-                        span: d.name.span,
-                        full: Span::new(from, d.span.end),
-                        summary: format!("decision: {}", values.join(" | ")),
-                        hover: format!(
-                            "{}{}\n\n{}{}",
-                            code(from, d.span),
-                            cite(&d.cite),
-                            place(d.span),
-                            notes(from)
-                        ),
-                    });
-                }
-                Item::Duty(d) => {
-                    let from = d.overrides.unwrap_or(d.span).start;
-                    self.push(Decl {
-                        name: d.name.node.clone(),
-                        kind: DeclKind::Duty,
-                        source: source.clone(),
-                        span: d.name.span,
-                        full: Span::new(from, d.span.end),
-                        summary: format!("duty: {} {}", d.actor.node, d.modality.as_str()),
-                        hover: format!(
-                            "{}{}\n\n{}{}",
-                            code(from, d.span),
-                            cite(&d.cite),
-                            place(d.span),
-                            notes(from)
-                        ),
-                    });
-                }
-                Item::Timeline(t) => {
-                    self.push(Decl {
-                        name: t.name.node.clone(),
-                        kind: DeclKind::Timeline,
-                        source: source.clone(),
-                        span: t.name.span,
-                        full: t.span,
-                        summary: format!("timeline: {} steps", t.steps.len()),
-                        hover: format!(
-                            "**timeline** `{}`: {} steps from `{}`{}\n\n{}{}",
-                            t.name.node,
-                            t.steps.len(),
-                            t.start.node,
-                            cite(&t.cite),
-                            place(t.span),
-                            notes(t.span.start)
-                        ),
-                    });
-                    for s in &t.steps {
-                        self.push(Decl {
-                            name: s.name.node.clone(),
-                            kind: DeclKind::Duty,
-                            source: source.clone(),
-                            span: s.name.span,
-                            full: s.span,
-                            summary: format!(
-                                "duty (timeline {}): {} {}",
-                                t.name.node,
-                                s.actor.node,
-                                s.modality.as_str()
-                            ),
-                            hover: format!(
-                                "{}{}\n\nA step of timeline `{}`: due on working day {} after `{}`.\n\n{}{}",
-                                code(s.span.start, s.span),
-                                cite(&s.cite.clone().or_else(|| t.cite.clone())),
-                                t.name.node,
-                                s.days.last,
-                                t.start.node,
-                                place(s.span),
-                                notes(s.span.start)
-                            ),
-                        });
-                    }
-                }
+                });
             }
+            Item::Decision(d) => self.add_decision(h, d),
+            Item::Duty(d) => {
+                let from = d.overrides.unwrap_or(d.span).start;
+                self.push(Decl {
+                    name: d.name.node.clone(),
+                    kind: DeclKind::Duty,
+                    source: h.source.clone(),
+                    span: d.name.span,
+                    full: Span::new(from, d.span.end),
+                    summary: format!("duty: {} {}", d.actor.node, d.modality.as_str()),
+                    hover: format!(
+                        "{}{}\n\n{}{}",
+                        h.code(from, d.span),
+                        h.cite(&d.cite),
+                        h.place(d.span),
+                        h.notes(from)
+                    ),
+                });
+            }
+            Item::Timeline(t) => self.add_timeline(h, t),
+        }
+    }
+
+    /// A fact and the values of its list.
+    fn add_fact(&mut self, h: &Hover<'_>, f: &ast::FactDecl) {
+        let ty = type_text(&f.ty);
+        let question = f
+            .ask
+            .as_ref()
+            .map(|q| format!("\n\nAsks: *{q}*"))
+            .unwrap_or_default();
+        self.push(Decl {
+            name: f.name.node.clone(),
+            kind: DeclKind::Fact,
+            source: h.source.clone(),
+            span: f.name.span,
+            full: f.span,
+            summary: format!("fact: {ty}"),
+            hover: format!(
+                "**fact** `{}`: `{ty}`{question}\n\n{}{}",
+                f.name.node,
+                h.place(f.span),
+                h.notes(f.span.start)
+            ),
+        });
+        if let TypeExpr::Enum(vs) | TypeExpr::Set(vs) = &f.ty {
+            for v in vs {
+                self.push(Decl {
+                    name: v.node.clone(),
+                    kind: DeclKind::Value,
+                    source: h.source.clone(),
+                    span: v.span,
+                    full: f.span,
+                    summary: format!("value of {}", f.name.node),
+                    hover: format!(
+                        "**value** `{}` of fact `{}`: `{ty}`\n\n{}",
+                        v.node,
+                        f.name.node,
+                        h.place(f.span)
+                    ),
+                });
+            }
+        }
+    }
+
+    /// A decision and its values (each once, where first seen).
+    fn add_decision(&mut self, h: &Hover<'_>, d: &ast::DecisionDecl) {
+        let from = d.overrides.unwrap_or(d.span).start;
+        let values: Vec<&str> = d.branches.iter().map(|b| b.value.as_str()).collect();
+        for b in &d.branches {
+            if !self.decls.iter().any(|x| x.name == b.value.node) {
+                self.push(Decl {
+                    name: b.value.node.clone(),
+                    kind: DeclKind::Value,
+                    source: h.source.clone(),
+                    span: b.value.span,
+                    full: b.span,
+                    summary: format!("value of {}", d.name.node),
+                    hover: format!(
+                        "**value** `{}` of decision `{}`{}\n\n{}",
+                        b.value.node,
+                        d.name.node,
+                        h.cite(&b.cite),
+                        h.place(b.span)
+                    ),
+                });
+            }
+        }
+        self.push(Decl {
+            name: d.name.node.clone(),
+            kind: DeclKind::Decision,
+            source: h.source.clone(),
+            span: d.name.span,
+            full: Span::new(from, d.span.end),
+            summary: format!("decision: {}", values.join(" | ")),
+            hover: format!(
+                "{}{}\n\n{}{}",
+                h.code(from, d.span),
+                h.cite(&d.cite),
+                h.place(d.span),
+                h.notes(from)
+            ),
+        });
+    }
+
+    /// A timeline and its steps, each a duty.
+    fn add_timeline(&mut self, h: &Hover<'_>, t: &ast::TimelineDecl) {
+        self.push(Decl {
+            name: t.name.node.clone(),
+            kind: DeclKind::Timeline,
+            source: h.source.clone(),
+            span: t.name.span,
+            full: t.span,
+            summary: format!("timeline: {} steps", t.steps.len()),
+            hover: format!(
+                "**timeline** `{}`: {} steps from `{}`{}\n\n{}{}",
+                t.name.node,
+                t.steps.len(),
+                t.start.node,
+                h.cite(&t.cite),
+                h.place(t.span),
+                h.notes(t.span.start)
+            ),
+        });
+        for s in &t.steps {
+            self.push(Decl {
+                name: s.name.node.clone(),
+                kind: DeclKind::Duty,
+                source: h.source.clone(),
+                span: s.name.span,
+                full: s.span,
+                summary: format!(
+                    "duty (timeline {}): {} {}",
+                    t.name.node,
+                    s.actor.node,
+                    s.modality.as_str()
+                ),
+                hover: format!(
+                    "{}{}\n\nA step of timeline `{}`: due on working day {} after `{}`.\n\n{}{}",
+                    h.code(s.span.start, s.span),
+                    h.cite(&s.cite.clone().or_else(|| t.cite.clone())),
+                    t.name.node,
+                    s.days.last,
+                    t.start.node,
+                    h.place(s.span),
+                    h.notes(s.span.start)
+                ),
+            });
         }
     }
 
     fn push(&mut self, decl: Decl) {
         self.decls.push(decl);
+    }
+}
+
+/// What a declaration's hover is made of: its module, where it is, what it cites, the
+/// comments before it and its code.
+struct Hover<'a> {
+    source: &'a Source,
+    module: &'a Module,
+    chain: &'a [(Source, Module)],
+    tv: Trivia<'a>,
+}
+
+impl Hover<'_> {
+    /// The title of the source `id` declares, anywhere in the chain.
+    fn title_of(&self, id: &str) -> Option<String> {
+        self.chain
+            .iter()
+            .flat_map(|(_, m)| &m.items)
+            .find_map(|i| match i {
+                Item::Source(s) if s.name.node == id => Some(s.title.clone()),
+                _ => None,
+            })
+    }
+
+    /// `Declared in `MODULE` (FILE:LINE).`
+    fn place(&self, span: Span) -> String {
+        let (line, _) = self.source.line_col(span.start);
+        format!(
+            "Declared in `{}` ({}:{line}).",
+            self.module.id.node, self.source.name
+        )
+    }
+
+    /// What a citation cites, with the source's title.
+    fn cite(&self, c: &Option<ast::Citation>) -> String {
+        match c {
+            Some(c) => format!(
+                "\n\nCites **{}** {}: {}",
+                c.source.node,
+                c.locator,
+                self.title_of(&c.source.node)
+                    .unwrap_or_else(|| "(no such source)".into())
+            ),
+            None => String::new(),
+        }
+    }
+
+    /// The comments before `start`, without banner rules.
+    fn notes(&self, start: usize) -> String {
+        let lines: Vec<String> = self
+            .tv
+            .leading(start)
+            .iter()
+            .map(|c| c.text.trim_start_matches('#').trim().to_string())
+            // Banner rules (`# ------`) are layout, not words.
+            .filter(|l| !l.chars().all(|c| "-=*_#~ ".contains(c)))
+            .collect();
+        if lines.is_empty() {
+            String::new()
+        } else {
+            format!("\n\n{}", lines.join("\n"))
+        }
+    }
+
+    /// The declaration's code from `from` to the end of `span`, as a fenced block.
+    fn code(&self, from: usize, span: Span) -> String {
+        let text = &self.source.text[from..self.tv.code_end(span)];
+        format!("```cspr\n{text}\n```")
     }
 }
 

@@ -91,9 +91,47 @@ pub fn charts(report: &Report<'_>) -> String {
     out
 }
 
-fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, out: &mut String) {
-    let days_after =
-        |d: NaiveDate, n: i64| d.checked_add_signed(chrono::Duration::days(n)).unwrap_or(d);
+/// A chart's days and where each falls on the plot.
+struct Scale {
+    start: NaiveDate,
+    end: NaiveDate,
+    days: i64,
+    day_w: f64,
+}
+
+impl Scale {
+    /// The left edge of a day's column.
+    fn x_of_day(&self, d: NaiveDate) -> f64 {
+        LABEL_W + (d - self.start).num_days() as f64 * self.day_w
+    }
+
+    /// A moment's place: a date at its day's left edge, a time within its day.
+    fn x_of(&self, m: Moment) -> f64 {
+        match m {
+            Moment::Date(d) => self.x_of_day(d),
+            Moment::DateTime(t) => {
+                self.x_of_day(t.date())
+                    + self.day_w * (f64::from(t.hour()) + f64::from(t.minute()) / 60.0) / 24.0
+            }
+        }
+    }
+
+    /// Where a due moment ends: a due date runs to the end of its day.
+    fn x_end(&self, m: Moment) -> f64 {
+        match m {
+            Moment::Date(d) => self.x_of_day(d) + self.day_w,
+            Moment::DateTime(_) => self.x_of(m),
+        }
+    }
+}
+
+fn days_after(d: NaiveDate, n: i64) -> NaiveDate {
+    d.checked_add_signed(chrono::Duration::days(n)).unwrap_or(d)
+}
+
+/// The days a chart shows: its due dates, the starts and done dates near them and the
+/// as-of day when near, a day either side, at least [`MIN_DAYS`].
+fn scale(report: &Report<'_>, w: &Window<'_, '_>) -> Scale {
     let earliest = days_after(w.first, -LOOK_BACK);
     let mut start = w
         .rows
@@ -126,19 +164,18 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
         end = days_after(start, MIN_DAYS - 1);
     }
     let days = (end - start).num_days() + 1;
-    let day_w = PLOT_W / days as f64;
-    let x_of_day = |d: NaiveDate| LABEL_W + (d - start).num_days() as f64 * day_w;
-    let x_of = |m: Moment| match m {
-        Moment::Date(d) => x_of_day(d),
-        Moment::DateTime(t) => {
-            x_of_day(t.date()) + day_w * (f64::from(t.hour()) + f64::from(t.minute()) / 60.0) / 24.0
-        }
-    };
-    // A due date runs to the end of its day.
-    let x_end = |m: Moment| match m {
-        Moment::Date(d) => x_of_day(d) + day_w,
-        Moment::DateTime(_) => x_of(m),
-    };
+    Scale {
+        start,
+        end,
+        days,
+        day_w: PLOT_W / days as f64,
+    }
+}
+
+fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, out: &mut String) {
+    let sc = scale(report, w);
+    let (start, end, day_w) = (sc.start, sc.end, sc.day_w);
+    let as_of = report.as_of;
     // Where several deadlines count from one start (a Rapid Review's notification),
     // number the working days after it, as a timeline's `step day N` reads them: day 1
     // is the first working day after the start.
@@ -168,6 +205,37 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width:.0} {height:.0}\" role=\"img\" aria-label=\"deadlines from {start} to {end}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\">"
     );
+    day_axis(&sc, calendar, day_one, plot_bottom, out);
+    // Row grid lines and bars.
+    for (k, row) in w.rows.iter().enumerate() {
+        duty_row(&sc, head + k as f64 * ROW_H, row, as_of, out);
+    }
+    if as_of >= start && as_of <= end {
+        let x = sc.x_of_day(as_of) + day_w / 2.0;
+        let _ = writeln!(
+            out,
+            "<line class=\"as-of\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.0}\" y2=\"{plot_bottom:.1}\" stroke=\"#d92d20\" stroke-width=\"2\"><title>as of {as_of}</title></line>",
+            HEAD_H - 12.0
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<line x1=\"{LABEL_W}\" x2=\"{LABEL_W}\" y1=\"{:.0}\" y2=\"{plot_bottom:.1}\" stroke=\"#98a2b3\"/>",
+        HEAD_H - 12.0
+    );
+    out.push_str("</svg></figure>\n");
+}
+
+/// The day columns: weekends and bank holidays shaded, months and days labelled, and the
+/// working days after a common start numbered.
+fn day_axis(
+    sc: &Scale,
+    calendar: Option<&Calendar>,
+    day_one: Option<NaiveDate>,
+    plot_bottom: f64,
+    out: &mut String,
+) {
+    let (start, end, days, day_w) = (sc.start, sc.end, sc.days, sc.day_w);
     // Day shading and axis labels.
     let label_every = if days <= 31 {
         1
@@ -180,7 +248,7 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
     let mut i = 0;
     let mut working_day = 0;
     while d <= end {
-        let x = x_of_day(d);
+        let x = sc.x_of_day(d);
         let weekend = matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
         let holiday = calendar.and_then(|c| c.holiday(d).ok().flatten());
         if let Some(h) = &holiday {
@@ -247,96 +315,84 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
             one.format("%-d %b")
         );
     }
-    // Row grid lines and bars.
-    for (k, row) in w.rows.iter().enumerate() {
-        let y = head + k as f64 * ROW_H;
+}
+
+/// One deadline's row at height `y`: its grid line, label, bar, done mark and status.
+fn duty_row(sc: &Scale, y: f64, row: &DutyRow<'_>, as_of: NaiveDate, out: &mut String) {
+    let (start, end, day_w) = (sc.start, sc.end, sc.day_w);
+    let width = LABEL_W + PLOT_W + STATUS_W;
+    let _ = writeln!(
+        out,
+        "<line x1=\"0\" x2=\"{width:.0}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#e4e7ec\"/>",
+        y + ROW_H,
+        y + ROW_H
+    );
+    let Some(due) = row.deadline.due else {
+        return;
+    };
+    let (colour, word) = status_style(&row.deadline.status);
+    let may = row.applies.is_none();
+    let label = if may {
+        format!("{} (may apply)", row.name)
+    } else {
+        row.name.to_string()
+    };
+    let _ = writeln!(
+        out,
+        "<text x=\"4\" y=\"{:.1}\">{}</text>",
+        y + 15.0,
+        escape(&label)
+    );
+    let x_due = sc.x_end(due);
+    // A deadline before an event (`at least 7 days before publication`) counts back
+    // from a later date: its bar is just its last day.
+    let (x_start, clipped) = match row.starts.filter(|s| s.date() <= due.date()) {
+        Some(s) if s.date() >= start => (sc.x_of(s), false),
+        Some(_) => (LABEL_W, true),
+        None => (x_due - day_w.max(4.0), false),
+    };
+    let bar_w = (x_due - x_start).max(3.0);
+    let opacity = if may { "0.45" } else { "0.9" };
+    let _ = writeln!(
+        out,
+        "<rect class=\"bar {}\" x=\"{x_start:.2}\" y=\"{:.1}\" width=\"{bar_w:.2}\" height=\"{:.1}\" rx=\"2\" fill=\"{colour}\" fill-opacity=\"{opacity}\"><title>{}: due {} ({})</title></rect>",
+        row.deadline.status.name(),
+        y + 5.0,
+        ROW_H - 10.0,
+        escape(row.name),
+        due,
+        escape(&row.deadline.describe())
+    );
+    if clipped {
         let _ = writeln!(
             out,
-            "<line x1=\"0\" x2=\"{width:.0}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#e4e7ec\"/>",
-            y + ROW_H,
-            y + ROW_H
-        );
-        let Some(due) = row.deadline.due else {
-            continue;
-        };
-        let (colour, word) = status_style(&row.deadline.status);
-        let may = row.applies.is_none();
-        let label = if may {
-            format!("{} (may apply)", row.name)
-        } else {
-            row.name.to_string()
-        };
-        let _ = writeln!(
-            out,
-            "<text x=\"4\" y=\"{:.1}\">{}</text>",
-            y + 15.0,
-            escape(&label)
-        );
-        let x_due = x_end(due);
-        // A deadline before an event (`at least 7 days before publication`) counts back
-        // from a later date: its bar is just its last day.
-        let (x_start, clipped) = match row.starts.filter(|s| s.date() <= due.date()) {
-            Some(s) if s.date() >= start => (x_of(s), false),
-            Some(_) => (LABEL_W, true),
-            None => (x_due - day_w.max(4.0), false),
-        };
-        let bar_w = (x_due - x_start).max(3.0);
-        let opacity = if may { "0.45" } else { "0.9" };
-        let _ = writeln!(
-            out,
-            "<rect class=\"bar {}\" x=\"{x_start:.2}\" y=\"{:.1}\" width=\"{bar_w:.2}\" height=\"{:.1}\" rx=\"2\" fill=\"{colour}\" fill-opacity=\"{opacity}\"><title>{}: due {} ({})</title></rect>",
-            row.deadline.status.name(),
-            y + 5.0,
-            ROW_H - 10.0,
-            escape(row.name),
-            due,
-            escape(&row.deadline.describe())
-        );
-        if clipped {
-            let _ = writeln!(
-                out,
-                "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#ffffff\" font-size=\"9\">◀</text>",
-                LABEL_W + 1.0,
-                y + 14.5
-            );
-        }
-        // A step done after the as-of day was not done yet as of that day.
-        if let Some(done) = row
-            .done
-            .filter(|d| d.date() >= start && d.date() <= end && d.date() <= as_of)
-        {
-            let cx = match done {
-                Moment::Date(d) => x_of_day(d) + day_w / 2.0,
-                Moment::DateTime(_) => x_of(done),
-            };
-            let cy = y + ROW_H / 2.0;
-            let _ = writeln!(
-                out,
-                "<path d=\"M{cx:.1},{:.1} l4,4 l-4,4 l-4,-4 z\" fill=\"#101828\"><title>done {done}</title></path>",
-                cy - 4.0
-            );
-        }
-        let _ = writeln!(
-            out,
-            "<text x=\"{:.0}\" y=\"{:.1}\" fill=\"{colour}\" font-weight=\"bold\">{word}</text>",
-            LABEL_W + PLOT_W + 8.0,
-            y + 15.0
+            "<text x=\"{:.1}\" y=\"{:.1}\" fill=\"#ffffff\" font-size=\"9\">◀</text>",
+            LABEL_W + 1.0,
+            y + 14.5
         );
     }
-    if as_of >= start && as_of <= end {
-        let x = x_of_day(as_of) + day_w / 2.0;
+    // A step done after the as-of day was not done yet as of that day.
+    if let Some(done) = row
+        .done
+        .filter(|d| d.date() >= start && d.date() <= end && d.date() <= as_of)
+    {
+        let cx = match done {
+            Moment::Date(d) => sc.x_of_day(d) + day_w / 2.0,
+            Moment::DateTime(_) => sc.x_of(done),
+        };
+        let cy = y + ROW_H / 2.0;
         let _ = writeln!(
             out,
-            "<line class=\"as-of\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.0}\" y2=\"{plot_bottom:.1}\" stroke=\"#d92d20\" stroke-width=\"2\"><title>as of {as_of}</title></line>",
-            HEAD_H - 12.0
+            "<path d=\"M{cx:.1},{:.1} l4,4 l-4,4 l-4,-4 z\" fill=\"#101828\"><title>done {done}</title></path>",
+            cy - 4.0
         );
     }
     let _ = writeln!(
         out,
-        "<line x1=\"{LABEL_W}\" x2=\"{LABEL_W}\" y1=\"{:.0}\" y2=\"{plot_bottom:.1}\" stroke=\"#98a2b3\"/>",
-        HEAD_H - 12.0
+        "<text x=\"{:.0}\" y=\"{:.1}\" fill=\"{colour}\" font-weight=\"bold\">{word}</text>",
+        LABEL_W + PLOT_W + 8.0,
+        y + 15.0
     );
-    out.push_str("</svg></figure>\n");
 }
 
 /// The start day most of a chart's deadlines count from, if three or more do (the
