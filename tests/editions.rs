@@ -6,7 +6,8 @@ use cspr::check::check_onto;
 use cspr::check::rebase::rebase;
 use cspr::diagnostic::Source;
 use cspr::eval::Engine;
-use cspr::scenario::regression::{compare, run_on};
+use cspr::scenario::regression::compare;
+use cspr::scenario::run_on;
 use cspr::scenario::{self, in_force};
 
 use crate::common::{TestModules, render, root};

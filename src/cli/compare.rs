@@ -140,9 +140,9 @@ pub(super) fn every_module() -> Vec<String> {
         .listing()
         .into_iter()
         .map(|(id, found)| {
-            let guidance = found
-                .source()
-                .is_ok_and(|s| super::header_kind(&s.text) == Some(ModuleKind::Guidance));
+            let guidance = found.source().is_ok_and(|s| {
+                cspr::scenario::suite::module_kind(&s.text) == Some(ModuleKind::Guidance)
+            });
             (!guidance, id)
         })
         .collect();

@@ -6,15 +6,15 @@
 use std::fmt::{self, Write as _};
 
 use cspr::check::{Name, Program};
-use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 use cspr::scenario::coverage::Coverage;
-use cspr::scenario::regression::{self, Run, RunResult, Side};
+use cspr::scenario::regression::{self, Side};
+use cspr::scenario::{File, Run, RunResult};
 use cspr::scenario::{Topic, topic};
 use cspr::syntax::ast;
 
 use super::report;
-use super::test::{File, expect_line};
+use super::test::expect_line;
 
 /// How many expectations changed, in how many scenarios.
 #[derive(Default)]
@@ -42,22 +42,22 @@ impl fmt::Display for Tally {
     }
 }
 
-/// Run one scenario on both sides and print what changed. Whether it passed on the
-/// edition asked for (`after`).
-pub fn run_both(
-    before: Option<&Engine<'_>>,
-    after: &Engine<'_>,
-    edition: &str,
+/// What one scenario run on both sides (`run_a` as written, `run_b` on the edition
+/// asked for) changed, printed; `programs` are the two sides' programs. Whether it
+/// passed on the edition asked for.
+pub fn report_pair(
+    run_a: Option<&Run>,
+    run_b: &Run,
+    (before, after): (Option<&Program>, &Program),
     s: &ast::Scenario,
     file: &File,
     coverage: &mut Coverage,
     tally: &mut Tally,
 ) -> bool {
     let source = &file.source;
-    let run_b = regression::run_on(after, s, source, &file.editions);
-    let run_a = before.map(|e| regression::run_on(e, s, source, &file.editions));
+    let edition = run_b.edition.as_str();
     if let Some(eval) = run_b.eval() {
-        coverage.record(after.program, eval);
+        coverage.record(after, eval);
     }
     let passed = run_b.passed();
     let (line, _) = source.line_col(s.span.start);
@@ -66,7 +66,7 @@ pub fn run_both(
         "{mark} {}:{line}: \"{}\" (for {})",
         source.name, s.name.node, s.target.node
     );
-    let written = run_a.as_ref().map_or("?", |r| r.edition.as_str());
+    let written = run_a.map_or("?", |r| r.edition.as_str());
 
     // A side that did not evaluate is reported as a whole.
     let broken = |run: &Run, label: &str| -> Option<String> {
@@ -89,11 +89,11 @@ pub fn run_both(
     let as_written = format!("as written ({written})");
     let on = format!("on {edition}");
     let mut notes = Vec::new();
-    match &run_a {
+    match run_a {
         None => notes.push(format!("  {as_written}: the procedure could not be loaded")),
         Some(a) => notes.extend(broken(a, &as_written)),
     }
-    notes.extend(broken(&run_b, &on));
+    notes.extend(broken(run_b, &on));
     if !notes.is_empty() {
         // It did not run on one side: the scenario as a whole changed.
         tally.scenarios += 1;
@@ -104,7 +104,7 @@ pub fn run_both(
         return passed;
     }
     let Some(run_a) = run_a else { return passed };
-    let rows = regression::compare(s, &run_a, &run_b);
+    let rows = regression::compare(s, run_a, run_b);
     if rows.is_empty() {
         return passed;
     }
@@ -141,22 +141,22 @@ pub fn run_both(
             out,
             "    {:<width$} {}",
             format!("{as_written}:"),
-            side(&row.before, &run_a)
+            side(&row.before, run_a)
         );
         let _ = writeln!(
             out,
             "    {:<width$} {}",
             format!("{on}:"),
-            side(&row.after, &run_b)
+            side(&row.after, run_b)
         );
         let about_deadline = s.expects.iter().any(|e| {
             e.span == row.span && matches!(topic(&e.kind), Topic::Due(_) | Topic::Status(_))
         });
-        for (first, label, side, run, engine) in [
-            (true, "why, as written", &row.before, &run_a, before),
-            (false, "why, on", &row.after, &run_b, Some(after)),
+        for (first, label, side, run, program) in [
+            (true, "why, as written", &row.before, run_a, before),
+            (false, "why, on", &row.after, run_b, Some(after)),
         ] {
-            let (Some(side), Some(eval), Some(engine)) = (side, run.eval(), engine) else {
+            let (Some(side), Some(eval), Some(program)) = (side, run.eval(), program) else {
                 continue;
             };
             let label = if first {
@@ -174,7 +174,6 @@ pub fn run_both(
                 continue;
             }
             explained.push(key);
-            let program = engine.program;
             let mut explainer = Explainer::new(program, eval);
             let tree = match subject {
                 Name::Rule(r) => explainer.standalone().rule(r),
