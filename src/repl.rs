@@ -327,11 +327,7 @@ impl Session {
                 let shown = match self.case.get(f) {
                     Some(v) => format!(
                         "it is given as {}",
-                        Display {
-                            value: v,
-                            enums: &program.enums,
-                            ty: program.facts[f].ty
-                        }
+                        Display::of(v, program, program.facts[f].ty)
                     ),
                     None => "it is not known yet".to_string(),
                 };

@@ -337,11 +337,7 @@ impl Serialize for ValueJson<'_> {
                 }
                 _ => s.serialize_u64(*bits),
             },
-            Some(v) => s.collect_str(&Display {
-                value: v,
-                enums: &program.enums,
-                ty,
-            }),
+            Some(v) => s.collect_str(&Display::of(v, program, ty)),
         }
     }
 }

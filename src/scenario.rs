@@ -484,12 +484,7 @@ pub struct Observed {
 pub fn observe(engine: &Engine<'_>, eval: &Evaluation, check: &Check) -> Observed {
     let program = engine.program;
     let show = |v: &Option<Value>, ty: Type| match v {
-        Some(v) => Display {
-            value: v,
-            enums: &program.enums,
-            ty,
-        }
-        .to_string(),
+        Some(v) => Display::of(v, program, ty).to_string(),
         None => "undetermined".to_string(),
     };
     let facts = |fs: &[FactId]| format!("{{{}}}", program.fact_list(fs));

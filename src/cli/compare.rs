@@ -211,12 +211,7 @@ fn cell(c: &Column, name: &str, as_of: NaiveDate) -> Option<Cell> {
                 Some(v) => {
                     let ty = p.rules[r].ty;
                     Cell {
-                        text: Display {
-                            value: v,
-                            enums: &p.enums,
-                            ty,
-                        }
-                        .to_string(),
+                        text: Display::of(v, p, ty).to_string(),
                         json: json!({"value": cspr::value::to_json(v, ty, &p.enums)}),
                     }
                 }
