@@ -157,33 +157,61 @@ fn a_batch_streams_from_stdin_like_a_file() {
     );
 }
 
+/// The one JSON writer says what the report's view model says: every outcome's value,
+/// citations and missing facts, every duty's applying, due date and status, and the
+/// questions, in DESIGN §4's shape.
 #[test]
-fn the_batch_writer_matches_the_serde_shape() {
-    use cspr::report::{EvalJson, JsonWriter};
+fn the_json_writer_agrees_with_the_view_model() {
+    use cspr::report::{JsonWriter, Report};
     let p = crate::common::program_file("policies/working-together-2018.policy");
     let writer = JsonWriter::new(&p);
+    let mut checked = 0;
     for name in [
         "death-in-area.json",
         "incomplete.json",
         "looked-after-death.json",
         "harm-outside-england.json",
     ] {
-        let text = std::fs::read_to_string(root().join("policies/examples").join(name))
-            .unwrap_or_default();
+        let text = std::fs::read_to_string(root().join("policies/examples").join(name)).unwrap();
         let e = crate::common::eval(&p, &text);
         for as_of in ["2024-03-08", "2024-03-11", "2024-04-30", "2025-01-06"] {
             let as_of = cspr::case::parse_date(as_of).unwrap();
-            let mut fast = String::new();
-            writer.write(&p, &e, as_of, &mut fast);
-            let reference = serde_json::to_string(&EvalJson {
-                program: &p,
-                eval: &e,
-                as_of,
-            })
-            .unwrap_or_default();
-            assert_eq!(fast, reference, "{name} as of {as_of}");
+            let mut line = String::new();
+            writer.write(&p, &e, as_of, &mut line);
+            assert_eq!(line, cspr::report::eval_json(&p, &e, as_of));
+            let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let model = Report::new(&p, &e, as_of);
+            assert_eq!(json["procedure"]["id"], model.procedure.id);
+            for o in &model.outcomes {
+                let got = &json["outcomes"][o.name];
+                let want = o.value.map_or(serde_json::Value::Null, |v| {
+                    cspr::value::to_json(v, o.ty, &p.enums)
+                });
+                assert_eq!(got["value"], want, "{name}: {}", o.name);
+                let cites: Vec<String> = o.cites.iter().map(|c| c.text.clone()).collect();
+                assert_eq!(got["cite"], serde_json::json!(cites), "{name}: {}", o.name);
+                if o.value.is_none() {
+                    assert_eq!(got["missing"], serde_json::json!(o.missing), "{}", o.name);
+                }
+                checked += 1;
+            }
+            let duties = json["duties"].as_array().unwrap();
+            assert_eq!(duties.len(), model.duties.len());
+            for (got, d) in duties.iter().zip(&model.duties) {
+                assert_eq!(got["name"], d.name);
+                assert_eq!(got["applies"], serde_json::json!(d.applies), "{}", d.name);
+                assert_eq!(
+                    got["due"],
+                    serde_json::json!(d.deadline.due.map(|m| m.to_string()))
+                );
+                assert_eq!(got["status"], d.deadline.status.name(), "{}", d.name);
+                checked += 1;
+            }
+            let questions: Vec<&str> = model.questions.iter().map(|q| q.name).collect();
+            assert_eq!(json["missing"], serde_json::json!(questions));
         }
     }
+    assert!(checked > 100, "{checked} outcomes and duties compared");
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! The report view model: one structured description of an evaluated case that every
-//! renderer reads — the aligned text of `cspr eval`, the JSON of DESIGN §4, the timeline
+//! renderer reads — the aligned text of `cspr eval`, the timeline
 //! (text, JSON, iCalendar) and the HTML decision report.
 //!
 //! Everything a renderer shows is here as data, not finished English: facts given with
@@ -10,7 +10,7 @@
 //! can mark up a citation as a citation, and the text output stays what it always was.
 //!
 //! ```text
-//! Evaluation ──► Report::new ──► Report ──┬─► eval_text / EvalJson     (report.rs)
+//! Evaluation ──► Report::new ──► Report ──┬─► eval_text                (report.rs)
 //!                                          ├─► timeline text/JSON/ICS   (timeline.rs)
 //!                                          └─► html::render             (html.rs)
 //! ```
