@@ -114,85 +114,132 @@ pub fn report_pair(
         tally.pinned += rows.iter().filter(|r| r.changed && r.pinned()).count();
         tally.scenarios += 1;
     }
-    let width = as_written.len().max(on.len()) + 1;
+    let sides = Sides {
+        source,
+        width: as_written.len().max(on.len()) + 1,
+        as_written,
+        on,
+        run_a,
+        run_b,
+        before,
+        after,
+    };
     let mut explained = Vec::new();
     let mut out = format!("{heading}\n");
     for row in &rows {
-        let _ = writeln!(out, "  {}", expect_line(source, row.span));
-        if !row.changed {
-            let _ = writeln!(out, "    (unchanged: it fails as written too)");
-        }
-        let _ = writeln!(out, "    {:<width$} {}", "expected:", row.expected);
-        let side = |s: &Option<Side>, run: &Run| match s {
-            None => format!(
-                "(names something {} does not have; not checked)",
-                run.edition
-            ),
-            Some(s) => {
-                let verdict = match (s.in_force, s.holds) {
-                    (false, _) => format!("(not checked on {})", run.edition),
-                    (true, true) => "holds".into(),
-                    (true, false) => "FAILS".into(),
-                };
-                format!("{}  {verdict}", s.actual)
-            }
-        };
-        let _ = writeln!(
-            out,
-            "    {:<width$} {}",
-            format!("{as_written}:"),
-            side(&row.before, run_a)
-        );
-        let _ = writeln!(
-            out,
-            "    {:<width$} {}",
-            format!("{on}:"),
-            side(&row.after, run_b)
-        );
-        let about_deadline = s.expects.iter().any(|e| {
-            e.span == row.span && matches!(topic(&e.kind), Topic::Due(_) | Topic::Status(_))
-        });
-        for (first, label, side, run, program) in [
-            (true, "why, as written", &row.before, run_a, before),
-            (false, "why, on", &row.after, run_b, Some(after)),
-        ] {
-            let (Some(side), Some(eval), Some(program)) = (side, run.eval(), program) else {
-                continue;
-            };
-            let label = if first {
-                label.to_string()
-            } else {
-                format!("{label} {edition}")
-            };
-            let Some(subject) = side.subject else {
-                continue;
-            };
-            // Each side's explanation of a name once per scenario.
-            let key = (first, subject, about_deadline);
-            if explained.contains(&key) {
-                let _ = writeln!(out, "    {label}: as above");
-                continue;
-            }
-            explained.push(key);
-            let mut explainer = Explainer::new(program, eval);
-            let tree = match subject {
-                Name::Rule(r) => explainer.standalone().rule(r),
-                Name::Duty(d) => explainer.standalone().duty(d),
-                Name::Fact(_) => continue,
-            };
-            let _ = writeln!(out, "    {label}:");
-            for l in explain::render(program, &tree).lines() {
-                let _ = writeln!(out, "      {l}");
-            }
-            if let (true, Name::Duty(d)) = (about_deadline, subject)
-                && let Some(clause) = deadline_clause(program, d)
-            {
-                let _ = writeln!(out, "      {clause}");
-            }
-        }
+        row_text(&mut out, row, s, &sides, &mut explained);
     }
     print!("{out}");
     passed
+}
+
+/// The two sides of a scenario's regression report, and how they are labelled.
+struct Sides<'a> {
+    source: &'a cspr::diagnostic::Source,
+    /// `as written (EDITION)`, `on EDITION`, and the width their labels are padded to.
+    as_written: String,
+    on: String,
+    width: usize,
+    run_a: &'a Run,
+    run_b: &'a Run,
+    before: Option<&'a Program>,
+    after: &'a Program,
+}
+
+/// One expectation of the report: what was expected, each side's value and verdict, and
+/// each side's explanation (once per name and side in a scenario: `explained`).
+fn row_text(
+    out: &mut String,
+    row: &regression::Row,
+    s: &ast::Scenario,
+    sides: &Sides<'_>,
+    explained: &mut Vec<(bool, Name, bool)>,
+) {
+    let Sides {
+        source: _,
+        as_written,
+        on,
+        width,
+        run_a,
+        run_b,
+        before,
+        after,
+    } = sides;
+    let (width, run_a, run_b, after) = (*width, *run_a, *run_b, *after);
+    let edition = run_b.edition.as_str();
+    let _ = writeln!(out, "  {}", expect_line(sides.source, row.span));
+    if !row.changed {
+        let _ = writeln!(out, "    (unchanged: it fails as written too)");
+    }
+    let _ = writeln!(out, "    {:<width$} {}", "expected:", row.expected);
+    let side = |s: &Option<Side>, run: &Run| match s {
+        None => format!(
+            "(names something {} does not have; not checked)",
+            run.edition
+        ),
+        Some(s) => {
+            let verdict = match (s.in_force, s.holds) {
+                (false, _) => format!("(not checked on {})", run.edition),
+                (true, true) => "holds".into(),
+                (true, false) => "FAILS".into(),
+            };
+            format!("{}  {verdict}", s.actual)
+        }
+    };
+    let _ = writeln!(
+        out,
+        "    {:<width$} {}",
+        format!("{as_written}:"),
+        side(&row.before, run_a)
+    );
+    let _ = writeln!(
+        out,
+        "    {:<width$} {}",
+        format!("{on}:"),
+        side(&row.after, run_b)
+    );
+    let about_deadline = s
+        .expects
+        .iter()
+        .any(|e| e.span == row.span && matches!(topic(&e.kind), Topic::Due(_) | Topic::Status(_)));
+    for (first, label, side, run, program) in [
+        (true, "why, as written", &row.before, run_a, *before),
+        (false, "why, on", &row.after, run_b, Some(after)),
+    ] {
+        let (Some(side), Some(eval), Some(program)) = (side, run.eval(), program) else {
+            continue;
+        };
+        let label = if first {
+            label.to_string()
+        } else {
+            format!("{label} {edition}")
+        };
+        let Some(subject) = side.subject else {
+            continue;
+        };
+        // Each side's explanation of a name once per scenario.
+        let key = (first, subject, about_deadline);
+        if explained.contains(&key) {
+            let _ = writeln!(out, "    {label}: as above");
+            continue;
+        }
+        explained.push(key);
+        let mut explainer = Explainer::new(program, eval);
+        let tree = match subject {
+            Name::Rule(r) => explainer.standalone().rule(r),
+            Name::Duty(d) => explainer.standalone().duty(d),
+            Name::Fact(_) => continue,
+        };
+        let _ = writeln!(out, "    {label}:");
+        for l in explain::render(program, &tree).lines() {
+            let _ = writeln!(out, "      {l}");
+        }
+        if let (true, Name::Duty(d)) = (about_deadline, subject)
+            && let Some(clause) = deadline_clause(program, d)
+        {
+            let _ = writeln!(out, "      {clause}");
+        }
+    }
 }
 
 /// `due: within 10 working days after la_aware_on  [WT23 ch.5, …]`: a duty's deadline

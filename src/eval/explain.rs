@@ -514,23 +514,28 @@ impl<'a> Explanation<'a> {
     /// The structured form of a derivation tree (see [`explain`]).
     pub fn from_tree(program: &'a Program, tree: &Tree<'_>) -> Explanation<'a> {
         if tree.is_empty() {
-            return Explanation {
-                kind: NodeKind::Rule,
-                name: "",
-                value: None,
-                typed: None,
-                holds: None,
-                verdict: None,
-                text: None,
-                ask: None,
-                missing: Vec::new(),
-                index: None,
-                cites: Vec::new(),
-                sentence: String::new(),
-                children: Vec::new(),
-            };
+            return Explanation::blank(Vec::new());
         }
         node(program, tree.root())
+    }
+
+    /// A step with no parts yet, over `children`.
+    fn blank(children: Vec<Explanation<'a>>) -> Explanation<'a> {
+        Explanation {
+            kind: NodeKind::Rule,
+            name: "",
+            value: None,
+            typed: None,
+            holds: None,
+            verdict: None,
+            text: None,
+            ask: None,
+            missing: Vec::new(),
+            index: None,
+            cites: Vec::new(),
+            sentence: String::new(),
+            children,
+        }
     }
 
     /// An exception or branch of the rule `name`: its place, whether its condition
@@ -612,21 +617,7 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
         Some(false) => "does not apply",
         None => "may apply",
     };
-    let mut e = Explanation {
-        kind: NodeKind::Rule,
-        name: "",
-        value: None,
-        typed: None,
-        holds: None,
-        verdict: None,
-        text: None,
-        ask: None,
-        missing: Vec::new(),
-        index: None,
-        cites: Vec::new(),
-        sentence: String::new(),
-        children: n.children().map(|c| node(program, c)).collect(),
-    };
+    let mut e = Explanation::blank(n.children().map(|c| node(program, c)).collect());
     match step {
         Step::Fact { fact, value } => {
             let def = &program.facts[*fact];
