@@ -505,13 +505,13 @@ pub struct Explanation<'a> {
     pub index: Option<usize>,
     pub cites: Vec<&'a Cite>,
     /// The whole step in words, exactly as `cspr explain` prints it (derived from the
-    /// parts above by [`Explanation::sentence`]).
+    /// parts above when the step is read).
     pub sentence: String,
     pub children: Vec<Explanation<'a>>,
 }
 
 impl<'a> Explanation<'a> {
-    /// The structured form of a derivation tree (see [`explain`]).
+    /// The structured form of a derivation tree (see [`Explainer`]).
     pub fn from_tree(program: &'a Program, tree: &Tree<'_>) -> Explanation<'a> {
         if tree.is_empty() {
             return Explanation::blank(Vec::new());
