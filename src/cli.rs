@@ -343,7 +343,7 @@ impl Library {
             .filter(|(_, p)| {
                 std::fs::read_to_string(p)
                     .ok()
-                    .and_then(|t| header_kind(&t))
+                    .and_then(|t| cspr::scenario::suite::module_kind(&t))
                     == Some(cspr::syntax::ast::ModuleKind::Guidance)
             })
             .map(|(i, _)| i)
@@ -375,23 +375,6 @@ pub fn files_ending(dir: &Path, ext: &str, depth: usize) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// Whether a policy's header says `guidance` or `procedure`, skipping comments.
-fn header_kind(text: &str) -> Option<cspr::syntax::ast::ModuleKind> {
-    use cspr::syntax::ast::ModuleKind;
-    let first = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(text)
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or(""))
-        .flat_map(str::split_whitespace)
-        .next()?;
-    match first {
-        "guidance" => Some(ModuleKind::Guidance),
-        "procedure" => Some(ModuleKind::Procedure),
-        _ => None,
-    }
 }
 
 /// Load a procedure given as a path or an id, and check it.
