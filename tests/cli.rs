@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::common::{glob_snapshots, root};
+use crate::common::{glob_snapshots, relative, root};
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
