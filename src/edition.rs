@@ -285,11 +285,11 @@ impl<'t> Setting<'t> {
         self.dates.iter().find_map(|(f, fact)| match case.get(*f) {
             Some(Value::Date(d)) => Some(CaseDate {
                 date: *d,
-                fact: *fact,
+                fact,
             }),
             Some(Value::DateTime(t)) => Some(CaseDate {
                 date: t.date(),
-                fact: *fact,
+                fact,
             }),
             _ => None,
         })

@@ -366,3 +366,26 @@ fn the_built_in_table_is_the_file_in_the_tree() {
         std::fs::read_to_string(crate::common::root().join("policies/editions.toml")).unwrap();
     assert_eq!(Table::from_toml(&text).unwrap(), *shipped());
 }
+
+#[test]
+fn the_html_report_carries_the_note_in_its_header() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args([
+            "report",
+            "lincolnshire",
+            "tests/cli/data/incident-2026.json",
+            "--as-of",
+            "2026-04-20",
+        ])
+        .current_dir(crate::common::root())
+        .env_remove("CSPR_PATH")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    let header = &page[page.find("<header>").unwrap()..page.find("</header>").unwrap()];
+    assert!(
+        header.contains("<strong>Note:</strong> the local authority became aware of the incident on 2026-04-10 (`la_aware_on`), when Working Together 2026 was in force (from 2026-03-18); cspr does not encode Working Together 2026, so this is evaluated under Working Together 2018 (`working_together_2018`)</p>"),
+        "{header}"
+    );
+}

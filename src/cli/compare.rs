@@ -45,6 +45,8 @@ struct Column {
     eval: Evaluation,
     /// Keys of the case that are not facts of this procedure (facts of another).
     ignored: Vec<String>,
+    /// The edition in force on the case's date, beside the one evaluated.
+    edition: Option<cspr::edition::Finding<'static>>,
 }
 
 /// One row: a rule, decision or duty, with a cell per procedure (`None`: not declared).
@@ -86,7 +88,7 @@ impl Compare {
         for id in &ids {
             // The editions themselves are compared as they are; procedures go on the
             // edition asked for.
-            let loaded = match self.guidance.load(id) {
+            let loaded = match self.guidance.load_for(id, &self.case) {
                 Err(ps) if ps.iter().any(|p| p.code == "cspr::not_a_procedure") => {
                     load_procedure(id)
                 }
@@ -107,19 +109,21 @@ impl Compare {
         for program in &programs {
             let skip = |key: &str| program.fact_named(key).is_none() && declared_anywhere(key);
             let (case, ignored) = case::parse_skipping(program, &source, format, &skip)?;
+            let edition = super::edition::Editions::of(program, false).finding(&case);
             let eval = match super::evaluate(&Engine::new(program), &case) {
                 Ok(e) => e,
                 Err(code) => return Ok(code),
             };
-            columns.push((eval, ignored));
+            columns.push((eval, ignored, edition));
         }
         let columns: Vec<Column> = programs
             .into_iter()
             .zip(columns)
-            .map(|(program, (eval, ignored))| Column {
+            .map(|(program, (eval, ignored, edition))| Column {
                 program,
                 eval,
                 ignored,
+                edition,
             })
             .collect();
         let mut rows = rows(&columns, as_of);
@@ -127,7 +131,10 @@ impl Compare {
             rows.retain(Row::differs);
         }
         match self.format {
-            OutputFormat::Text => print!("{}", text(&columns, &rows, as_of)),
+            OutputFormat::Text => print!(
+                "{}",
+                with_edition_note(&columns, &text(&columns, &rows, as_of))
+            ),
             OutputFormat::Json => println!("{}", to_json(&columns, &rows, as_of)),
         }
         Ok(0)
@@ -163,6 +170,7 @@ pub(super) fn side_by_side(
             program,
             eval,
             ignored,
+            edition: None,
         })
         .collect();
     let rows = rows(&columns, as_of);
@@ -261,6 +269,15 @@ fn cell(c: &Column, name: &str, as_of: NaiveDate) -> Option<Cell> {
     }
 }
 
+/// The side-by-side text with a note on the edition in force on the case's date.
+fn with_edition_note(columns: &[Column], text: &str) -> String {
+    let findings: Vec<_> = columns
+        .iter()
+        .map(|c| (c.program.entry().id.as_str(), c.edition))
+        .collect();
+    cspr::edition::with_text_note(text, cspr::edition::compare_note(&findings).as_deref())
+}
+
 fn names_of(p: &Program, facts: &[usize]) -> Vec<String> {
     facts.iter().map(|f| p.facts[*f].name.clone()).collect()
 }
@@ -355,6 +372,7 @@ fn to_json(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> Json {
                 "version": e.version.map(|v| v.to_string()),
                 "missing": names_of(&c.program, &c.eval.missing),
                 "ignored": c.ignored,
+                "edition": c.edition.map(|f| f.to_json()),
             })
         })
         .collect();

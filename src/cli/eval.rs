@@ -44,7 +44,7 @@ pub struct Eval {
 
 impl Eval {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, _warnings) = self.guidance.load(&self.procedure)?;
+        let (program, _warnings) = self.guidance.load_for(&self.procedure, &self.case)?;
         let engine = Engine::new(&program);
         let stdout = std::io::stdout();
         let mut emit = Emit {
@@ -58,6 +58,7 @@ impl Eval {
             first: true,
             line_buf: String::new(),
             progress: None,
+            editions: self.guidance.editions(&program),
         };
         if cases::is_stream(&self.case) {
             // A batch is read, evaluated and written a line at a time.
@@ -81,6 +82,7 @@ impl Eval {
                     emit.as_of,
                     jobs,
                     emit.progress.as_ref(),
+                    &emit.editions,
                 );
                 return Ok(code);
             }
@@ -132,6 +134,8 @@ struct Emit<'p, W: Write> {
     line_buf: String,
     /// The batch's progress bar, when one may be drawn.
     progress: Option<Progress>,
+    /// Which edition was in force on each case's date.
+    editions: super::edition::Editions,
 }
 
 impl<W: Write> Emit<'_, W> {
@@ -147,6 +151,7 @@ impl<W: Write> Emit<'_, W> {
     /// output cannot be written.
     fn one(&mut self, line: Option<usize>, parsed: cspr::case::Parsed) -> std::io::Result<()> {
         let program = self.program;
+        let finding = parsed.as_ref().ok().and_then(|c| self.editions.finding(c));
         let result = match parsed {
             Ok(case) => self.engine.evaluate_case(case).map_err(|e| {
                 self.code = self.code.max(FAILED);
@@ -162,6 +167,7 @@ impl<W: Write> Emit<'_, W> {
                 self.line_buf.clear();
                 self.writer
                     .write(program, &eval, self.as_of, &mut self.line_buf);
+                super::edition::Editions::json(finding, &mut self.line_buf);
                 writeln!(self.out, "{}", self.line_buf)
             }
             (Ok(eval), OutputFormat::Text) => {
@@ -169,7 +175,10 @@ impl<W: Write> Emit<'_, W> {
                 write!(
                     self.out,
                     "{sep}{}",
-                    cspr::report::eval_text(program, &eval, self.as_of)
+                    super::edition::Editions::text(
+                        finding,
+                        &cspr::report::eval_text(program, &eval, self.as_of)
+                    )
                 )
             }
             (Err(problems), fmt) => {

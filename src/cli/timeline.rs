@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use cspr::eval::Engine;
 use cspr::report::timeline;
 
+use super::edition::Editions;
 use super::{FAILED, cases, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -40,17 +41,24 @@ pub struct Timeline {
 
 impl Timeline {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, _) = self.guidance.load(&self.procedure)?;
+        let (program, _) = self.guidance.load_for(&self.procedure, &self.case)?;
         let case = cases::read_one(&program, &self.case, "timeline")?;
+        let finding = self.guidance.editions(&program).finding(&case);
         let eval = match super::evaluate(&Engine::new(&program), &case) {
             Ok(e) => e,
             Err(code) => return Ok(code),
         };
         let as_of = self.as_of.day();
+        if self.format == TimelineFormat::Ics {
+            Editions::stderr(finding);
+        }
         let text = match self.format {
-            TimelineFormat::Text => timeline::timeline_text(&program, &eval, as_of),
+            TimelineFormat::Text => {
+                Editions::text(finding, &timeline::timeline_text(&program, &eval, as_of))
+            }
             TimelineFormat::Json => {
                 let mut json = timeline::timeline_json(&program, &eval, as_of);
+                Editions::json(finding, &mut json);
                 json.push('\n');
                 json
             }
