@@ -283,10 +283,7 @@ impl<'t> Setting<'t> {
     #[must_use]
     pub fn case_date(&self, case: &Case) -> Option<CaseDate<'t>> {
         self.dates.iter().find_map(|(f, fact)| match case.get(*f) {
-            Some(Value::Date(d)) => Some(CaseDate {
-                date: *d,
-                fact,
-            }),
+            Some(Value::Date(d)) => Some(CaseDate { date: *d, fact }),
             Some(Value::DateTime(t)) => Some(CaseDate {
                 date: t.date(),
                 fact,

@@ -23,7 +23,7 @@ pub enum TimelineFormat {
 /// List every deadline of a case in date order, with who must act, its status and citation
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date, and no case facts but the case id; it is written to stdout only."
+    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n  cspr timeline lincolnshire case.json --guidance auto     (on the edition in force on the case's date)\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date, and no case facts but the case id; it is written to stdout only."
 )]
 pub struct Timeline {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
