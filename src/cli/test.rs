@@ -93,6 +93,13 @@ impl Test {
             if !known.contains(&edition.as_str()) {
                 let help = cspr::diagnostic::did_you_mean(edition, known.iter().copied())
                     .unwrap_or_else(|| format!("the editions found are: {}", known.join(", ")));
+                let help = if edition == super::edition::AUTO {
+                    format!(
+                        "`auto` takes the edition from one case's date, and a scenario pins its own with `under`; {help}"
+                    )
+                } else {
+                    help
+                };
                 return Err(vec![usage_error(
                     format!("`{edition}` is not an edition of the guidance"),
                     help,
