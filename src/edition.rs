@@ -396,6 +396,45 @@ impl Finding<'_> {
         })
     }
 
+    /// The same object as [`Finding::to_json`], written straight into `out` (a batch writes
+    /// one per line; `tests/in_force.rs` holds the two to the same text).
+    pub fn write_json(&self, out: &mut String) {
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        out.push_str("{\"evaluated\":");
+        push_json_opt(out, self.evaluated.id.as_deref());
+        out.push_str(",\"date\":");
+        push_json_opt(out, self.date.map(|d| day(d.date)).as_deref());
+        out.push_str(",\"date_fact\":");
+        push_json_opt(out, self.date.map(|d| d.fact.fact.as_str()));
+        out.push_str(",\"in_force\":");
+        match self.in_force {
+            None => out.push_str("null"),
+            Some(e) => {
+                out.push_str("{\"id\":");
+                push_json_opt(out, e.id.as_deref().filter(|_| self.in_force_encoded));
+                out.push_str(",\"title\":");
+                push_json_str(out, &e.title);
+                out.push_str(",\"from\":");
+                push_json_str(out, &day(e.in_force));
+                out.push_str(",\"until\":");
+                push_json_opt(out, self.table.replaced_on(e).map(day).as_deref());
+                out.push_str(if self.in_force_encoded {
+                    ",\"encoded\":true}"
+                } else {
+                    ",\"encoded\":false}"
+                });
+            }
+        }
+        if self.auto {
+            out.push_str(",\"chosen_by\":\"auto\"");
+        }
+        if let Some(note) = self.note() {
+            out.push_str(",\"note\":");
+            push_json_str(out, &note);
+        }
+        out.push('}');
+    }
+
     /// The `edition` field of JSON output: the edition evaluated, the case's date and the
     /// fact it comes from, the edition in force on it, and the note when there is one.
     #[must_use]
@@ -494,8 +533,36 @@ pub fn push_json_field(object: &mut String, finding: &Finding<'_>) {
         } else {
             ",\"edition\":"
         });
-        object.push_str(&finding.to_json().to_string());
+        finding.write_json(object);
         object.push('}');
+    }
+}
+
+/// `s` as a JSON string, quoted and escaped.
+fn push_json_str(out: &mut String, s: &str) {
+    use std::fmt::Write as _;
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// An optional string as JSON: the string, or `null`.
+fn push_json_opt(out: &mut String, s: Option<&str>) {
+    match s {
+        Some(s) => push_json_str(out, s),
+        None => out.push_str("null"),
     }
 }
 

@@ -389,3 +389,46 @@ fn the_html_report_carries_the_note_in_its_header() {
         "{header}"
     );
 }
+
+#[test]
+fn the_json_written_for_a_batch_is_the_serialized_field_byte_for_byte() {
+    let t = shipped();
+    let cases = [
+        r#"{}"#,
+        r#"{"la_aware_on": "2017-02-01"}"#,
+        r#"{"la_aware_on": "2019-05-07"}"#,
+        r#"{"la_aware_on": "2023-12-15"}"#,
+        r#"{"referral_received_on": "2024-03-04"}"#,
+        r#"{"la_aware_on": "2026-04-10"}"#,
+    ];
+    for (procedure, edition) in [
+        ("working_together_2018", None),
+        ("walsall", None),
+        ("lincolnshire", Some("working_together_2023")),
+    ] {
+        let p = on(procedure, edition);
+        for auto in [false, true] {
+            let s = Setting::new(t, &p, &builtin_encoded)
+                .unwrap()
+                .picked_by_auto(auto);
+            for json in cases {
+                let f = finding(&s, &p, json);
+                let mut written = String::new();
+                f.write_json(&mut written);
+                assert_eq!(written, f.to_json().to_string(), "{procedure} {json}");
+            }
+        }
+    }
+    // Titles and notes with characters JSON escapes.
+    let odd = Table::from_toml(
+        "[[edition]]\nid = \"working_together_2018\"\ntitle = \"A \\\"quoted\\\" \\\\ title\\t\"\nshort = \"A\\u0001\"\nin_force = 2018-07-04\nsource = \"s\"\n[[case_date]]\nfact = \"la_aware_on\"\nmeans = \"a \\\"date\\\"\"\n",
+    )
+    .unwrap();
+    let p = on("working_together_2018", None);
+    let s = Setting::new(&odd, &p, &builtin_encoded).unwrap();
+    let f = finding(&s, &p, r#"{"la_aware_on": "2017-02-01"}"#);
+    let mut written = String::new();
+    f.write_json(&mut written);
+    assert_eq!(written, f.to_json().to_string());
+    assert!(f.note().is_some());
+}
