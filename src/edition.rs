@@ -53,6 +53,37 @@ pub struct Edition {
     pub source: String,
 }
 
+/// A day as `YYYY-MM-DD`, written without a format string to parse (a batch writes several
+/// per case).
+struct Day(NaiveDate);
+
+impl std::fmt::Display for Day {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use chrono::Datelike;
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        match u32::try_from(y) {
+            Ok(y) if y <= 9999 => {
+                let digit = |n: u32| char::from(b'0' + u8::try_from(n % 10).unwrap_or(0));
+                let text: [char; 10] = [
+                    digit(y / 1000),
+                    digit(y / 100),
+                    digit(y / 10),
+                    digit(y),
+                    '-',
+                    digit(m / 10),
+                    digit(m),
+                    '-',
+                    digit(d / 10),
+                    digit(d),
+                ];
+                text.iter()
+                    .try_for_each(|c| std::fmt::Write::write_char(f, *c))
+            }
+            _ => write!(f, "{}", self.0),
+        }
+    }
+}
+
 /// A date fact that can decide the edition in force, and what it records.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -301,7 +332,7 @@ impl<'t> Setting<'t> {
             self.table
                 .editions
                 .iter()
-                .position(|x| x == e)
+                .position(|x| std::ptr::eq(x, e))
                 .is_some_and(|i| self.encoded[i])
         });
         Finding {
@@ -335,7 +366,7 @@ impl Finding<'_> {
     #[must_use]
     pub fn differs(&self) -> bool {
         match (self.date, self.in_force) {
-            (Some(_), Some(e)) => e != self.evaluated,
+            (Some(_), Some(e)) => !std::ptr::eq(e, self.evaluated),
             (Some(_), None) => true,
             (None, _) => false,
         }
@@ -346,60 +377,81 @@ impl Finding<'_> {
     /// the edition was picked by `--guidance auto` (which, and why). `None` otherwise.
     #[must_use]
     pub fn note(&self) -> Option<String> {
+        use std::fmt::Write as _;
         let date = self.date?;
         if !self.auto && !self.differs() {
             return None;
         }
         let ev = self.evaluated;
-        let evaluated = format!("{} (`{}`)", ev.short, ev.id.as_deref().unwrap_or(""));
-        let when = format!(
-            "{} on {} (`{}`)",
+        let same = |e: &Edition| std::ptr::eq(e, ev);
+        let mut out = String::with_capacity(320);
+        if self.auto {
+            let _ = write!(
+                out,
+                "--guidance auto chose {} (`{}`): ",
+                ev.short,
+                ev.id.as_deref().unwrap_or("")
+            );
+        }
+        let _ = write!(
+            out,
+            "{} on {} (`{}`), ",
             date.fact.means,
-            date.date.format("%Y-%m-%d"),
+            Day(date.date),
             date.fact.fact
         );
-        let under = match self.in_force {
-            Some(e) => format!(
-                "when {} was in force (from {})",
-                e.short,
-                e.in_force.format("%Y-%m-%d")
-            ),
+        match self.in_force {
+            Some(e) => {
+                let _ = write!(
+                    out,
+                    "when {} was in force (from {})",
+                    e.short,
+                    Day(e.in_force)
+                );
+            }
             None => {
                 let first = self.table.editions.first().map_or(ev, |e| e);
-                format!(
+                let _ = write!(
+                    out,
                     "before {} came into force ({}), the earliest edition cspr knows of",
                     first.short,
-                    first.in_force.format("%Y-%m-%d")
-                )
+                    Day(first.in_force)
+                );
             }
-        };
-        let unencoded = self
-            .in_force
-            .is_some_and(|e| e != ev && !self.in_force_encoded);
-        Some(if self.auto {
-            let why = match self.in_force {
-                Some(e) if e == ev => String::new(),
-                Some(e) if e.in_force > ev.in_force => format!(
-                    "; cspr does not encode {}, so it used the newest encoded edition before it",
-                    e.short
-                ),
-                _ => "; it used the earliest encoded edition".into(),
-            };
-            format!("--guidance auto chose {evaluated}: {when}, {under}{why}")
-        } else if unencoded {
-            let in_force = self.in_force.map_or("", |e| e.short.as_str());
-            format!(
-                "{when}, {under}; cspr does not encode {in_force}, so this is evaluated under {evaluated}"
-            )
+        }
+        let unencoded = self.in_force.filter(|e| !same(e) && !self.in_force_encoded);
+        if self.auto {
+            match self.in_force {
+                Some(e) if same(e) => {}
+                Some(e) if e.in_force > ev.in_force => {
+                    let _ = write!(
+                        out,
+                        "; cspr does not encode {}, so it used the newest encoded edition before it",
+                        e.short
+                    );
+                }
+                _ => out.push_str("; it used the earliest encoded edition"),
+            }
         } else {
-            format!("{when}, {under}; this is evaluated under {evaluated}")
-        })
+            if let Some(e) = unencoded {
+                let _ = write!(out, "; cspr does not encode {}, so this", e.short);
+            } else {
+                out.push_str("; this");
+            }
+            let _ = write!(
+                out,
+                " is evaluated under {} (`{}`)",
+                ev.short,
+                ev.id.as_deref().unwrap_or("")
+            );
+        }
+        Some(out)
     }
 
     /// The same object as [`Finding::to_json`], written straight into `out` (a batch writes
     /// one per line; `tests/in_force.rs` holds the two to the same text).
     pub fn write_json(&self, out: &mut String) {
-        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let day = |d: NaiveDate| Day(d).to_string();
         out.push_str("{\"evaluated\":");
         push_json_opt(out, self.evaluated.id.as_deref());
         out.push_str(",\"date\":");
@@ -441,13 +493,13 @@ impl Finding<'_> {
     pub fn to_json(&self) -> Json {
         let mut out = json!({
             "evaluated": self.evaluated.id,
-            "date": self.date.map(|d| d.date.format("%Y-%m-%d").to_string()),
+            "date": self.date.map(|d| Day(d.date).to_string()),
             "date_fact": self.date.map(|d| d.fact.fact.as_str()),
             "in_force": self.in_force.map(|e| json!({
                 "id": if self.in_force_encoded { e.id.as_deref() } else { None },
                 "title": e.title,
-                "from": e.in_force.format("%Y-%m-%d").to_string(),
-                "until": self.table.replaced_on(e).map(|d| d.format("%Y-%m-%d").to_string()),
+                "from": Day(e.in_force).to_string(),
+                "until": self.table.replaced_on(e).map(|d| Day(d).to_string()),
                 "encoded": self.in_force_encoded,
             })),
         });
@@ -478,21 +530,22 @@ pub fn compare_note(findings: &[(&str, Option<Finding<'_>>)]) -> Option<String> 
         let Some(f) = f.filter(Finding::differs) else {
             continue;
         };
-        match groups.iter_mut().find(|(e, _)| *e == f.evaluated) {
+        match groups
+            .iter_mut()
+            .find(|(e, _)| std::ptr::eq(*e, f.evaluated))
+        {
             Some((_, ids)) => ids.push(id),
             None => groups.push((f.evaluated, vec![id])),
         }
     }
     let under = match first.in_force {
-        Some(e) if first.in_force_encoded => format!(
-            "when {} was in force (from {})",
-            e.short,
-            e.in_force.format("%Y-%m-%d")
-        ),
+        Some(e) if first.in_force_encoded => {
+            format!("when {} was in force (from {})", e.short, Day(e.in_force))
+        }
         Some(e) => format!(
             "when {} was in force (from {}), which cspr does not encode",
             e.short,
-            e.in_force.format("%Y-%m-%d")
+            Day(e.in_force)
         ),
         None => "before the earliest edition cspr knows of came into force".into(),
     };
@@ -503,7 +556,7 @@ pub fn compare_note(findings: &[(&str, Option<Finding<'_>>)]) -> Option<String> 
     Some(format!(
         "{} on {} (`{}`), {under}; evaluated {}",
         date.fact.means,
-        date.date.format("%Y-%m-%d"),
+        Day(date.date),
         date.fact.fact,
         groups.join("; ")
     ))
@@ -542,6 +595,11 @@ pub fn push_json_field(object: &mut String, finding: &Finding<'_>) {
 fn push_json_str(out: &mut String, s: &str) {
     use std::fmt::Write as _;
     out.push('"');
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
