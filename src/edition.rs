@@ -55,31 +55,47 @@ pub struct Edition {
 
 /// A day as `YYYY-MM-DD`, written without a format string to parse (a batch writes several
 /// per case).
+#[derive(Clone, Copy)]
 struct Day(NaiveDate);
+
+impl Day {
+    /// The ten bytes of `YYYY-MM-DD` for a year of four digits.
+    fn digits(self) -> Option<[u8; 10]> {
+        use chrono::Datelike;
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        let y = u32::try_from(y).ok().filter(|y| *y <= 9999)?;
+        let digit = |n: u32| b'0' + u8::try_from(n % 10).unwrap_or(0);
+        Some([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ])
+    }
+
+    /// Push `YYYY-MM-DD` onto `out`.
+    fn push(self, out: &mut String) {
+        use std::fmt::Write as _;
+        match self.digits() {
+            Some(b) => out.push_str(std::str::from_utf8(&b).unwrap_or_default()),
+            None => {
+                let _ = write!(out, "{}", self.0);
+            }
+        }
+    }
+}
 
 impl std::fmt::Display for Day {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use chrono::Datelike;
-        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
-        match u32::try_from(y) {
-            Ok(y) if y <= 9999 => {
-                let digit = |n: u32| char::from(b'0' + u8::try_from(n % 10).unwrap_or(0));
-                let text: [char; 10] = [
-                    digit(y / 1000),
-                    digit(y / 100),
-                    digit(y / 10),
-                    digit(y),
-                    '-',
-                    digit(m / 10),
-                    digit(m),
-                    '-',
-                    digit(d / 10),
-                    digit(d),
-                ];
-                text.iter()
-                    .try_for_each(|c| std::fmt::Write::write_char(f, *c))
-            }
-            _ => write!(f, "{}", self.0),
+        match self.digits() {
+            Some(b) => f.write_str(std::str::from_utf8(&b).unwrap_or_default()),
+            None => write!(f, "{}", self.0),
         }
     }
 }
@@ -451,11 +467,18 @@ impl Finding<'_> {
     /// The same object as [`Finding::to_json`], written straight into `out` (a batch writes
     /// one per line; `tests/in_force.rs` holds the two to the same text).
     pub fn write_json(&self, out: &mut String) {
-        let day = |d: NaiveDate| Day(d).to_string();
+        let day = |out: &mut String, d: Option<NaiveDate>| match d {
+            Some(d) => {
+                out.push('"');
+                Day(d).push(out);
+                out.push('"');
+            }
+            None => out.push_str("null"),
+        };
         out.push_str("{\"evaluated\":");
         push_json_opt(out, self.evaluated.id.as_deref());
         out.push_str(",\"date\":");
-        push_json_opt(out, self.date.map(|d| day(d.date)).as_deref());
+        day(out, self.date.map(|d| d.date));
         out.push_str(",\"date_fact\":");
         push_json_opt(out, self.date.map(|d| d.fact.fact.as_str()));
         out.push_str(",\"in_force\":");
@@ -467,9 +490,9 @@ impl Finding<'_> {
                 out.push_str(",\"title\":");
                 push_json_str(out, &e.title);
                 out.push_str(",\"from\":");
-                push_json_str(out, &day(e.in_force));
+                day(out, Some(e.in_force));
                 out.push_str(",\"until\":");
-                push_json_opt(out, self.table.replaced_on(e).map(day).as_deref());
+                day(out, self.table.replaced_on(e));
                 out.push_str(if self.in_force_encoded {
                     ",\"encoded\":true}"
                 } else {
