@@ -54,7 +54,7 @@ impl Compare {
         for id in &ids {
             // The editions themselves are compared as they are; procedures go on the
             // edition asked for.
-            let loaded = match self.guidance.load(id) {
+            let loaded = match self.guidance.load_for(id, &self.case) {
                 Err(ps) if ps.iter().any(|p| p.code == "cspr::not_a_procedure") => {
                     load_procedure(id)
                 }
@@ -75,19 +75,21 @@ impl Compare {
         for program in &programs {
             let skip = |key: &str| program.fact_named(key).is_none() && declared_anywhere(key);
             let (case, ignored) = case::parse_skipping(program, &source, format, &skip)?;
+            let edition = super::edition::Editions::of(program, false).finding(&case);
             let eval = match super::evaluate(&Engine::new(program), &case) {
                 Ok(e) => e,
                 Err(code) => return Ok(code),
             };
-            columns.push((eval, ignored));
+            columns.push((eval, ignored, edition));
         }
         let columns: Vec<Column> = programs
             .into_iter()
             .zip(columns)
-            .map(|(program, (eval, ignored))| Column {
+            .map(|(program, (eval, ignored, edition))| Column {
                 program,
                 eval,
                 ignored,
+                edition,
             })
             .collect();
         let mut comparison = Comparison::new(columns, as_of);
@@ -95,7 +97,7 @@ impl Compare {
             comparison.differences_only();
         }
         match self.format {
-            OutputFormat::Text => print!("{}", comparison.text()),
+            OutputFormat::Text => print!("{}", comparison.text_with_edition_note()),
             OutputFormat::Json => println!("{}", comparison.json()),
         }
         Ok(0)
@@ -131,6 +133,7 @@ pub(super) fn side_by_side(
             program,
             eval,
             ignored,
+            edition: None,
         })
         .collect();
     Comparison::new(columns, as_of).text()

@@ -223,6 +223,13 @@ fn check_edition(edition: &str, known: &[String]) -> Result<(), Vec<Problem>> {
     }
     let help = cspr::diagnostic::did_you_mean(edition, known.iter().map(String::as_str))
         .unwrap_or_else(|| format!("the editions found are: {}", known.join(", ")));
+    let help = if edition == super::edition::AUTO {
+        format!(
+            "`auto` takes the edition from one case's date, and a scenario pins its own with `under`; {help}"
+        )
+    } else {
+        help
+    };
     Err(vec![usage_error(
         format!("`{edition}` is not an edition of the guidance"),
         help,

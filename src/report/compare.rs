@@ -19,6 +19,8 @@ pub struct Column {
     pub eval: Evaluation,
     /// Keys of the case that are not facts of this procedure (facts of another).
     pub ignored: Vec<String>,
+    /// The edition in force on the case's date, beside the one evaluated.
+    pub edition: Option<crate::edition::Finding<'static>>,
 }
 
 /// One row: a rule, decision or duty, with a cell per procedure (`None`: not declared).
@@ -73,6 +75,20 @@ impl Comparison {
     /// The aligned table for a person.
     pub fn text(&self) -> String {
         text(&self.columns, &self.rows, self.as_of)
+    }
+
+    /// The aligned table with, at its head, a note on the edition in force on the case's
+    /// date where a column was evaluated under another.
+    pub fn text_with_edition_note(&self) -> String {
+        let findings: Vec<_> = self
+            .columns
+            .iter()
+            .map(|c| (c.program.entry().id.as_str(), c.edition))
+            .collect();
+        crate::edition::with_text_note(
+            &self.text(),
+            crate::edition::compare_note(&findings).as_deref(),
+        )
     }
 
     /// The JSON of `cspr compare --format json`.
@@ -262,6 +278,7 @@ fn to_json(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> Json {
                 "version": e.version.map(|v| v.to_string()),
                 "missing": names_of(&c.program, &c.eval.missing),
                 "ignored": c.ignored,
+                "edition": c.edition.map(|f| f.to_json()),
             })
         })
         .collect();
