@@ -1,6 +1,29 @@
 //! The command line: one file per subcommand, each a clap struct with a `run` method.
 //! Shared here: finding procedures, reading files, and printing diagnostics.
 
+/// A line to standard error (a note, a summary), through [`output::stderr`]: never a
+/// panic when stderr cannot be written.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::cli::output::stderr(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `println!` for a command's results, through [`output::out`]: a failure is the
+/// command's error once it ends, never a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` through [`output::out`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::output::out(format_args!($($arg)*))
+    };
+}
+
 mod cases;
 mod check;
 mod compare;
@@ -10,6 +33,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod lsp;
+mod output;
 mod parallel;
 mod progress;
 mod rebase;
@@ -66,6 +90,21 @@ enum Command {
 }
 
 pub fn run(cli: Cli) -> ExitCode {
+    output::set_command(match &cli.command {
+        Command::Check(_) => "check",
+        Command::Eval(_) => "eval",
+        Command::Explain(_) => "explain",
+        Command::Timeline(_) => "timeline",
+        Command::Test(_) => "test",
+        Command::Compare(_) => "compare",
+        Command::Diff(_) => "diff",
+        Command::Report(_) => "report",
+        Command::Graph(_) => "graph",
+        Command::Rebase(_) => "rebase",
+        Command::Fmt(_) => "fmt",
+        Command::Lsp(_) => "lsp",
+        Command::Repl(_) => "repl",
+    });
     let result = match cli.command {
         Command::Check(c) => c.run(),
         Command::Eval(c) => c.run(),
@@ -81,13 +120,22 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Lsp(c) => c.run(),
         Command::Repl(c) => c.run(),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    // Whatever was printed must have reached standard output.
+    let result = result.and_then(|code| output::stdout_result().map(|()| code));
+    let code = match result {
+        // The reader went away (`cspr … | head -1`): nothing to say, and nobody to say it to.
+        Err(problems) if output::is_pipe_closed(&problems) => output::BROKEN_PIPE,
+        Ok(code) => code,
         Err(problems) => {
             report(&problems);
-            ExitCode::from(BAD_INPUT)
+            BAD_INPUT
         }
+    };
+    // A diagnostic that could not be written to stderr makes a success a failure.
+    if code == 0 && output::stderr_lost() {
+        return ExitCode::from(BAD_INPUT);
     }
+    ExitCode::from(code)
 }
 
 /// Print problems to stderr as miette reports.
@@ -106,7 +154,7 @@ pub fn report(problems: &[Problem]) {
         if handler.render_report(&mut out, &located).is_err() {
             out = format!("{p}\n");
         }
-        eprint!("{out}");
+        output::stderr(&out);
     }
 }
 

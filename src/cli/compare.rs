@@ -127,8 +127,10 @@ impl Compare {
             rows.retain(Row::differs);
         }
         match self.format {
-            OutputFormat::Text => print!("{}", text(&columns, &rows, as_of)),
-            OutputFormat::Json => println!("{}", to_json(&columns, &rows, as_of)),
+            OutputFormat::Text => super::output::print(&text(&columns, &rows, as_of))?,
+            OutputFormat::Json => {
+                super::output::print(&format!("{}\n", to_json(&columns, &rows, as_of)))?;
+            }
         }
         Ok(0)
     }

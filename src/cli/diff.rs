@@ -96,7 +96,7 @@ impl Diff {
             Format::Json => render::json(&result),
             Format::Markdown => render::markdown(&result),
         };
-        print!("{out}");
+        super::output::print(&out)?;
         // Equality not proved is never reported as "no difference".
         Ok(if result.differs() {
             FAILED
@@ -242,12 +242,7 @@ fn write_witnesses(dir: &Path, diff: &cspr::diff::Diff) -> Result<(), Problem> {
                 obj.extend(case.clone());
                 let text = serde_json::to_string_pretty(&obj).unwrap_or_default() + "\n";
                 let path = dir.join(name);
-                std::fs::write(&path, text).map_err(|e| {
-                    usage_error(
-                        format!("cannot write `{}`: {e}", path.display()),
-                        "check the directory",
-                    )
-                })?;
+                super::output::write_file(&path, text.as_bytes())?;
             }
         }
     }

@@ -8,6 +8,7 @@ use cspr::case::Format;
 use cspr::eval::Engine;
 
 use super::progress::{self, Progress};
+use super::output::stdout_failed;
 use super::{BAD_INPUT, FAILED, cases, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,13 +47,12 @@ impl Eval {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _warnings) = self.guidance.load(&self.procedure)?;
         let engine = Engine::new(&program);
-        let stdout = std::io::stdout();
         let mut emit = Emit {
             program: &program,
             engine,
             writer: cspr::report::JsonWriter::new(&program),
             as_of: self.as_of.day(),
-            out: std::io::BufWriter::with_capacity(1 << 16, stdout.lock()),
+            out: super::output::Stdout::open(),
             output: OutputFormat::Json,
             code: 0,
             first: true,
@@ -74,7 +74,7 @@ impl Eval {
                 usize::from,
             );
             if jobs > 1 && emit.output == OutputFormat::Json {
-                let code = super::parallel::run(
+                return super::parallel::run(
                     &program,
                     &emit.engine,
                     stream,
@@ -82,20 +82,17 @@ impl Eval {
                     jobs,
                     emit.progress.as_ref(),
                 );
-                return Ok(code);
             }
             while let Some(next) = stream.next_case(&program) {
                 match next {
                     Ok((line, parsed)) => {
-                        if emit.one(Some(line), parsed).is_err() {
-                            return Ok(emit.code.max(FAILED));
-                        }
+                        emit.one(Some(line), parsed).map_err(|e| stdout_failed(&e))?;
                         if let Some(p) = &emit.progress {
                             p.case_done(stream.bytes_read());
                         }
                     }
                     Err(problem) => {
-                        let _ = emit.out.flush();
+                        emit.out.flush().map_err(|e| stdout_failed(&e))?;
                         emit.report(&[problem]);
                         return Ok(BAD_INPUT);
                     }
@@ -109,13 +106,12 @@ impl Eval {
                 OutputFormat::Text
             });
             for (line, parsed) in cases {
-                if emit.one(line, parsed).is_err() {
-                    return Ok(emit.code.max(FAILED));
-                }
+                emit.one(line, parsed).map_err(|e| stdout_failed(&e))?;
             }
         }
-        let _ = emit.out.flush();
-        Ok(emit.code)
+        let code = emit.code;
+        emit.out.finish()?;
+        Ok(code)
     }
 }
 
@@ -173,7 +169,7 @@ impl<W: Write> Emit<'_, W> {
                 )
             }
             (Err(problems), fmt) => {
-                let _ = self.out.flush();
+                self.out.flush()?;
                 self.report(&problems);
                 if let (OutputFormat::Json, Some(line)) = (fmt, line) {
                     writeln!(self.out, "{}", cases::error_record(line, &problems))

@@ -91,14 +91,14 @@ impl Explain {
             OutputFormat::Text => {
                 let text: Vec<String> =
                     trees.iter().map(|t| explain::render(&program, t)).collect();
-                print!("{}", text.join("\n"));
+                super::output::print(&text.join("\n"))?;
             }
             OutputFormat::Json => {
                 let json: Vec<_> = trees
                     .iter()
                     .map(|t| cspr::report::tree_json(&program, t))
                     .collect();
-                println!("{}", serde_json::Value::Array(json));
+                super::output::print(&format!("{}\n", serde_json::Value::Array(json)))?;
             }
         }
         Ok(0)

@@ -1,6 +1,6 @@
 //! `cspr fmt`: rewrite `.policy` and `.scenario` files in their canonical layout.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -66,14 +66,9 @@ impl Fmt {
             }
             changed += 1;
             if self.check {
-                println!("{}", file.display());
+                outln!("{}", file.display());
             } else {
-                std::fs::write(file, formatted).map_err(|e| {
-                    vec![usage_error(
-                        format!("cannot write `{}`: {e}", file.display()),
-                        "check the file's permissions",
-                    )]
-                })?;
+                super::output::write_file(file, formatted.as_bytes()).map_err(|p| vec![p])?;
             }
         }
         let verb = if self.check {
@@ -81,7 +76,7 @@ impl Fmt {
         } else {
             "changed"
         };
-        eprintln!(
+        note!(
             "{} file{} checked: {changed} {verb}, {broken} not formatted (syntax errors)",
             files.len(),
             if files.len() == 1 { "" } else { "s" }
@@ -109,12 +104,12 @@ impl Fmt {
         let source = cspr::Source::new(name, text);
         match format(&source, kind) {
             Ok(f) => {
-                let _ = std::io::stdout().write_all(f.as_bytes());
+                super::output::print(&f)?;
                 Ok(0)
             }
             Err(problems) => {
                 report(&problems);
-                let _ = std::io::stdout().write_all(source.text.as_bytes());
+                super::output::print(&source.text)?;
                 Ok(FAILED)
             }
         }

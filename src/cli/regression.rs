@@ -97,9 +97,9 @@ pub fn run_both(
     if !notes.is_empty() {
         // It did not run on one side: the scenario as a whole changed.
         tally.scenarios += 1;
-        println!("{heading}");
+        outln!("{heading}");
         for n in notes {
-            println!("{n}");
+            outln!("{n}");
         }
         return passed;
     }
@@ -192,7 +192,7 @@ pub fn run_both(
             }
         }
     }
-    print!("{out}");
+    out!("{out}");
     passed
 }
 

@@ -76,7 +76,7 @@ impl Test {
                 }),
                 Err(problems) => {
                     report(&problems);
-                    println!("FAIL {}: the file does not parse", source.name);
+                    outln!("FAIL {}: the file does not parse", source.name);
                     failed += 1;
                 }
             }
@@ -179,13 +179,13 @@ impl Test {
                 if file_failed > 0 {
                     let _ = write!(line, ", {file_failed} failed");
                 }
-                println!("{line}");
+                outln!("{line}");
             }
         }
 
         let mut gaps = false;
         if self.coverage || self.require_coverage {
-            print!("{}", coverage_report(&coverage));
+            out!("{}", coverage_report(&coverage));
             gaps = !coverage.is_complete();
         }
         let verdict = if failed == 0 { "ok" } else { "FAILED" };
@@ -200,9 +200,9 @@ impl Test {
         if self.guidance.is_some() {
             let _ = write!(summary, "; {changes}");
         }
-        println!("{summary}");
+        outln!("{summary}");
         if self.require_coverage && gaps {
-            println!("coverage: FAILED (--require-coverage): some items were not exercised");
+            outln!("coverage: FAILED (--require-coverage): some items were not exercised");
         }
         Ok(if failed > 0 || (self.require_coverage && gaps) {
             FAILED
@@ -319,7 +319,7 @@ fn run_one(engine: &Engine<'_>, s: &ast::Scenario, file: &File, coverage: &mut C
     );
     match scenario::run(engine, &compiled) {
         Ran::Error(problem) => {
-            println!("{heading}\n  the case could not be evaluated:");
+            outln!("{heading}\n  the case could not be evaluated:");
             report(&[problem]);
             false
         }
@@ -346,7 +346,7 @@ fn run_one(engine: &Engine<'_>, s: &ast::Scenario, file: &File, coverage: &mut C
                     }
                 }
             }
-            print!("{out}");
+            out!("{out}");
             false
         }
     }
