@@ -26,6 +26,7 @@ mod fmt;
 mod fuzz;
 mod logic;
 mod lsp;
+mod output;
 mod parse;
 mod progress;
 mod rebase;
