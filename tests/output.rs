@@ -405,3 +405,84 @@ fn fmt_replaces_a_file_atomically_through_links() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A scripted `save` never replaces a file unasked: it fails (the script exits 1) and the
+/// file is byte-identical; `save --force` replaces it, atomically.
+#[test]
+fn a_scripted_save_replaces_a_file_only_with_force() {
+    let dir = std::env::temp_dir().join(format!("cspr-save-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("case.json");
+    std::fs::write(&file, "{\"case_id\": \"old\"}\n").unwrap();
+    let script = |lines: &str| {
+        let mut child = cspr(&["repl".into(), "lincolnshire".into()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), lines.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let path = file.display().to_string();
+    let (code, _, stderr) = script(&format!("set child_died = true\nsave {path}\n"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("exists: not replaced"), "{stderr}");
+    assert!(stderr.contains("save --force"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "{\"case_id\": \"old\"}\n"
+    );
+    let (code, stdout, stderr) = script(&format!("set child_died = true\nsave --force {path}\n"));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("saved 1 facts"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "{\n  \"child_died\": true\n}\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file left");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// At a terminal, `save` to an existing file asks; no keeps the file, yes replaces it.
+#[test]
+fn an_interactive_save_asks_before_replacing_a_file() {
+    let dir = std::env::temp_dir().join(format!("cspr-save-tty-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("case.json");
+    std::fs::write(&file, "old\n").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspr"));
+    cmd.args(["repl", "lincolnshire", "--as-of", "2024-05-10"])
+        .current_dir(root())
+        .env("HOME", &dir)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CSPR_PATH");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+    p.exp_string("lincolnshire> ").unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let path = file.display().to_string();
+    p.send_line(&format!("save {path}")).unwrap();
+    p.exp_string("exists: replace it? [y/N]").unwrap();
+    p.send_line("n").unwrap();
+    p.exp_string("not replaced").unwrap();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "old\n");
+    p.exp_string("lincolnshire> ").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    p.send_line(&format!("save {path}")).unwrap();
+    p.exp_string("exists: replace it? [y/N]").unwrap();
+    p.send_line("y").unwrap();
+    p.exp_string("saved 0 facts").unwrap();
+    p.send_line("quit").unwrap();
+    p.exp_eof().unwrap();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}\n");
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -51,7 +51,10 @@ pub struct Repl {
 }
 
 /// Files for the session: procedures from the library, case files from disk.
-struct CliHost;
+struct CliHost {
+    /// A person at a terminal, who can be asked before a file is replaced.
+    interactive: bool,
+}
 
 impl Host for CliHost {
     fn load_procedure(
@@ -65,12 +68,27 @@ impl Host for CliHost {
         read_source(Path::new(path))
     }
     fn write_case(&self, path: &str, text: &str) -> Result<(), Problem> {
-        std::fs::write(path, text).map_err(|e| {
-            usage_error(
-                format!("cannot write `{path}`: {e}"),
-                "check the path and its directory",
-            )
-        })
+        // Atomically: a failed save leaves the file as it was, never a part of it.
+        super::output::write_file(Path::new(path), text.as_bytes())
+    }
+    fn exists(&self, path: &str) -> bool {
+        std::fs::symlink_metadata(path).is_ok()
+    }
+    fn confirm(&self, question: &str) -> bool {
+        if !self.interactive {
+            return false;
+        }
+        let mut stdout = std::io::stdout().lock();
+        if write!(stdout, "{question} [y/N] ")
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return false;
+        }
+        drop(stdout);
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).is_ok()
+            && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
     }
     fn procedures(&self) -> Vec<String> {
         super::compare::every_module()
@@ -182,7 +200,7 @@ impl Repl {
             && std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none();
         let out = Out { color };
-        let host = CliHost;
+        let host = CliHost { interactive };
         let name = match &self.procedure {
             Some(p) => p.clone(),
             None => choose_procedure(&host, interactive)?,
