@@ -232,6 +232,12 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
     }
     let bytes = std::fs::read(path)
         .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
+    Ok(Source::new(shown.clone(), text_of(&shown, bytes)?))
+}
+
+/// The text of a file (or standard input) named `shown`: UTF-8, no control characters
+/// but tab and line breaks, without a byte-order mark.
+pub fn text_of(shown: &str, bytes: Vec<u8>) -> Result<String, Problem> {
     let text = String::from_utf8(bytes).map_err(|e| {
         usage_error(
             format!(
@@ -257,11 +263,10 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
         ));
     }
     // A byte-order mark (Windows Notepad, Excel exports) is not part of the text.
-    let text = match text.strip_prefix('\u{feff}') {
+    Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
-    };
-    Ok(Source::new(shown, text))
+    })
 }
 
 /// Where a module was found: a file, or the copy built into cspr.
@@ -407,22 +412,43 @@ pub fn policy_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
     files_ending(dir, "policy", depth)
 }
 
-/// Files with extension `ext` under `dir`, sorted, at most `depth` levels down.
+/// Files with extension `ext` under `dir`, sorted, at most `depth` levels down. Each
+/// directory is entered once and each file listed once, however many symbolic links lead
+/// to them (a link loop such as `dir/loop -> ..` is not followed round).
 pub fn files_ending(dir: &Path, ext: &str, depth: usize) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    walk(dir, ext, depth, &mut seen, &mut out);
+    out
+}
+
+/// [`files_ending`], with the canonical paths of the directories and files already taken.
+fn walk(
+    dir: &Path,
+    ext: &str,
+    depth: usize,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) {
+    if !std::fs::canonicalize(dir).is_ok_and(|d| seen.insert(d)) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
+        return;
     };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
-        if path.is_dir() && depth > 0 {
-            out.extend(files_ending(&path, ext, depth - 1));
-        } else if path.extension().is_some_and(|e| e == ext) {
+        if path.is_dir() {
+            if depth > 0 {
+                walk(&path, ext, depth - 1, seen, out);
+            }
+        } else if path.extension().is_some_and(|e| e == ext)
+            && std::fs::canonicalize(&path).is_ok_and(|f| seen.insert(f))
+        {
             out.push(path);
         }
     }
-    out
 }
 
 /// Whether a policy's header says `guidance` or `procedure`, skipping comments.
@@ -475,6 +501,17 @@ pub fn load_procedure_onto(
 /// are resolved in.
 pub fn find_procedure(arg: &str, near: Option<&Path>) -> Result<(Source, Library), Vec<Problem>> {
     let path = Path::new(arg);
+    // A case file where a procedure belongs (`cspr diff lincolnshire case.json`) would
+    // otherwise be parsed as policy text, and fail at its first `{`.
+    if let Some(ext) = path.extension().and_then(|e| e.to_str())
+        && matches!(ext, "json" | "jsonl" | "toml")
+        && !arg.ends_with(".policy")
+    {
+        return Err(vec![usage_error(
+            format!("`{arg}` is a case file (.{ext}), not a procedure"),
+            "give a procedure where this one stands: an id such as working_together_2018, or a .policy file",
+        )]);
+    }
     let (source, library) = if arg.ends_with(".policy") || path.is_file() {
         (
             read_source(path).map_err(|p| vec![p])?,

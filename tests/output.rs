@@ -486,3 +486,25 @@ fn an_interactive_save_asks_before_replacing_a_file() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "{}\n");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `fmt --check` lists a file once however many symbolic links lead to it, and does not
+/// go round a link loop (was: one file listed 54 times through `loop -> ..`).
+#[cfg(unix)]
+#[test]
+fn fmt_check_lists_a_file_once_through_a_symlink_loop() {
+    let (dir, _, unformatted) = scratch("loop");
+    let sub = dir.join("sub");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::rename(&unformatted, sub.join("a.policy")).unwrap();
+    std::os::unix::fs::symlink("..", sub.join("up")).unwrap();
+    std::os::unix::fs::symlink("a.policy", sub.join("again.policy")).unwrap();
+    let out = cspr(&["fmt".into(), "--check".into(), dir.display().to_string()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stderr.contains("1 file checked: 1 would change"), "{stderr}");
+    let _ = std::fs::remove_dir_all(dir);
+}

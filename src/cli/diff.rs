@@ -47,7 +47,7 @@ pub struct Diff {
     #[arg(long, value_name = "DIR")]
     witnesses: Option<PathBuf>,
     /// Most partial assignments the search explores for one outcome
-    #[arg(long, value_name = "N", default_value_t = Options::default().budget)]
+    #[arg(long, value_name = "N", default_value_t = Options::default().budget, value_parser = parse_budget)]
     budget: u64,
     /// Prove every outcome by search, even where both definitions read the same
     #[arg(long)]
@@ -64,6 +64,21 @@ enum Format {
     Text,
     Json,
     Markdown,
+}
+
+/// `--budget`: at least one partial assignment (a search of none proves nothing).
+fn parse_budget(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err(format!(
+            "a budget of 0 lets the search explore nothing, so no difference could be found or ruled out; write at least 1 (the default is {})",
+            Options::default().budget
+        )),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "`{s}` is not a number of partial assignments; write a whole number such as {}",
+            Options::default().budget
+        )),
+    }
 }
 
 impl Diff {

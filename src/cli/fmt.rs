@@ -89,13 +89,28 @@ impl Fmt {
     }
 
     fn stdin(&self) -> Result<u8, Vec<cspr::Problem>> {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            vec![usage_error(
-                format!("cannot read standard input: {e}"),
-                "pipe UTF-8 text into `cspr fmt --stdin`",
-            )]
-        })?;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(super::MAX_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                vec![usage_error(
+                    format!("cannot read standard input: {e}"),
+                    "pipe UTF-8 text into `cspr fmt --stdin`",
+                )]
+            })?;
+        if bytes.len() as u64 > super::MAX_FILE {
+            return Err(vec![usage_error(
+                format!(
+                    "standard input is more than cspr reads ({} bytes)",
+                    super::MAX_FILE
+                ),
+                "split it into smaller files",
+            )]);
+        }
+        // Read as `cspr fmt FILE` reads a file: UTF-8, no control characters, a
+        // byte-order mark dropped.
+        let text = super::text_of("<stdin>", bytes).map_err(|p| vec![p])?;
         let (name, kind) = if self.scenario {
             ("<stdin>.scenario", Kind::Scenario)
         } else {
