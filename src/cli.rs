@@ -89,6 +89,31 @@ enum Command {
     Repl(repl::Repl),
 }
 
+/// The arguments, or the exit code once clap has said why not (or printed `--help` or
+/// `--version`: checked like any output, so `cspr --help > /dev/full` is not exit 0).
+pub fn parse() -> Result<Cli, ExitCode> {
+    use std::io::Write as _;
+    Cli::try_parse().map_err(|e| {
+        let code = u8::try_from(e.exit_code()).unwrap_or(BAD_INPUT);
+        let printed = e.print().and_then(|()| std::io::stdout().flush());
+        match printed {
+            Ok(()) => ExitCode::from(code),
+            Err(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+                ExitCode::from(output::BROKEN_PIPE)
+            }
+            Err(io) if e.use_stderr() => {
+                // The usage error itself could not be shown; its status still says so.
+                let _ = io;
+                ExitCode::from(code)
+            }
+            Err(io) => {
+                report(&output::stdout_failed(&io));
+                ExitCode::from(BAD_INPUT)
+            }
+        }
+    })
+}
+
 pub fn run(cli: Cli) -> ExitCode {
     output::set_command(match &cli.command {
         Command::Check(_) => "check",

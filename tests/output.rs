@@ -18,7 +18,13 @@ fn commands(big: &str, unformatted: &str) -> Vec<(&'static str, Vec<String>)> {
     let mut out = vec![
         (
             "eval (text)",
-            list(&["eval", "working_together_2018", case, "--as-of", "2024-03-08"]),
+            list(&[
+                "eval",
+                "working_together_2018",
+                case,
+                "--as-of",
+                "2024-03-08",
+            ]),
         ),
         (
             "eval (json)",
@@ -33,10 +39,7 @@ fn commands(big: &str, unformatted: &str) -> Vec<(&'static str, Vec<String>)> {
             ]),
         ),
         ("check --list", list(&["check", "--list"])),
-        (
-            "explain",
-            list(&["explain", "working_together_2018", case]),
-        ),
+        ("explain", list(&["explain", "working_together_2018", case])),
         ("test", list(&["test", "tests/scenarios"])),
         (
             "compare",
@@ -59,7 +62,13 @@ fn commands(big: &str, unformatted: &str) -> Vec<(&'static str, Vec<String>)> {
         ),
         (
             "timeline",
-            list(&["timeline", "working_together_2018", case, "--as-of", "2024-03-08"]),
+            list(&[
+                "timeline",
+                "working_together_2018",
+                case,
+                "--as-of",
+                "2024-03-08",
+            ]),
         ),
         ("graph", list(&["graph", "lincolnshire", "pathway"])),
         (
@@ -76,7 +85,10 @@ fn commands(big: &str, unformatted: &str) -> Vec<(&'static str, Vec<String>)> {
             "rebase",
             list(&["rebase", "lincolnshire", "--onto", "working_together_2023"]),
         ),
-        ("fmt --check", vec!["fmt".into(), "--check".into(), unformatted.into()]),
+        (
+            "fmt --check",
+            vec!["fmt".into(), "--check".into(), unformatted.into()],
+        ),
     ];
     for jobs in ["1", "2", "4"] {
         out.push((
@@ -355,7 +367,11 @@ fn a_batch_line_over_the_limit_is_an_error_for_that_line_alone() {
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), 3, "--jobs {jobs}: {stdout:.300}");
         assert!(lines[0].contains("\"case_id\":\"B-01"), "{:.100}", lines[0]);
-        assert!(lines[1].starts_with("{\"line\":2,\"errors\":[\"line 2 of"), "{}", lines[1]);
+        assert!(
+            lines[1].starts_with("{\"line\":2,\"errors\":[\"line 2 of"),
+            "{}",
+            lines[1]
+        );
         assert!(lines[2].contains("\"case_id\":\"B-01"), "{:.100}", lines[2]);
         let words: Vec<&str> = stderr.split_whitespace().filter(|w| *w != "│").collect();
         assert!(
@@ -386,7 +402,12 @@ fn fmt_replaces_a_file_atomically_through_links() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
     let after = std::fs::read_to_string(real).unwrap();
     assert_ne!(after, before, "formatted");
     assert_eq!(
@@ -401,7 +422,12 @@ fn fmt_replaces_a_file_atomically_through_links() {
     names.sort();
     assert_eq!(
         names,
-        ["big.jsonl", "hard.other", "link.policy", "unformatted.policy"]
+        [
+            "big.jsonl",
+            "hard.other",
+            "link.policy",
+            "unformatted.policy"
+        ]
     );
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -505,6 +531,20 @@ fn fmt_check_lists_a_file_once_through_a_symlink_loop() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
-    assert!(stderr.contains("1 file checked: 1 would change"), "{stderr}");
+    assert!(
+        stderr.contains("1 file checked: 1 would change"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `--help` and `--version` are output like any other: onto a full device, exit 2.
+#[test]
+fn help_and_version_to_a_full_device_fail() {
+    for args in [vec!["--help"], vec!["--version"], vec!["eval", "--help"]] {
+        let args: Vec<String> = args.into_iter().map(String::from).collect();
+        let (code, stderr) = to_full(&args);
+        assert_eq!(code, 2, "{args:?}\n{stderr}");
+        assert!(stderr.contains("no space left on device"), "{stderr}");
+    }
 }

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use cspr::case::Format;
 use cspr::eval::Engine;
 
-use super::progress::{self, Progress};
 use super::output::stdout_failed;
+use super::progress::{self, Progress};
 use super::{BAD_INPUT, FAILED, cases, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -86,7 +86,8 @@ impl Eval {
             while let Some(next) = stream.next_case(&program) {
                 match next {
                     Ok((line, parsed)) => {
-                        emit.one(Some(line), parsed).map_err(|e| stdout_failed(&e))?;
+                        emit.one(Some(line), parsed)
+                            .map_err(|e| stdout_failed(&e))?;
                         if let Some(p) = &emit.progress {
                             p.case_done(stream.bytes_read());
                         }

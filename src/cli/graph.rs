@@ -1,6 +1,5 @@
 //! `cspr graph`: the procedure as a picture, in DOT, Mermaid or SVG.
 
-
 use clap::{Args, ValueEnum};
 use cspr::diagnostic::did_you_mean;
 use cspr::report::graph::Graph;

@@ -67,7 +67,11 @@ pub fn write_failed(what: &str, e: &io::Error) -> Problem {
     if e.kind() == io::ErrorKind::BrokenPipe {
         return Problem::error(PIPE_CLOSED, "the reader of standard output closed the pipe");
     }
-    Problem::error("cspr::output", format!("cannot write {what}: {}", reason(e))).help(remedy(e))
+    Problem::error(
+        "cspr::output",
+        format!("cannot write {what}: {}", reason(e)),
+    )
+    .help(remedy(e))
 }
 
 /// The command running (`eval`), named in a failure to write its output.
@@ -167,7 +171,11 @@ pub fn stdout_result() -> Result<(), Vec<Problem>> {
 /// ([`stderr_lost`]).
 pub fn stderr(text: &str) {
     let mut err = io::stderr().lock();
-    if err.write_all(text.as_bytes()).and_then(|()| err.flush()).is_err() {
+    if err
+        .write_all(text.as_bytes())
+        .and_then(|()| err.flush())
+        .is_err()
+    {
         STDERR_LOST.store(true, Ordering::Relaxed);
     }
 }
@@ -204,7 +212,10 @@ pub fn write_file(path: &Path, text: &[u8]) -> Result<(), Problem> {
 }
 
 /// [`write_file`] with the content written by `fill` (a test makes it fail half-way).
-fn write_with(path: &Path, fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>) -> io::Result<()> {
+fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
+) -> io::Result<()> {
     let target = resolve(path)?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -279,7 +290,10 @@ mod tests {
         assert_eq!(std::fs::read(&file).unwrap(), b"old content\n");
         assert_eq!(entries(&dir), ["a.policy"]);
         let p = write_failed("`a.policy`", &err);
-        assert_eq!(p.message, "cannot write `a.policy`: no space left on device");
+        assert_eq!(
+            p.message,
+            "cannot write `a.policy`: no space left on device"
+        );
         assert!(!format!("{p:?}").contains("permissions"), "{p:?}");
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -32,7 +32,8 @@ use helper::ReplHelper;
   cspr repl lincolnshire case.json < commands.txt      (scripted: no prompts; exit 1 if a command failed)
 
 In the session: `set child_died = true`, `ask` (an interview, most decisive question first),
-`why pathway`, `what-if child_looked_after = true`, `save case.json`; `help` lists every command.
+`why pathway`, `what-if child_looked_after = true`, `save case.json` (`save --force case.json` replaces an
+existing file without asking; a script must say --force); `help` lists every command.
 
 Nothing about the case is written anywhere but by `save`. The line history (which holds the
 facts typed) is kept in memory only; --history FILE keeps it in a file, at your choice.")]

@@ -141,7 +141,10 @@ pub enum Command {
     AsOf(String),
     Load(String),
     /// `save [--force] FILE`: `force` replaces an existing file without asking.
-    Save { path: String, force: bool },
+    Save {
+        path: String,
+        force: bool,
+    },
     Use {
         procedure: String,
         edition: Option<String>,

@@ -50,10 +50,7 @@ impl Session {
                 ));
             }
         };
-        if !force
-            && host.exists(path)
-            && !host.confirm(&format!("`{path}` exists: replace it?"))
-        {
+        if !force && host.exists(path) && !host.confirm(&format!("`{path}` exists: replace it?")) {
             return Err(problem(
                 format!("`{path}` exists: not replaced"),
                 format!("`save --force {path}` replaces it, or save to another file"),
