@@ -157,8 +157,10 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     // A diagnostic that could not be written to stderr makes a success a failure.
-    if code == 0 && output::stderr_lost() {
-        return ExitCode::from(BAD_INPUT);
+    if code == 0
+        && let Some(lost) = output::stderr_lost()
+    {
+        return ExitCode::from(lost);
     }
     ExitCode::from(code)
 }

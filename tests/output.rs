@@ -292,6 +292,15 @@ fn check_with_its_findings_lost_does_not_exit_0() {
         .unwrap();
     let (code, _) = wait(child, Duration::from_secs(60), "check");
     assert_eq!(code, 2);
+    // Its stderr into a pipe whose reader has gone: quietly, 141.
+    let mut child = cspr(&["check".into(), "policies".into()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    let (code, _) = wait(child, Duration::from_secs(60), "check");
+    assert_eq!(code, 141);
 }
 
 /// Hundreds of batches into a reader that goes after one line and onto a full device, on

@@ -30,6 +30,8 @@ pub const PIPE_CLOSED: &str = "cspr::broken_pipe";
 
 /// Set when a diagnostic could not be written to standard error.
 static STDERR_LOST: AtomicBool = AtomicBool::new(false);
+/// Set when that was because its reader closed the pipe.
+static STDERR_PIPE_CLOSED: AtomicBool = AtomicBool::new(false);
 
 /// What went wrong, in words (the kind of error first, not the OS's capitalised text).
 pub fn reason(e: &io::Error) -> String {
@@ -171,18 +173,24 @@ pub fn stdout_result() -> Result<(), Vec<Problem>> {
 /// ([`stderr_lost`]).
 pub fn stderr(text: &str) {
     let mut err = io::stderr().lock();
-    if err
-        .write_all(text.as_bytes())
-        .and_then(|()| err.flush())
-        .is_err()
-    {
+    if let Err(e) = err.write_all(text.as_bytes()).and_then(|()| err.flush()) {
         STDERR_LOST.store(true, Ordering::Relaxed);
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            STDERR_PIPE_CLOSED.store(true, Ordering::Relaxed);
+        }
     }
 }
 
-/// Whether a write to standard error failed.
-pub fn stderr_lost() -> bool {
-    STDERR_LOST.load(Ordering::Relaxed)
+/// The exit status for a command that succeeded but could not write to standard error:
+/// [`BROKEN_PIPE`] when its reader went away, else 2; `None` when nothing was lost.
+pub fn stderr_lost() -> Option<u8> {
+    if !STDERR_LOST.load(Ordering::Relaxed) {
+        None
+    } else if STDERR_PIPE_CLOSED.load(Ordering::Relaxed) {
+        Some(BROKEN_PIPE)
+    } else {
+        Some(super::BAD_INPUT)
+    }
 }
 
 /// The file a write to `path` replaces: `path` itself, or the file at the end of its chain
