@@ -224,15 +224,22 @@ fn write_with(
     path: &Path,
     fill: impl FnOnce(&mut std::fs::File) -> io::Result<()>,
 ) -> io::Result<()> {
+    let old = std::fs::metadata(path).ok();
+    if old.as_ref().is_some_and(std::fs::Metadata::is_dir) {
+        return Err(io::Error::from(io::ErrorKind::IsADirectory));
+    }
+    // A device, a FIFO or a socket (`-o /dev/stdout`, `-o /dev/null`) is written to, never
+    // replaced: renaming over it would put a regular file where the device was.
+    if old.as_ref().is_some_and(|m| !m.is_file()) {
+        let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+        fill(&mut file)?;
+        return file.flush();
+    }
     let target = resolve(path)?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let old = std::fs::metadata(&target).ok();
-    if old.as_ref().is_some_and(std::fs::Metadata::is_dir) {
-        return Err(io::Error::from(io::ErrorKind::IsADirectory));
-    }
     let name = target
         .file_name()
         .map_or_else(|| "cspr".into(), |n| n.to_string_lossy().into_owned());
@@ -343,6 +350,30 @@ mod tests {
         assert_eq!(std::fs::read(dir.join("hard.policy")).unwrap(), b"old\n");
         assert_eq!(entries(&dir), ["hard.policy", "link.policy", "real.policy"]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt as _;
+        write_file(Path::new("/dev/null"), b"x").unwrap();
+        assert!(
+            std::fs::metadata("/dev/null")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+        let p = write_file(Path::new("/dev/full"), b"x").unwrap_err();
+        assert_eq!(
+            p.message,
+            "cannot write `/dev/full`: no space left on device"
+        );
+        assert!(
+            std::fs::metadata("/dev/full")
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
     }
 
     #[test]
