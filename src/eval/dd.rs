@@ -93,6 +93,7 @@ impl Arena {
     }
 
     /// A node of this arena.
+    #[inline]
     pub fn view(&self, id: NodeId) -> View<'_> {
         let p = self.nodes[(id - self.first) as usize];
         let (start, end) = (p.start as usize, (p.start + p.len) as usize);
@@ -103,7 +104,20 @@ impl Arena {
         }
     }
 
+    /// The fact a branch of this arena asks and its children; `None` for a leaf.
+    #[inline]
+    pub fn branch_at(&self, id: NodeId) -> Option<(FactId, &[NodeId])> {
+        let p = self.nodes[(id - self.first) as usize];
+        (p.fact != LEAF).then(|| {
+            (
+                p.fact as FactId,
+                &self.kids[p.start as usize..(p.start + p.len) as usize],
+            )
+        })
+    }
+
     /// The result of a leaf of this arena; `None` for a branch.
+    #[inline]
     pub fn settled(&self, id: NodeId) -> Option<&Settled> {
         match self.view(id) {
             View::Leaf(settled, _) => Some(settled),
@@ -143,10 +157,12 @@ impl Arena {
             return first;
         }
         let hash = branch_hash(fact, kids);
-        if let Some(id) = below.and_then(|b| b.find_branch(hash, fact, kids)) {
+        // A node is in this arena only if it is not in the one below, so the order of the
+        // two looks does not matter.
+        if let Some(id) = self.find_branch(hash, fact, kids) {
             return id;
         }
-        if let Some(id) = self.find_branch(hash, fact, kids) {
+        if let Some(id) = below.and_then(|b| b.find_branch(hash, fact, kids)) {
             return id;
         }
         let p = Packed {
@@ -159,12 +175,16 @@ impl Arena {
         self.push(p, hash)
     }
 
+    #[inline]
     fn find_branch(&self, hash: u64, fact: FactId, kids: &[NodeId]) -> Option<NodeId> {
         self.unique
             .find(hash, |&i| {
                 let p = self.nodes[i as usize];
                 p.fact as FactId == fact
-                    && self.kids[p.start as usize..(p.start + p.len) as usize] == *kids
+                    && same(
+                        &self.kids[p.start as usize..(p.start + p.len) as usize],
+                        kids,
+                    )
             })
             .map(|&i| self.first + i)
     }
@@ -193,6 +213,13 @@ impl Arena {
     }
 }
 
+/// Slice equality for the short slices of children, without a call to `memcmp`.
+#[inline]
+fn same(a: &[NodeId], b: &[NodeId]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
+#[inline]
 fn branch_hash(fact: FactId, kids: &[NodeId]) -> u64 {
     let mut h = FxHasher::default();
     h.write_usize(fact);
@@ -208,14 +235,6 @@ fn leaf_hash(settled: &Settled, waits: &[FactId]) -> u64 {
     settled.hash(&mut h);
     waits.hash(&mut h);
     h.finish()
-}
-
-/// A node of `top` or of the arena below it.
-fn view<'a>(below: Option<&'a Arena>, top: &'a Arena, id: NodeId) -> View<'a> {
-    match below {
-        Some(b) if id < top.first => b.view(id),
-        _ => top.view(id),
-    }
 }
 
 /// Marks for walking diagrams, reused from walk to walk.
@@ -244,12 +263,17 @@ impl Walk {
                 continue;
             }
             self.seen[n as usize] = self.stamp;
-            match view(below, top, n) {
-                View::Leaf(_, waits) => out.extend_from_slice(waits),
-                View::Branch(f, kids) => {
-                    out.push(f);
-                    self.stack.extend_from_slice(kids);
-                }
+            let arena = match below {
+                Some(b) if n < top.first => b,
+                _ => top,
+            };
+            let p = arena.nodes[(n - arena.first) as usize];
+            let (start, end) = (p.start as usize, (p.start + p.len) as usize);
+            if p.fact == LEAF {
+                out.extend_from_slice(&arena.waits[start..end]);
+            } else {
+                out.push(p.fact as FactId);
+                self.stack.extend_from_slice(&arena.kids[start..end]);
             }
         }
         out.sort_unstable();
@@ -294,7 +318,11 @@ impl Computed {
         let hash = h.finish();
         let found = self.table.find(hash, |&e| {
             let e = self.entries[e as usize];
-            e.op == op && self.inputs[e.start as usize..(e.start + e.len) as usize] == *inputs
+            e.op == op
+                && same(
+                    &self.inputs[e.start as usize..(e.start + e.len) as usize],
+                    inputs,
+                )
         });
         (hash, found.map(|&e| self.entries[e as usize].node))
     }
@@ -349,14 +377,13 @@ impl Restriction {
 
     /// The diagram at `n` restricted to the answers.
     pub fn restrict(&mut self, base: &Arena, n: NodeId) -> NodeId {
-        let (f, kids) = match base.view(n) {
-            View::Leaf(..) => return n,
-            View::Branch(f, kids) => (f, kids),
-        };
         let (stamp, known) = self.memo[n as usize];
         if stamp == self.stamp {
             return known;
         }
+        let Some((f, kids)) = base.branch_at(n) else {
+            return n;
+        };
         let out = match self.answers[f] as usize {
             i if i < kids.len() => self.restrict(base, kids[i]),
             _ => {
@@ -365,7 +392,7 @@ impl Restriction {
                     let r = self.restrict(base, k);
                     self.buf.push(r);
                 }
-                let out = if self.buf[at..] == *kids {
+                let out = if same(&self.buf[at..], kids) {
                     n
                 } else {
                     self.top.branch(Some(base), f, &self.buf[at..])
