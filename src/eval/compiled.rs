@@ -7,8 +7,10 @@
 //! and is the same for every case. So it is made once, the first time a case needs it,
 //! and each case then only **restricts** it: a node asking a fact the case gives is
 //! replaced by the child for the answer; a node asking an unknown fact keeps its children,
-//! restricted in turn, and is dropped when they come out equal. Nodes are shared and
-//! equal nodes are one node, so the result is the same reduced diagram
+//! restricted in turn, and is dropped when they come out equal. The compiled diagrams
+//! keep the `dd` arena they were built in; a case's restriction makes its new
+//! nodes in an arena on top of it, hash-consed across both, so the result is the same
+//! reduced diagram
 //! [`super::exact`] would have built for that case (one order of facts for both): a
 //! single value exactly when every answer gives it, and a fact appears in it exactly
 //! when its answer alone can change the result. The cost of a case is a walk of the part

@@ -20,7 +20,8 @@
 //! - **A branch is closed as soon as Kleene settles it**: an unknown never becomes known
 //!   by answering another fact, so every way of answering the rest gives that value.
 //! - **Reduced**: a node whose children are all one node is that node, and equal nodes
-//!   are one node (so the work done for one combination of inputs is reused). The
+//!   are one node (the nodes live in one [`super::dd`] arena, hash-consed), and the work
+//!   done for one combination of inputs is reused (a [`super::dd::Computed`] memo). The
 //!   diagram is then the canonical one for the order: it is a single value exactly when
 //!   every answer gives that value, and a fact appears in it exactly when changing its
 //!   answer alone (for some answers to the others) changes the result.
