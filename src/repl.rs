@@ -206,7 +206,11 @@ impl Session {
             Command::Eval => Reply::of(Block::Report(self.report(Section::All)?)),
             Command::Outcomes => Reply::of(Block::Report(self.report(Section::Outcomes)?)),
             Command::Duties => Reply::of(Block::Report(self.report(Section::Duties)?)),
-            Command::Missing => Reply::of(Block::Report(self.report(Section::Missing)?)),
+            Command::Missing => Reply::of(Block::Report(interview::missing_text(
+                self.program(),
+                self.eval()?,
+                self.as_of,
+            ))),
             Command::Timeline => {
                 let eval = self.eval()?;
                 Reply::of(Block::Report(crate::report::timeline::timeline_text(

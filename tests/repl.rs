@@ -507,27 +507,16 @@ fn interview(s: &mut Session, host: &MemHost, pick: impl Fn(&Question) -> String
             "`{}` asked again",
             q.name
         );
-        // The most decisive first: no open fact would settle more.
-        let most = (0..s.program().facts.len())
-            .filter(|f| eval.facts[*f].is_none() && !asked.contains(&s.program().facts[*f].name))
-            .map(|f| {
-                let rules = eval
-                    .outcomes
-                    .iter()
-                    .filter(|o| o.value.is_none() && o.missing.contains(&f))
-                    .count();
-                rules
-                    + eval
-                        .duties
-                        .iter()
-                        .filter(|d| d.applies.is_none() && d.missing.contains(&f))
-                        .count()
-            })
-            .max()
-            .unwrap_or(0);
-        assert!(
-            q.settles.len() + q.dates.len() >= most,
-            "`{}` is not the most decisive",
+        // In the procedure's order: no open fact not yet asked belongs to an earlier stage.
+        let earliest = cspr::repl::interview::order(s.program(), eval)
+            .into_iter()
+            .filter(|(f, _)| !asked.contains(&s.program().facts[*f].name))
+            .map(|(_, stage)| stage)
+            .min();
+        assert_eq!(
+            Some(q.stage),
+            earliest,
+            "`{}` is asked before an earlier stage",
             q.name
         );
         asked.push(q.name.clone());
@@ -596,12 +585,27 @@ fn an_incomplete_lincolnshire_referral_is_taken_to_a_pathway_by_ask() {
     let reply = ok(&mut s, &host, "ask");
     let q = question(&reply).expect("a question");
     assert_eq!(
-        q.name, "local_review_undertaken",
-        "the fact that settles the most comes first"
+        q.name, "incident_location",
+        "whether the case is notifiable comes first"
     );
-    let reply = ok(&mut s, &host, "skip");
-    let q = question(&reply).expect("a question");
-    assert_eq!(q.name, "assurance_executive_agrees");
+    // Skipping walks the stages in order, up to the route (the Assurance Executive's
+    // agreement to a Rapid Review).
+    let mut q = q.clone();
+    let mut stage = q.stage;
+    while q.name != "assurance_executive_agrees" {
+        let reply = ok(&mut s, &host, "skip");
+        q = question(&reply).expect("a question").clone();
+        assert!(
+            q.stage >= stage,
+            "`{}` is asked after a later stage",
+            q.name
+        );
+        assert_ne!(
+            q.name, "published_on",
+            "publication is asked after the route"
+        );
+        stage = q.stage;
+    }
     assert!(q.settles.contains(&"pathway".to_string()));
     assert_eq!(q.choices, ["true", "false"]);
     let r = ok(&mut s, &host, "1");

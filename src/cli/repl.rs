@@ -31,7 +31,7 @@ use helper::ReplHelper;
   cspr repl buckinghamshire --guidance working_together_2023 --as-of 2024-03-20
   cspr repl lincolnshire case.json < commands.txt      (scripted: no prompts; exit 1 if a command failed)
 
-In the session: `set child_died = true`, `ask` (an interview, most decisive question first),
+In the session: `set child_died = true`, `ask` (an interview, in the procedure's order),
 `why pathway`, `what-if child_looked_after = true`, `save case.json`; `help` lists every command.
 
 Nothing about the case is written anywhere but by `save`. The line history (which holds the

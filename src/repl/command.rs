@@ -30,7 +30,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "ask",
         args: "",
-        help: "interview: only the questions that could still settle something, most decisive first",
+        help: "interview: only the questions that could still settle something, in the procedure's order",
     },
     CommandHelp {
         name: "eval",
@@ -55,7 +55,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "missing",
         args: "",
-        help: "the facts still unknown that could change an outcome, with their questions",
+        help: "the facts still unknown that could change an outcome, by stage, in the order `ask` asks them",
     },
     CommandHelp {
         name: "why",
