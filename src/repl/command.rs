@@ -80,7 +80,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "as-of",
         args: "DATE",
-        help: "the day deadlines are judged on (YYYY-MM-DD)",
+        help: "the day deadlines are judged on (DD/MM/YYYY or YYYY-MM-DD)",
     },
     CommandHelp {
         name: "load",
@@ -314,7 +314,7 @@ pub fn help_text(command: Option<&str>) -> Result<String, Unparsed> {
             for c in COMMANDS {
                 out.push_str(&line(c));
             }
-            out.push_str("\nDuring `ask`, answer with a value (or the number of a choice), `skip` or `stop`, or type a command.\n");
+            out.push_str("\nDuring `ask`, answer with a value (or the number of a choice), `skip` or `stop`, or type a command.\nYes/no questions take yes, no, y, n, true or false; dates are DD/MM/YYYY (day first) or YYYY-MM-DD,\nin answers, `set`, `what-if` and `as-of`.\n");
             Ok(out)
         }
         Some(name) => COMMANDS

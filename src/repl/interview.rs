@@ -374,31 +374,6 @@ pub fn missing_text(program: &Program, eval: &Evaluation, as_of: chrono::NaiveDa
     out
 }
 
-/// An answer as the text of a value: the number of a choice becomes the choice, and a
-/// set's members may be given without braces (`a, b`).
-pub fn answer_text(program: &Program, fact: FactId, answer: &str) -> String {
-    let answer = answer.trim();
-    let ty = program.facts[fact].ty;
-    let options = choices(program, ty);
-    let pick = |s: &str| -> Option<String> {
-        let n: usize = s.trim().parse().ok()?;
-        options.get(n.checked_sub(1)?).cloned()
-    };
-    match ty {
-        Type::Bool | Type::Enum(_) => pick(answer).unwrap_or_else(|| answer.to_string()),
-        Type::Set(_) if !answer.starts_with('{') => {
-            let items: Vec<String> = answer
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| pick(s).unwrap_or_else(|| s.to_string()))
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }
-        _ => answer.to_string(),
-    }
-}
-
 /// The interview as the session runs it: `ask`, then each line an answer.
 impl Session {
     pub(super) fn ask(&mut self) -> Result<Reply, Vec<Problem>> {
@@ -456,12 +431,15 @@ impl Session {
             _ => {}
         }
         let program = self.program().clone();
-        let value_text = answer_text(&program, q.fact, text);
-        let value = match crate::check::value(
-            &program,
-            q.fact,
-            &Source::new(format!("answer for `{}`", q.name), value_text),
-        ) {
+        let read = super::answer::read(&program, q.fact, text);
+        let echo = read.as_ref().ok().and_then(|r| r.echo.clone());
+        let value = match read.and_then(|r| {
+            crate::check::value(
+                &program,
+                q.fact,
+                &Source::new(format!("answer for `{}`", q.name), r.text),
+            )
+        }) {
             Ok(v) => v,
             Err(mut ps) => {
                 // Not a value but a command (`why pathway`, `set …`, `timeline`): run it,
@@ -492,7 +470,12 @@ impl Session {
         };
         let f = q.fact;
         let reply = match self.change(|case, p| case.set(p, f, Some(value)).map(|_| ())) {
-            Ok(r) => r,
+            Ok(mut r) => {
+                if let Some(echo) = echo {
+                    r.blocks.insert(0, Block::Note(echo));
+                }
+                r
+            }
             Err(ps) => {
                 self.interview = Some((skipped, q));
                 return Err(ps);
