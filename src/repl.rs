@@ -122,6 +122,9 @@ pub struct Session {
     current: Result<Evaluation, Problem>,
     /// During `ask`: the facts skipped, and the question waiting for an answer.
     interview: Option<(Vec<bool>, Question)>,
+    /// The case has been changed (`set`, `unset`, an answer) since it was last loaded or
+    /// saved: the front end asks before quitting.
+    unsaved: bool,
 }
 
 fn problem(message: impl Into<String>, help: impl Into<String>) -> Vec<Problem> {
@@ -142,7 +145,14 @@ impl Session {
             as_of,
             current,
             interview: None,
+            unsaved: false,
         }
+    }
+
+    /// Whether the case has changes not yet written by `save` (a `set`, `unset` or answer
+    /// since the session began, or since the last `load` or `save`).
+    pub fn unsaved(&self) -> bool {
+        self.unsaved
     }
 
     pub fn program(&self) -> &Arc<Program> {
@@ -302,6 +312,7 @@ impl Session {
         };
         self.case = case;
         self.current = after;
+        self.unsaved = true;
         Ok(reply)
     }
 

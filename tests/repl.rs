@@ -760,3 +760,39 @@ fn given(s: &Session, name: &str) -> Option<String> {
     let v = s.case().get(f)?;
     Some(cspr::value::Display::of(v, program, program.facts[f].ty).to_string())
 }
+
+/// The front end asks before quitting with unsaved changes: a change to the case marks it,
+/// `load` and `save` clear it, and looking at the case does not.
+#[test]
+fn a_session_knows_when_the_case_has_unsaved_changes() {
+    let host = MemHost::default();
+    let mut s = start(&host, "lincolnshire");
+    assert!(!s.unsaved(), "a new session has nothing to lose");
+    ok(
+        &mut s,
+        &host,
+        "load policies/examples/lincolnshire-incomplete.json",
+    );
+    for line in [
+        "facts",
+        "eval",
+        "missing",
+        "why pathway",
+        "what-if child_looked_after = yes",
+    ] {
+        ok(&mut s, &host, line);
+        assert!(!s.unsaved(), "`{line}` changes nothing");
+    }
+    ok(&mut s, &host, "set media_interest = no");
+    assert!(s.unsaved());
+    ok(&mut s, &host, "save kept.json");
+    assert!(!s.unsaved(), "saved");
+    ok(&mut s, &host, "ask");
+    ok(&mut s, &host, "1");
+    assert!(s.unsaved(), "an answer changes the case");
+    ok(&mut s, &host, "stop");
+    ok(&mut s, &host, "load kept.json");
+    assert!(!s.unsaved(), "loaded");
+    ok(&mut s, &host, "unset media_interest");
+    assert!(s.unsaved());
+}

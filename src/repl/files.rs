@@ -23,6 +23,7 @@ impl Session {
         let known = case.facts().iter().filter(|v| v.is_some()).count();
         self.case = case;
         self.current = evaluate(&self.shared, &self.case);
+        self.unsaved = false;
         let mut reply = Reply::note(format!("loaded {known} facts from {path}"));
         reply
             .blocks
@@ -30,7 +31,7 @@ impl Session {
         Ok(reply)
     }
 
-    pub(super) fn save(&self, host: &dyn Host, path: &str) -> Result<Reply, Vec<Problem>> {
+    pub(super) fn save(&mut self, host: &dyn Host, path: &str) -> Result<Reply, Vec<Problem>> {
         let text = match Format::from_name(path) {
             Format::Toml => save::to_toml_text(self.program(), &self.case),
             Format::Json if path.ends_with(".json") => {
@@ -44,6 +45,7 @@ impl Session {
             }
         };
         host.write_case(path, &text).map_err(|p| vec![p])?;
+        self.unsaved = false;
         let known = self.case.facts().iter().filter(|v| v.is_some()).count();
         Ok(Reply::note(format!("saved {known} facts to {path}")))
     }
