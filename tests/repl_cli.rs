@@ -15,6 +15,8 @@ fn run_with_input(args: &[&str], input: &str) -> (i32, String, String) {
         .current_dir(root())
         .env("NO_COLOR", "1")
         .env_remove("CSPR_PATH")
+        // Text is fitted to COLUMNS when set: the goldens are at the default width.
+        .env_remove("COLUMNS")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
