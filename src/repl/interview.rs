@@ -354,17 +354,19 @@ pub fn missing_text(program: &Program, eval: &Evaluation, as_of: chrono::NaiveDa
         "Still unknown: {} answers could settle the rest, by stage, in the order `ask` asks them\n",
         report.questions.len()
     );
-    let mut last = None;
+    // Stages are numbered as shown (1, 2, 3 …), skipping those with nothing to ask.
+    let (mut last, mut shown) = (None, 0);
     for (f, stage) in order(program, eval) {
         let Some(q) = report.questions.iter().find(|q| q.fact == f) else {
             continue;
         };
         if last != Some(stage) {
             last = Some(stage);
+            shown += 1;
             let _ = if stage == u32::MAX {
                 writeln!(out, "\nNot yet placed")
             } else {
-                writeln!(out, "\nStage {stage}{}", decides(stage))
+                writeln!(out, "\nStage {shown}{}", decides(stage))
             };
         }
         let ask = q.ask.unwrap_or("(no question given)");
