@@ -796,3 +796,36 @@ fn a_session_knows_when_the_case_has_unsaved_changes() {
     ok(&mut s, &host, "unset media_interest");
     assert!(s.unsaved());
 }
+
+/// Dates day first: only a real day with a four-digit year; the language's own form too.
+#[test]
+fn dates_are_read_day_first_or_as_the_language_writes_them() {
+    use cspr::repl::answer::{day, spoken};
+    let d = |y, m, dd| Some(chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap());
+    assert_eq!(day("10/05/2024").unwrap(), d(2024, 5, 10));
+    assert_eq!(day("1/6/2024").unwrap(), d(2024, 6, 1));
+    assert_eq!(day(" 2024-05-10 ").unwrap(), d(2024, 5, 10));
+    assert_eq!(spoken(d(2024, 5, 10).unwrap()), "10 May 2024");
+    assert_eq!(spoken(d(2024, 6, 1).unwrap()), "1 June 2024");
+    // The right shape but no such day: an error, never a guess (nor month first).
+    for bad in ["31/02/2024", "05/13/2024", "0/1/2024"] {
+        assert!(day(bad).is_err(), "{bad}");
+    }
+    // Not a date at all: left for the value reader's own error.
+    for other in ["10/05/24", "10-05-2024", "10/05", "yes", "1o/05/2024"] {
+        assert_eq!(day(other).ok().flatten(), None, "{other}");
+    }
+    // A date-time, day first, with a space.
+    let host = MemHost::default();
+    let mut s = start(&host, "lincolnshire");
+    let r = ok(&mut s, &host, "set sirg_informed_at = 10/05/2024 09:30");
+    assert!(
+        text(&r).starts_with("sirg_informed_at = 10 May 2024 at 09:30"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(
+        given(&s, "sirg_informed_at").as_deref(),
+        Some("2024-05-10T09:30")
+    );
+}
