@@ -6,6 +6,7 @@
 //! goes. [`graph`] draws the procedure itself (DOT, Mermaid, SVG).
 
 pub mod chart;
+pub mod counted;
 pub mod graph;
 pub mod html;
 mod json;
@@ -60,6 +61,11 @@ pub struct DeadlineView<'p> {
     /// For a deadline in hours met late at a recorded time: by how many clock hours
     /// (rounded up), which says more than the working days.
     pub hours_late: Option<i64>,
+    /// What the due date counts from: its anchor, and that anchor's own provenance while
+    /// it is another duty's due date (empty without a due date).
+    pub counted_from: Vec<counted::CountedFrom<'p>>,
+    /// The due date is a Saturday, Sunday or bank holiday.
+    pub not_working: Option<counted::NotWorking>,
     /// The calendar's id and years, for saying why working days cannot be counted.
     calendar: Option<(&'static str, i32, i32)>,
 }
@@ -98,7 +104,48 @@ impl DeadlineView<'_> {
             status,
             waiting_for,
             hours_late,
+            counted_from: counted::CountedFrom::chain(program, eval, d),
+            not_working: counted::not_working(due.as_ref(), calendar),
             calendar: calendar.map(|c| (c.id(), *c.years().start(), *c.years().end())),
+        }
+    }
+
+    /// `due 2026-04-30 = 15 working days after panel_notified_on (2026-04-09)`, marked
+    /// where the day is not a working day; `None` without a due date.
+    pub fn due_sentence(&self, detail: counted::Detail) -> Option<String> {
+        counted::due_sentence(
+            self.due,
+            &self.counted_from,
+            self.not_working.as_ref(),
+            detail,
+        )
+    }
+
+    /// The JSON fields a due date adds (DESIGN §4): `counted_from`, and
+    /// `not_a_working_day` where it is not one.
+    fn serialize_counted<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
+        if let Some(first) = self.counted_from.first() {
+            m.serialize_entry("counted_from", &counted::CountedFromJson(first))?;
+        }
+        if let (Some(at), Some(off)) = (self.due, &self.not_working) {
+            m.serialize_entry("not_a_working_day", &counted::NotWorkingJson(at, off))?;
+        }
+        Ok(())
+    }
+
+    /// The same fields as JSON text, for the batch writer (`,"counted_from":{…}`).
+    pub(crate) fn counted_json(&self, out: &mut String) {
+        if let Some(first) = self.counted_from.first()
+            && let Ok(text) = serde_json::to_string(&counted::CountedFromJson(first))
+        {
+            out.push_str(",\"counted_from\":");
+            out.push_str(&text);
+        }
+        if let (Some(at), Some(off)) = (self.due, &self.not_working)
+            && let Ok(text) = serde_json::to_string(&counted::NotWorkingJson(at, off))
+        {
+            out.push_str(",\"not_a_working_day\":");
+            out.push_str(&text);
         }
     }
 
@@ -296,6 +343,7 @@ impl Serialize for DutyJson<'_> {
         if let Some(h) = view.hours_late {
             m.serialize_entry("hours_late", &h)?;
         }
+        view.serialize_counted(&mut m)?;
         let cite: Vec<&Cite> = row.cite.into_iter().collect();
         m.serialize_entry("cite", &Cites(&cite))?;
         if row.applies.is_none() {
@@ -437,6 +485,9 @@ pub fn report_text(report: &Report<'_>) -> String {
                 "",
                 view.describe()
             );
+            if let Some(sentence) = view.due_sentence(counted::Detail::Full) {
+                let _ = writeln!(out, "  {:<14}  {:<width$}  {sentence}", "", "");
+            }
         }
     }
 

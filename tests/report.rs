@@ -358,3 +358,20 @@ fn a_real_browser_renders_and_prints_the_report() {
         _ => eprintln!("pdftotext not installed: the printed text was not checked"),
     }
 }
+
+/// Every due date in the report says what it counts from — the anchor's own provenance
+/// when it is another duty's due date — and a due date on a weekend or bank holiday is
+/// marked: in the duty table, the next-deadline line and the chart's tooltips.
+#[test]
+fn every_due_date_says_what_it_counts_from() {
+    let p = program_file("tests/cli/data/counted-from.policy");
+    let text = std::fs::read_to_string(root().join("tests/cli/data/counted-from.json")).unwrap();
+    let e = eval(&p, &text);
+    let as_of = cspr::case::parse_date("2026-04-20").unwrap();
+    let html = html::render(&Report::new(&p, &e, as_of));
+    let lines: Vec<&str> = html
+        .lines()
+        .filter(|l| l.contains("class=\"counted\"") || l.contains("<title>") && l.contains(" = "))
+        .collect();
+    insta::assert_snapshot!("report_counted_from", lines.join("\n"));
+}

@@ -89,8 +89,22 @@ impl Explain {
         };
         match self.format {
             OutputFormat::Text => {
-                let text: Vec<String> =
-                    trees.iter().map(|t| explain::render(&program, t)).collect();
+                let text: Vec<String> = trees
+                    .iter()
+                    .map(|t| {
+                        let mut text = explain::render(&program, t);
+                        // A duty's due date, and what it counts from.
+                        if !t.is_empty()
+                            && let explain::Step::Duty { duty, .. } = t.root().step()
+                            && let Some(s) =
+                                cspr::report::counted::duty_sentence(&program, &eval, *duty)
+                        {
+                            text.push_str(&s);
+                            text.push('\n');
+                        }
+                        text
+                    })
+                    .collect();
                 print!("{}", text.join("\n"));
             }
             OutputFormat::Json => {

@@ -14,7 +14,9 @@
 
 use std::fmt::Write as _;
 
+use super::DeadlineView;
 use super::chart;
+use super::counted::{self, Detail};
 use super::graph::Graph;
 use super::model::{Explanation, NodeKind, Report};
 use crate::check::Name;
@@ -168,6 +170,13 @@ fn summary(report: &Report<'_>, out: &mut String) {
             escape(next.name),
             escape(&next.deadline.describe())
         );
+        if let Some(sentence) = next.deadline.due_sentence(Detail::Full) {
+            let _ = writeln!(
+                out,
+                "<p class=\"counted\">{}</p>",
+                escape(&capitalise(&sentence))
+            );
+        }
     }
     if report.questions.is_empty() {
         out.push_str("<p class=\"settled\">Nothing is missing: every outcome is settled.</p>\n");
@@ -185,6 +194,22 @@ fn summary(report: &Report<'_>, out: &mut String) {
         out.push_str("</ol>\n");
     }
     out.push_str("</section>\n");
+}
+
+/// Under a due date: what it counts from, and a mark where it is not a working day.
+fn counted_html(view: &DeadlineView<'_>) -> String {
+    let mut out = String::new();
+    if let Some(c) = counted::counted_text(&view.counted_from, Detail::Full) {
+        let _ = write!(out, "<div class=\"counted\">= {}</div>", escape(&c));
+    }
+    if let (Some(at), Some(off)) = (view.due, &view.not_working) {
+        let _ = write!(
+            out,
+            "<div class=\"off-day\">{}</div>",
+            escape(&counted::not_working_text(at, off))
+        );
+    }
+    out
 }
 
 fn capitalise(s: &str) -> String {
@@ -267,7 +292,13 @@ fn duties(report: &Report<'_>, out: &mut String) {
         for d in rows {
             let due = d.deadline.due.map_or_else(
                 || "—".to_string(),
-                |m| format!("<time>{}</time>", escape(&m.to_string())),
+                |m| {
+                    format!(
+                        "<time>{}</time>{}",
+                        escape(&m.to_string()),
+                        counted_html(&d.deadline)
+                    )
+                },
             );
             let status = if d.has_deadline && d.applies != Some(false) {
                 format!(

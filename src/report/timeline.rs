@@ -20,6 +20,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::Serialize;
 
 use super::DeadlineView;
+use super::counted::{CountedFrom, CountedFromJson, Detail, NotWorking, NotWorkingJson};
 use super::model::{DutyRow, Report};
 use crate::check::{DutyId, Program};
 use crate::diagnostic::Problem;
@@ -73,12 +74,7 @@ pub(crate) fn order_duties(duties: &[DutyRow<'_>]) -> Vec<usize> {
         .filter(|(_, d)| d.has_deadline && d.applies != Some(false))
         .map(|(i, _)| i)
         .collect();
-    let due = |i: usize| {
-        duties[i].deadline.due.map(|at| Due {
-            at,
-            provisional: false,
-        })
-    };
+    let due = |i: usize| duties[i].deadline.due;
     // A stable sort: ties keep declaration order.
     out.sort_by(|a, b| order(due(*a), due(*b)));
     out
@@ -86,8 +82,8 @@ pub(crate) fn order_duties(duties: &[DutyRow<'_>]) -> Vec<usize> {
 
 /// Due entries by moment (a whole date after the timed moments of that date), then
 /// the waiting ones.
-fn order(a: Option<Due>, b: Option<Due>) -> Ordering {
-    let key = |due: Due| match due.at {
+fn order(a: Option<Moment>, b: Option<Moment>) -> Ordering {
+    let key = |at: Moment| match at {
         Moment::DateTime(t) => (t.date(), 0, Some(t.time())),
         Moment::Date(d) => (d, 1, None),
     };
@@ -149,6 +145,9 @@ pub fn report_timeline_text(report: &Report<'_>) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
         let _ = writeln!(out, "{indent}{}", e.action);
+        if let Some(sentence) = e.deadline.due_sentence(Detail::Full) {
+            let _ = writeln!(out, "{indent}{sentence}");
+        }
         if e.applies.is_none() {
             let _ = writeln!(out, "{indent}depends on {}", e.missing.join(", "));
         }
@@ -191,6 +190,18 @@ pub struct EntryJson<'a> {
     pub working_days: Option<Option<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_late: Option<i64>,
+    /// What the due date counts from (see `counted_from` in `docs/dates.md`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "counted_from_json"
+    )]
+    pub counted_from: Option<CountedFrom<'a>>,
+    /// Where the due date is a Saturday, Sunday or bank holiday.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "not_working_json"
+    )]
+    pub not_a_working_day: Option<(Moment, NotWorking)>,
     pub cite: Vec<&'a str>,
     /// The facts that would settle whether it applies, when it only may apply.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -209,6 +220,8 @@ impl<'a> TimelineJson<'a> {
                 applies: e.applies,
                 working_days: e.deadline.working_days(),
                 hours_late: e.deadline.hours_late,
+                counted_from: e.deadline.counted_from.first().copied(),
+                not_a_working_day: e.deadline.due.zip(e.deadline.not_working.clone()),
                 status: e.deadline.status.name(),
                 provisional: e.deadline.provisional,
                 waiting_for: e.deadline.waiting_for,
@@ -230,6 +243,22 @@ impl<'a> TimelineJson<'a> {
             timeline,
         }
     }
+}
+
+fn counted_from_json<S: serde::Serializer>(
+    c: &Option<CountedFrom<'_>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    c.as_ref().map(CountedFromJson).serialize(s)
+}
+
+fn not_working_json<S: serde::Serializer>(
+    c: &Option<(Moment, NotWorking)>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    c.as_ref()
+        .map(|(at, off)| NotWorkingJson(*at, off))
+        .serialize(s)
 }
 
 /// The timeline as one line of JSON.
@@ -311,6 +340,15 @@ pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
             ))
         ));
         let mut description = format!("Status as of {as_of_text}: {}.", e.deadline.describe());
+        // The anchor's name and period, and earlier duties' due dates (events of this
+        // file), but no fact's date: a calendar leaves the machine.
+        if let Some(sentence) = e.deadline.due_sentence(Detail::NoFactDates) {
+            let _ = write!(
+                description,
+                "\nDue: {}.",
+                sentence.trim_start_matches("due ")
+            );
+        }
         if may_apply {
             let _ = write!(
                 description,
