@@ -279,7 +279,9 @@ pub fn timeline_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> 
 ///   the start of the as-of day, so the same command gives the same file;
 /// - entries still waiting for their date have no event.
 ///
-/// Nothing about the case but its id and the due dates goes into the file.
+/// Nothing about the case but the due dates (and, only with [`IcsOptions::case_id`], its
+/// id) goes into the file: a calendar syncs, and leaves the machine. No fact's value is
+/// written — a due date says what it counts from by the anchor's name, not its date.
 ///
 /// An error only for a due date iCalendar cannot write (a year after 9999).
 pub fn timeline_ics(
@@ -290,15 +292,44 @@ pub fn timeline_ics(
     report_timeline_ics(&Report::new(program, eval, as_of))
 }
 
+/// What an iCalendar file may carry beyond the due dates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IcsOptions {
+    /// Write the case id into the calendar's name and each event's description
+    /// (`cspr timeline --ics-case-id`). Off by default.
+    pub case_id: bool,
+}
+
+/// [`timeline_ics`] with [`IcsOptions`].
+pub fn timeline_ics_with(
+    program: &Program,
+    eval: &Evaluation,
+    as_of: NaiveDate,
+    options: IcsOptions,
+) -> Result<String, Problem> {
+    report_timeline_ics_with(&Report::new(program, eval, as_of), options)
+}
+
 /// [`timeline_ics`] of a report already built.
 pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
+    report_timeline_ics_with(report, IcsOptions::default())
+}
+
+/// [`timeline_ics_with`] of a report already built.
+pub fn report_timeline_ics_with(
+    report: &Report<'_>,
+    options: IcsOptions,
+) -> Result<String, Problem> {
     let procedure = &report.procedure;
     let version = procedure.version.map_or(String::new(), |v| {
         format!(", version {}", v.format("%Y-%m-%d"))
     });
     let as_of_text = report.as_of.format("%Y-%m-%d");
     let stamp = format!("{}T000000Z", ics_date(report.as_of)?);
+    // The UIDs are a hash of the case id whether or not it is written, so a later export
+    // of the same case updates its events; the id's text goes in only when asked for.
     let case_id = report.case_id;
+    let shown_id = case_id.filter(|_| options.case_id);
     let mut out = String::new();
     let mut line = |text: &str| out.push_str(&fold_line(text));
     line("BEGIN:VCALENDAR");
@@ -306,7 +337,7 @@ pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
     line("PRODID:-//cspr//timeline//EN");
     line("CALSCALE:GREGORIAN");
     line("METHOD:PUBLISH");
-    let name = match case_id {
+    let name = match shown_id {
         Some(id) => format!("{}: {id}", procedure.id),
         None => procedure.id.to_string(),
     };
@@ -364,7 +395,7 @@ pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
             "\nProcedure: {} ({}{version})",
             procedure.title, procedure.id
         );
-        if let Some(id) = case_id {
+        if let Some(id) = shown_id {
             let _ = write!(description, "\nCase: {id}");
         }
         line(&format!("DESCRIPTION:{}", escape_text(&description)));
