@@ -31,12 +31,16 @@ pub struct Explain {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: OutputFormat,
+    /// Refuse a case key this procedure does not declare, even one another procedure does
+    /// (by default such keys are listed once on stderr and ignored)
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Explain {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = self.guidance.load(&self.procedure)?;
-        let case = cases::read_one(&program, &self.case, "explain")?;
+        let (case, _) = cases::read_one_among(&program, &self.case, "explain", self.strict)?;
         let engine = Engine::new(&program);
         let eval = match super::evaluate(&engine, &case) {
             Ok(e) => e,

@@ -26,13 +26,18 @@ pub struct ReportCmd {
     /// Where to write: an .html file, or a directory for a batch [default: stdout]
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Refuse a case key this procedure does not declare, even one another procedure does
+    /// (by default such keys are listed once on stderr and ignored)
+    #[arg(long)]
+    strict: bool,
 }
 
 impl ReportCmd {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = load_procedure(&self.procedure)?;
         let as_of = self.as_of.day();
-        let (_, format, mut parsed) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
+        let ((_, format, mut parsed), _) =
+            cases::read_among(&program, &self.case, self.strict).map_err(|p| vec![p])?;
         let engine = Engine::new(&program);
         if format != Format::JsonLines {
             let case = match parsed.pop() {

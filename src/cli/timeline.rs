@@ -40,12 +40,17 @@ pub struct Timeline {
     /// the file holds no case id and no case facts, as calendars sync off the machine)
     #[arg(long)]
     ics_case_id: bool,
+    /// Refuse a case key this procedure does not declare, even one another procedure does
+    /// (by default such keys are listed once on stderr and ignored)
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Timeline {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = self.guidance.load(&self.procedure)?;
-        let case = cases::read_one(&program, &self.case, "timeline")?;
+        let (case, not_used) =
+            cases::read_one_among(&program, &self.case, "timeline", self.strict)?;
         let eval = match super::evaluate(&Engine::new(&program), &case) {
             Ok(e) => e,
             Err(code) => return Ok(code),
@@ -55,6 +60,7 @@ impl Timeline {
             TimelineFormat::Text => timeline::timeline_text(&program, &eval, as_of),
             TimelineFormat::Json => {
                 let mut json = timeline::timeline_json(&program, &eval, as_of);
+                cases::add_not_used(&mut json, &not_used);
                 json.push('\n');
                 json
             }
