@@ -501,3 +501,99 @@ fn the_brief_report_prints_in_at_most_six_a4_pages() {
         "the full report ({full} pages) holds the appendix"
     );
 }
+
+/// The x of each node of an SVG graph drawn by cspr, by kind: `(kind, x)`.
+fn node_xs(svg: &str) -> Vec<(String, f64)> {
+    svg.split("<g class=\"")
+        .skip(1)
+        .filter_map(|part| {
+            let kind = part.split('"').next()?.to_string();
+            let x = part
+                .split("<rect x=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .parse()
+                .ok()?;
+            Some((kind, x))
+        })
+        .collect()
+}
+
+/// The whole procedure is laid out by stage: every fact left of every rule, exception and
+/// decision, and those left of every duty; each stage is a band (SVG), a cluster (DOT) or a
+/// subgraph (Mermaid). What one outcome depends on keeps its compact layout.
+#[test]
+fn the_whole_procedure_is_laid_out_by_stage() {
+    let p = program_file("policies/lincolnshire.policy");
+    let g = Graph::of(&p, None);
+    assert!(g.staged);
+    let svg = g.svg();
+    let xs = node_xs(&svg);
+    let max = |k: &[&str]| {
+        xs.iter()
+            .filter(|(kind, _)| k.contains(&kind.as_str()))
+            .map(|(_, x)| *x)
+            .fold(f64::MIN, f64::max)
+    };
+    let min = |k: &[&str]| {
+        xs.iter()
+            .filter(|(kind, _)| k.contains(&kind.as_str()))
+            .map(|(_, x)| *x)
+            .fold(f64::MAX, f64::min)
+    };
+    let middle = ["rule", "exception", "decision"];
+    assert!(max(&["fact"]) < min(&middle), "facts first");
+    assert!(max(&middle) < min(&["duty"]), "duties last");
+    for band in ["Facts", "Rules and decisions", "Duties"] {
+        assert!(svg.contains(&format!(">{band}</text>")), "{band}");
+    }
+    // Not a strip: the facts wrap into columns, so it is wider than it is tall.
+    let view = svg.split("viewBox=\"0 0 ").nth(1).unwrap();
+    let mut wh = view.split('"').next().unwrap().split(' ');
+    let (w, h): (f64, f64) = (
+        wh.next().unwrap().parse().unwrap(),
+        wh.next().unwrap().parse().unwrap(),
+    );
+    assert!(w > h, "{w}×{h}");
+    let dot = g.dot();
+    for cluster in [
+        "cluster_facts",
+        "cluster_rules",
+        "cluster_decisions",
+        "cluster_duties",
+    ] {
+        assert!(dot.contains(&format!("subgraph {cluster} ")), "{cluster}");
+    }
+    assert!(dot.contains("rank=source; f_") && dot.contains("rank=sink; d_"));
+    let mermaid = g.mermaid();
+    assert!(mermaid.contains("subgraph stage_facts [\"Facts\"]"));
+    assert!(mermaid.contains("subgraph stage_duties [\"Duties\"]"));
+    // One outcome's graph: no stages.
+    let Some(n) = p.lookup("pathway") else {
+        panic!()
+    };
+    let cone = Graph::of(&p, Some(n));
+    assert!(
+        !cone.staged && !cone.dot().contains("cluster_") && !cone.svg().contains("class=\"stage\"")
+    );
+}
+
+/// `cspr graph` of a large whole procedure suggests drawing one outcome, on stderr; a
+/// small one or one outcome's graph gets no hint.
+#[test]
+fn a_large_graph_suggests_one_outcome() {
+    let (code, stdout, stderr) = cspr(&["graph", "lincolnshire", "--format", "dot"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with("digraph procedure {"));
+    assert!(stderr.contains("cspr::large_graph"), "{stderr}");
+    assert!(
+        stderr.contains("cspr graph lincolnshire pathway"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = cspr(&["graph", "lincolnshire", "pathway", "--format", "dot"]);
+    assert_eq!(code, 0);
+    assert!(stderr.is_empty(), "{stderr}");
+    let (_, _, stderr) = cspr(&["graph", "tests/cli/data/counted-from.policy"]);
+    assert!(stderr.is_empty(), "a small procedure: {stderr}");
+}
