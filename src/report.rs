@@ -133,13 +133,27 @@ impl DeadlineView<'_> {
         Ok(())
     }
 
-    /// The same fields as JSON text, for the batch writer (`,"counted_from":{…}`).
+    /// The same fields as JSON text, for the batch writer (`,"counted_from":{…}`), written
+    /// directly: the anchor is a name of the grammar (letters, digits, `_`), which JSON
+    /// needs no escape for. Tested byte-equal to the serde shape.
     pub(crate) fn counted_json(&self, out: &mut String) {
-        if let Some(first) = self.counted_from.first()
-            && let Ok(text) = serde_json::to_string(&counted::CountedFromJson(first))
-        {
-            out.push_str(",\"counted_from\":");
-            out.push_str(&text);
+        if let Some(c) = self.counted_from.first() {
+            out.push_str(",\"counted_from\":{\"anchor\":\"");
+            out.push_str(c.anchor);
+            out.push_str(if c.duty {
+                "\",\"kind\":\"duty\",\"date\":\""
+            } else {
+                "\",\"kind\":\"fact\",\"date\":\""
+            });
+            let _ = write!(out, "{}", c.date);
+            out.push_str("\",\"direction\":\"");
+            out.push_str(c.direction());
+            let _ = write!(
+                out,
+                "\",\"period\":{{\"amount\":{},\"unit\":\"{}\"}}}}",
+                c.amount,
+                counted::unit_name(c.unit)
+            );
         }
         if let (Some(at), Some(off)) = (self.due, &self.not_working)
             && let Ok(text) = serde_json::to_string(&counted::NotWorkingJson(at, off))

@@ -184,6 +184,23 @@ fn the_batch_writer_matches_the_serde_shape() {
             assert_eq!(fast, reference, "{name} as of {as_of}");
         }
     }
+    // What each due date counts from, a chain through a duty, days that are not working
+    // days: the same bytes both ways.
+    let p = crate::common::program_file("tests/cli/data/counted-from.policy");
+    let text =
+        std::fs::read_to_string(root().join("tests/cli/data/counted-from.json")).unwrap_or_default();
+    let e = crate::common::eval(&p, &text);
+    let as_of = cspr::case::parse_date("2026-04-20").unwrap();
+    let mut fast = String::new();
+    JsonWriter::new(&p).write(&p, &e, as_of, &mut fast);
+    let reference = serde_json::to_string(&EvalJson {
+        program: &p,
+        eval: &e,
+        as_of,
+    })
+    .unwrap_or_default();
+    assert!(fast.contains("\"kind\":\"duty\"") && fast.contains("\"not_a_working_day\""));
+    assert_eq!(fast, reference);
 }
 
 #[test]
