@@ -187,8 +187,8 @@ fn the_batch_writer_matches_the_serde_shape() {
     // What each due date counts from, a chain through a duty, days that are not working
     // days: the same bytes both ways.
     let p = crate::common::program_file("tests/cli/data/counted-from.policy");
-    let text =
-        std::fs::read_to_string(root().join("tests/cli/data/counted-from.json")).unwrap_or_default();
+    let text = std::fs::read_to_string(root().join("tests/cli/data/counted-from.json"))
+        .unwrap_or_default();
     let e = crate::common::eval(&p, &text);
     let as_of = cspr::case::parse_date("2026-04-20").unwrap();
     let mut fast = String::new();

@@ -114,7 +114,21 @@ impl Explain {
             OutputFormat::Json => {
                 let json: Vec<_> = trees
                     .iter()
-                    .map(|t| cspr::report::tree_json(&program, t))
+                    .map(|t| {
+                        let mut json = cspr::report::tree_json(&program, t);
+                        // A duty's due date, and what it counts from.
+                        if !t.is_empty()
+                            && let explain::Step::Duty { duty, .. } = t.root().step()
+                            && let serde_json::Value::Object(obj) = &mut json
+                        {
+                            for (key, value) in
+                                cspr::report::counted::duty_fields(&program, &eval, *duty)
+                            {
+                                obj.insert(key.into(), value);
+                            }
+                        }
+                        json
+                    })
                     .collect();
                 println!("{}", serde_json::Value::Array(json));
             }

@@ -253,3 +253,30 @@ pub fn duty_sentence(program: &Program, eval: &Evaluation, d: DutyId) -> Option<
     let off = not_working(Some(&due), calendar);
     due_sentence(Some(due.at), &chain, off.as_ref(), Detail::Full)
 }
+
+/// Duty `d`'s due date and what it counts from as JSON fields (`cspr explain --format
+/// json` adds them to a duty's explanation): `"due"`, `"counted_from"` and, where the day
+/// is not a working day, `"not_a_working_day"`; empty without a due date.
+pub fn duty_fields(
+    program: &Program,
+    eval: &Evaluation,
+    d: DutyId,
+) -> Vec<(&'static str, serde_json::Value)> {
+    let Some(due) = eval.duties.get(d).and_then(|o| o.due) else {
+        return Vec::new();
+    };
+    let calendar = crate::eval::deadline::calendar_of(program).ok().flatten();
+    let chain = CountedFrom::chain(program, eval, d);
+    let mut out = vec![("due", serde_json::Value::String(due.at.to_string()))];
+    if let Some(first) = chain.first()
+        && let Ok(v) = serde_json::to_value(CountedFromJson(first))
+    {
+        out.push(("counted_from", v));
+    }
+    if let Some(off) = not_working(Some(&due), calendar)
+        && let Ok(v) = serde_json::to_value(NotWorkingJson(due.at, &off))
+    {
+        out.push(("not_a_working_day", v));
+    }
+    out
+}
