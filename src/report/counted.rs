@@ -174,7 +174,8 @@ pub fn counted_text(chain: &[CountedFrom<'_>], detail: Detail) -> Option<String>
 }
 
 /// The whole sentence: `due 2026-04-30 = 15 working days after panel_notified_on
-/// (2026-04-09)`, with `; Sun 24 Jan 2027 — not a working day` where it is not one.
+/// (2026-04-09)`, with `; Sun 24 Jan 2027 — not a working day` where it is not one
+/// (`ends 2025-06-03 = 12 months after published_on (2024-06-03)` for a minimum period).
 /// `None` when there is no due date.
 pub fn due_sentence(
     due: Option<Moment>,
@@ -183,7 +184,12 @@ pub fn due_sentence(
     detail: Detail,
 ) -> Option<String> {
     let at = due?;
-    let mut s = format!("due {at}");
+    // A minimum period (`for at least …`) is not due: it ends.
+    let word = match chain.first().map(|c| c.kind) {
+        Some(DeadlineKind::ForAtLeast) => "ends",
+        _ => "due",
+    };
+    let mut s = format!("{word} {at}");
     if let Some(c) = counted_text(chain, detail) {
         s.push_str(" = ");
         s.push_str(&c);

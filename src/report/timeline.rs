@@ -374,11 +374,16 @@ pub fn report_timeline_ics_with(
         // The anchor's name and period, and earlier duties' due dates (events of this
         // file), but no fact's date: a calendar leaves the machine.
         if let Some(sentence) = e.deadline.due_sentence(Detail::NoFactDates) {
-            let _ = write!(
-                description,
-                "\nDue: {}.",
-                sentence.trim_start_matches("due ")
-            );
+            // `Due: 2026-04-30 = …`, or `Ends: …` for a minimum period.
+            let line = match (
+                sentence.strip_prefix("due "),
+                sentence.strip_prefix("ends "),
+            ) {
+                (Some(rest), _) => format!("Due: {rest}"),
+                (None, Some(rest)) => format!("Ends: {rest}"),
+                (None, None) => sentence,
+            };
+            let _ = write!(description, "\n{line}.");
         }
         if may_apply {
             let _ = write!(
