@@ -61,9 +61,12 @@ pub struct DeadlineView<'p> {
     /// For a deadline in hours met late at a recorded time: by how many clock hours
     /// (rounded up), which says more than the working days.
     pub hours_late: Option<i64>,
-    /// What the due date counts from: its anchor, and that anchor's own provenance while
-    /// it is another duty's due date (empty without a due date).
-    pub counted_from: Vec<counted::CountedFrom<'p>>,
+    /// What the due date counts from: its anchor, its date and the period (`None` without
+    /// a due date).
+    pub counted_from: Option<counted::CountedFrom<'p>>,
+    /// While the anchor is another duty's due date, that date's own provenance, link by
+    /// link down to a fact (empty, and unallocated, when the anchor is a fact).
+    pub anchor_counted_from: Vec<counted::CountedFrom<'p>>,
     /// The due date is a Saturday, Sunday or bank holiday.
     pub not_working: Option<counted::NotWorking>,
     /// The calendar's id and years, for saying why working days cannot be counted.
@@ -98,13 +101,22 @@ impl DeadlineView<'_> {
             _ => None,
         };
         let hours_late = deadline::hours_late(program, eval, d, &status);
+        let counted_from = counted::CountedFrom::first(program, eval, d);
+        let anchor_counted_from = match (counted_from, eval.duties[d].due) {
+            (Some(c), Some(due)) if c.duty => match due.from.anchor {
+                crate::check::Anchor::Duty(o) => counted::CountedFrom::chain(program, eval, o),
+                crate::check::Anchor::Fact(_) => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
         DeadlineView {
             due: due.map(|d| d.at),
             provisional: due.is_some_and(|d| d.provisional),
             status,
             waiting_for,
             hours_late,
-            counted_from: counted::CountedFrom::chain(program, eval, d),
+            counted_from,
+            anchor_counted_from,
             not_working: counted::not_working(due.as_ref(), calendar),
             calendar: calendar.map(|c| (c.id(), *c.years().start(), *c.years().end())),
         }
@@ -113,18 +125,22 @@ impl DeadlineView<'_> {
     /// `due 2026-04-30 = 15 working days after panel_notified_on (2026-04-09)`, marked
     /// where the day is not a working day; `None` without a due date.
     pub fn due_sentence(&self, detail: counted::Detail) -> Option<String> {
-        counted::due_sentence(
-            self.due,
-            &self.counted_from,
-            self.not_working.as_ref(),
-            detail,
-        )
+        counted::due_sentence(self.due, &self.chain(), self.not_working.as_ref(), detail)
+    }
+
+    /// What the due date counts from, link by link down to a fact (empty without one).
+    pub fn chain(&self) -> Vec<counted::CountedFrom<'_>> {
+        self.counted_from
+            .iter()
+            .chain(&self.anchor_counted_from)
+            .copied()
+            .collect()
     }
 
     /// The JSON fields a due date adds (DESIGN §4): `counted_from`, and
     /// `not_a_working_day` where it is not one.
     fn serialize_counted<M: SerializeMap>(&self, m: &mut M) -> Result<(), M::Error> {
-        if let Some(first) = self.counted_from.first() {
+        if let Some(first) = &self.counted_from {
             m.serialize_entry("counted_from", &counted::CountedFromJson(first))?;
         }
         if let (Some(at), Some(off)) = (self.due, &self.not_working) {
@@ -137,7 +153,7 @@ impl DeadlineView<'_> {
     /// directly: the anchor is a name of the grammar (letters, digits, `_`), which JSON
     /// needs no escape for. Tested byte-equal to the serde shape.
     pub(crate) fn counted_json(&self, out: &mut String) {
-        if let Some(c) = self.counted_from.first() {
+        if let Some(c) = &self.counted_from {
             out.push_str(",\"counted_from\":{\"anchor\":\"");
             out.push_str(c.anchor);
             out.push_str(if c.duty {

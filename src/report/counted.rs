@@ -54,28 +54,36 @@ impl<'p> CountedFrom<'p> {
         let mut current = d;
         // The checker refuses loops; the bound guards regardless.
         for _ in 0..=program.duties.len() {
-            let Some(due) = eval.duties.get(current).and_then(|o| o.due) else {
+            let (Some(link), Some(due)) = (
+                CountedFrom::first(program, eval, current),
+                eval.duties.get(current).and_then(|o| o.due),
+            ) else {
                 break;
             };
-            let from = due.from;
-            let (anchor, duty) = match from.anchor {
-                Anchor::Fact(f) => (program.facts[f].name.as_str(), false),
-                Anchor::Duty(o) => (program.duties[o].name.as_str(), true),
-            };
-            out.push(CountedFrom {
-                anchor,
-                duty,
-                date: from.date,
-                kind: from.kind,
-                amount: from.amount,
-                unit: from.unit,
-            });
-            match from.anchor {
+            out.push(link);
+            match due.from.anchor {
                 Anchor::Duty(o) => current = o,
                 Anchor::Fact(_) => break,
             }
         }
         out
+    }
+
+    /// Duty `d`'s own link only (no allocation): what its due date counts from.
+    pub fn first(program: &'p Program, eval: &Evaluation, d: DutyId) -> Option<CountedFrom<'p>> {
+        let from = eval.duties.get(d)?.due?.from;
+        let (anchor, duty) = match from.anchor {
+            Anchor::Fact(f) => (program.facts[f].name.as_str(), false),
+            Anchor::Duty(o) => (program.duties[o].name.as_str(), true),
+        };
+        Some(CountedFrom {
+            anchor,
+            duty,
+            date: from.date,
+            kind: from.kind,
+            amount: from.amount,
+            unit: from.unit,
+        })
     }
 
     /// `15 working days`, `1 month`, `24 hours`.

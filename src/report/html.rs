@@ -252,7 +252,7 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
 /// Under a due date: what it counts from, and a mark where it is not a working day.
 fn counted_html(view: &DeadlineView<'_>) -> String {
     let mut out = String::new();
-    if let Some(c) = counted::counted_text(&view.counted_from, Detail::Full) {
+    if let Some(c) = counted::counted_text(&view.chain(), Detail::Full) {
         let _ = write!(out, "<div class=\"counted\">= {}</div>", escape(&c));
     }
     if let (Some(at), Some(off)) = (view.due, &view.not_working) {

@@ -220,7 +220,7 @@ impl<'a> TimelineJson<'a> {
                 applies: e.applies,
                 working_days: e.deadline.working_days(),
                 hours_late: e.deadline.hours_late,
-                counted_from: e.deadline.counted_from.first().copied(),
+                counted_from: e.deadline.counted_from,
                 not_a_working_day: e.deadline.due.zip(e.deadline.not_working.clone()),
                 status: e.deadline.status.name(),
                 provisional: e.deadline.provisional,
