@@ -51,7 +51,7 @@ pub type Parsed = Result<Case, Vec<Problem>>;
 
 /// Read a JSON or TOML case file (not JSON Lines: see [`parse_lines`]).
 pub fn parse(program: &Program, source: &Source, format: Format) -> Parsed {
-    parse_entries(program, source, format, &mut |_| false)
+    parse_entries(program, source, format, &mut |_| false, &[])
 }
 
 /// As [`parse`], but keys for which `skip` holds are passed over, not reported, and
@@ -63,15 +63,77 @@ pub fn parse_skipping(
     format: Format,
     skip: &dyn Fn(&str) -> bool,
 ) -> Result<(Case, Vec<String>), Vec<Problem>> {
+    parse_skipping_among(program, source, format, skip, &[])
+}
+
+/// As [`parse_skipping`], an unknown key's suggestion also drawn from `also` (the facts
+/// of the other procedures a case may be written for).
+fn parse_skipping_among(
+    program: &Program,
+    source: &Source,
+    format: Format,
+    skip: &dyn Fn(&str) -> bool,
+    also: &[&str],
+) -> Result<(Case, Vec<String>), Vec<Problem>> {
     let mut skipped = Vec::new();
-    let case = parse_entries(program, source, format, &mut |key| {
-        let s = skip(key);
-        if s {
-            skipped.push(key.to_string());
-        }
-        s
-    })?;
+    let case = parse_entries(
+        program,
+        source,
+        format,
+        &mut |key| {
+            let s = skip(key);
+            if s {
+                skipped.push(key.to_string());
+            }
+            s
+        },
+        also,
+    )?;
     Ok((case, skipped))
+}
+
+/// A key of a case that `program` does not declare but other procedures do: passed over,
+/// and listed once so the reader knows it was not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotUsed {
+    pub fact: String,
+    /// The ids of the procedures that declare it.
+    pub facts_of: Vec<String>,
+}
+
+/// One case file, many procedures: read a case under `program`, passing over the keys
+/// that only `others` declare (each returned with the procedures that declare it). A key
+/// no procedure declares stays an error, its suggestion drawn from every procedure's
+/// facts. The keys are told apart as `cspr compare` tells them (one [`parse_skipping`]).
+pub fn parse_among(
+    program: &Program,
+    source: &Source,
+    format: Format,
+    others: &[&Program],
+) -> Result<(Case, Vec<NotUsed>), Vec<Problem>> {
+    let declares = |key: &str| {
+        others
+            .iter()
+            .filter(|o| o.fact_named(key).is_some())
+            .map(|o| o.entry().id.clone())
+            .collect::<Vec<String>>()
+    };
+    let skip = |key: &str| program.fact_named(key).is_none() && !declares(key).is_empty();
+    let mut also: Vec<&str> = others
+        .iter()
+        .flat_map(|o| o.facts.iter().map(|f| f.name.as_str()))
+        .collect();
+    also.sort_unstable();
+    also.dedup();
+    let (case, skipped) = parse_skipping_among(program, source, format, &skip, &also)?;
+    let not_used = skipped
+        .into_iter()
+        .map(|fact| NotUsed {
+            facts_of: declares(&fact),
+            fact,
+        })
+        .collect();
+    Ok((case, not_used))
 }
 
 fn parse_entries(
@@ -79,6 +141,7 @@ fn parse_entries(
     source: &Source,
     format: Format,
     skip: &mut dyn FnMut(&str) -> bool,
+    also: &[&str],
 ) -> Parsed {
     let text = &*source.text;
     let mut not_numbers = Vec::new();
@@ -97,7 +160,7 @@ fn parse_entries(
                 .0
         }
     };
-    match from_entries(program, entries, source, 0, text.len(), skip) {
+    match from_entries(program, entries, source, 0, text.len(), skip, also) {
         Ok(_) if !not_numbers.is_empty() => Err(not_numbers),
         Err(mut problems) if !not_numbers.is_empty() => {
             not_numbers.append(&mut problems);
@@ -139,6 +202,7 @@ pub fn parse_line(program: &Program, source: &Source, start: usize, line: &str) 
             start,
             start + line.trim_end().len(),
             &mut |_| false,
+            &[],
         ),
         Err(e) => Err(vec![json_error(source, &e, start)]),
     })
@@ -207,7 +271,7 @@ pub fn from_json(
         ),
         _ => None,
     };
-    from_entries(program, entries, source, from, to, &mut |_| false)
+    from_entries(program, entries, source, from, to, &mut |_| false, &[])
 }
 
 fn from_entries(
@@ -217,6 +281,7 @@ fn from_entries(
     from: usize,
     to: usize,
     skip: &mut dyn FnMut(&str) -> bool,
+    also: &[&str],
 ) -> Parsed {
     let whole = Span::new(from, to.max(from));
     let Some(map) = entries else {
@@ -254,7 +319,11 @@ fn from_entries(
             if skip(key) {
                 continue;
             }
-            let names = program.facts.iter().map(|f| f.name.as_str());
+            let names = program
+                .facts
+                .iter()
+                .map(|f| f.name.as_str())
+                .chain(also.iter().copied());
             let hint = did_you_mean(key, names).unwrap_or_else(|| {
                 format!(
                     "the facts a case can give are the `fact` declarations of `{}` and the guidance it extends",

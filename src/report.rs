@@ -9,6 +9,7 @@
 
 pub mod chart;
 pub mod compare;
+pub mod counted;
 pub mod graph;
 pub mod html;
 mod json;
@@ -50,6 +51,14 @@ pub struct DeadlineView<'p> {
     /// For a deadline in hours met late at a recorded time: by how many clock hours
     /// (rounded up), which says more than the working days.
     pub hours_late: Option<i64>,
+    /// What the due date counts from: its anchor, its date and the period (`None` without
+    /// a due date).
+    pub counted_from: Option<counted::CountedFrom<'p>>,
+    /// While the anchor is another duty's due date, that date's own provenance, link by
+    /// link down to a fact (empty, and unallocated, when the anchor is a fact).
+    pub anchor_counted_from: Vec<counted::CountedFrom<'p>>,
+    /// The due date is a Saturday, Sunday or bank holiday.
+    pub not_working: Option<counted::NotWorking>,
     /// The calendar's id and years, for saying why working days cannot be counted.
     calendar: Option<(&'static str, i32, i32)>,
 }
@@ -82,13 +91,69 @@ impl DeadlineView<'_> {
             _ => None,
         };
         let hours_late = deadline::hours_late(program, eval, d, &status);
+        let counted_from = counted::CountedFrom::first(program, eval, d);
+        let anchor_counted_from = match (counted_from, eval.duties[d].due) {
+            (Some(c), Some(due)) if c.duty => match due.from.anchor {
+                crate::check::Anchor::Duty(o) => counted::CountedFrom::chain(program, eval, o),
+                crate::check::Anchor::Fact(_) => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
         DeadlineView {
             due: due.map(|d| d.at),
             provisional: due.is_some_and(|d| d.provisional),
             status,
             waiting_for,
             hours_late,
+            counted_from,
+            anchor_counted_from,
+            not_working: counted::not_working(due.as_ref(), calendar),
             calendar: calendar.map(|c| (c.id(), *c.years().start(), *c.years().end())),
+        }
+    }
+
+    /// `due 2026-04-30 = 15 working days after panel_notified_on (2026-04-09)`, marked
+    /// where the day is not a working day; `None` without a due date.
+    pub fn due_sentence(&self, detail: counted::Detail) -> Option<String> {
+        counted::due_sentence(self.due, &self.chain(), self.not_working.as_ref(), detail)
+    }
+
+    /// What the due date counts from, link by link down to a fact (empty without one).
+    pub fn chain(&self) -> Vec<counted::CountedFrom<'_>> {
+        self.counted_from
+            .iter()
+            .chain(&self.anchor_counted_from)
+            .copied()
+            .collect()
+    }
+
+    /// The same fields as JSON text, for the batch writer (`,"counted_from":{…}`), written
+    /// directly: the anchor is a name of the grammar (letters, digits, `_`), which JSON
+    /// needs no escape for. The shape is documented in docs/dates.md.
+    pub(crate) fn counted_json(&self, out: &mut String) {
+        if let Some(c) = &self.counted_from {
+            out.push_str(",\"counted_from\":{\"anchor\":\"");
+            out.push_str(c.anchor);
+            out.push_str(if c.duty {
+                "\",\"kind\":\"duty\",\"date\":\""
+            } else {
+                "\",\"kind\":\"fact\",\"date\":\""
+            });
+            let _ = write!(out, "{}", c.date);
+            out.push_str("\",\"direction\":\"");
+            out.push_str(c.direction());
+            let _ = write!(
+                out,
+                "\",\"period\":{{\"amount\":{},\"unit\":\"{}\"}}}}",
+                c.amount,
+                counted::unit_name(c.unit)
+            );
+        }
+        if let (Some(at), Some(off)) = (self.due, &self.not_working)
+            && let Ok(text) = serde_json::to_string(&counted::NotWorkingJson(at, off))
+        {
+            out.push_str(",\"not_a_working_day\":");
+            out.push_str(&text);
         }
     }
 
@@ -266,6 +331,9 @@ pub fn report_text(report: &Report<'_>) -> String {
                 "",
                 view.describe()
             );
+            if let Some(sentence) = view.due_sentence(counted::Detail::Full) {
+                let _ = writeln!(out, "  {:<14}  {:<width$}  {sentence}", "", "");
+            }
         }
     }
 

@@ -259,3 +259,49 @@ fn a_shared_engine_evaluates_as_a_fresh_one() {
     assert_eq!(a.duties, b.duties);
     assert!(!a.missing.is_empty());
 }
+
+/// One case file, many procedures: a key another procedure declares is passed over and
+/// returned with the procedures that declare it; a key none declares stays an error, its
+/// suggestion drawn from every procedure's facts.
+#[test]
+fn a_case_for_many_procedures() {
+    let p = program(MODEL);
+    let other = program(
+        "guidance elsewhere \"Elsewhere\"\nsource T = \"T\"\nfact referrer_is_staff: bool ask \"Staff?\"\n",
+    );
+    let source = |text: &str| Source::new("case.json", text);
+    let (case, not_used) = cspr::case::parse_among(
+        &p,
+        &source(r#"{"child_died": true, "referrer_is_staff": false}"#),
+        Format::Json,
+        &[&other],
+    )
+    .unwrap();
+    assert_eq!(
+        not_used,
+        vec![cspr::case::NotUsed {
+            fact: "referrer_is_staff".into(),
+            facts_of: vec!["elsewhere".into()],
+        }]
+    );
+    let Some(cspr::check::Name::Fact(f)) = p.lookup("child_died") else {
+        panic!("no fact")
+    };
+    assert_eq!(case.get(f), Some(&cspr::value::Value::Bool(true)));
+    // A typo of the other procedure's fact: an error that suggests it.
+    let Err(problems) = cspr::case::parse_among(
+        &p,
+        &source(r#"{"referrer_is_staf": false}"#),
+        Format::Json,
+        &[&other],
+    ) else {
+        panic!("a key no procedure declares is an error")
+    };
+    let shown = render(&problems);
+    assert!(
+        shown.contains("did you mean `referrer_is_staff`?"),
+        "{shown}"
+    );
+    // Under the procedure alone (as `--strict` reads it), the other's fact is an error.
+    assert!(parse(&p, &source(r#"{"referrer_is_staff": false}"#), Format::Json).is_err());
+}

@@ -243,6 +243,25 @@ fn the_json_writer_agrees_with_the_view_model() {
         }
     }
     assert!(checked > 100, "{checked} outcomes and duties compared");
+    // What each due date counts from, a chain through a duty, days that are not working
+    // days: written by the one writer, as the view model has them.
+    let p = crate::common::program_file("tests/cli/data/counted-from.policy");
+    let text = std::fs::read_to_string(root().join("tests/cli/data/counted-from.json")).unwrap();
+    let e = crate::common::eval(&p, &text);
+    let as_of = cspr::case::parse_date("2026-04-20").unwrap();
+    let mut line = String::new();
+    JsonWriter::new(&p).write(&p, &e, as_of, &mut line);
+    assert!(line.contains("\"kind\":\"duty\"") && line.contains("\"not_a_working_day\""));
+    let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let model = Report::new(&p, &e, as_of);
+    for (got, d) in json["duties"].as_array().unwrap().iter().zip(&model.duties) {
+        assert_eq!(
+            got["due"],
+            serde_json::json!(d.deadline.due.map(|m| m.to_string())),
+            "{}",
+            d.name
+        );
+    }
 }
 
 #[test]

@@ -408,3 +408,47 @@ fn a_step_done_after_the_day_judged_on_was_not_done_yet() {
         }
     );
 }
+
+/// Each due date carries what it was counted from — the anchor chosen, its date and the
+/// period — and whether it falls on a day that is not a working day.
+#[test]
+fn a_due_date_carries_its_anchor_and_period() {
+    use cspr::check::Anchor;
+    use cspr::eval::deadline::{Moment, OffDay};
+    use cspr::syntax::ast::{DeadlineKind, TimeUnit};
+    let p = program(POLICY);
+    let e = eval(
+        &p,
+        r#"{"serious": true, "la_aware_on": "2026-04-07", "referral_received_on": "2026-12-24"}"#,
+    );
+    let duty = |name: &str| match p.lookup(name) {
+        Some(Name::Duty(d)) => d,
+        _ => panic!("no duty {name}"),
+    };
+    let date = |s: &str| Moment::Date(cspr::case::parse_date(s).unwrap());
+    let Some(Name::Fact(aware)) = p.lookup("la_aware_on") else {
+        panic!("no fact")
+    };
+    let notify = e.duties[duty("notify")].due.unwrap();
+    assert_eq!(notify.from.anchor, Anchor::Fact(aware));
+    assert_eq!(notify.from.date, date("2026-04-07"));
+    assert_eq!(
+        (notify.from.kind, notify.from.amount, notify.from.unit),
+        (DeadlineKind::Within, 5, TimeUnit::WorkingDays)
+    );
+    assert_eq!(
+        notify.off_day, None,
+        "a working-day count ends on a working day"
+    );
+    // A chain: 15 working days after notify's due date.
+    let report = e.duties[duty("report")].due.unwrap();
+    assert_eq!(report.from.anchor, Anchor::Duty(duty("notify")));
+    assert_eq!(report.from.date, notify.at);
+    // 24 December 2026 + 1 month = Sunday 24 January 2027, shown as computed and marked.
+    let decide = e.duties[duty("decide")].due.unwrap();
+    assert_eq!(decide.at, date("2027-01-24"));
+    assert_eq!(decide.off_day, Some(OffDay::Weekend));
+    let e = eval(&p, r#"{"referral_received_on": "2026-11-25"}"#);
+    let decide = e.duties[duty("decide")].due.unwrap();
+    assert_eq!(decide.off_day, Some(OffDay::BankHoliday), "Christmas Day");
+}

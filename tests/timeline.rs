@@ -3,7 +3,8 @@
 //! facts beyond the case id.
 
 use cspr::report::timeline::{
-    escape_text, fold_line, timeline, timeline_ics, timeline_json, timeline_text,
+    IcsOptions, escape_text, fold_line, timeline, timeline_ics, timeline_ics_with, timeline_json,
+    timeline_text,
 };
 
 use crate::common::{eval, program};
@@ -287,7 +288,7 @@ fn events(ics: &str) -> Vec<Vec<String>> {
 fn ics_events_for_dates_and_date_times() {
     let p = program(POLICY);
     let e = eval(&p, CASE);
-    let ics = timeline_ics(&p, &e, as_of()).unwrap();
+    let ics = timeline_ics_with(&p, &e, as_of(), IcsOptions { case_id: true }).unwrap();
     let events = events(&ics);
     // Seven entries, two of them waiting: five events, in timeline order.
     assert_eq!(events.len(), 5, "{ics}");
@@ -393,11 +394,58 @@ fn ics_is_reproducible_with_stable_uids_and_no_case_facts() {
     assert!(!ics.contains("20240308T160000") && !ics.contains("20240309T090000"));
 }
 
+/// A calendar syncs off the machine: by default no case id and no fact's value is in the
+/// file — not in its name, not in an event — and each event still says what its due date
+/// counts from, by the anchor's name. `--ics-case-id` puts the id in.
+#[test]
+fn ics_carries_no_case_id_unless_asked() {
+    let p = program(POLICY);
+    let e = eval(&p, CASE);
+    let ics = timeline_ics(&p, &e, as_of()).unwrap();
+    let flat = ics.replace("\r\n ", "");
+    assert!(!flat.contains("TL-1"), "{flat}");
+    assert!(!flat.contains("Case:"), "{flat}");
+    assert!(flat.contains("X-WR-CALNAME:timeline_test\r\n"), "{flat}");
+    assert!(!flat.contains("SECRET"), "{flat}");
+    assert!(
+        flat.contains(
+            r"\nDue: 2024-03-09 = 1 day after d1\; Sat 9 Mar 2024 — not a working day.\n"
+        ),
+        "counted from, without the fact's date: {flat}"
+    );
+    assert!(!flat.contains("2024-03-08)"), "no anchor date: {flat}");
+    // The UIDs are the same either way, so turning the id on or off updates the events.
+    let with_id = timeline_ics_with(&p, &e, as_of(), IcsOptions { case_id: true }).unwrap();
+    assert_eq!(uids(&ics), uids(&with_id));
+    assert!(with_id.contains("X-WR-CALNAME:timeline_test: TL-1"));
+    // And from the command line.
+    let run = |extra: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
+            .args([
+                "timeline",
+                "working_together_2018",
+                "policies/examples/death-in-area.json",
+                "--as-of",
+                "2024-03-08",
+                "--format",
+                "ics",
+            ])
+            .args(extra)
+            .current_dir(crate::common::root())
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().replace("\r\n ", "")
+    };
+    assert!(!run(&[]).contains("WT18-EX-01"));
+    assert!(run(&["--ics-case-id"]).contains("Case: WT18-EX-01 death in area"));
+}
+
 #[test]
 fn ics_escapes_the_case_id() {
     let p = program(POLICY);
     let e = eval(&p, r#"{"case_id": "A,B;C\\D", "d1": "2024-03-08"}"#);
-    let ics = timeline_ics(&p, &e, as_of()).unwrap();
+    let ics = timeline_ics_with(&p, &e, as_of(), IcsOptions { case_id: true }).unwrap();
     assert!(
         ics.contains(r"X-WR-CALNAME:timeline_test: A\,B\;C\\D"),
         "{ics}"

@@ -3,7 +3,7 @@
 use std::io::BufRead as _;
 use std::path::Path;
 
-use cspr::case::{self, Format, Parsed};
+use cspr::case::{self, Format, NotUsed, Parsed};
 use cspr::check::Program;
 use cspr::diagnostic::Source;
 
@@ -26,13 +26,99 @@ pub fn read(program: &Program, path: &Path) -> Result<Cases, cspr::Problem> {
     Ok((source, format, cases))
 }
 
-/// The one case of a `.json` or `.toml` file, for commands that take a single case.
-pub fn read_one(
+/// As [`read`], and one case file may serve many procedures: unless `strict`, the keys of
+/// a `.json` or `.toml` case that `program` does not declare but another procedure cspr
+/// can reach does are passed over, listed once on stderr and returned. The other
+/// procedures are loaded only when the case has such a key.
+pub fn read_among(
+    program: &Program,
+    path: &Path,
+    strict: bool,
+) -> Result<(Cases, Vec<NotUsed>), cspr::Problem> {
+    let (source, format, cases) = read(program, path)?;
+    let unknown_key = matches!(
+        cases.as_slice(),
+        [(None, Err(problems))] if problems.iter().any(|p| p.code == "cspr::unknown_fact")
+    );
+    if strict || format == Format::JsonLines || !unknown_key {
+        return Ok(((source, format, cases), Vec::new()));
+    }
+    let own = &program.entry().id;
+    let others: Vec<Program> = super::compare::every_module()
+        .iter()
+        .filter(|id| *id != own)
+        .filter_map(|id| super::load_procedure(id).ok().map(|(p, _)| p))
+        .collect();
+    let refs: Vec<&Program> = others.iter().collect();
+    let (parsed, not_used) = match case::parse_among(program, &source, format, &refs) {
+        Ok((case, not_used)) => (Ok(case), not_used),
+        Err(problems) => (Err(problems), Vec::new()),
+    };
+    if let Some(note) = not_used_note(program, &not_used) {
+        super::report(&[note]);
+    }
+    Ok(((source, format, vec![(None, parsed)]), not_used))
+}
+
+/// `not used by lincolnshire (facts of walsall): referrer_is_staff`, once per set of
+/// procedures declaring the keys.
+fn not_used_note(program: &Program, not_used: &[NotUsed]) -> Option<cspr::Problem> {
+    if not_used.is_empty() {
+        return None;
+    }
+    let mut groups: Vec<(String, Vec<&str>)> = Vec::new();
+    for n in not_used {
+        let of = n.facts_of.join(", ");
+        match groups.iter_mut().find(|(g, _)| *g == of) {
+            Some((_, facts)) => facts.push(&n.fact),
+            None => groups.push((of, vec![&n.fact])),
+        }
+    }
+    let lines: Vec<String> = groups
+        .iter()
+        .map(|(of, facts)| {
+            format!(
+                "not used by {} (facts of {of}): {}",
+                program.entry().id,
+                facts.join(", ")
+            )
+        })
+        .collect();
+    Some(
+        cspr::Problem::warning("cspr::not_used", lines.join("\n")).help(
+            "the case also gives facts of other procedures, and they are ignored here; --strict makes them errors",
+        ),
+    )
+}
+
+/// Add the `not_used` field to a JSON object on one line, when there are such keys:
+/// `"not_used": [{"fact": …, "facts_of": [ids]}]`, last.
+pub fn add_not_used(json: &mut String, not_used: &[NotUsed]) {
+    if not_used.is_empty() || !json.ends_with('}') {
+        return;
+    }
+    let list = serde_json::Value::Array(
+        not_used
+            .iter()
+            .map(|n| serde_json::json!({"fact": n.fact, "facts_of": n.facts_of}))
+            .collect(),
+    );
+    json.pop();
+    json.push_str(",\"not_used\":");
+    json.push_str(&list.to_string());
+    json.push('}');
+}
+
+/// The one case of a `.json` or `.toml` file, for commands that take a single case, with
+/// [`read_among`]'s leniency unless `strict`.
+pub fn read_one_among(
     program: &Program,
     path: &Path,
     command: &str,
-) -> Result<cspr::eval::Case, Vec<cspr::Problem>> {
-    let (_, format, mut cases) = read(program, path).map_err(|p| vec![p])?;
+    strict: bool,
+) -> Result<(cspr::eval::Case, Vec<NotUsed>), Vec<cspr::Problem>> {
+    let ((_, format, mut cases), not_used) =
+        read_among(program, path, strict).map_err(|p| vec![p])?;
     if format == Format::JsonLines || cases.len() != 1 {
         return Err(vec![super::usage_error(
             format!("`{command}` takes one case, not a batch"),
@@ -40,7 +126,7 @@ pub fn read_one(
         )]);
     }
     match cases.pop() {
-        Some((_, parsed)) => parsed,
+        Some((_, parsed)) => parsed.map(|case| (case, not_used)),
         None => Err(Vec::new()),
     }
 }

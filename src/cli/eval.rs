@@ -20,7 +20,7 @@ pub enum OutputFormat {
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n  cspr eval lincolnshire case.json --guidance auto                   (on the edition in force on the case's date)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown. In a batch, a bad line (not JSON, not UTF-8, or over 64 MiB) is an error record {\"line\":N,\"errors\":[…]} in its place and the other lines are still evaluated.\nWhen the case's date (la_aware_on, else referral_received_on) falls under another edition of the\nguidance than the one evaluated, a note says which was in force (JSON: the `edition` field)."
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n  cspr eval lincolnshire case.json --guidance auto                   (on the edition in force on the case's date)\n  cspr eval lincolnshire case.json --strict                          (refuse facts only other procedures declare)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown. In a batch, a bad line (not JSON, not UTF-8, or over 64 MiB) is an error record {\"line\":N,\"errors\":[…]} in its place and the other lines are still evaluated. A key that\nanother procedure declares is listed once on stderr (and as \"not_used\" in JSON) and ignored.\nWhen the case's date (la_aware_on, else referral_received_on) falls under another edition of the\nguidance than the one evaluated, a note says which was in force (JSON: the `edition` field)."
 )]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -41,6 +41,10 @@ pub struct Eval {
     /// Evaluate a JSON Lines batch on N cores, results in input order [default: every core]
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
+    /// Refuse a case key this procedure does not declare, even one another procedure does
+    /// (by default such keys are listed once on stderr and ignored)
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Eval {
@@ -59,6 +63,7 @@ impl Eval {
             line_buf: String::new(),
             progress: None,
             editions: self.guidance.editions(&program),
+            not_used: Vec::new(),
         };
         if cases::is_stream(&self.case) {
             // A batch is read, evaluated and written a line at a time.
@@ -102,7 +107,9 @@ impl Eval {
                 }
             }
         } else {
-            let (_, format, cases) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
+            let ((_, format, cases), not_used) =
+                cases::read_among(&program, &self.case, self.strict).map_err(|p| vec![p])?;
+            emit.not_used = not_used;
             emit.output = self.format.unwrap_or(if format == Format::JsonLines {
                 OutputFormat::Json
             } else {
@@ -133,6 +140,8 @@ struct Emit<'p, W: Write> {
     progress: Option<Progress>,
     /// Which edition was in force on each case's date.
     editions: super::edition::Editions,
+    /// The keys of a single case that only other procedures declare (a JSON field).
+    not_used: Vec<cspr::case::NotUsed>,
 }
 
 impl<W: Write> Emit<'_, W> {
@@ -165,6 +174,7 @@ impl<W: Write> Emit<'_, W> {
                 self.writer
                     .write(program, &eval, self.as_of, &mut self.line_buf);
                 super::edition::Editions::json(finding, &mut self.line_buf);
+                cases::add_not_used(&mut self.line_buf, &self.not_used);
                 writeln!(self.out, "{}", self.line_buf)
             }
             (Ok(eval), OutputFormat::Text) => {

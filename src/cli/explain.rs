@@ -32,12 +32,16 @@ pub struct Explain {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: OutputFormat,
+    /// Refuse a case key this procedure does not declare, even one another procedure does
+    /// (by default such keys are listed once on stderr and ignored)
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Explain {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = self.guidance.load_for(&self.procedure, &self.case)?;
-        let case = cases::read_one(&program, &self.case, "explain")?;
+        let (case, _) = cases::read_one_among(&program, &self.case, "explain", self.strict)?;
         let finding = self.guidance.editions(&program).finding(&case);
         let engine = Engine::new(&program);
         let eval = match super::evaluate(&engine, &case) {
@@ -91,15 +95,43 @@ impl Explain {
         };
         match self.format {
             OutputFormat::Text => {
-                let text: Vec<String> =
-                    trees.iter().map(|t| explain::render(&program, t)).collect();
+                let text: Vec<String> = trees
+                    .iter()
+                    .map(|t| {
+                        let mut text = explain::render(&program, t);
+                        // A duty's due date, and what it counts from.
+                        if !t.is_empty()
+                            && let explain::Step::Duty { duty, .. } = t.root().step()
+                            && let Some(s) =
+                                cspr::report::counted::duty_sentence(&program, &eval, *duty)
+                        {
+                            text.push_str(&s);
+                            text.push('\n');
+                        }
+                        text
+                    })
+                    .collect();
                 super::output::print(&Editions::before(finding, &text.join("\n")))?;
             }
             OutputFormat::Json => {
                 Editions::stderr(finding);
                 let json: Vec<_> = trees
                     .iter()
-                    .map(|t| cspr::report::tree_json(&program, t))
+                    .map(|t| {
+                        let mut json = cspr::report::tree_json(&program, t);
+                        // A duty's due date, and what it counts from.
+                        if !t.is_empty()
+                            && let explain::Step::Duty { duty, .. } = t.root().step()
+                            && let serde_json::Value::Object(obj) = &mut json
+                        {
+                            for (key, value) in
+                                cspr::report::counted::duty_fields(&program, &eval, *duty)
+                            {
+                                obj.insert(key.into(), value);
+                            }
+                        }
+                        json
+                    })
                     .collect();
                 super::output::print(&format!("{}\n", serde_json::Value::Array(json)))?;
             }

@@ -15,7 +15,7 @@ use super::{BAD_INPUT, cases, load_procedure, report, usage_error};
 /// Write a decision report a review panel can read: summary, deadlines chart, duties, explanations
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json --as-of 2024-04-10 -o report.html\n  cspr report working_together_2018 policies/examples/batch.jsonl -o reports/\n\nThe HTML file needs no network: styles and charts are inline, and it prints on A4 with every\nexplanation open. A .jsonl batch writes one file per case into the directory given by -o,\nwith an index.html. Without -o, a single report goes to stdout."
+    after_help = "Examples:\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json --as-of 2024-04-10 -o report.html\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json --full -o full.html\n  cspr report working_together_2018 policies/examples/batch.jsonl -o reports/\n\nBy default the report is a brief for a panel's pack: the decisions, the next deadlines and anything\noverdue, the questions that change a decision or a due date, and the chart. --full adds the appendix.\nThe HTML file needs no network: styles and charts are inline, and it prints on A4 with every\nexplanation open. A .jsonl batch writes one file per case into the directory given by -o,\nwith an index.html. Without -o, a single report goes to stdout."
 )]
 pub struct ReportCmd {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -27,13 +27,30 @@ pub struct ReportCmd {
     /// Where to write: an .html file, or a directory for a batch [default: stdout]
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Add the appendix: the duty table, every outcome, the explanation trees, the facts given,
+    /// the maps of the decisions and every open question [default: the brief report]
+    #[arg(long)]
+    full: bool,
+    /// Refuse a case key this procedure does not declare, even one another procedure does
+    /// (by default such keys are listed once on stderr and ignored)
+    #[arg(long)]
+    strict: bool,
 }
 
 impl ReportCmd {
+    fn layout(&self) -> html::Layout {
+        if self.full {
+            html::Layout::Full
+        } else {
+            html::Layout::Brief
+        }
+    }
+
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = load_procedure(&self.procedure)?;
         let as_of = self.as_of.day();
-        let (_, format, mut parsed) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
+        let ((_, format, mut parsed), _) =
+            cases::read_among(&program, &self.case, self.strict).map_err(|p| vec![p])?;
         let engine = Engine::new(&program);
         let editions = Editions::of(&program, false);
         if format != Format::JsonLines {
@@ -47,7 +64,7 @@ impl ReportCmd {
             };
             let page = Editions::html(
                 editions.finding(&case),
-                &html::render(&Report::new(&program, &eval, as_of)),
+                &html::render_with(&Report::new(&program, &eval, as_of), self.layout()),
             );
             return match &self.output {
                 Some(path) => write_file(path, &page).map(|()| 0),
@@ -95,7 +112,10 @@ impl ReportCmd {
             };
             let model = Report::new(&program, &eval, as_of);
             let file = file_name(line, model.case_id);
-            let page = Editions::html(editions.finding(&case), &html::render(&model));
+            let page = Editions::html(
+                editions.finding(&case),
+                &html::render_with(&model, self.layout()),
+            );
             write_file(&dir.join(&file), &page)?;
             let decisions: Vec<String> = model
                 .outcomes

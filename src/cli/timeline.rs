@@ -22,7 +22,7 @@ pub enum TimelineFormat {
 /// List every deadline of a case in date order, with who must act, its status and citation
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n  cspr timeline lincolnshire case.json --guidance auto     (on the edition in force on the case's date)\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date, and no case facts but the case id; it is written to stdout only."
+    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n  cspr timeline lincolnshire case.json --guidance auto     (on the edition in force on the case's date)\n  cspr timeline lincolnshire case.json --format ics --ics-case-id > case.ics\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date and carries no case facts and no case id (calendars sync off the machine):\neach due date says what it counts from by the anchor's name, not its date. --ics-case-id adds the\ncase id to the calendar's name and each event. It is written to stdout only."
 )]
 pub struct Timeline {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -36,12 +36,21 @@ pub struct Timeline {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: TimelineFormat,
+    /// With --format ics: write the case id into the calendar's name and each event (by default
+    /// the file holds no case id and no case facts, as calendars sync off the machine)
+    #[arg(long)]
+    ics_case_id: bool,
+    /// Refuse a case key this procedure does not declare, even one another procedure does
+    /// (by default such keys are listed once on stderr and ignored)
+    #[arg(long)]
+    strict: bool,
 }
 
 impl Timeline {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _) = self.guidance.load_for(&self.procedure, &self.case)?;
-        let case = cases::read_one(&program, &self.case, "timeline")?;
+        let (case, not_used) =
+            cases::read_one_among(&program, &self.case, "timeline", self.strict)?;
         let finding = self.guidance.editions(&program).finding(&case);
         let eval = match super::evaluate(&Engine::new(&program), &case) {
             Ok(e) => e,
@@ -58,10 +67,18 @@ impl Timeline {
             TimelineFormat::Json => {
                 let mut json = timeline::timeline_json(&program, &eval, as_of);
                 Editions::json(finding, &mut json);
+                cases::add_not_used(&mut json, &not_used);
                 json.push('\n');
                 json
             }
-            TimelineFormat::Ics => match timeline::timeline_ics(&program, &eval, as_of) {
+            TimelineFormat::Ics => match timeline::timeline_ics_with(
+                &program,
+                &eval,
+                as_of,
+                timeline::IcsOptions {
+                    case_id: self.ics_case_id,
+                },
+            ) {
                 Ok(ics) if eval.case_id.is_none() => {
                     report(&[cspr::Problem::warning(
                         "cspr::no_case_id",

@@ -51,13 +51,38 @@ impl std::fmt::Display for Moment {
     }
 }
 
-/// When a duty is due.
+/// When a duty is due, and what it was counted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Due {
     pub at: Moment,
     /// Counted across a year whose bank holidays are computed by the standing rules,
     /// not yet published.
     pub provisional: bool,
+    /// The anchor, its date and the period counted: so every output can say
+    /// `due 2026-04-30 = 15 working days after panel_notified_on (2026-04-09)`.
+    pub from: CountedFrom,
+    /// The due date is a Saturday, Sunday or bank holiday in the program's calendar
+    /// (`None` when no calendar is named or the date is outside its years). Shown as
+    /// computed and marked: the language does not (yet) say how such a date moves.
+    pub off_day: Option<OffDay>,
+}
+
+/// What a due date was counted from: the anchor chosen in this case (a fact, or another
+/// duty whose own [`Due`] says what it counts from), the anchor's date and the period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountedFrom {
+    pub anchor: Anchor,
+    pub date: Moment,
+    pub kind: DeadlineKind,
+    pub amount: u32,
+    pub unit: TimeUnit,
+}
+
+/// Why a due date is not a working day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffDay {
+    Weekend,
+    BankHoliday,
 }
 
 /// The calendar a program counts working days in: the last `calendar` its modules name.
@@ -142,24 +167,45 @@ fn resolve(
     let (Some(dl), false) = (&duty.deadline, applies[d] == Some(false)) else {
         return Ok(None);
     };
-    let anchor = match choose(dl, env) {
-        None => None,
-        Some(Anchor::Fact(f)) => match &env.facts[f] {
-            Some(Value::Date(x)) => Some(Due {
-                at: Moment::Date(*x),
-                provisional: false,
-            }),
-            Some(Value::DateTime(x)) => Some(Due {
-                at: Moment::DateTime(*x),
-                provisional: false,
-            }),
+    let Some(chosen) = choose(dl, env) else {
+        return Ok(None);
+    };
+    let anchor = match chosen {
+        Anchor::Fact(f) => match &env.facts[f] {
+            Some(Value::Date(x)) => Some((Moment::Date(*x), false)),
+            Some(Value::DateTime(x)) => Some((Moment::DateTime(*x), false)),
             _ => None,
         },
-        Some(Anchor::Duty(o)) => memo[o].flatten(),
+        Anchor::Duty(o) => memo[o].flatten().map(|due| (due.at, due.provisional)),
     };
     anchor
-        .map(|a| reckon(program, d, dl, a, calendar))
+        .map(|(at, provisional)| {
+            let from = CountedFrom {
+                anchor: chosen,
+                date: at,
+                kind: dl.kind,
+                amount: dl.amount,
+                unit: dl.unit,
+            };
+            reckon(program, d, dl, from, provisional, calendar)
+        })
         .transpose()
+}
+
+/// Why `day` is not a working day in `calendar`, if it is not one (and the calendar
+/// answers for it).
+pub fn off_day(calendar: Option<&Calendar>, day: NaiveDate) -> Option<OffDay> {
+    let cal = calendar?;
+    match cal.is_working_day(day) {
+        Ok(false) => Some(
+            if matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun) {
+                OffDay::Weekend
+            } else {
+                OffDay::BankHoliday
+            },
+        ),
+        _ => None,
+    }
 }
 
 /// The anchor a deadline counts from in this case: the first choice whose condition
@@ -179,7 +225,8 @@ fn reckon(
     program: &Program,
     d: DutyId,
     dl: &DeadlineDef,
-    anchor: Due,
+    from: CountedFrom,
+    anchor_provisional: bool,
     calendar: Option<&Calendar>,
 ) -> Result<Due, Problem> {
     let duty = &program.duties[d];
@@ -195,7 +242,7 @@ fn reckon(
     };
     let n = dl.amount;
     let back = dl.kind == DeadlineKind::AtLeastBefore;
-    let base = anchor.at.date();
+    let base = from.date.date();
     let (at, provisional) = match dl.unit {
         TimeUnit::WorkingDays => {
             let Some(cal) = calendar else {
@@ -256,7 +303,7 @@ fn reckon(
             )
         }
         TimeUnit::Hours => {
-            let Moment::DateTime(t) = anchor.at else {
+            let Moment::DateTime(t) = from.date else {
                 return Err(out_of_range("counts hours from a date with no time of day"));
             };
             let hours = i64::from(n);
@@ -267,7 +314,9 @@ fn reckon(
     };
     Ok(Due {
         at,
-        provisional: provisional || anchor.provisional,
+        provisional: provisional || anchor_provisional,
+        from,
+        off_day: off_day(calendar, at.date()),
     })
 }
 

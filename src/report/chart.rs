@@ -355,12 +355,16 @@ fn duty_row(sc: &Scale, y: f64, row: &DutyRow<'_>, as_of: NaiveDate, out: &mut S
     let opacity = if may { "0.45" } else { "0.9" };
     let _ = writeln!(
         out,
-        "<rect class=\"bar {}\" x=\"{x_start:.2}\" y=\"{:.1}\" width=\"{bar_w:.2}\" height=\"{:.1}\" rx=\"2\" fill=\"{colour}\" fill-opacity=\"{opacity}\"><title>{}: due {} ({})</title></rect>",
+        "<rect class=\"bar {}\" x=\"{x_start:.2}\" y=\"{:.1}\" width=\"{bar_w:.2}\" height=\"{:.1}\" rx=\"2\" fill=\"{colour}\" fill-opacity=\"{opacity}\"><title>{}: {} ({})</title></rect>",
         row.deadline.status.name(),
         y + 5.0,
         ROW_H - 10.0,
         escape(row.name),
-        due,
+        escape(
+            &row.deadline
+                .due_sentence(super::counted::Detail::Full)
+                .unwrap_or_else(|| format!("due {due}"))
+        ),
         escape(&row.deadline.describe())
     );
     if clipped {

@@ -13,6 +13,12 @@
 //!    most crossings (the barycentre heuristic of Sugiyama-style layouts);
 //! 3. edges are cubic curves from the right side of a node to the left side of the next.
 //!
+//! The whole procedure ([`Graph::staged`]) is laid out by stage: the facts in the first
+//! column, the rules, exceptions and decisions in the columns after them (by dependency,
+//! as rules and decisions use each other), the duties in the last; each stage a band with
+//! its name in the SVG, a cluster in DOT (the facts the source rank, the duties the sink)
+//! and a subgraph in Mermaid. What one outcome depends on keeps the compact layout.
+//!
 //! Everything is deterministic, so a graph's SVG is the same bytes every time.
 
 use std::fmt::Write as _;
@@ -69,6 +75,32 @@ pub struct Graph {
     pub nodes: Vec<GraphNode>,
     /// `(from, to, kind)`: `from` is used by `to`.
     pub edges: Vec<(usize, usize, EdgeKind)>,
+    /// The whole procedure, laid out by stage (facts → rules and decisions → duties).
+    pub staged: bool,
+}
+
+/// A graph of more nodes than this is hard to read whole: `cspr graph` suggests drawing
+/// what one outcome depends on.
+pub const LARGE: usize = 60;
+
+/// The stages of a procedure, in the order a case runs through them.
+const STAGES: [(&str, &str); 4] = [
+    ("facts", "Facts"),
+    ("rules", "Rules"),
+    ("decisions", "Decisions"),
+    ("duties", "Duties"),
+];
+
+impl NodeKind {
+    /// The stage a node belongs to (an index into `STAGES`).
+    fn stage(self) -> usize {
+        match self {
+            NodeKind::Fact => 0,
+            NodeKind::Rule | NodeKind::Exception => 1,
+            NodeKind::Decision => 2,
+            NodeKind::Duty => 3,
+        }
+    }
 }
 
 fn cite_text(c: Option<&Cite>) -> Option<String> {
@@ -170,7 +202,10 @@ impl Graph {
         }
         match only {
             Some(n) => g.cone(node_of(n)),
-            None => g,
+            None => {
+                g.staged = true;
+                g
+            }
         }
     }
 
@@ -230,6 +265,35 @@ impl Graph {
         let mut out = String::from(
             "digraph procedure {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\", fontsize=10];\n  edge [color=\"#667085\"];\n",
         );
+        if self.staged {
+            // One cluster per stage; the facts are the source rank, the duties the sink.
+            out.push_str("  newrank=true;\n");
+            for (stage, (id, title)) in STAGES.iter().enumerate() {
+                let ids: Vec<&str> = self
+                    .nodes
+                    .iter()
+                    .filter(|n| n.kind.stage() == stage)
+                    .map(|n| n.id.as_str())
+                    .collect();
+                if ids.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(
+                    out,
+                    "  subgraph cluster_{id} {{ label=\"{title}\"; style=\"rounded,dashed\"; color=\"#d0d5dd\"; fontname=\"Helvetica\"; {}; }}",
+                    ids.join("; ")
+                );
+                match stage {
+                    0 => {
+                        let _ = writeln!(out, "  {{ rank=source; {}; }}", ids.join("; "));
+                    }
+                    3 => {
+                        let _ = writeln!(out, "  {{ rank=sink; {}; }}", ids.join("; "));
+                    }
+                    _ => {}
+                }
+            }
+        }
         for n in &self.nodes {
             let label = match &n.cite {
                 Some(c) => format!("{}\\n[{}]", q(&n.label), q(c)),
@@ -269,19 +333,37 @@ impl Graph {
                 .replace('>', "#gt;")
         };
         let mut out = String::from("flowchart LR\n");
-        for n in &self.nodes {
-            let label = match &n.cite {
-                Some(c) => format!("{}<br/>[{}]", q(&n.label), q(c)),
-                None => q(&n.label),
-            };
-            let (open, close) = match n.kind {
-                NodeKind::Fact => ("([", "])"),
-                NodeKind::Rule => ("[", "]"),
-                NodeKind::Decision => ("{{", "}}"),
-                NodeKind::Exception => ("[/", "/]"),
-                NodeKind::Duty => ("[[", "]]"),
-            };
-            let _ = writeln!(out, "  {}{open}\"{label}\"{close}", n.id);
+        let stages: Vec<usize> = if self.staged {
+            (0..STAGES.len()).collect()
+        } else {
+            vec![usize::MAX]
+        };
+        for stage in stages {
+            let in_stage = |n: &&GraphNode| stage == usize::MAX || n.kind.stage() == stage;
+            if stage != usize::MAX {
+                if !self.nodes.iter().any(|n| n.kind.stage() == stage) {
+                    continue;
+                }
+                let (id, title) = STAGES[stage];
+                let _ = writeln!(out, "  subgraph stage_{id} [\"{title}\"]");
+            }
+            for n in self.nodes.iter().filter(in_stage) {
+                let label = match &n.cite {
+                    Some(c) => format!("{}<br/>[{}]", q(&n.label), q(c)),
+                    None => q(&n.label),
+                };
+                let (open, close) = match n.kind {
+                    NodeKind::Fact => ("([", "])"),
+                    NodeKind::Rule => ("[", "]"),
+                    NodeKind::Decision => ("{{", "}}"),
+                    NodeKind::Exception => ("[/", "/]"),
+                    NodeKind::Duty => ("[[", "]]"),
+                };
+                let _ = writeln!(out, "  {}{open}\"{label}\"{close}", n.id);
+            }
+            if stage != usize::MAX {
+                out.push_str("  end\n");
+            }
         }
         for (f, t, k) in &self.edges {
             let arrow = match k {
@@ -311,8 +393,91 @@ impl Graph {
         out
     }
 
+    /// The band of columns a node's stage takes in the SVG: facts, then rules, exceptions
+    /// and decisions (which use each other), then duties.
+    fn band(kind: NodeKind) -> usize {
+        match kind {
+            NodeKind::Fact => 0,
+            NodeKind::Duty => 2,
+            _ => 1,
+        }
+    }
+
+    /// Columns by stage: facts in 0; rules, exceptions and decisions from 1, each one
+    /// right of what it uses; duties right of them all, one right of a duty they count
+    /// from. Every edge points right (nothing feeds a fact, and no rule uses a duty).
+    fn staged_columns(&self) -> Vec<usize> {
+        let n = self.nodes.len();
+        let band: Vec<usize> = self.nodes.iter().map(|x| Self::band(x.kind)).collect();
+        let mut col: Vec<usize> = band.iter().map(|b| usize::from(*b == 1)).collect();
+        let relax = |col: &mut Vec<usize>, within: usize| {
+            // Longest path; the checker refuses cycles, and n rounds bound it.
+            for _ in 0..n {
+                let mut changed = false;
+                for (f, t, _) in &self.edges {
+                    if band[*t] == within && band[*f] <= within && col[*t] < col[*f] + 1 {
+                        col[*t] = col[*f] + 1;
+                        changed = true;
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+        };
+        relax(&mut col, 1);
+        let first_duty = (0..n)
+            .filter(|i| band[*i] == 1)
+            .map(|i| col[i] + 1)
+            .max()
+            .unwrap_or(1);
+        for i in 0..n {
+            if band[i] == 2 {
+                col[i] = first_duty;
+            }
+        }
+        relax(&mut col, 2);
+        col
+    }
+
+    /// A staged graph's fact and duty columns, much taller than its rules', wrapped into
+    /// several columns side by side (no edge joins two nodes of one column), so the whole
+    /// procedure is not a strip many times taller than it is wide.
+    fn wrap_tall_columns(&self, columns: Vec<Vec<usize>>) -> Vec<Vec<usize>> {
+        let middle = columns
+            .iter()
+            .filter(|c| {
+                c.first()
+                    .is_some_and(|n| Self::band(self.nodes[*n].kind) == 1)
+            })
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
+        // About two rows for every column's worth of nodes: √(2n) rows at least.
+        let n = self.nodes.len();
+        let mut rows = 1;
+        while rows * rows < 2 * n {
+            rows += 1;
+        }
+        let limit = middle.max(rows);
+        let mut out = Vec::new();
+        for c in columns {
+            if c.len() > limit {
+                let parts = c.len().div_ceil(limit);
+                let per = c.len().div_ceil(parts);
+                out.extend(c.chunks(per).map(<[usize]>::to_vec));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+
     /// Column of each node: facts 0, everything else one right of what it uses.
     fn columns(&self) -> Vec<usize> {
+        if self.staged {
+            return self.staged_columns();
+        }
         let n = self.nodes.len();
         let mut col = vec![0usize; n];
         // Longest path by relaxation; the checker refuses cycles, and n rounds bound it.
@@ -359,6 +524,10 @@ impl Graph {
         for (i, c) in col.iter().enumerate() {
             columns[*c].push(i);
         }
+        if self.staged {
+            columns = self.wrap_tall_columns(columns);
+        }
+        let ncols = columns.len();
         // Barycentre sweeps: order each column by the mean row of its neighbours.
         let mut row = vec![0.0f64; self.nodes.len()];
         let place = |columns: &Vec<Vec<usize>>, row: &mut Vec<f64>| {
@@ -418,7 +587,9 @@ impl Graph {
             .map(|c| c.iter().map(|n| width(&self.nodes[*n])).fold(0.0, f64::max))
             .collect();
         let tallest = columns.iter().map(Vec::len).max().unwrap_or(0) as f64;
-        let height = tallest * ROW + 20.0;
+        // A staged graph has a line above for the names of its stages.
+        let top = if self.staged { 24.0 } else { 0.0 };
+        let height = tallest * ROW + 20.0 + top;
         let mut x0 = vec![10.0f64; ncols];
         for c in 1..ncols {
             x0[c] = x0[c - 1] + col_width[c - 1] + GAP;
@@ -427,7 +598,7 @@ impl Graph {
             x0.last().copied().unwrap_or(10.0) + col_width.last().copied().unwrap_or(0.0) + 10.0;
         let mut pos = vec![(0.0f64, 0.0f64, 0.0f64); self.nodes.len()];
         for (c, nodes) in columns.iter().enumerate() {
-            let offset = (tallest - nodes.len() as f64) * ROW / 2.0 + 10.0;
+            let offset = (tallest - nodes.len() as f64) * ROW / 2.0 + 10.0 + top;
             for (k, n) in nodes.iter().enumerate() {
                 pos[*n] = (x0[c], offset + k as f64 * ROW, width(&self.nodes[*n]));
             }
@@ -437,6 +608,31 @@ impl Graph {
             out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" viewBox=\"0 0 {total_w:.0} {height:.0}\" width=\"{total_w:.0}\" height=\"{height:.0}\" role=\"img\" aria-label=\"map of the procedure\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"11\">"
         );
+        if self.staged {
+            // Each stage a shaded band with its name above.
+            let names = ["Facts", "Rules and decisions", "Duties"];
+            for (b, name) in names.iter().enumerate() {
+                let cols: Vec<usize> = (0..ncols)
+                    .filter(|c| {
+                        columns[*c]
+                            .first()
+                            .is_some_and(|n| Self::band(self.nodes[*n].kind) == b)
+                    })
+                    .collect();
+                let (Some(&first), Some(&last)) = (cols.first(), cols.last()) else {
+                    continue;
+                };
+                let x = x0[first] - 6.0;
+                let w = x0[last] + col_width[last] - x0[first] + 12.0;
+                let fill = if b % 2 == 0 { "#f5f7fa" } else { "#fbfcfd" };
+                let _ = writeln!(
+                    out,
+                    "<g class=\"stage\"><rect x=\"{x:.1}\" y=\"2\" width=\"{w:.1}\" height=\"{:.1}\" rx=\"6\" fill=\"{fill}\" stroke=\"#e4e7ec\"/><text x=\"{:.1}\" y=\"17\" font-size=\"12\" font-weight=\"600\" fill=\"#475467\">{name}</text></g>",
+                    height - 4.0,
+                    x + 8.0
+                );
+            }
+        }
         out.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#667085\"/></marker></defs>\n");
         for (f, t, k) in &self.edges {
             let (fx, fy, fw) = pos[*f];

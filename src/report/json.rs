@@ -259,6 +259,7 @@ impl JsonWriter {
             if let Some(h) = view.hours_late {
                 let _ = write!(out, ",\"hours_late\":{h}");
             }
+            view.counted_json(out);
             out.push_str(&t.cite);
             if o.applies.is_none() {
                 out.push_str(",\"missing\":");

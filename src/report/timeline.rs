@@ -20,6 +20,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use serde::Serialize;
 
 use super::DeadlineView;
+use super::counted::{CountedFrom, CountedFromJson, Detail, NotWorking, NotWorkingJson};
 use super::model::{DutyRow, Report};
 use crate::check::{DutyId, Program};
 use crate::diagnostic::Problem;
@@ -73,12 +74,7 @@ pub(crate) fn order_duties(duties: &[DutyRow<'_>]) -> Vec<usize> {
         .filter(|(_, d)| d.has_deadline && d.applies != Some(false))
         .map(|(i, _)| i)
         .collect();
-    let due = |i: usize| {
-        duties[i].deadline.due.map(|at| Due {
-            at,
-            provisional: false,
-        })
-    };
+    let due = |i: usize| duties[i].deadline.due;
     // A stable sort: ties keep declaration order.
     out.sort_by(|a, b| order(due(*a), due(*b)));
     out
@@ -86,8 +82,8 @@ pub(crate) fn order_duties(duties: &[DutyRow<'_>]) -> Vec<usize> {
 
 /// Due entries by moment (a whole date after the timed moments of that date), then
 /// the waiting ones.
-fn order(a: Option<Due>, b: Option<Due>) -> Ordering {
-    let key = |due: Due| match due.at {
+fn order(a: Option<Moment>, b: Option<Moment>) -> Ordering {
+    let key = |at: Moment| match at {
         Moment::DateTime(t) => (t.date(), 0, Some(t.time())),
         Moment::Date(d) => (d, 1, None),
     };
@@ -149,6 +145,9 @@ pub fn report_timeline_text(report: &Report<'_>) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
         let _ = writeln!(out, "{indent}{}", e.action);
+        if let Some(sentence) = e.deadline.due_sentence(Detail::Full) {
+            let _ = writeln!(out, "{indent}{sentence}");
+        }
         if e.applies.is_none() {
             let _ = writeln!(out, "{indent}depends on {}", e.missing.join(", "));
         }
@@ -191,6 +190,18 @@ pub struct EntryJson<'a> {
     pub working_days: Option<Option<i64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hours_late: Option<i64>,
+    /// What the due date counts from (see `counted_from` in `docs/dates.md`).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "counted_from_json"
+    )]
+    pub counted_from: Option<CountedFrom<'a>>,
+    /// Where the due date is a Saturday, Sunday or bank holiday.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "not_working_json"
+    )]
+    pub not_a_working_day: Option<(Moment, NotWorking)>,
     pub cite: Vec<&'a str>,
     /// The facts that would settle whether it applies, when it only may apply.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -209,6 +220,8 @@ impl<'a> TimelineJson<'a> {
                 applies: e.applies,
                 working_days: e.deadline.working_days(),
                 hours_late: e.deadline.hours_late,
+                counted_from: e.deadline.counted_from,
+                not_a_working_day: e.deadline.due.zip(e.deadline.not_working.clone()),
                 status: e.deadline.status.name(),
                 provisional: e.deadline.provisional,
                 waiting_for: e.deadline.waiting_for,
@@ -232,6 +245,22 @@ impl<'a> TimelineJson<'a> {
     }
 }
 
+fn counted_from_json<S: serde::Serializer>(
+    c: &Option<CountedFrom<'_>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    c.as_ref().map(CountedFromJson).serialize(s)
+}
+
+fn not_working_json<S: serde::Serializer>(
+    c: &Option<(Moment, NotWorking)>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    c.as_ref()
+        .map(|(at, off)| NotWorkingJson(*at, off))
+        .serialize(s)
+}
+
 /// The timeline as one line of JSON.
 pub fn timeline_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
     let report = Report::new(program, eval, as_of);
@@ -250,7 +279,9 @@ pub fn timeline_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> 
 ///   the start of the as-of day, so the same command gives the same file;
 /// - entries still waiting for their date have no event.
 ///
-/// Nothing about the case but its id and the due dates goes into the file.
+/// Nothing about the case but the due dates (and, only with [`IcsOptions::case_id`], its
+/// id) goes into the file: a calendar syncs, and leaves the machine. No fact's value is
+/// written — a due date says what it counts from by the anchor's name, not its date.
 ///
 /// An error only for a due date iCalendar cannot write (a year after 9999).
 pub fn timeline_ics(
@@ -261,15 +292,44 @@ pub fn timeline_ics(
     report_timeline_ics(&Report::new(program, eval, as_of))
 }
 
+/// What an iCalendar file may carry beyond the due dates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IcsOptions {
+    /// Write the case id into the calendar's name and each event's description
+    /// (`cspr timeline --ics-case-id`). Off by default.
+    pub case_id: bool,
+}
+
+/// [`timeline_ics`] with [`IcsOptions`].
+pub fn timeline_ics_with(
+    program: &Program,
+    eval: &Evaluation,
+    as_of: NaiveDate,
+    options: IcsOptions,
+) -> Result<String, Problem> {
+    report_timeline_ics_with(&Report::new(program, eval, as_of), options)
+}
+
 /// [`timeline_ics`] of a report already built.
 pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
+    report_timeline_ics_with(report, IcsOptions::default())
+}
+
+/// [`timeline_ics_with`] of a report already built.
+pub fn report_timeline_ics_with(
+    report: &Report<'_>,
+    options: IcsOptions,
+) -> Result<String, Problem> {
     let procedure = &report.procedure;
     let version = procedure.version.map_or(String::new(), |v| {
         format!(", version {}", v.format("%Y-%m-%d"))
     });
     let as_of_text = report.as_of.format("%Y-%m-%d");
     let stamp = format!("{}T000000Z", ics_date(report.as_of)?);
+    // The UIDs are a hash of the case id whether or not it is written, so a later export
+    // of the same case updates its events; the id's text goes in only when asked for.
     let case_id = report.case_id;
+    let shown_id = case_id.filter(|_| options.case_id);
     let mut out = String::new();
     let mut line = |text: &str| out.push_str(&fold_line(text));
     line("BEGIN:VCALENDAR");
@@ -277,7 +337,7 @@ pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
     line("PRODID:-//cspr//timeline//EN");
     line("CALSCALE:GREGORIAN");
     line("METHOD:PUBLISH");
-    let name = match case_id {
+    let name = match shown_id {
         Some(id) => format!("{}: {id}", procedure.id),
         None => procedure.id.to_string(),
     };
@@ -311,6 +371,20 @@ pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
             ))
         ));
         let mut description = format!("Status as of {as_of_text}: {}.", e.deadline.describe());
+        // The anchor's name and period, and earlier duties' due dates (events of this
+        // file), but no fact's date: a calendar leaves the machine.
+        if let Some(sentence) = e.deadline.due_sentence(Detail::NoFactDates) {
+            // `Due: 2026-04-30 = …`, or `Ends: …` for a minimum period.
+            let line = match (
+                sentence.strip_prefix("due "),
+                sentence.strip_prefix("ends "),
+            ) {
+                (Some(rest), _) => format!("Due: {rest}"),
+                (None, Some(rest)) => format!("Ends: {rest}"),
+                (None, None) => sentence,
+            };
+            let _ = write!(description, "\n{line}.");
+        }
         if may_apply {
             let _ = write!(
                 description,
@@ -326,7 +400,7 @@ pub fn report_timeline_ics(report: &Report<'_>) -> Result<String, Problem> {
             "\nProcedure: {} ({}{version})",
             procedure.title, procedure.id
         );
-        if let Some(id) = case_id {
+        if let Some(id) = shown_id {
             let _ = write!(description, "\nCase: {id}");
         }
         line(&format!("DESCRIPTION:{}", escape_text(&description)));
