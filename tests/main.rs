@@ -23,6 +23,7 @@ mod editions;
 mod exact;
 mod explain;
 mod fmt;
+mod frontends;
 mod fuzz;
 mod logic;
 mod lsp;
