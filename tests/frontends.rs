@@ -133,3 +133,143 @@ fn a_policy_error_far_along_a_long_line_is_reported() {
         assert!(stderr.contains("wide.policy:5:"), "{command}: {stderr}");
     }
 }
+
+/// One framed message.
+fn frame(body: &str) -> String {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len())
+}
+
+/// Run `cspr lsp` on `input` (closed at its end): the exit code, the messages it wrote
+/// and its stderr.
+fn lsp_session(input: &str) -> (i32, Vec<serde_json::Value>, String) {
+    let (code, stdout, stderr) = cspr(&["lsp"], input.as_bytes());
+    let mut out = Vec::new();
+    let mut rest = stdout.as_str();
+    while let Some(at) = rest.find("Content-Length: ") {
+        let after = &rest[at + "Content-Length: ".len()..];
+        let (n, after) = after.split_once("\r\n\r\n").unwrap();
+        let n: usize = n.trim().parse().unwrap();
+        out.push(serde_json::from_str(&after[..n]).unwrap());
+        rest = &after[n..];
+    }
+    (code, out, stderr)
+}
+
+fn answer(messages: &[serde_json::Value], id: i64) -> &serde_json::Value {
+    messages
+        .iter()
+        .find(|m| m["id"] == id && m.get("method").is_none())
+        .unwrap_or_else(|| panic!("no answer to {id}: {messages:#?}"))
+}
+
+const SECRET: &str = "Jo Bloggs, aged 7";
+
+#[test]
+fn the_language_server_survives_malformed_messages_and_answers_the_next() {
+    let uri = "file:///tmp/cspr-frontends/t.policy";
+    let text = "guidance t \"T\"\n\nsource W = \"W\"\n\nfact child_died: bool ask \"Has the child died?\"\n";
+    let mut input = String::new();
+    input +=
+        &frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    input += &frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
+    // Not JSON, holding case text.
+    input += &frame(&format!(
+        "{{\"jsonrpc\": \"2.0\", \"id\": 2, \"method\": \"{SECRET}"
+    ));
+    // A header without a usable length, then a body.
+    input += &format!("Content-Length: lots\r\n\r\n{{\"note\": \"{SECRET}\"}}");
+    // JSON, but no message.
+    input += &frame(r#"{"jsonrpc":"2.0","id":3}"#);
+    // A notification whose parameters do not parse, holding case text.
+    input += &frame(&format!(
+        r#"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"text":"{SECRET}"}}}}}}"#
+    ));
+    let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "cspr", "version": 1, "text": text}}});
+    input += &frame(&open.to_string());
+    // A change at line -1, and a hover far past the end and before the start.
+    let change = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 2},
+        "contentChanges": [{"range": {"start": {"line": -1, "character": -5}, "end": {"line": 1e12, "character": 0}}, "text": text}]}});
+    input += &frame(&change.to_string());
+    for (id, line, character) in [(4, -1i64, 0i64), (5, 9_999_999_999, 3), (6, 4, -7)] {
+        let hover = serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {
+            "textDocument": {"uri": uri}, "position": {"line": line, "character": character}}});
+        input += &frame(&hover.to_string());
+    }
+    // A valid request, still answered.
+    let hover = serde_json::json!({"jsonrpc": "2.0", "id": 7, "method": "textDocument/hover", "params": {
+        "textDocument": {"uri": uri}, "position": {"line": 4, "character": 7}}});
+    input += &frame(&hover.to_string());
+    input += &frame(r#"{"jsonrpc":"2.0","id":8,"method":"shutdown"}"#);
+    input += &frame(&hover.to_string().replace("\"id\":7", "\"id\":9"));
+    input += &frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+
+    let (code, messages, stderr) = lsp_session(&input);
+    assert_eq!(code, 0, "exit after shutdown: {stderr}");
+    assert!(
+        !stderr.contains(SECRET),
+        "nothing of a payload on stderr: {stderr}"
+    );
+    assert!(
+        stderr.contains("skipped a `textDocument/didOpen`"),
+        "{stderr}"
+    );
+    let parse_errors: Vec<_> = messages
+        .iter()
+        .filter(|m| m["id"].is_null() && m["error"]["code"] == -32700)
+        .collect();
+    assert_eq!(parse_errors.len(), 2, "{messages:#?}");
+    assert_eq!(answer(&messages, 3)["error"]["code"], -32600);
+    for id in [4, 5, 6] {
+        assert!(
+            answer(&messages, id).get("error").is_none(),
+            "{messages:#?}"
+        );
+    }
+    let hovered = &answer(&messages, 7)["result"]["contents"]["value"];
+    assert!(
+        hovered.as_str().unwrap().contains("child_died"),
+        "{hovered}"
+    );
+    assert!(answer(&messages, 8)["result"].is_null());
+    assert_eq!(
+        answer(&messages, 9)["error"]["code"],
+        -32600,
+        "a request after shutdown"
+    );
+}
+
+#[test]
+fn the_language_server_reports_a_syntax_error_at_a_non_ascii_character() {
+    let uri = "file:///tmp/cspr-frontends/u.policy";
+    for text in [
+        "guidance t \"T\"\n\nrule é",
+        "guidance t \"T\"\n\nrule 🦀🦀: x\n",
+        "guidance t \"T\"\nsource W = \"W\"\nfact ñ: bool ask \"é\" 🦀",
+    ] {
+        let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": uri, "languageId": "cspr", "version": 1, "text": text}}});
+        let mut input =
+            frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+        input += &frame(&open.to_string());
+        input += &frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
+        input += &frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+        let (code, messages, stderr) = lsp_session(&input);
+        assert_eq!(code, 0, "{text}: {stderr}");
+        let diagnostics = messages
+            .iter()
+            .find(|m| m["method"] == "textDocument/publishDiagnostics")
+            .unwrap_or_else(|| panic!("{text}: {messages:#?}"));
+        let first = &diagnostics["params"]["diagnostics"][0];
+        assert_eq!(first["severity"], 1, "{text}: {first}");
+        let lines: Vec<&str> = text.split('\n').collect();
+        let start = &first["range"]["start"];
+        let line = lines[start["line"].as_u64().unwrap() as usize];
+        let units = line.encode_utf16().count() as u64;
+        assert!(
+            start["character"].as_u64().unwrap() <= units,
+            "{text}: {first}"
+        );
+    }
+}
