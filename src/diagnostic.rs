@@ -242,6 +242,11 @@ pub fn did_you_mean<'a>(
 ) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
+        // A name more than twice as long is no typo of this one; and Jaro-Winkler takes
+        // time in the product of the lengths (a 1 MB name took seconds a candidate).
+        if name.len() > 2 * c.len() + 8 || c.len() > 2 * name.len() + 8 {
+            continue;
+        }
         let score = strsim::jaro_winkler(name, c);
         if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));

@@ -273,3 +273,56 @@ fn the_language_server_reports_a_syntax_error_at_a_non_ascii_character() {
         );
     }
 }
+
+#[test]
+fn a_scripted_repl_line_of_invalid_utf8_fails_that_line_and_the_session_goes_on() {
+    let mut script = b"set child_died = true\n".to_vec();
+    script.extend_from_slice(b"set child_\xff\xfe = true\n");
+    script.extend_from_slice(b"facts\n");
+    let (code, stdout, stderr) = cspr(&["repl", "walsall"], &script);
+    assert_eq!(code, 1, "a failed line fails the script: {stderr}");
+    assert!(stderr.contains("line 2 is not UTF-8 text"), "{stderr}");
+    assert!(
+        stdout.contains("\"child_died\": true"),
+        "the next line ran: {stdout}"
+    );
+    let (code, _, stderr) = cspr(&["repl", "walsall"], b"set child_died = true\nfacts\n");
+    assert_eq!(code, 0, "a clean script succeeds: {stderr}");
+}
+
+#[test]
+fn the_repl_writes_no_control_character_raw() {
+    let dir = Scratch::new("controls");
+    let case = dir.file(
+        "case.json",
+        "{\"case_id\": \"A\\u001b]0;PWNED\\u0007\\u001b[2J\", \"child_died\": true}".as_bytes(),
+    );
+    let script =
+        "set \x1b]0;PWNED\x07\x1b[2J = 1\nset child_died = \x00\x1b[31m\nfacts\nwhy\nstatus\n";
+    let (code, stdout, stderr) = cspr(
+        &["repl", "walsall", case.to_str().unwrap()],
+        script.as_bytes(),
+    );
+    assert_eq!(code, 1, "{stderr}");
+    for (name, text) in [("stdout", &stdout), ("stderr", &stderr)] {
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|c| c.is_control() && *c != '\n' && *c != '\t')
+            .collect();
+        assert!(raw.is_empty(), "{name} holds {raw:?}: {text}");
+    }
+    assert!(
+        stderr.contains("\\u{1b}]0;PWNED\\u{7}"),
+        "shown escaped: {stderr}"
+    );
+}
+
+#[test]
+fn a_long_bad_repl_line_is_echoed_once_and_cut() {
+    let line = format!("set {} = 1\n", "z".repeat(1 << 20));
+    let (code, _, stderr) = cspr(&["repl", "walsall"], line.as_bytes());
+    assert_eq!(code, 1);
+    // Once in the message that names it, not again in the echo of the line.
+    assert!(stderr.len() < 2 << 20, "{} bytes of stderr", stderr.len());
+    assert!(stderr.contains("bytes in all"), "the echo says it is cut");
+}

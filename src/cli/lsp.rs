@@ -14,7 +14,7 @@ mod convert;
 mod scenarios;
 mod transport;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
@@ -47,6 +47,7 @@ impl Lsp {
             state: State::Starting,
             docs: HashMap::new(),
             indexes: HashMap::new(),
+            current: HashSet::new(),
         };
         server.serve(&mut input).map_err(|e| {
             vec![usage_error(
@@ -131,6 +132,9 @@ struct Server {
     docs: HashMap<Uri, Doc>,
     /// The last index of each file that parsed, for answers while it does not.
     indexes: HashMap<Uri, Index>,
+    /// The files whose index in `indexes` is of their text as it is now, and of the
+    /// open files as they are now (an edit to one file can change another's index).
+    current: HashSet<Uri>,
 }
 
 /// Where the server is in the protocol's life.
@@ -278,6 +282,7 @@ impl Server {
                 let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(params)?;
                 self.docs.remove(&p.text_document.uri);
                 self.indexes.remove(&p.text_document.uri);
+                self.current.clear();
                 return Ok(self.publish(&p.text_document.uri, Vec::new())?);
             }
             _ => return Ok(()),
@@ -296,8 +301,10 @@ impl Server {
         let path = path_of(&uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
         let source = Source::new(path.display().to_string(), text);
         self.docs.insert(uri.clone(), Doc { path, source });
+        self.current.clear();
         if let Some(index) = self.build_index(&uri) {
-            self.indexes.insert(uri, index);
+            self.indexes.insert(uri.clone(), index);
+            self.current.insert(uri);
         }
     }
 
@@ -343,9 +350,10 @@ impl Server {
         } else {
             cspr::check::check(&doc.source, &resolver).problems
         };
+        let lines = Lines::new(&doc.source.text);
         problems
             .iter()
-            .map(|p| diagnostic(&doc.source, p))
+            .map(|p| diagnostic(&doc.source, &lines, p))
             .collect()
     }
 
@@ -411,8 +419,11 @@ impl Server {
         }
     }
 
-    /// The index of an open file: a fresh one, or the last that parsed.
+    /// The index of an open file: the current one, a fresh one, or the last that parsed.
     fn index(&self, uri: &Uri) -> Option<Index> {
+        if self.current.contains(uri) {
+            return self.indexes.get(uri).cloned();
+        }
         self.build_index(uri)
             .or_else(|| self.indexes.get(uri).cloned())
     }
@@ -454,8 +465,12 @@ impl Server {
         }
         let mut out = Vec::new();
         for source in sources {
+            let Some(uri) = uri_of(Path::new(&*source.name)) else {
+                continue;
+            };
+            let lines = Lines::new(&source.text);
             for span in ide::occurrences(&source.text, &word) {
-                out.extend(location(source, span));
+                out.push(lsp::Location::new(uri.clone(), lines.range(span)));
             }
         }
         Some(out)
@@ -538,8 +553,7 @@ impl Resolver for Overlay<'_> {
 
 /// A problem as the editor shows it: the same message and help as `cspr check`, at its
 /// first label; one found in another file (a module extended) is shown at the top.
-fn diagnostic(doc: &Source, p: &Problem) -> lsp::Diagnostic {
-    let lines = Lines::new(&doc.text);
+fn diagnostic(doc: &Source, lines: &Lines<'_>, p: &Problem) -> lsp::Diagnostic {
     let here = p.source.as_ref().is_none_or(|s| s.name == doc.name);
     let span = p.labels.first().map(|l| l.0).filter(|_| here);
     let range = span.map_or_else(lsp::Range::default, |s| lines.range(s));

@@ -110,6 +110,7 @@ impl Index {
 
     fn add(&mut self, source: &Source, module: &Module, chain: &[(Source, Module)]) {
         let tv = Trivia::new(&source.text);
+        let lines = super::LineStarts::new(&source.text);
         let title_of = |id: &str| {
             chain
                 .iter()
@@ -120,7 +121,7 @@ impl Index {
                 })
         };
         let place = |span: Span| {
-            let (line, _) = source.line_col(span.start);
+            let line = lines.line(span.start) + 1;
             format!("Declared in `{}` ({}:{line}).", module.id.node, source.name)
         };
         let cite = |c: &Option<ast::Citation>| match c {
