@@ -125,7 +125,80 @@ pub(super) fn quote(s: &str) -> String {
 
 /// An expression starting at column `col`, broken over lines where it must be.
 pub(super) fn layout(tv: &Trivia<'_>, e: &Expr, col: usize) -> Lines {
-    layout_in(tv, e, col, 0)
+    commented(tv, e, col).unwrap_or_else(|| layout_in(tv, e, col, 0))
+}
+
+/// An expression with comments inside it, laid out as written: a line ends at each
+/// comment, so that every comment stays after the token it followed (the printer lets
+/// it out after the line that ends there). Each stretch of code between comments is
+/// written with its runs of spaces and line breaks made one space (not inside strings),
+/// the lines after the first hanging at `col`. `None` when there is no such comment.
+fn commented(tv: &Trivia<'_>, e: &Expr, col: usize) -> Option<Lines> {
+    let end = tv.code_end(e.span);
+    let inside: Vec<_> = tv
+        .comments
+        .iter()
+        .filter(|c| c.span.start >= e.span.start && c.span.end <= end)
+        .collect();
+    if inside.is_empty() {
+        return None;
+    }
+    let parens = tv.parenthesised(e.span);
+    let mut stretches = Vec::new();
+    let mut from = e.span.start;
+    for c in &inside {
+        stretches.push((from, c.span.start));
+        from = c.span.end;
+    }
+    stretches.push((from, end));
+    let mut lines = Lines::one(if parens { "(".into() } else { String::new() });
+    let mut first = true;
+    for (from, to) in stretches {
+        let code = &tv.text[from..to];
+        let text = squeeze(code);
+        if text.is_empty() {
+            continue;
+        }
+        if first {
+            lines.first.push_str(&text);
+            first = false;
+        } else {
+            let at = from + (code.len() - code.trim_start().len());
+            lines.rest.push((col + usize::from(parens), at, text));
+        }
+    }
+    if parens {
+        lines.push_str(")");
+    }
+    Some(lines)
+}
+
+/// Code with each run of whitespace outside strings made one space, trimmed.
+fn squeeze(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut in_string = false;
+    let mut space = false;
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                out.extend(chars.next());
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn layout_in(tv: &Trivia<'_>, e: &Expr, col: usize, min: u8) -> Lines {
