@@ -14,6 +14,7 @@ mod convert;
 mod scenarios;
 mod transport;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -420,12 +421,13 @@ impl Server {
     }
 
     /// The index of an open file: the current one, a fresh one, or the last that parsed.
-    fn index(&self, uri: &Uri) -> Option<Index> {
+    fn index(&self, uri: &Uri) -> Option<Cow<'_, Index>> {
         if self.current.contains(uri) {
-            return self.indexes.get(uri).cloned();
+            return self.indexes.get(uri).map(Cow::Borrowed);
         }
         self.build_index(uri)
-            .or_else(|| self.indexes.get(uri).cloned())
+            .map(Cow::Owned)
+            .or_else(|| self.indexes.get(uri).map(Cow::Borrowed))
     }
 
     fn word(&self, uri: &Uri, position: lsp::Position) -> Option<(cspr::span::Span, String)> {
@@ -479,6 +481,7 @@ impl Server {
     fn completion(&self, uri: &Uri) -> Option<Vec<lsp::CompletionItem>> {
         let doc = self.docs.get(uri)?;
         let index = self.index(uri).unwrap_or_default();
+        let index: &Index = &index;
         let items = ide::completions(&index, doc.is_scenario())
             .into_iter()
             .map(|c| lsp::CompletionItem {
