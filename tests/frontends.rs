@@ -326,3 +326,61 @@ fn a_long_bad_repl_line_is_echoed_once_and_cut() {
     assert!(stderr.len() < 2 << 20, "{} bytes of stderr", stderr.len());
     assert!(stderr.contains("bytes in all"), "the echo says it is cut");
 }
+
+/// Fails today: the server's scenario diagnostics (`src/cli/lsp/scenarios.rs`) compile
+/// each scenario knowing only its own edition (`scenario::compile`), so every `under
+/// working_together_2023` is "not an edition of the guidance", where `cspr test` passes
+/// the editions found near the file (`compile_among`). That file is being rewritten
+/// onto the library's scenario runner; run with `--ignored` once it is.
+#[test]
+#[ignore = "the editor reports `under` editions as unknown until src/cli/lsp/scenarios.rs uses the editions near the file"]
+fn a_suite_with_under_expectations_is_clean_in_the_editor_as_in_cspr_test() {
+    let path = "tests/scenarios/national/incomplete.scenario";
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
+    assert!(
+        text.contains(" under working_together_2023"),
+        "the suite pins editions"
+    );
+    let (code, _, stderr) = cspr(&["test", path], b"");
+    assert_eq!(code, 0, "cspr test passes it: {stderr}");
+    let uri = format!("file://{}/{path}", root().canonicalize().unwrap().display());
+    let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+        "textDocument": {"uri": uri, "languageId": "cspr-scenario", "version": 1, "text": text}}});
+    // The same suite with one expectation broken: the server finds it.
+    let broken = text.replacen(
+        "expect missing {care_leaver, age} under working_together_2023",
+        "expect missing {care_leaver} under working_together_2023",
+        1,
+    );
+    assert_ne!(broken, text);
+    let change = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": broken}]}});
+    let mut input =
+        frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#);
+    input += &frame(&open.to_string());
+    input += &frame(&change.to_string());
+    input += &frame(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#);
+    input += &frame(r#"{"jsonrpc":"2.0","method":"exit"}"#);
+    let (code, messages, stderr) = lsp_session(&input);
+    assert_eq!(code, 0, "{stderr}");
+    let published: Vec<&serde_json::Value> = messages
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .map(|m| &m["params"]["diagnostics"])
+        .collect();
+    assert_eq!(published.len(), 2, "{messages:#?}");
+    let errors = |d: &serde_json::Value| {
+        d.as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == 1)
+            .count()
+    };
+    assert_eq!(errors(published[0]), 0, "{:#}", published[0]);
+    assert_eq!(
+        errors(published[1]),
+        0,
+        "an `under` expectation is not checked on the default edition: {:#}",
+        published[1]
+    );
+}
