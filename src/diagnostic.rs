@@ -228,9 +228,8 @@ impl Diagnostic for Located {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.source.is_none() {
-            return None;
-        }
+        // No snippet (a line too wide to draw): no labels either.
+        self.source.as_ref()?;
         self.problem.labels()
     }
 }

@@ -482,7 +482,7 @@ impl Server {
         let doc = self.docs.get(uri)?;
         let index = self.index(uri).unwrap_or_default();
         let index: &Index = &index;
-        let items = ide::completions(&index, doc.is_scenario())
+        let items = ide::completions(index, doc.is_scenario())
             .into_iter()
             .map(|c| lsp::CompletionItem {
                 label: c.label,
