@@ -402,6 +402,16 @@ fn interact<I: History>(
             Ok(line) => line,
             Err(rustyline::error::ReadlineError::Interrupted) => continue,
             Err(rustyline::error::ReadlineError::Eof) => break,
+            // Bytes that are not UTF-8: an error for that line, and the session goes on.
+            Err(rustyline::error::ReadlineError::Io(e))
+                if e.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                report(&[usage_error(
+                    "the line typed is not UTF-8 text: skipped",
+                    "type the command again",
+                )]);
+                continue;
+            }
             Err(e) => {
                 report(&[usage_error(format!("cannot read a line: {e}"), "")]);
                 return Ok(BAD_INPUT);
