@@ -126,7 +126,7 @@ impl Out {
                     print!("{out}");
                     out.clear();
                     let _ = std::io::stdout().flush();
-                    report(&shown(ps.clone()));
+                    report_shown(ps.clone());
                 }
                 Block::Compared(columns) => {
                     let cols = columns
@@ -287,7 +287,7 @@ impl Repl {
                         failed = true;
                         // Which line failed, so a replayed session can be put right.
                         eprintln!("line {n}: {}", echo(line));
-                        report(&shown(problems));
+                        report_shown(problems);
                     }
                 }
             }
@@ -311,6 +311,17 @@ fn caught(command: impl FnOnce() -> Result<Reply, Vec<Problem>>) -> Result<Reply
                 "check the case with `facts` before you `save`: the command may have done part of its work",
             )])
         })
+}
+
+/// Report a command's problems, escaped ([`shown`]); should drawing them panic, their
+/// messages alone are written and the session goes on.
+fn report_shown(problems: Vec<Problem>) {
+    let problems = shown(problems);
+    if std::panic::catch_unwind(|| report(&problems)).is_err() {
+        for p in &problems {
+            eprintln!("error: {}", p.message);
+        }
+    }
 }
 
 /// Problems as the terminal may show them: control characters escaped in their words,
@@ -424,7 +435,7 @@ fn interact<I: History>(
                     break;
                 }
             }
-            Err(problems) => report(&shown(problems)),
+            Err(problems) => report_shown(problems),
         }
         if let Some(h) = editor.helper_mut() {
             h.update(session.program(), session.question());
