@@ -134,24 +134,37 @@ pub(super) fn layout(tv: &Trivia<'_>, e: &Expr, col: usize) -> Lines {
 /// written with its runs of spaces and line breaks made one space (not inside strings),
 /// the lines after the first hanging at `col`. `None` when there is no such comment.
 fn commented(tv: &Trivia<'_>, e: &Expr, col: usize) -> Option<Lines> {
-    let end = tv.code_end(e.span);
+    let parens = tv.parenthesised(e.span);
+    let mut lines = as_written(tv, e.span, col + usize::from(parens))?;
+    if parens {
+        lines.first.insert(0, '(');
+        lines.push_str(")");
+    }
+    Some(lines)
+}
+
+/// The code of `span`, when comments are written inside it, as written: a line ends at
+/// each comment, each stretch of code between comments has its runs of spaces and line
+/// breaks made one space (not inside strings), and the lines after the first hang at
+/// `col`. `None` when no comment is inside.
+pub(super) fn as_written(tv: &Trivia<'_>, span: crate::span::Span, col: usize) -> Option<Lines> {
+    let end = tv.code_end(span);
     let inside: Vec<_> = tv
         .comments
         .iter()
-        .filter(|c| c.span.start >= e.span.start && c.span.end <= end)
+        .filter(|c| c.span.start >= span.start && c.span.end <= end)
         .collect();
     if inside.is_empty() {
         return None;
     }
-    let parens = tv.parenthesised(e.span);
     let mut stretches = Vec::new();
-    let mut from = e.span.start;
+    let mut from = span.start;
     for c in &inside {
         stretches.push((from, c.span.start));
         from = c.span.end;
     }
     stretches.push((from, end));
-    let mut lines = Lines::one(if parens { "(".into() } else { String::new() });
+    let mut lines = Lines::one(String::new());
     let mut first = true;
     for (from, to) in stretches {
         let code = &tv.text[from..to];
@@ -164,11 +177,8 @@ fn commented(tv: &Trivia<'_>, e: &Expr, col: usize) -> Option<Lines> {
             first = false;
         } else {
             let at = from + (code.len() - code.trim_start().len());
-            lines.rest.push((col + usize::from(parens), at, text));
+            lines.rest.push((col, at, text));
         }
-    }
-    if parens {
-        lines.push_str(")");
     }
     Some(lines)
 }
