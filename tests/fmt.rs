@@ -337,6 +337,26 @@ fn shipped_files_with_a_comment_at_every_boundary_in_an_expression_keep_the_thre
     }
 }
 
+/// `text` with a comment at every boundary between tokens (each run of whitespace not
+/// at the start of a line).
+fn with_comments_everywhere(text: &str) -> String {
+    let mut k = 0;
+    rewrite_boundaries_at(text, |run, before, _| {
+        if before.is_empty() || before.ends_with('\n') {
+            return run.to_string();
+        }
+        k += 1;
+        format!("  # c{k}\n")
+    })
+}
+
+#[test]
+fn shipped_files_with_a_comment_at_every_token_boundary_keep_the_three_properties() {
+    for (name, text) in shipped() {
+        all_properties(&name, &with_comments_everywhere(&text));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
     #[test]

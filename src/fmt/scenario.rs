@@ -21,9 +21,17 @@ pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
     let mut p = Printer::new(&source.text);
     for (i, s) in scenarios.iter().enumerate() {
         p.blank();
+        let mark = p.mark();
         scenario(&mut p, s);
         let until = scenarios.get(i + 1).map_or(usize::MAX, |n| n.span.start);
         p.tail_comments(2, until);
+        if !p.comments_kept(&mark, s.span.start) {
+            // The layout would move a comment: the scenario as written.
+            p.reset(mark);
+            let end = p.trivia.code_end(s.span);
+            p.as_written(s.span.start, end);
+            p.tail_comments(2, until);
+        }
     }
     Ok(p.finish())
 }
