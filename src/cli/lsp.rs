@@ -41,6 +41,15 @@ pub struct Lsp {}
 
 impl Lsp {
     pub fn run(self) -> Result<u8, Vec<Problem>> {
+        // A panic's message can quote the text it failed on (a slice inside a
+        // character names the string): stderr, which editors log, gets only where.
+        std::panic::set_hook(Box::new(|info| {
+            let place = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let _ = writeln!(std::io::stderr(), "cspr lsp: internal error{place}");
+        }));
         let stdin = std::io::stdin();
         let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
         let mut server = Server {
