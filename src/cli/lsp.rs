@@ -1,7 +1,9 @@
 //! `cspr lsp`: a language server over standard input and output.
 //!
-//! Built on `lsp-server` and `lsp-types` (rust-analyzer's own protocol crates): a
-//! synchronous loop over one channel, no async runtime. Each open file is kept in
+//! Built on `lsp-server`'s message types and `lsp-types` (rust-analyzer's own protocol
+//! crates): a synchronous loop on standard input, no threads and no async runtime. The
+//! frames are read by [`transport`], not by `lsp-server`, whose reader ends the
+//! connection at the first malformed one. Each open file is kept in
 //! memory, and re-read in full on every change (`TextDocumentSyncKind::FULL`: policies
 //! are small and checking one takes milliseconds). Diagnostics are `cspr check`'s
 //! (or, for a scenario file, its syntax and binding errors and its failing
