@@ -32,7 +32,11 @@ impl Source {
 
     /// The 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let before = &self.text[..offset.min(self.text.len())];
+        let mut end = offset.min(self.text.len());
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let before = &self.text[..end];
         let line = before.matches('\n').count() + 1;
         let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         (line, col)
@@ -133,23 +137,78 @@ impl Diagnostic for Problem {
     }
 }
 
+/// The widest column, in bytes from the start of its line, at which a label is drawn
+/// under its snippet. miette pads the underline to the label's visual column with a
+/// `{:width$}` format, which panics past 65,535; a byte is at most 4 columns wide (a
+/// tab), so 16,000 bytes stays below that. A label further right is not drawn: the
+/// message gives its line and column instead.
+pub const WIDEST_SNIPPET_COLUMN: usize = 16_000;
+
 /// A [`Problem`] bundled with its source text, ready for a miette report handler.
 #[derive(Debug)]
 pub struct Located {
     problem: Problem,
     source: Option<NamedSource<Arc<str>>>,
+    /// Where the first label points, when the snippet is too wide to draw:
+    /// `name:line:column`, and the label's text.
+    elided: Option<String>,
 }
 
 impl From<Problem> for Located {
     fn from(problem: Problem) -> Self {
-        let source = problem.source.as_deref().map(Source::named);
-        Located { problem, source }
+        let Some(src) = problem.source.as_deref() else {
+            return Located {
+                problem,
+                source: None,
+                elided: None,
+            };
+        };
+        let too_wide = problem.labels.iter().any(|(span, _)| {
+            byte_column(&src.text, span.start) > WIDEST_SNIPPET_COLUMN
+                || byte_column(&src.text, span.end) > WIDEST_SNIPPET_COLUMN
+        });
+        if too_wide {
+            let elided = problem.labels.first().map(|(span, label)| {
+                let (line, col) = src.line_col(span.start);
+                let mut at = format!("at {}:{line}:{col}", src.name);
+                if !label.is_empty() {
+                    at = format!("{at}: {label}");
+                }
+                at
+            });
+            return Located {
+                problem,
+                source: None,
+                elided,
+            };
+        }
+        let source = Some(src.named());
+        Located {
+            problem,
+            source,
+            elided: None,
+        }
     }
+}
+
+/// How many bytes `offset` is from the start of its line (offsets past the end or
+/// inside a character count as they are: only the size matters).
+fn byte_column(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    let line_start = text.as_bytes()[..offset]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    offset - line_start
 }
 
 impl fmt::Display for Located {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.problem.fmt(f)
+        self.problem.fmt(f)?;
+        if let Some(at) = &self.elided {
+            write!(f, " ({at}; the line is too long to show)")?;
+        }
+        Ok(())
     }
 }
 
@@ -169,6 +228,8 @@ impl Diagnostic for Located {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        // No snippet (a line too wide to draw): no labels either.
+        self.source.as_ref()?;
         self.problem.labels()
     }
 }
@@ -180,6 +241,11 @@ pub fn did_you_mean<'a>(
 ) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     for c in candidates {
+        // A name more than twice as long is no typo of this one; and Jaro-Winkler takes
+        // time in the product of the lengths (a 1 MB name took seconds a candidate).
+        if name.len() > 2 * c.len() + 8 || c.len() > 2 * name.len() + 8 {
+            continue;
+        }
         let score = strsim::jaro_winkler(name, c);
         if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));

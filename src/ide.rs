@@ -10,10 +10,12 @@
 //! extends, and the server keeps the last index that did parse.
 
 mod index;
+mod lines;
 mod outline;
 mod words;
 
 pub use index::{Decl, DeclKind, Index};
+pub use lines::LineStarts;
 pub use outline::{Symbol, SymbolKind, outline, scenario_outline};
 pub use words::{occurrences, word_at};
 

@@ -223,9 +223,32 @@ fn a_file_that_does_not_parse_is_refused() {
 /// Re-lay a file at random: each run of whitespace between tokens (not the line break
 /// that ends a comment) becomes a space, or a line break and some indentation.
 fn relayout(text: &str, choices: &[u8]) -> String {
+    let mut k = 0;
+    rewrite_boundaries(text, |_| {
+        let choice = choices[k % choices.len()];
+        k += 1;
+        match choice % 4 {
+            0 => "\n".into(),
+            1 => "\n      ".into(),
+            _ => " ".into(),
+        }
+    })
+}
+
+/// `text` with each run of whitespace between tokens (not the line break that ends a
+/// comment) replaced by what `boundary` gives for it (it is given the run).
+fn rewrite_boundaries(text: &str, mut boundary: impl FnMut(&str) -> String) -> String {
+    rewrite_boundaries_at(text, |run, _, _| boundary(run))
+}
+
+/// As [`rewrite_boundaries`], `boundary` also given the text before the run (as
+/// rewritten so far) and the text after it.
+fn rewrite_boundaries_at(
+    text: &str,
+    mut boundary: impl FnMut(&str, &str, &str) -> String,
+) -> String {
     let cs = comments(text);
     let mut out = String::new();
-    let mut k = 0;
     let mut in_string = false;
     let mut chars = text.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -252,16 +275,12 @@ fn relayout(text: &str, choices: &[u8]) -> String {
             continue;
         }
         if c.is_whitespace() {
-            while chars.peek().is_some_and(|(_, c)| c.is_whitespace()) {
-                chars.next();
+            let mut end = i + c.len_utf8();
+            while let Some((j, c)) = chars.next_if(|(_, c)| c.is_whitespace()) {
+                end = j + c.len_utf8();
             }
-            let choice = choices[k % choices.len()];
-            k += 1;
-            match choice % 4 {
-                0 => out.push('\n'),
-                1 => out.push_str("\n      "),
-                _ => out.push(' '),
-            }
+            let piece = boundary(&text[i..end], &out, &text[end..]);
+            out.push_str(&piece);
             continue;
         }
         if c == '"' {
@@ -272,8 +291,85 @@ fn relayout(text: &str, choices: &[u8]) -> String {
     out
 }
 
+/// `text` with a comment at each boundary between the tokens of an expression (after
+/// `and`, `or`, `not`, `in`, `(` or a set's `,`, or before `and`, `or` or `)`) for which
+/// `pick` says so.
+fn with_comments(text: &str, mut pick: impl FnMut(usize) -> bool) -> String {
+    let mut k = 0;
+    rewrite_boundaries_at(text, |run, before, after| {
+        let word_before = before.rsplit([' ', '\n']).next().unwrap_or_default();
+        let in_expression = ["and", "or", "not", "in"].contains(&word_before)
+            || (word_before.ends_with(',') && !before.ends_with('"'))
+            || word_before.ends_with('(')
+            || ["and ", "or ", ")"].iter().any(|w| after.starts_with(w));
+        if !in_expression || before.ends_with('\n') {
+            return run.to_string();
+        }
+        k += 1;
+        if pick(k) {
+            format!("  # c{k}\n")
+        } else {
+            run.to_string()
+        }
+    })
+}
+
+#[test]
+fn a_comment_stays_after_the_token_it_followed() {
+    let text = "guidance g \"T\"\n\nsource S = \"s\"\n\nfact level: known | suspected | none\n\
+fact a: bool\nfact b: bool\n\nrule r cite S \"1\":\n  level in {known, # inside set\n   suspected} # after set\n\
+   and # after and\n   (a or b)\n";
+    let want = "rule r cite S \"1\":\n  level in {known,  # inside set\n  suspected}  # after set\n  \
+                and  # after and\n  (a or b)\n";
+    let out = fmt("c.policy", text);
+    assert!(out.ends_with(want), "{out}");
+    all_properties("c.policy", text);
+}
+
+#[test]
+fn shipped_files_with_a_comment_at_every_boundary_in_an_expression_keep_the_three_properties() {
+    for (name, text) in shipped()
+        .into_iter()
+        .filter(|(n, _)| n.ends_with(".policy"))
+    {
+        let commented = with_comments(&text, |_| true);
+        all_properties(&name, &commented);
+    }
+}
+
+/// `text` with a comment at every boundary between tokens (each run of whitespace not
+/// at the start of a line).
+fn with_comments_everywhere(text: &str) -> String {
+    let mut k = 0;
+    rewrite_boundaries_at(text, |run, before, _| {
+        if before.is_empty() || before.ends_with('\n') {
+            return run.to_string();
+        }
+        k += 1;
+        format!("  # c{k}\n")
+    })
+}
+
+#[test]
+fn shipped_files_with_a_comment_at_every_token_boundary_keep_the_three_properties() {
+    for (name, text) in shipped() {
+        all_properties(&name, &with_comments_everywhere(&text));
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(24))]
+    #[test]
+    fn files_with_comments_between_tokens_format_with_the_three_properties(
+        file in 0usize..64,
+        picks in proptest::collection::vec(any::<bool>(), 1..64),
+    ) {
+        let files = shipped();
+        let (name, text) = &files[file % files.len()];
+        let commented = with_comments(text, |k| picks[k % picks.len()]);
+        all_properties(name, &commented);
+    }
+
     #[test]
     fn relaid_files_format_with_the_three_properties(
         file in 0usize..64,

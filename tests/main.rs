@@ -29,6 +29,7 @@ mod editions;
 mod exact;
 mod explain;
 mod fmt;
+mod frontends;
 mod fuzz;
 mod in_force;
 mod logic;

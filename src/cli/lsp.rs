@@ -1,7 +1,9 @@
 //! `cspr lsp`: a language server over standard input and output.
 //!
-//! Built on `lsp-server` and `lsp-types` (rust-analyzer's own protocol crates): a
-//! synchronous loop over one channel, no async runtime. Each open file is kept in
+//! Built on `lsp-server`'s message types and `lsp-types` (rust-analyzer's own protocol
+//! crates): a synchronous loop on standard input, no threads and no async runtime. The
+//! frames are read by [`transport`], not by `lsp-server`, whose reader ends the
+//! connection at the first malformed one. Each open file is kept in
 //! memory, and re-read in full on every change (`TextDocumentSyncKind::FULL`: policies
 //! are small and checking one takes milliseconds). Diagnostics are `cspr check`'s
 //! (or, for a scenario file, its syntax and binding errors and its failing
@@ -12,15 +14,18 @@
 
 mod convert;
 mod scenarios;
+mod transport;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use cspr::check::Resolver;
 use cspr::diagnostic::{Problem, Source};
 use cspr::ide::{self, DeclKind, Index};
-use lsp_server::{Connection, Message, Notification, Request, Response};
+use lsp_server::{Message, Notification, Request, Response};
 use lsp_types as lsp;
 use lsp_types::Uri;
 use serde_json::Value;
@@ -38,28 +43,65 @@ pub struct Lsp {}
 
 impl Lsp {
     pub fn run(self) -> Result<u8, Vec<Problem>> {
-        let (connection, threads) = Connection::stdio();
-        let broken = |e: &dyn std::fmt::Display| {
+        // A panic's message can quote the text it failed on (a slice inside a
+        // character names the string): stderr, which editors log, gets only where.
+        std::panic::set_hook(Box::new(|info| {
+            let place = info
+                .location()
+                .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                .unwrap_or_default();
+            let _ = writeln!(std::io::stderr(), "cspr lsp: internal error{place}");
+        }));
+        let stdin = std::io::stdin();
+        let mut input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+        let mut server = Server {
+            out: Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            state: State::Starting,
+            docs: HashMap::new(),
+            indexes: HashMap::new(),
+            current: HashSet::new(),
+        };
+        server.serve(&mut input).map_err(|e| {
             vec![usage_error(
                 format!("the language server stopped: {e}"),
                 "start `cspr lsp` from an editor, which speaks the Language Server Protocol on its standard input",
             )]
-        };
-        let capabilities = serde_json::to_value(capabilities()).map_err(|e| broken(&e))?;
-        connection
-            .initialize(capabilities)
-            .map_err(|e| broken(&e))?;
-        let mut server = Server {
-            connection,
-            docs: HashMap::new(),
-            indexes: HashMap::new(),
-        };
-        server.serve().map_err(|e| broken(&e))?;
-        // The writer thread ends when the connection's sender is dropped.
-        drop(server);
-        threads.join().map_err(|e| broken(&e))?;
-        Ok(0)
+        })
     }
+}
+
+/// The notifications the server acts on.
+const KNOWN_NOTIFICATIONS: [&str; 3] = [
+    "textDocument/didOpen",
+    "textDocument/didChange",
+    "textDocument/didClose",
+];
+
+/// Why a notification was not acted on.
+enum Skipped {
+    /// Its parameters are not what the protocol says.
+    Params(serde_json::Error),
+    /// Writing the diagnostics failed: the editor is gone.
+    Write(Failed),
+}
+
+impl From<serde_json::Error> for Skipped {
+    fn from(e: serde_json::Error) -> Skipped {
+        Skipped::Params(e)
+    }
+}
+
+impl From<Failed> for Skipped {
+    fn from(e: Failed) -> Skipped {
+        Skipped::Write(e)
+    }
+}
+
+fn initialize_result() -> Value {
+    serde_json::json!({
+        "capabilities": capabilities(),
+        "serverInfo": {"name": "cspr", "version": env!("CARGO_PKG_VERSION")},
+    })
 }
 
 fn capabilities() -> lsp::ServerCapabilities {
@@ -97,49 +139,151 @@ impl Doc {
 }
 
 struct Server {
-    connection: Connection,
+    out: Box<dyn Write>,
+    state: State,
     docs: HashMap<Uri, Doc>,
     /// The last index of each file that parsed, for answers while it does not.
     indexes: HashMap<Uri, Index>,
+    /// The files whose index in `indexes` is of their text as it is now, and of the
+    /// open files as they are now (an edit to one file can change another's index).
+    current: HashSet<Uri>,
+}
+
+/// Where the server is in the protocol's life.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before `initialize`: every other request is refused.
+    Starting,
+    Running,
+    /// After `shutdown`: every request is refused until `exit`.
+    ShutDown,
 }
 
 type Failed = Box<dyn std::error::Error + Send + Sync>;
 
 impl Server {
-    fn serve(&mut self) -> Result<(), Failed> {
-        while let Ok(msg) = self.connection.receiver.recv() {
-            match msg {
-                Message::Request(req) => {
-                    if self.connection.handle_shutdown(&req)? {
-                        return Ok(());
-                    }
-                    let id = req.id.clone();
-                    let response = match self.request(req) {
-                        Ok(result) => Response::new_ok(id, result),
-                        Err(message) => Response::new_err(
-                            id,
-                            lsp_server::ErrorCode::InvalidParams as i32,
-                            message,
-                        ),
-                    };
-                    self.connection.sender.send(response.into())?;
+    /// Answer messages until `exit` or the end of input; the exit status.
+    ///
+    /// Only a failure to write ends the loop early (the editor is gone). A frame that is
+    /// not a message gets a JSON-RPC error; a notification whose parameters do not parse
+    /// is skipped with one line on stderr that quotes nothing of it; a panic while
+    /// handling a message is caught and answered as an internal error.
+    fn serve(&mut self, input: &mut impl BufRead) -> Result<u8, Failed> {
+        loop {
+            let msg = match transport::read(input)? {
+                transport::Frame::End => return Ok(0),
+                transport::Frame::Invalid { id, code, message } => {
+                    transport::write_error(&mut self.out, id, code, message)?;
+                    continue;
                 }
-                Message::Notification(n) => self.notification(n)?,
-                Message::Response(_) => {}
+                transport::Frame::Message(msg) => msg,
+            };
+            if let Message::Notification(n) = &msg
+                && n.method == "exit"
+            {
+                return Ok(if self.state == State::ShutDown { 0 } else { 1 });
             }
+            let outcome =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.message(msg)));
+            match outcome {
+                Ok(result) => result?,
+                Err(_) => {
+                    // The request's id is lost with the unwound frame: answer `null`.
+                    transport::write_error(
+                        &mut self.out,
+                        None,
+                        lsp_server::ErrorCode::InternalError,
+                        "cspr lsp failed on this message (a bug: please report it)",
+                    )?;
+                }
+            }
+        }
+    }
+
+    fn message(&mut self, msg: Message) -> Result<(), Failed> {
+        match msg {
+            Message::Request(mut req) => {
+                let id = req.id.clone();
+                let refuse = |code: lsp_server::ErrorCode, message: &str| {
+                    Response::new_err(id.clone(), code as i32, message.into())
+                };
+                let response = match (self.state, req.method.as_str()) {
+                    (State::Starting, "initialize") => {
+                        self.state = State::Running;
+                        Response::new_ok(id, initialize_result())
+                    }
+                    (State::Starting, _) => refuse(
+                        lsp_server::ErrorCode::ServerNotInitialized,
+                        "the server is not initialized: send `initialize` first",
+                    ),
+                    (State::ShutDown, _) => refuse(
+                        lsp_server::ErrorCode::InvalidRequest,
+                        "the server is shut down: only `exit` is accepted",
+                    ),
+                    (State::Running, "initialize") => refuse(
+                        lsp_server::ErrorCode::InvalidRequest,
+                        "the server is already initialized",
+                    ),
+                    (State::Running, "shutdown") => {
+                        self.state = State::ShutDown;
+                        Response::new_ok(id, Value::Null)
+                    }
+                    (State::Running, _) => {
+                        convert::clamp_positions(&mut req.params);
+                        match self.request(req) {
+                            Ok(result) => Response::new_ok(id, result),
+                            Err(message) => Response::new_err(
+                                id,
+                                lsp_server::ErrorCode::InvalidParams as i32,
+                                message,
+                            ),
+                        }
+                    }
+                };
+                transport::write(&mut self.out, &response.into())?;
+            }
+            Message::Notification(mut n) => {
+                if self.state != State::Running {
+                    return Ok(());
+                }
+                convert::clamp_positions(&mut n.params);
+                self.notification(n)?;
+            }
+            Message::Response(_) => {}
         }
         Ok(())
     }
 
     fn notification(&mut self, n: Notification) -> Result<(), Failed> {
-        let uri = match n.method.as_str() {
+        let Some(method) = KNOWN_NOTIFICATIONS.iter().find(|m| **m == n.method) else {
+            return Ok(());
+        };
+        match self.document_notification(method, n.params) {
+            Ok(()) => Ok(()),
+            Err(Skipped::Params(e)) => {
+                // The method is one of ours and the place is two numbers: nothing of the
+                // payload (which may hold case text) reaches stderr, which editors log.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "cspr lsp: skipped a `{method}` whose parameters do not parse (at line {} column {} of its JSON)",
+                    e.line(),
+                    e.column()
+                );
+                Ok(())
+            }
+            Err(Skipped::Write(e)) => Err(e),
+        }
+    }
+
+    fn document_notification(&mut self, method: &str, params: Value) -> Result<(), Skipped> {
+        let uri = match method {
             "textDocument/didOpen" => {
-                let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(n.params)?;
+                let p: lsp::DidOpenTextDocumentParams = serde_json::from_value(params)?;
                 self.open(p.text_document.uri.clone(), p.text_document.text);
                 p.text_document.uri
             }
             "textDocument/didChange" => {
-                let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(n.params)?;
+                let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(params)?;
                 let Some(change) = p.content_changes.into_iter().last() else {
                     return Ok(());
                 };
@@ -147,10 +291,11 @@ impl Server {
                 p.text_document.uri
             }
             "textDocument/didClose" => {
-                let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(n.params)?;
+                let p: lsp::DidCloseTextDocumentParams = serde_json::from_value(params)?;
                 self.docs.remove(&p.text_document.uri);
                 self.indexes.remove(&p.text_document.uri);
-                return self.publish(&p.text_document.uri, Vec::new());
+                self.current.clear();
+                return Ok(self.publish(&p.text_document.uri, Vec::new())?);
             }
             _ => return Ok(()),
         };
@@ -168,20 +313,23 @@ impl Server {
         let path = path_of(&uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
         let source = Source::new(path.display().to_string(), text);
         self.docs.insert(uri.clone(), Doc { path, source });
+        self.current.clear();
         if let Some(index) = self.build_index(&uri) {
-            self.indexes.insert(uri, index);
+            self.indexes.insert(uri.clone(), index);
+            self.current.insert(uri);
         }
     }
 
-    fn publish(&self, uri: &Uri, diagnostics: Vec<lsp::Diagnostic>) -> Result<(), Failed> {
+    fn publish(&mut self, uri: &Uri, diagnostics: Vec<lsp::Diagnostic>) -> Result<(), Failed> {
         let params = lsp::PublishDiagnosticsParams {
             uri: uri.clone(),
             diagnostics,
             version: None,
         };
-        self.connection
-            .sender
-            .send(Notification::new("textDocument/publishDiagnostics".into(), params).into())?;
+        transport::write(
+            &mut self.out,
+            &Notification::new("textDocument/publishDiagnostics".into(), params).into(),
+        )?;
         Ok(())
     }
 
@@ -214,9 +362,10 @@ impl Server {
         } else {
             cspr::check::check(&doc.source, &resolver).problems
         };
+        let lines = Lines::new(&doc.source.text);
         problems
             .iter()
-            .map(|p| diagnostic(&doc.source, p))
+            .map(|p| diagnostic(&doc.source, &lines, p))
             .collect()
     }
 
@@ -272,20 +421,24 @@ impl Server {
                     typ: lsp::MessageType::INFO,
                     message: report.clone(),
                 };
-                let _ = self
-                    .connection
-                    .sender
-                    .send(Notification::new("window/showMessage".into(), message).into());
+                let _ = transport::write(
+                    &mut self.out,
+                    &Notification::new("window/showMessage".into(), message).into(),
+                );
                 Ok(Value::String(report))
             }
             other => Err(format!("cspr lsp does not answer `{other}`")),
         }
     }
 
-    /// The index of an open file: a fresh one, or the last that parsed.
-    fn index(&self, uri: &Uri) -> Option<Index> {
+    /// The index of an open file: the current one, a fresh one, or the last that parsed.
+    fn index(&self, uri: &Uri) -> Option<Cow<'_, Index>> {
+        if self.current.contains(uri) {
+            return self.indexes.get(uri).map(Cow::Borrowed);
+        }
         self.build_index(uri)
-            .or_else(|| self.indexes.get(uri).cloned())
+            .map(Cow::Owned)
+            .or_else(|| self.indexes.get(uri).map(Cow::Borrowed))
     }
 
     fn word(&self, uri: &Uri, position: lsp::Position) -> Option<(cspr::span::Span, String)> {
@@ -325,8 +478,12 @@ impl Server {
         }
         let mut out = Vec::new();
         for source in sources {
+            let Some(uri) = uri_of(Path::new(&*source.name)) else {
+                continue;
+            };
+            let lines = Lines::new(&source.text);
             for span in ide::occurrences(&source.text, &word) {
-                out.extend(location(source, span));
+                out.push(lsp::Location::new(uri.clone(), lines.range(span)));
             }
         }
         Some(out)
@@ -335,7 +492,8 @@ impl Server {
     fn completion(&self, uri: &Uri) -> Option<Vec<lsp::CompletionItem>> {
         let doc = self.docs.get(uri)?;
         let index = self.index(uri).unwrap_or_default();
-        let items = ide::completions(&index, doc.is_scenario())
+        let index: &Index = &index;
+        let items = ide::completions(index, doc.is_scenario())
             .into_iter()
             .map(|c| lsp::CompletionItem {
                 label: c.label,
@@ -409,8 +567,7 @@ impl Resolver for Overlay<'_> {
 
 /// A problem as the editor shows it: the same message and help as `cspr check`, at its
 /// first label; one found in another file (a module extended) is shown at the top.
-fn diagnostic(doc: &Source, p: &Problem) -> lsp::Diagnostic {
-    let lines = Lines::new(&doc.text);
+fn diagnostic(doc: &Source, lines: &Lines<'_>, p: &Problem) -> lsp::Diagnostic {
     let here = p.source.as_ref().is_none_or(|s| s.name == doc.name);
     let span = p.labels.first().map(|l| l.0).filter(|_| here);
     let range = span.map_or_else(lsp::Range::default, |s| lines.range(s));

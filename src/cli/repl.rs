@@ -21,7 +21,7 @@ use rustyline::history::{FileHistory, History, MemHistory};
 use rustyline::{Config, Editor};
 
 use super::{BAD_INPUT, FAILED, load_procedure_onto, read_source, report, usage_error};
-use helper::ReplHelper;
+use helper::{ReplHelper, blank_controls, echo, escape_controls};
 
 /// Build a case interactively: what follows, what is still open, why, and what if
 #[derive(Args)]
@@ -120,15 +120,15 @@ impl Out {
         let mut out = String::new();
         for block in &reply.blocks {
             match block {
-                Block::Report(text) => out.push_str(text),
+                Block::Report(text) => out.push_str(&escape_controls(text)),
                 Block::Note(text) => {
-                    out.push_str(text);
+                    out.push_str(&escape_controls(text));
                     if !text.ends_with('\n') {
                         out.push('\n');
                     }
                 }
                 Block::Changes(c) => {
-                    for line in changes::render(c).lines() {
+                    for line in escape_controls(&changes::render(c)).lines() {
                         let code = match line.chars().next() {
                             Some('+') => "32",
                             Some('-') => "31",
@@ -144,14 +144,14 @@ impl Out {
                     out.push_str(&self.paint("33", "did not carry over:"));
                     out.push('\n');
                     for l in lost {
-                        out.push_str(&format!("  {l}\n"));
+                        out.push_str(&format!("  {}\n", escape_controls(&l.to_string())));
                     }
                 }
                 Block::Problems(ps) => {
-                    print!("{out}");
+                    out!("{out}");
                     out.clear();
                     let _ = std::io::stdout().flush();
-                    report(ps);
+                    report_shown(ps.clone());
                 }
                 Block::Compared(columns) => {
                     let cols = columns
@@ -162,11 +162,14 @@ impl Out {
                             ((*c.program).clone(), c.eval.clone(), ignored)
                         })
                         .collect();
-                    out.push_str(&super::compare::side_by_side(cols, session.as_of()));
+                    out.push_str(&escape_controls(&super::compare::side_by_side(
+                        cols,
+                        session.as_of(),
+                    )));
                 }
             }
         }
-        print!("{out}");
+        out!("{out}");
         self.edition(session, false);
         let _ = std::io::stdout().flush();
     }
@@ -187,21 +190,22 @@ impl Out {
             return;
         }
         if let Some(note) = f.note() {
-            println!("{}", self.paint("33", &format!("note: {note}")));
+            outln!("{}", self.paint("33", &format!("note: {note}")));
         }
         *self.edition_shown.borrow_mut() = Some(key);
     }
 
     fn question(&self, q: &Question) -> String {
-        let mut out = format!("\n{}  ", self.paint("1", &q.ask));
-        out.push_str(&self.paint("2", &format!("({}: {})", q.name, q.ty)));
+        // The question's words come from the policy: escaped before they are painted.
+        let mut out = format!("\n{}  ", self.paint("1", &escape_controls(&q.ask)));
+        out.push_str(&self.paint("2", &escape_controls(&format!("({}: {})", q.name, q.ty))));
         out.push('\n');
         if !q.choices.is_empty() {
             let choices: Vec<String> = q
                 .choices
                 .iter()
                 .enumerate()
-                .map(|(i, c)| format!("{}) {c}", i + 1))
+                .map(|(i, c)| format!("{}) {}", i + 1, escape_controls(c)))
                 .collect();
             out.push_str(&format!("  {}\n", choices.join("   ")));
         }
@@ -277,9 +281,10 @@ impl Repl {
         }
         if interactive {
             let entry = session.program().entry();
-            println!(
+            outln!(
                 "{} ({}) — type `help` for the commands, `ask` to be interviewed",
-                entry.title, entry.id
+                entry.title,
+                entry.id
             );
             let config = Config::builder().auto_add_history(true).build();
             match &self.history {
@@ -300,9 +305,43 @@ impl Repl {
             }
         } else {
             let mut failed = false;
-            for (n, line) in std::io::stdin().lock().lines().enumerate() {
-                let Ok(line) = line else { break };
-                match session.run(&host, &line) {
+            let mut input = std::io::stdin().lock();
+            let mut bytes = Vec::new();
+            for n in 1.. {
+                bytes.clear();
+                match input.read_until(b'\n', &mut bytes) {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(e) => {
+                        failed = true;
+                        report(&[usage_error(
+                            format!("cannot read line {n} of the commands: {e}"),
+                            "",
+                        )]);
+                        break;
+                    }
+                }
+                if bytes.ends_with(b"\n") {
+                    bytes.pop();
+                    if bytes.ends_with(b"\r") {
+                        bytes.pop();
+                    }
+                }
+                let line = match std::str::from_utf8(&bytes) {
+                    Ok(line) => line,
+                    Err(e) => {
+                        failed = true;
+                        report(&[usage_error(
+                            format!(
+                                "line {n} is not UTF-8 text (a bad byte at column {}): skipped",
+                                e.valid_up_to() + 1
+                            ),
+                            "write the commands in UTF-8",
+                        )]);
+                        continue;
+                    }
+                };
+                match run_caught(&mut session, &host, line) {
                     Ok(reply) => {
                         out.reply(&session, &reply);
                         if reply.quit {
@@ -312,20 +351,69 @@ impl Repl {
                     Err(problems) => {
                         failed = true;
                         // Which line failed, so a replayed session can be put right.
-                        eprintln!("line {}: {}", n + 1, line.trim());
-                        report(&problems);
+                        note!("line {n}: {}", echo(line));
+                        report_shown(problems);
                     }
                 }
             }
             if session.unsaved() {
                 // No one to ask: say so, and write nothing.
-                eprintln!(
+                note!(
                     "unsaved changes to the case: not written (end the script with `save FILE` to keep them)"
                 );
             }
             Ok(if failed { FAILED } else { 0 })
         }
     }
+}
+
+/// One command, a panic in it caught: reported as a failed command, and the session
+/// (with its unsaved case) goes on. The session is borrowed for the command only; a
+/// command that panicked may have done part of its work, which the message says.
+fn run_caught(session: &mut Session, host: &CliHost, line: &str) -> Result<Reply, Vec<Problem>> {
+    caught(|| session.run(host, line))
+}
+
+fn caught(command: impl FnOnce() -> Result<Reply, Vec<Problem>>) -> Result<Reply, Vec<Problem>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(command))
+        .unwrap_or_else(|_| {
+            Err(vec![usage_error(
+                "the command failed inside cspr (a bug: please report it); the session goes on",
+                "check the case with `facts` before you `save`: the command may have done part of its work",
+            )])
+        })
+}
+
+/// Report a command's problems, escaped ([`shown`]); should drawing them panic, their
+/// messages alone are written and the session goes on.
+fn report_shown(problems: Vec<Problem>) {
+    let problems = shown(problems);
+    if std::panic::catch_unwind(|| report(&problems)).is_err() {
+        for p in &problems {
+            note!("error: {}", p.message);
+        }
+    }
+}
+
+/// Problems as the terminal may show them: control characters escaped in their words,
+/// and blanked in the snippets of their source (keeping its byte offsets).
+fn shown(problems: Vec<Problem>) -> Vec<Problem> {
+    problems
+        .into_iter()
+        .map(|mut p| {
+            p.message = escape_controls(&p.message).into_owned();
+            p.help = p.help.map(|h| escape_controls(&h).into_owned());
+            for (_, label) in &mut p.labels {
+                *label = escape_controls(label).into_owned();
+            }
+            if let Some(src) = &mut p.source
+                && let Some(text) = blank_controls(&src.text)
+            {
+                src.text = text.into();
+            }
+            p
+        })
+        .collect()
 }
 
 /// `cspr repl` with no procedure: list those found and read the choice (a number or an id).
@@ -337,12 +425,12 @@ fn choose_procedure(host: &CliHost, interactive: bool) -> Result<String, Vec<Pro
             "run from a directory with policies/, set CSPR_PATH, or name a .policy file",
         )]);
     }
-    println!("Procedures found:");
+    outln!("Procedures found:");
     for (i, id) in ids.iter().enumerate() {
-        println!("  {}) {id}", i + 1);
+        outln!("  {}) {id}", i + 1);
     }
     if interactive {
-        print!("Which procedure? ");
+        out!("Which procedure? ");
         let _ = std::io::stdout().flush();
     }
     let mut answer = String::new();
@@ -364,7 +452,7 @@ fn choose_procedure(host: &CliHost, interactive: bool) -> Result<String, Vec<Pro
 /// Ask once before a session with unsaved changes ends: `y` (or a second Ctrl-D) quits,
 /// anything else goes back to the session. Nothing is written either way.
 fn quit_anyway<I: History>(editor: &mut Editor<ReplHelper, I>) -> bool {
-    println!();
+    outln!("");
     match editor.readline("unsaved changes to the case: quit anyway? (y/N) ") {
         Ok(answer) => matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
         Err(rustyline::error::ReadlineError::Interrupted) => false,
@@ -412,19 +500,29 @@ fn interact<I: History>(
                 }
                 break;
             }
+            // Bytes that are not UTF-8: an error for that line, and the session goes on.
+            Err(rustyline::error::ReadlineError::Io(e))
+                if e.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                report(&[usage_error(
+                    "the line typed is not UTF-8 text: skipped",
+                    "type the command again",
+                )]);
+                continue;
+            }
             Err(e) => {
                 report(&[usage_error(format!("cannot read a line: {e}"), "")]);
                 return Ok(BAD_INPUT);
             }
         };
-        match session.run(host, &line) {
+        match run_caught(session, host, &line) {
             Ok(reply) => {
                 out.reply(session, &reply);
                 if reply.quit && (!session.unsaved() || quit_anyway(&mut editor)) {
                     break;
                 }
             }
-            Err(problems) => report(&problems),
+            Err(problems) => report_shown(problems),
         }
         if let Some(h) = editor.helper_mut() {
             h.update(session.program(), session.question());
@@ -439,4 +537,31 @@ fn interact<I: History>(
         )]);
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_command_is_a_failed_command_and_the_session_goes_on() {
+        let (program, _) = load_procedure_onto("walsall", None, None).unwrap();
+        let mut session = Session::new(program, "walsall", None, chrono::NaiveDate::MIN);
+        assert!(
+            run_caught(
+                &mut session,
+                &CliHost { interactive: false },
+                "set child_died = true"
+            )
+            .is_ok()
+        );
+        let failed = caught(|| panic!("a bug"));
+        let problems = failed.err().unwrap();
+        assert!(problems[0].message.contains("inside cspr"), "{problems:?}");
+        let facts = run_caught(&mut session, &CliHost { interactive: false }, "facts").unwrap();
+        let shown = format!("{:?}", facts.blocks);
+        assert!(shown.contains("child_died"), "the case is kept: {shown}");
+    }
 }

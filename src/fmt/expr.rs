@@ -125,7 +125,90 @@ pub(super) fn quote(s: &str) -> String {
 
 /// An expression starting at column `col`, broken over lines where it must be.
 pub(super) fn layout(tv: &Trivia<'_>, e: &Expr, col: usize) -> Lines {
-    layout_in(tv, e, col, 0)
+    commented(tv, e, col).unwrap_or_else(|| layout_in(tv, e, col, 0))
+}
+
+/// An expression with comments inside it, laid out as written: a line ends at each
+/// comment, so that every comment stays after the token it followed (the printer lets
+/// it out after the line that ends there). Each stretch of code between comments is
+/// written with its runs of spaces and line breaks made one space (not inside strings),
+/// the lines after the first hanging at `col`. `None` when there is no such comment.
+fn commented(tv: &Trivia<'_>, e: &Expr, col: usize) -> Option<Lines> {
+    let parens = tv.parenthesised(e.span);
+    let mut lines = as_written(tv, e.span, col + usize::from(parens))?;
+    if parens {
+        lines.first.insert(0, '(');
+        lines.push_str(")");
+    }
+    Some(lines)
+}
+
+/// The code of `span`, when comments are written inside it, as written: a line ends at
+/// each comment, each stretch of code between comments has its runs of spaces and line
+/// breaks made one space (not inside strings), and the lines after the first hang at
+/// `col`. `None` when no comment is inside.
+pub(super) fn as_written(tv: &Trivia<'_>, span: crate::span::Span, col: usize) -> Option<Lines> {
+    let end = tv.code_end(span);
+    let inside: Vec<_> = tv
+        .comments
+        .iter()
+        .filter(|c| c.span.start >= span.start && c.span.end <= end)
+        .collect();
+    if inside.is_empty() {
+        return None;
+    }
+    let mut stretches = Vec::new();
+    let mut from = span.start;
+    for c in &inside {
+        stretches.push((from, c.span.start));
+        from = c.span.end;
+    }
+    stretches.push((from, end));
+    let mut lines = Lines::one(String::new());
+    let mut first = true;
+    for (from, to) in stretches {
+        let code = &tv.text[from..to];
+        let text = squeeze(code);
+        if text.is_empty() {
+            continue;
+        }
+        if first {
+            lines.first.push_str(&text);
+            first = false;
+        } else {
+            let at = from + (code.len() - code.trim_start().len());
+            lines.rest.push((col, at, text));
+        }
+    }
+    Some(lines)
+}
+
+/// Code with each run of whitespace outside strings made one space, trimmed.
+fn squeeze(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut in_string = false;
+    let mut space = false;
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                out.extend(chars.next());
+            } else if c == '"' {
+                in_string = false;
+            }
+        } else if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            in_string = c == '"';
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn layout_in(tv: &Trivia<'_>, e: &Expr, col: usize, min: u8) -> Lines {

@@ -18,9 +18,22 @@ use crate::syntax::ast::*;
 pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
     let module = crate::syntax::parse(source)?;
     let mut p = Printer::new(&source.text);
-    header(&mut p, &module);
-    let mut prev: Option<&Item> = None;
     let starts: Vec<usize> = module.items.iter().map(item_start).collect();
+    let mark = p.mark();
+    header(&mut p, &module);
+    let first_item = starts.first().copied().unwrap_or(source.text.len());
+    let header_start = first_code(&p.trivia);
+    let header_end = p
+        .trivia
+        .code_end(crate::span::Span::new(header_start, first_item));
+    p.comments_before(2, header_end);
+    p.tail_comments(2, first_item);
+    if !p.comments_kept(&mark, header_start) {
+        p.reset(mark);
+        p.as_written(header_start, header_end);
+        p.tail_comments(2, first_item);
+    }
+    let mut prev: Option<&Item> = None;
     for (i, item) in module.items.iter().enumerate() {
         let start = starts[i];
         let grouped = matches!(
@@ -30,12 +43,32 @@ pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
         if !grouped || p.trivia.blank_line_before(p.block_start(start)) {
             p.blank();
         }
+        let mark = p.mark();
         self::item(&mut p, item);
         let until = starts.get(i + 1).copied().unwrap_or(usize::MAX);
         p.tail_comments(2, until);
+        if !p.comments_kept(&mark, start) {
+            // The layout would move a comment (one between the words of a head or a
+            // clause): the declaration is written as it is, each comment where it was.
+            p.reset(mark);
+            let end = p.trivia.code_end(item_span(item));
+            p.as_written(start, end);
+            p.tail_comments(2, until);
+        }
         prev = Some(item);
     }
     Ok(p.finish())
+}
+
+fn item_span(item: &Item) -> crate::span::Span {
+    match item {
+        Item::Source(s) => s.span,
+        Item::Fact(f) => f.span,
+        Item::Rule(r) => r.span,
+        Item::Decision(d) => d.span,
+        Item::Duty(d) => d.span,
+        Item::Timeline(t) => t.span,
+    }
 }
 
 fn item_start(item: &Item) -> usize {
@@ -49,6 +82,34 @@ fn item_start(item: &Item) -> usize {
     }
 }
 
+/// Where the code of a text starts: past a byte-order mark, blank lines and comments.
+fn first_code(tv: &crate::syntax::trivia::Trivia<'_>) -> usize {
+    let mut at = if tv.text.starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
+    loop {
+        if let Some(c) = tv.comments.iter().find(|c| c.span.start == at) {
+            at = c.span.end;
+            continue;
+        }
+        match tv.text.get(at..).and_then(|t| t.chars().next()) {
+            Some(ch) if ch.is_whitespace() => at += ch.len_utf8(),
+            _ => return at,
+        }
+    }
+}
+
+/// Where the header's first word (`guidance` or `procedure`) is.
+fn header_start(m: &Module) -> usize {
+    let kind = match m.kind {
+        ModuleKind::Guidance => "guidance",
+        ModuleKind::Procedure => "procedure",
+    };
+    m.id.span.start.saturating_sub(kind.len() + 1)
+}
+
 fn header(p: &mut Printer<'_>, m: &Module) {
     let kind = match m.kind {
         ModuleKind::Guidance => "guidance",
@@ -56,7 +117,7 @@ fn header(p: &mut Printer<'_>, m: &Module) {
     };
     p.line(
         0,
-        m.id.span.start.saturating_sub(kind.len() + 1),
+        header_start(m),
         &format!("{kind} {} {}", m.id.node, quote(&m.title)),
     );
     let mut clauses: Vec<(usize, String)> = Vec::new();

@@ -6,7 +6,14 @@
 //! own line goes on a line of its own at the new line's indentation. Comments therefore
 //! keep their order and their place among the code, whatever the layout.
 
-use crate::syntax::trivia::Trivia;
+use crate::syntax::trivia::{Trivia, comments};
+
+/// Where the printer was: to go back to when a layout moved a comment.
+pub(super) struct Mark {
+    out: usize,
+    next: usize,
+    after_comment: bool,
+}
 
 pub(super) struct Printer<'t> {
     pub trivia: Trivia<'t>,
@@ -91,6 +98,67 @@ impl<'t> Printer<'t> {
         at
     }
 
+    pub fn mark(&self) -> Mark {
+        Mark {
+            out: self.out.len(),
+            next: self.next,
+            after_comment: self.after_comment,
+        }
+    }
+
+    pub fn reset(&mut self, m: Mark) {
+        self.out.truncate(m.out);
+        self.next = m.next;
+        self.after_comment = m.after_comment;
+    }
+
+    /// Whether every comment let out since `m` follows as many words of code in the
+    /// output since `m` as it followed in the source from `from`, and still ends a line
+    /// of code or stands on a line of its own as it did: each comment after the same
+    /// token. (A word is a run of letters, digits, `_` and dashes, or a string.)
+    pub fn comments_kept(&self, m: &Mark, from: usize) -> bool {
+        let source = &self.trivia.comments[m.next..self.next];
+        let out = &self.out[m.out..];
+        let written = comments(out);
+        if written.len() != source.len() {
+            return false;
+        }
+        let from = source.first().map_or(from, |c| c.span.start.min(from));
+        source.iter().zip(&written).all(|(s, w)| {
+            s.trailing == w.trailing
+                && s.text == w.text
+                && words(
+                    &self.trivia.text[..s.span.start],
+                    from,
+                    &self.trivia.comments,
+                ) == words(&out[..w.span.start], 0, &written)
+        })
+    }
+
+    /// Write the code from `start` to `end` as it is written (each line with its
+    /// trailing spaces removed, the first at column 0), with the comments before it
+    /// let out first and those inside it left where they are.
+    pub fn as_written(&mut self, start: usize, end: usize) {
+        self.comments_before(0, start);
+        if self.after_comment && self.trivia.blank_line_before(start) {
+            self.blank();
+        }
+        let text = self.trivia.text.get(start..end).unwrap_or_default();
+        for line in text.split('\n') {
+            self.out.push_str(line.trim_end());
+            self.out.push('\n');
+        }
+        while self
+            .trivia
+            .comments
+            .get(self.next)
+            .is_some_and(|c| c.span.start < end)
+        {
+            self.next += 1;
+        }
+        self.after_comment = false;
+    }
+
     /// One blank line, unless the output is empty or already ends with one.
     pub fn blank(&mut self) {
         if !self.out.is_empty() && !self.out.ends_with("\n\n") {
@@ -114,4 +182,42 @@ impl<'t> Printer<'t> {
         }
         self.out
     }
+}
+
+/// The words of code in `text` from byte `from` (its comments, given in order, left out).
+fn words(text: &str, from: usize, comments: &[crate::syntax::trivia::Comment]) -> usize {
+    let mut n = 0;
+    let mut in_word = false;
+    let mut in_string = false;
+    let mut chars = text.char_indices().skip_while(|(i, _)| *i < from);
+    let mut next = comments.iter().peekable();
+    while let Some((i, c)) = chars.next() {
+        while next.peek().is_some_and(|k| k.span.end <= i) {
+            next.next();
+        }
+        if next.peek().is_some_and(|k| k.span.start <= i) {
+            in_word = false;
+            continue;
+        }
+        if in_string {
+            if c == '\\' {
+                chars.next();
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        let word_char = c.is_alphanumeric() || c == '_' || c == '-' || c == '\u{2013}';
+        if c == '"' {
+            n += 1;
+            in_string = true;
+            in_word = false;
+        } else if word_char && !in_word {
+            n += 1;
+            in_word = true;
+        } else if !word_char {
+            in_word = false;
+        }
+    }
+    n
 }

@@ -11,19 +11,27 @@
 //! topic); one too long for the width continues under the first assignment.
 
 use super::WIDTH;
-use super::expr::{flat, quote, set, width};
+use super::expr::{as_written, flat, quote, set, width};
 use super::printer::Printer;
 use crate::diagnostic::{Problem, Source};
-use crate::syntax::ast::{ExpectKind, Expr, Ident, Scenario};
+use crate::syntax::ast::{ExpectKind, Expectation, Expr, Ident, Scenario};
 
 pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
     let scenarios = crate::syntax::parse_scenarios(source)?;
     let mut p = Printer::new(&source.text);
     for (i, s) in scenarios.iter().enumerate() {
         p.blank();
+        let mark = p.mark();
         scenario(&mut p, s);
         let until = scenarios.get(i + 1).map_or(usize::MAX, |n| n.span.start);
         p.tail_comments(2, until);
+        if !p.comments_kept(&mark, s.span.start) {
+            // The layout would move a comment: the scenario as written.
+            p.reset(mark);
+            let end = p.trivia.code_end(s.span);
+            p.as_written(s.span.start, end);
+            p.tail_comments(2, until);
+        }
     }
     Ok(p.finish())
 }
@@ -31,7 +39,7 @@ pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
 enum Clause<'a> {
     AsOf(String),
     Given(Vec<&'a (Ident, Expr)>),
-    Expect(&'a ExpectKind, Option<&'a Ident>),
+    Expect(&'a Expectation),
 }
 
 fn scenario(p: &mut Printer<'_>, s: &Scenario) {
@@ -58,14 +66,23 @@ fn scenario(p: &mut Printer<'_>, s: &Scenario) {
         prev_end = Some(a.1.span.end);
     }
     for e in &s.expects {
-        clauses.push((e.span.start, Clause::Expect(&e.kind, e.under.as_ref())));
+        clauses.push((e.span.start, Clause::Expect(e)));
     }
     clauses.sort_by_key(|c| c.0);
     for (at, c) in clauses {
         match c {
             Clause::AsOf(d) => p.line(2, at, &format!("as of {d}")),
             Clause::Given(group) => given(p, at, &group),
-            Clause::Expect(e, under) => {
+            Clause::Expect(x) => {
+                // Comments inside the clause: as written, each after its token.
+                if let Some(lines) = as_written(&p.trivia, x.span, 4) {
+                    p.line(2, at, &lines.first);
+                    for (i, a, t) in lines.rest {
+                        p.line(i, a, &t);
+                    }
+                    continue;
+                }
+                let (e, under) = (&x.kind, x.under.as_ref());
                 let text = expectation(p, e);
                 match under {
                     Some(edition) => {
@@ -82,6 +99,22 @@ fn scenario(p: &mut Printer<'_>, s: &Scenario) {
 fn given(p: &mut Printer<'_>, at: usize, group: &[&(Ident, Expr)]) {
     const INDENT: usize = 2;
     const HANG: usize = INDENT + "given ".len();
+    // A comment inside a value: the group as written, each comment after its token.
+    let inner = |v: &Expr| as_written(&p.trivia, v.span, HANG).is_some();
+    if group.iter().any(|(_, v)| inner(v))
+        && let (Some(first), Some(last)) = (group.first(), group.last())
+        && let Some(lines) = as_written(
+            &p.trivia,
+            crate::span::Span::new(first.0.span.start, last.1.span.end),
+            HANG,
+        )
+    {
+        p.line(INDENT, at, &format!("given {}", lines.first));
+        for (i, a, t) in lines.rest {
+            p.line(i, a, &t);
+        }
+        return;
+    }
     let mut line = String::from("given ");
     let (mut line_at, mut line_indent) = (at, INDENT);
     let mut prev_end: Option<usize> = None;

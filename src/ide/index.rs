@@ -114,6 +114,7 @@ impl Index {
             module,
             chain,
             tv: Trivia::new(&source.text),
+            lines: super::LineStarts::new(&source.text),
         };
         let kind_word = match module.kind {
             ast::ModuleKind::Guidance => "guidance",
@@ -335,6 +336,8 @@ struct Hover<'a> {
     module: &'a Module,
     chain: &'a [(Source, Module)],
     tv: Trivia<'a>,
+    /// Where each line starts, so a declaration's line number is a search, not a count.
+    lines: super::LineStarts,
 }
 
 impl Hover<'_> {
@@ -351,7 +354,7 @@ impl Hover<'_> {
 
     /// `Declared in `MODULE` (FILE:LINE).`
     fn place(&self, span: Span) -> String {
-        let (line, _) = self.source.line_col(span.start);
+        let line = self.lines.line(span.start) + 1;
         format!(
             "Declared in `{}` ({}:{line}).",
             self.module.id.node, self.source.name

@@ -2,7 +2,7 @@
 //! (not inside a string or a comment).
 
 use crate::span::Span;
-use crate::syntax::trivia::comments;
+use crate::syntax::trivia::{Comment, comments};
 
 fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
@@ -26,18 +26,18 @@ pub fn word_at(text: &str, offset: usize) -> Option<(Span, &str)> {
         .map_or(text.len(), |(i, _)| offset + i);
     let word = &text[start..end];
     let first = word.chars().next()?;
-    if first.is_ascii_digit() || in_string_or_comment(text, start) {
+    if first.is_ascii_digit() || in_string_or_comment(text, &comments(text), start) {
         return None;
     }
     Some((Span::new(start, end), word))
 }
 
 /// Whether byte `at` is inside a quoted string or a comment.
-fn in_string_or_comment(text: &str, at: usize) -> bool {
-    if comments(text)
-        .iter()
-        .any(|c| c.span.start <= at && at < c.span.end)
-    {
+fn in_string_or_comment(text: &str, comments: &[Comment], at: usize) -> bool {
+    // The comments are in text order: the one that may hold `at` is the last to start
+    // at or before it.
+    let before = comments.partition_point(|c| c.span.start <= at);
+    if before > 0 && at < comments[before - 1].span.end {
         return true;
     }
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
@@ -60,6 +60,7 @@ fn in_string_or_comment(text: &str, at: usize) -> bool {
 pub fn occurrences(text: &str, name: &str) -> Vec<Span> {
     let mut out = Vec::new();
     let mut from = 0;
+    let comments = comments(text);
     while let Some(i) = text[from..].find(name) {
         let start = from + i;
         let end = start + name.len();
@@ -67,7 +68,7 @@ pub fn occurrences(text: &str, name: &str) -> Vec<Span> {
         let after = text[end..].chars().next();
         if !before.is_some_and(is_name_char)
             && !after.is_some_and(is_name_char)
-            && !in_string_or_comment(text, start)
+            && !in_string_or_comment(text, &comments, start)
         {
             out.push(Span::new(start, end));
         }

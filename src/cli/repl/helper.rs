@@ -137,6 +137,57 @@ impl ReplHelper {
 }
 
 /// Where the word being typed starts: after the last space or `=,{(`.
+/// Text as the terminal may show it: every control character but newline and tab
+/// (C0, DEL, C1: ESC, NUL, BEL…) written as a Rust escape (`\u{1b}`), so that a typed
+/// line or a value read from a case file cannot drive the terminal.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
+/// The same text with each control character (but newline and tab) replaced by as many
+/// `?` as it has bytes, so that byte spans into it still hold: for the snippets of a
+/// problem's source.
+pub fn blank_controls(text: &str) -> Option<String> {
+    text.chars().any(is_unsafe).then(|| {
+        text.chars()
+            .map(|c| {
+                if is_unsafe(c) {
+                    "?".repeat(c.len_utf8())
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    })
+}
+
+/// A line as it is echoed back with an error: controls escaped, and cut after 120
+/// characters (a 1 MB line is not written out again).
+pub fn echo(line: &str) -> String {
+    const MAX: usize = 120;
+    let line = line.trim();
+    let mut shown: String = line.chars().take(MAX).collect();
+    if shown.len() < line.len() {
+        shown.push_str(&format!("… ({} bytes in all)", line.len()));
+    }
+    escape_controls(&shown).into_owned()
+}
+
 fn word_start(before: &str) -> usize {
     before
         .rfind(|c: char| c.is_whitespace() || "=,{(?".contains(c))
