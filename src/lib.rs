@@ -35,7 +35,9 @@ pub mod diagnostic;
 pub mod diff;
 pub mod eval;
 pub mod fmt;
+
 pub mod ide;
+pub mod provenance;
 pub mod repl;
 pub mod report;
 pub mod scenario;
