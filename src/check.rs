@@ -44,6 +44,16 @@ pub trait Resolver {
     fn load(&self, id: &str) -> Result<Option<Source>, Problem> {
         Ok(self.resolve(id))
     }
+    /// The text file a `source` declaration of `module` names (`file "sources/x.txt"`),
+    /// relative to where the module is; `Ok(None)` when there is no such file. By default,
+    /// the source texts built in with the shipped modules ([`crate::builtin::source_file`]).
+    ///
+    /// # Errors
+    ///
+    /// A problem naming the file and the reason, when it exists but cannot be read.
+    fn source_file(&self, module: &Source, path: &str) -> Result<Option<Source>, Problem> {
+        Ok(crate::builtin::source_file(module, path))
+    }
 }
 
 /// A resolver that knows no modules: for self-contained guidance files.

@@ -171,6 +171,33 @@ pub fn usage_error(message: impl Into<String>, help: impl Into<String>) -> Probl
 /// Read a file as UTF-8 text, refusing huge files.
 pub fn read_source(path: &Path) -> Result<Source, Problem> {
     let shown = path.display().to_string();
+    let text = read_utf8(path)?;
+    // Binary data is refused before any parser echoes it (control characters included)
+    // back to the terminal.
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        let line = text[..i].matches('\n').count() + 1;
+        return Err(usage_error(
+            format!(
+                "`{shown}` is not a text file: it holds the control character U+{:04X} on line {line}",
+                u32::from(c)
+            ),
+            "give a text file: a case in JSON, TOML or JSON Lines, a .policy or a .scenario",
+        ));
+    }
+    // A byte-order mark (Windows Notepad, Excel exports) is not part of the text.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    Ok(Source::new(shown, text))
+}
+
+/// A file's bytes as UTF-8 text, as they are (a byte-order mark kept), refusing huge files.
+pub fn read_utf8(path: &Path) -> Result<String, Problem> {
+    let shown = path.display().to_string();
     let meta = std::fs::metadata(path)
         .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
     if meta.len() > MAX_FILE {
@@ -193,27 +220,7 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
             "save the file as UTF-8",
         )
     })?;
-    // Binary data is refused before any parser echoes it (control characters included)
-    // back to the terminal.
-    if let Some((i, c)) = text
-        .char_indices()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
-        let line = text[..i].matches('\n').count() + 1;
-        return Err(usage_error(
-            format!(
-                "`{shown}` is not a text file: it holds the control character U+{:04X} on line {line}",
-                u32::from(c)
-            ),
-            "give a text file: a case in JSON, TOML or JSON Lines, a .policy or a .scenario",
-        ));
-    }
-    // A byte-order mark (Windows Notepad, Excel exports) is not part of the text.
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    Ok(Source::new(shown, text))
+    Ok(text)
 }
 
 /// Where a module was found: a file, or the copy built into cspr.
@@ -330,6 +337,22 @@ impl Resolver for Library {
     }
     fn known_ids(&self) -> Vec<String> {
         self.listing().into_iter().map(|(i, _)| i).collect()
+    }
+    /// A built-in module's source texts are built in; a file's are read beside it.
+    fn source_file(&self, module: &Source, path: &str) -> Result<Option<Source>, Problem> {
+        if let Some(found) = cspr::builtin::source_file(module, path) {
+            return Ok(Some(found));
+        }
+        if module.name.starts_with("<built-in>/") {
+            return Ok(None);
+        }
+        let dir = Path::new(&*module.name).parent().unwrap_or(Path::new(""));
+        let file = dir.join(path);
+        if !file.exists() {
+            return Ok(None);
+        }
+        let text = read_utf8(&file)?;
+        Ok(Some(Source::new(file.display().to_string(), text)))
     }
 }
 

@@ -405,6 +405,9 @@ impl Resolver for Overlay<'_> {
     fn known_ids(&self) -> Vec<String> {
         self.library.known_ids()
     }
+    fn source_file(&self, module: &Source, path: &str) -> Result<Option<Source>, Problem> {
+        self.library.source_file(module, path)
+    }
 }
 
 /// A problem as the editor shows it: the same message and help as `cspr check`, at its
