@@ -15,6 +15,7 @@
 mod declare;
 mod line;
 pub mod program;
+pub mod quotes;
 pub mod rebase;
 pub mod timeline;
 mod types;
