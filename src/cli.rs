@@ -5,6 +5,7 @@ mod cases;
 mod check;
 mod compare;
 mod diff;
+mod edition;
 mod eval;
 mod explain;
 mod fmt;
@@ -139,7 +140,8 @@ impl AsOf {
 #[derive(clap::Args)]
 pub struct Guidance {
     /// Run the procedure on this edition of the guidance instead of the one it extends
-    /// (e.g. working_together_2023)
+    /// (e.g. working_together_2023), or `auto`: the edition in force on the case's date
+    /// (when the local authority became aware of the incident)
     #[arg(long = "guidance", value_name = "EDITION")]
     pub edition: Option<String>,
 }
@@ -147,7 +149,42 @@ pub struct Guidance {
 impl Guidance {
     /// Load a procedure on the edition asked for (or the one it extends).
     pub fn load(&self, arg: &str) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
+        if self.is_auto() {
+            return Err(vec![usage_error(
+                "`--guidance auto` needs a case to take the date from",
+                "give a case file, or --guidance EDITION",
+            )]);
+        }
         load_procedure_onto(arg, None, self.edition.as_deref())
+    }
+
+    /// `--guidance auto`.
+    pub fn is_auto(&self) -> bool {
+        self.edition.as_deref() == Some(edition::AUTO)
+    }
+
+    /// Load a procedure for the case in `case`: on the edition asked for, or with
+    /// `--guidance auto` on the edition in force on the case's date.
+    pub fn load_for(
+        &self,
+        arg: &str,
+        case: &Path,
+    ) -> Result<(Program, Vec<Problem>), Vec<Problem>> {
+        if !self.is_auto() {
+            return self.load(arg);
+        }
+        let (written, warnings) = load_procedure_onto(arg, None, None)?;
+        let id = edition::pick(&written, case)?;
+        match written.modules.first() {
+            Some(root) if root.id == id => Ok((written, warnings)),
+            // As with --guidance EDITION, only a procedure can be put on another edition.
+            _ => load_procedure_onto(arg, None, Some(&id)),
+        }
+    }
+
+    /// The edition-in-force setting of a program this option loaded.
+    pub fn editions(&self, program: &Program) -> edition::Editions {
+        edition::Editions::of(program, self.is_auto())
     }
 }
 
@@ -366,7 +403,7 @@ impl Library {
             .filter(|(_, p)| {
                 std::fs::read_to_string(p)
                     .ok()
-                    .and_then(|t| header_kind(&t))
+                    .and_then(|t| cspr::scenario::suite::module_kind(&t))
                     == Some(cspr::syntax::ast::ModuleKind::Guidance)
             })
             .map(|(i, _)| i)
@@ -398,23 +435,6 @@ pub fn files_ending(dir: &Path, ext: &str, depth: usize) -> Vec<PathBuf> {
         }
     }
     out
-}
-
-/// Whether a policy's header says `guidance` or `procedure`, skipping comments.
-fn header_kind(text: &str) -> Option<cspr::syntax::ast::ModuleKind> {
-    use cspr::syntax::ast::ModuleKind;
-    let first = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(text)
-        .lines()
-        .map(|l| l.split('#').next().unwrap_or(""))
-        .flat_map(str::split_whitespace)
-        .next()?;
-    match first {
-        "guidance" => Some(ModuleKind::Guidance),
-        "procedure" => Some(ModuleKind::Procedure),
-        _ => None,
-    }
 }
 
 /// Load a procedure given as a path or an id, and check it.

@@ -22,9 +22,11 @@ mod exact;
 pub mod explain;
 mod facts;
 pub mod kleene;
+mod query;
 mod readonce;
 
 pub use facts::{Case, NotCarried, SetError, fits};
+pub use query::answer;
 
 use crate::check::{Body, DutyId, Expr, FactId, Name, Program, RuleId};
 use crate::value::Value;

@@ -25,6 +25,8 @@ mod policy;
 mod printer;
 mod scenario;
 
+pub(crate) use policy::deadline_text;
+
 use crate::diagnostic::{Problem, Source};
 
 /// The width lines are kept within, where a break is possible.

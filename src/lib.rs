@@ -19,7 +19,9 @@
 //! 8. [`diff`]: two programs → what changed in the rules (matched by name, cited) and
 //!    which cases they treat differently, proved or shown by witness cases (`cspr diff`).
 //!
-//! [`builtin`] holds the shipped modules (`policies/*.policy`), built in by `build.rs`.
+//! [`builtin`] holds the shipped modules (`policies/*.policy`), built in by `build.rs`;
+//! [`edition`] the editions of the guidance and the day each came into force
+//! (`policies/editions.toml`), to say which was in force on a case's date.
 //!
 //! Authoring tools sit beside the pipeline: [`fmt`] prints a file in its canonical layout
 //! from the syntax tree and its [`syntax::trivia`] (comments, parentheses); [`ide`] answers
@@ -33,6 +35,7 @@ pub mod case;
 pub mod check;
 pub mod diagnostic;
 pub mod diff;
+pub mod edition;
 pub mod eval;
 pub mod fmt;
 

@@ -40,7 +40,6 @@ use crate::case;
 use crate::check::{Name, Program};
 use crate::diagnostic::{Problem, Source, did_you_mean};
 use crate::eval::explain::{self, Explainer};
-use crate::eval::kleene::{self, Env};
 use crate::eval::{self, Case, Evaluation, NotCarried, Shared};
 use crate::value::Display;
 use section::Section;
@@ -328,11 +327,7 @@ impl Session {
                 let shown = match self.case.get(f) {
                     Some(v) => format!(
                         "it is given as {}",
-                        Display {
-                            value: v,
-                            enums: &program.enums,
-                            ty: program.facts[f].ty
-                        }
+                        Display::of(v, program, program.facts[f].ty)
                     ),
                     None => "it is not known yet".to_string(),
                 };
@@ -356,30 +351,16 @@ impl Session {
         Ok(Reply::of(Block::Report(explain::render(program, &tree))))
     }
 
+    /// `? EXPRESSION`: the expression's value on the case, exact as a rule's is (`x or
+    /// not x` is true with `x` unknown), or the facts it still depends on.
     fn query(&self, text: &str) -> Result<Reply, Vec<Problem>> {
         let program = self.program();
         let (expr, ty) = crate::check::expression(program, &Source::new("expression", text))?;
-        let eval = self.eval()?;
-        let env = Env {
-            facts: &eval.facts,
-            rules: &eval.values,
-        };
-        Ok(Reply::note(match env.eval(&expr) {
-            Some(v) => Display {
-                value: &v,
-                enums: &program.enums,
-                ty,
-            }
-            .to_string(),
-            None => {
-                let per_rule: Vec<Vec<usize>> =
-                    eval.outcomes.iter().map(|o| o.missing.clone()).collect();
-                let mut missing = Vec::new();
-                kleene::missing(&expr, &env, &per_rule, &mut missing);
-                missing.sort_unstable();
-                missing.dedup();
-                format!("undetermined: depends on {}", program.fact_list(&missing))
-            }
+        let (value, missing) =
+            eval::answer(program, &self.case, expr, ty).map_err(|e| vec![e.problem().clone()])?;
+        Ok(Reply::note(match value {
+            Some(v) => Display::of(&v, program, ty).to_string(),
+            None => format!("undetermined: depends on {}", program.fact_list(&missing)),
         }))
     }
 

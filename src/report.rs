@@ -1,11 +1,14 @@
 //! Stage five: results for people (aligned text, the HTML decision report) and for
 //! programs (the JSON of DESIGN §4, iCalendar).
 //!
-//! Every renderer reads one view model, [`model::Report`], built from an [`Evaluation`];
-//! they are pure functions to a string or JSON value, and the front ends decide where it
-//! goes. [`graph`] draws the procedure itself (DOT, Mermaid, SVG).
+//! The renderers of an evaluation read one view model, [`model::Report`], built from an
+//! [`Evaluation`], except the JSON of DESIGN §4, which has one writer, [`JsonWriter`]
+//! (a template per program: the batch path, and `eval_json` for one case); they are
+//! pure functions to a string or JSON value, and the front ends decide where it goes.
+//! `compare` lays one case under several programs side by side. [`graph`] draws the procedure itself (DOT, Mermaid, SVG).
 
 pub mod chart;
+pub mod compare;
 pub mod graph;
 pub mod html;
 mod json;
@@ -20,10 +23,8 @@ use std::fmt::Write as _;
 use crate::check::{Cite, Program};
 use crate::eval::Evaluation;
 use crate::eval::explain::Tree;
-use crate::value::{self, Display, Type, Value};
+use crate::value;
 use chrono::NaiveDate;
-use model::{DutyRow, OutcomeRow};
-use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::eval::deadline::{self, Status};
 use serde_json::{Map, Value as Json, json};
@@ -32,23 +33,12 @@ fn cites(list: &[&Cite]) -> Json {
     Json::Array(list.iter().map(|c| Json::String(c.to_string())).collect())
 }
 
-/// The evaluation as the JSON object of DESIGN §4, serialized from the [`Report`] model.
-/// (The batch path writes the same bytes from a template: [`JsonWriter`].)
-pub struct EvalJson<'a> {
-    pub program: &'a Program,
-    pub eval: &'a Evaluation,
-    /// The day statuses are judged on.
-    pub as_of: NaiveDate,
-}
-
-/// The JSON text of an evaluation, on one line.
+/// The JSON text of an evaluation, on one line: the object of DESIGN §4, written by the
+/// one JSON writer, [`JsonWriter`] (for many cases of one program, make the writer once).
 pub fn eval_json(program: &Program, eval: &Evaluation, as_of: NaiveDate) -> String {
-    serde_json::to_string(&EvalJson {
-        program,
-        eval,
-        as_of,
-    })
-    .unwrap_or_default()
+    let mut out = String::new();
+    JsonWriter::new(program).write(program, eval, as_of, &mut out);
+    out
 }
 
 /// A duty's deadline as the output shows it.
@@ -177,173 +167,12 @@ impl DeadlineView<'_> {
     }
 }
 
-struct ProcedureJson<'a>(&'a Report<'a>);
-struct Outcomes<'a>(&'a Report<'a>);
-struct OutcomeJson<'a>(&'a Report<'a>, &'a OutcomeRow<'a>);
-struct Duties<'a>(&'a [DutyRow<'a>]);
-struct DutyJson<'a>(&'a DutyRow<'a>);
-struct Strs<'a>(&'a [&'a str]);
-struct Cites<'a>(&'a [&'a Cite]);
-
 /// The edition a program was rebased onto (`--guidance`), if it was.
 pub(crate) fn rebased_onto(program: &Program) -> Option<&crate::check::ModuleInfo> {
     program
         .rebased_onto
         .as_ref()
         .and_then(|_| program.modules.first())
-}
-
-/// `{"id": …, "version": …}` of an edition.
-struct Edition<'a>(&'a crate::check::ModuleInfo);
-
-impl Serialize for Edition<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("id", &self.0.id)?;
-        m.serialize_entry(
-            "version",
-            &self.0.version.map(|v| v.format("%Y-%m-%d").to_string()),
-        )?;
-        m.end()
-    }
-}
-
-impl Serialize for EvalJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        Report::new(self.program, self.eval, self.as_of).serialize(s)
-    }
-}
-
-impl Serialize for Report<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let missing: Vec<&str> = self.questions.iter().map(|q| q.name).collect();
-        let mut m = s.serialize_map(Some(5))?;
-        m.serialize_entry("procedure", &ProcedureJson(self))?;
-        m.serialize_entry("case_id", &self.case_id)?;
-        m.serialize_entry("outcomes", &Outcomes(self))?;
-        m.serialize_entry("duties", &Duties(&self.duties))?;
-        m.serialize_entry("missing", &Strs(&missing))?;
-        m.end()
-    }
-}
-
-impl Serialize for ProcedureJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let p = &self.0.procedure;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("id", p.id)?;
-        m.serialize_entry(
-            "version",
-            &p.version.map(|v| v.format("%Y-%m-%d").to_string()),
-        )?;
-        if let Some(edition) = rebased_onto(self.0.program) {
-            // Only for a procedure put on another edition (`--guidance`): which one.
-            m.serialize_entry("rebased_onto", &Edition(edition))?;
-        }
-        m.end()
-    }
-}
-
-impl Serialize for Outcomes<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.0.outcomes.len()))?;
-        for o in &self.0.outcomes {
-            m.serialize_entry(o.name, &OutcomeJson(self.0, o))?;
-        }
-        m.end()
-    }
-}
-
-impl Serialize for OutcomeJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let OutcomeJson(report, o) = *self;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("value", &ValueJson(report.program, o.value, o.ty))?;
-        m.serialize_entry("cite", &Cites(&o.cites))?;
-        if o.value.is_none() {
-            m.serialize_entry("missing", &Strs(&o.missing))?;
-        }
-        m.end()
-    }
-}
-
-impl Serialize for Duties<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(DutyJson))
-    }
-}
-
-impl Serialize for DutyJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let row = self.0;
-        let view = &row.deadline;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("name", row.name)?;
-        m.serialize_entry("actor", row.actor)?;
-        m.serialize_entry("modality", row.modality)?;
-        m.serialize_entry("applies", &row.applies)?;
-        m.serialize_entry("due", &view.due.map(|d| d.to_string()))?;
-        m.serialize_entry("status", view.status.name())?;
-        if view.provisional {
-            m.serialize_entry("provisional", &true)?;
-        }
-        if let Some(f) = view.waiting_for {
-            m.serialize_entry("waiting_for", f)?;
-        }
-        if let Some(n) = view.working_days() {
-            m.serialize_entry("working_days", &n)?;
-        }
-        if let Some(h) = view.hours_late {
-            m.serialize_entry("hours_late", &h)?;
-        }
-        let cite: Vec<&Cite> = row.cite.into_iter().collect();
-        m.serialize_entry("cite", &Cites(&cite))?;
-        if row.applies.is_none() {
-            m.serialize_entry("missing", &Strs(&row.missing))?;
-        }
-        m.end()
-    }
-}
-
-impl Serialize for Strs<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0)
-    }
-}
-
-impl Serialize for Cites<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(|c| c.text.as_str()))
-    }
-}
-
-struct ValueJson<'a>(&'a Program, Option<&'a Value>, Type);
-
-impl Serialize for ValueJson<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let ValueJson(program, value, ty) = *self;
-        match value {
-            None => s.serialize_none(),
-            Some(Value::Bool(b)) => s.serialize_bool(*b),
-            Some(Value::Int(n)) => s.serialize_i64(*n),
-            Some(Value::Text(t)) => s.serialize_str(t),
-            Some(Value::Enum(i)) => match ty {
-                Type::Enum(e) => s.serialize_str(program.enums[e].name(*i)),
-                _ => s.serialize_u8(*i),
-            },
-            Some(Value::Set(bits)) => match ty {
-                Type::Set(e) => {
-                    s.collect_seq(value::set_members(*bits).map(|i| program.enums[e].name(i)))
-                }
-                _ => s.serialize_u64(*bits),
-            },
-            Some(v) => s.collect_str(&Display {
-                value: v,
-                enums: &program.enums,
-                ty,
-            }),
-        }
-    }
 }
 
 /// The first lines of every report: the procedure, the case and the day judged on.

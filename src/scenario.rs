@@ -11,6 +11,9 @@
 
 pub mod coverage;
 pub mod regression;
+pub mod suite;
+
+pub use suite::{File, Programs, Run, RunResult, run_on};
 
 use chrono::NaiveDate;
 
@@ -413,6 +416,17 @@ pub(crate) fn literal(
     })
 }
 
+/// An `expect` (or any span of a scenario file) as written, whitespace collapsed.
+pub fn written(source: &Source, span: Span) -> String {
+    source
+        .text
+        .get(span.start..span.end)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Whether two lists of facts hold the same facts (`want` is sorted and deduplicated).
 fn same(want: &[FactId], got: &[FactId]) -> bool {
     let mut got = got.to_vec();
@@ -443,19 +457,19 @@ pub enum Ran {
 
 /// Evaluate a compiled scenario and compare every expectation in force.
 pub fn run(engine: &Engine<'_>, scenario: &Compiled) -> Ran {
-    let eval = match engine.evaluate(&scenario.case) {
-        Ok(e) => e,
-        Err(e) => return Ran::Error(e.problem().clone()),
-    };
-    let failures = scenario
-        .checks
+    match suite::observe_all(engine, scenario) {
+        Ok((eval, checks)) => Ran::Evaluated(eval, failures(&checks)),
+        Err(p) => Ran::Error(p),
+    }
+}
+
+/// The expectations in force that do not hold, in the order written.
+pub fn failures(checks: &[(Check, Observed)]) -> Vec<Failure> {
+    checks
         .iter()
-        .filter(|c| c.in_force)
-        .map(|c| observe(engine, &eval, c))
-        .filter(|o| !o.holds)
-        .map(|o| o.failure)
-        .collect();
-    Ran::Evaluated(Box::new(eval), failures)
+        .filter(|(c, o)| c.in_force && !o.holds)
+        .map(|(_, o)| o.failure.clone())
+        .collect()
 }
 
 /// One expectation compared with an evaluation, whether it holds or not.
@@ -470,12 +484,7 @@ pub struct Observed {
 pub fn observe(engine: &Engine<'_>, eval: &Evaluation, check: &Check) -> Observed {
     let program = engine.program;
     let show = |v: &Option<Value>, ty: Type| match v {
-        Some(v) => Display {
-            value: v,
-            enums: &program.enums,
-            ty,
-        }
-        .to_string(),
+        Some(v) => Display::of(v, program, ty).to_string(),
         None => "undetermined".to_string(),
     };
     let facts = |fs: &[FactId]| format!("{{{}}}", program.fact_list(fs));
@@ -576,15 +585,4 @@ pub fn observe(engine: &Engine<'_>, eval: &Evaluation, check: &Check) -> Observe
             None,
         ),
     }
-}
-
-/// Bind a scenario to the program of `engine` and run it: the same scenario put to
-/// another program (a revised procedure, or one on another edition of the guidance).
-/// The problems are those of [`compile`]: a name or value the program does not know.
-pub fn compile_and_run(
-    engine: &Engine<'_>,
-    scenario: &ast::Scenario,
-    source: &Source,
-) -> Result<Ran, Vec<Problem>> {
-    compile(scenario, engine.program, source).map(|c| run(engine, &c))
 }

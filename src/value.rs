@@ -86,6 +86,17 @@ pub struct Display<'a> {
     pub ty: Type,
 }
 
+impl<'a> Display<'a> {
+    /// `value`, of type `ty`, as `program` writes it.
+    pub fn of(value: &'a Value, program: &'a crate::check::Program, ty: Type) -> Display<'a> {
+        Display {
+            value,
+            enums: &program.enums,
+            ty,
+        }
+    }
+}
+
 impl fmt::Display for Display<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.value, self.ty) {

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::common::{glob_snapshots, root};
+use crate::common::{glob_snapshots, relative, root};
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
@@ -163,33 +163,61 @@ fn a_batch_streams_from_stdin_like_a_file() {
     );
 }
 
+/// The one JSON writer says what the report's view model says: every outcome's value,
+/// citations and missing facts, every duty's applying, due date and status, and the
+/// questions, in DESIGN §4's shape.
 #[test]
-fn the_batch_writer_matches_the_serde_shape() {
-    use cspr::report::{EvalJson, JsonWriter};
+fn the_json_writer_agrees_with_the_view_model() {
+    use cspr::report::{JsonWriter, Report};
     let p = crate::common::program_file("policies/working-together-2018.policy");
     let writer = JsonWriter::new(&p);
+    let mut checked = 0;
     for name in [
         "death-in-area.json",
         "incomplete.json",
         "looked-after-death.json",
         "harm-outside-england.json",
     ] {
-        let text = std::fs::read_to_string(root().join("policies/examples").join(name))
-            .unwrap_or_default();
+        let text = std::fs::read_to_string(root().join("policies/examples").join(name)).unwrap();
         let e = crate::common::eval(&p, &text);
         for as_of in ["2024-03-08", "2024-03-11", "2024-04-30", "2025-01-06"] {
             let as_of = cspr::case::parse_date(as_of).unwrap();
-            let mut fast = String::new();
-            writer.write(&p, &e, as_of, &mut fast);
-            let reference = serde_json::to_string(&EvalJson {
-                program: &p,
-                eval: &e,
-                as_of,
-            })
-            .unwrap_or_default();
-            assert_eq!(fast, reference, "{name} as of {as_of}");
+            let mut line = String::new();
+            writer.write(&p, &e, as_of, &mut line);
+            assert_eq!(line, cspr::report::eval_json(&p, &e, as_of));
+            let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+            let model = Report::new(&p, &e, as_of);
+            assert_eq!(json["procedure"]["id"], model.procedure.id);
+            for o in &model.outcomes {
+                let got = &json["outcomes"][o.name];
+                let want = o.value.map_or(serde_json::Value::Null, |v| {
+                    cspr::value::to_json(v, o.ty, &p.enums)
+                });
+                assert_eq!(got["value"], want, "{name}: {}", o.name);
+                let cites: Vec<String> = o.cites.iter().map(|c| c.text.clone()).collect();
+                assert_eq!(got["cite"], serde_json::json!(cites), "{name}: {}", o.name);
+                if o.value.is_none() {
+                    assert_eq!(got["missing"], serde_json::json!(o.missing), "{}", o.name);
+                }
+                checked += 1;
+            }
+            let duties = json["duties"].as_array().unwrap();
+            assert_eq!(duties.len(), model.duties.len());
+            for (got, d) in duties.iter().zip(&model.duties) {
+                assert_eq!(got["name"], d.name);
+                assert_eq!(got["applies"], serde_json::json!(d.applies), "{}", d.name);
+                assert_eq!(
+                    got["due"],
+                    serde_json::json!(d.deadline.due.map(|m| m.to_string()))
+                );
+                assert_eq!(got["status"], d.deadline.status.name(), "{}", d.name);
+                checked += 1;
+            }
+            let questions: Vec<&str> = model.questions.iter().map(|q| q.name).collect();
+            assert_eq!(json["missing"], serde_json::json!(questions));
         }
     }
+    assert!(checked > 100, "{checked} outcomes and duties compared");
 }
 
 #[test]
@@ -497,4 +525,142 @@ fn a_batch_on_several_cores_writes_what_one_core_writes() {
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The shipped modules by id, as the language server finds them in `policies/`.
+struct Shipped(Vec<(String, cspr::Source)>);
+
+impl Shipped {
+    fn new() -> Shipped {
+        let mut modules = Vec::new();
+        for entry in std::fs::read_dir(root().join("policies")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "policy") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let id = text
+                .lines()
+                .find_map(|l| {
+                    let mut words = l.split_whitespace();
+                    matches!(words.next(), Some("guidance" | "procedure"))
+                        .then(|| words.next())
+                        .flatten()
+                })
+                .unwrap()
+                .to_string();
+            modules.push((id, cspr::Source::new(relative(&path), text)));
+        }
+        assert_eq!(modules.len(), 5, "the five shipped modules");
+        Shipped(modules)
+    }
+}
+
+impl cspr::check::Resolver for Shipped {
+    fn resolve(&self, id: &str) -> Option<cspr::Source> {
+        self.0.iter().find(|(i, _)| i == id).map(|(_, s)| s.clone())
+    }
+    fn known_ids(&self) -> Vec<String> {
+        self.0.iter().map(|(i, _)| i.clone()).collect()
+    }
+}
+
+/// The editor (the language server's scenario diagnostics and "Run scenario" lens, which
+/// are `cspr::scenario::suite`), `cspr test` and `cspr diff --scenarios` run the same
+/// suites the same way: on every shipped scenario file they pass and fail the same
+/// scenarios, `under` expectations included.
+#[test]
+fn the_editor_cspr_test_and_diff_agree_on_every_shipped_suite() {
+    let resolver = Shipped::new();
+    let mut paths = Vec::new();
+    for dir in std::fs::read_dir(root().join("tests/scenarios")).unwrap() {
+        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            paths.push(f.unwrap().path());
+        }
+    }
+    paths.sort();
+    assert!(paths.len() >= 40, "{} scenario files", paths.len());
+
+    let (_, stdout, stderr) = run(&["test", "tests/scenarios"]);
+    let mut with_under = 0;
+    let mut scenarios_seen = 0;
+    // Scenarios the editor passes, by suite directory and procedure.
+    let mut by_target = std::collections::BTreeMap::new();
+    for path in &paths {
+        let name = relative(path);
+        let text = std::fs::read_to_string(path).unwrap();
+        with_under += usize::from(text.contains(" under "));
+        let source = cspr::Source::new(name.as_str(), text);
+        let scenarios = cspr::syntax::parse_scenarios(&source).unwrap();
+        scenarios_seen += scenarios.len();
+
+        // The editor: each scenario's lens, and the file's diagnostics.
+        let passes: Vec<bool> = scenarios
+            .iter()
+            .map(|s| {
+                cspr::scenario::suite::run_named(&source, &s.name.node, &resolver)
+                    .ends_with(" passed")
+            })
+            .collect();
+        let lens_passed = passes.iter().filter(|&&p| p).count();
+        let diagnostics = cspr::scenario::suite::problems(&source, &resolver);
+        assert_eq!(
+            diagnostics.is_empty(),
+            lens_passed == scenarios.len(),
+            "{name}: {diagnostics:?}"
+        );
+
+        // `cspr test`: `ok   FILE: N passed` or `FAIL FILE: N passed, M failed`.
+        let line = stdout
+            .lines()
+            .find(|l| {
+                l.get(5..)
+                    .is_some_and(|l| l.starts_with(&format!("{name}:")))
+            })
+            .unwrap_or_else(|| panic!("no line for {name}:\n{stdout}\n{stderr}"));
+        let counts: Vec<usize> = line
+            .split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let test_passed = counts[counts.len() - 1 - usize::from(line.contains("failed"))];
+        assert_eq!(
+            lens_passed, test_passed,
+            "{name}: the editor and cspr test: {line}"
+        );
+
+        let dir = relative(path.parent().unwrap());
+        for (s, passed) in scenarios.iter().zip(passes) {
+            *by_target
+                .entry((dir.clone(), s.target.node.clone()))
+                .or_insert(0) += u64::from(passed);
+        }
+    }
+    // `cspr diff --scenarios`: each suite directory run on its procedure against itself.
+    for ((dir, target), lens_passed) in &by_target {
+        let (code, json, err) = run(&[
+            "diff",
+            "--structural",
+            "--format",
+            "json",
+            "--scenarios",
+            dir,
+            target,
+            target,
+        ]);
+        assert_eq!(code, 0, "{dir} {target}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let imp = &v["scenarios"];
+        assert_eq!(imp["now_failing"], serde_json::json!([]), "{dir}");
+        assert_eq!(imp["cannot_run"], serde_json::json!([]), "{dir}");
+        let diff_passed = imp["ran"].as_u64().unwrap() - imp["failing_before"].as_u64().unwrap();
+        assert_eq!(
+            *lens_passed, diff_passed,
+            "{dir} ({target}): the editor and cspr diff"
+        );
+    }
+    assert!(scenarios_seen > 200, "{scenarios_seen} scenarios");
+    assert!(
+        with_under > 0,
+        "some suite pins expectations `under` an edition"
+    );
 }

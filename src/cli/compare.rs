@@ -1,6 +1,5 @@
 //! `cspr compare`: one case under every shipped procedure, side by side.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -8,10 +7,8 @@ use clap::Args;
 use cspr::case::{self, Format};
 use cspr::check::Program;
 use cspr::eval::{Engine, Evaluation};
-use cspr::report::DeadlineView;
+use cspr::report::compare::{Column, Comparison};
 use cspr::syntax::ast::ModuleKind;
-use cspr::value::Display;
-use serde_json::{Value as Json, json};
 
 use super::eval::OutputFormat;
 use super::{Library, load_procedure, read_source, usage_error};
@@ -39,35 +36,6 @@ pub struct Compare {
     format: OutputFormat,
 }
 
-/// One procedure's column.
-struct Column {
-    program: Program,
-    eval: Evaluation,
-    /// Keys of the case that are not facts of this procedure (facts of another).
-    ignored: Vec<String>,
-}
-
-/// One row: a rule, decision or duty, with a cell per procedure (`None`: not declared).
-struct Row {
-    name: String,
-    kind: &'static str,
-    cells: Vec<Option<Cell>>,
-}
-
-struct Cell {
-    text: String,
-    json: Json,
-}
-
-impl Row {
-    fn differs(&self) -> bool {
-        let first = self.cells.first().map(|c| c.as_ref().map(|c| &c.text));
-        self.cells
-            .iter()
-            .any(|c| c.as_ref().map(|c| &c.text) != first.flatten())
-    }
-}
-
 impl Compare {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let as_of = self.as_of.day();
@@ -86,7 +54,7 @@ impl Compare {
         for id in &ids {
             // The editions themselves are compared as they are; procedures go on the
             // edition asked for.
-            let loaded = match self.guidance.load(id) {
+            let loaded = match self.guidance.load_for(id, &self.case) {
                 Err(ps) if ps.iter().any(|p| p.code == "cspr::not_a_procedure") => {
                     load_procedure(id)
                 }
@@ -107,28 +75,30 @@ impl Compare {
         for program in &programs {
             let skip = |key: &str| program.fact_named(key).is_none() && declared_anywhere(key);
             let (case, ignored) = case::parse_skipping(program, &source, format, &skip)?;
+            let edition = super::edition::Editions::of(program, false).finding(&case);
             let eval = match super::evaluate(&Engine::new(program), &case) {
                 Ok(e) => e,
                 Err(code) => return Ok(code),
             };
-            columns.push((eval, ignored));
+            columns.push((eval, ignored, edition));
         }
         let columns: Vec<Column> = programs
             .into_iter()
             .zip(columns)
-            .map(|(program, (eval, ignored))| Column {
+            .map(|(program, (eval, ignored, edition))| Column {
                 program,
                 eval,
                 ignored,
+                edition,
             })
             .collect();
-        let mut rows = rows(&columns, as_of);
+        let mut comparison = Comparison::new(columns, as_of);
         if self.differences {
-            rows.retain(Row::differs);
+            comparison.differences_only();
         }
         match self.format {
-            OutputFormat::Text => print!("{}", text(&columns, &rows, as_of)),
-            OutputFormat::Json => println!("{}", to_json(&columns, &rows, as_of)),
+            OutputFormat::Text => print!("{}", comparison.text_with_edition_note()),
+            OutputFormat::Json => println!("{}", comparison.json()),
         }
         Ok(0)
     }
@@ -140,9 +110,9 @@ pub(super) fn every_module() -> Vec<String> {
         .listing()
         .into_iter()
         .map(|(id, found)| {
-            let guidance = found
-                .source()
-                .is_ok_and(|s| super::header_kind(&s.text) == Some(ModuleKind::Guidance));
+            let guidance = found.source().is_ok_and(|s| {
+                cspr::scenario::suite::module_kind(&s.text) == Some(ModuleKind::Guidance)
+            });
             (!guidance, id)
         })
         .collect();
@@ -157,227 +127,14 @@ pub(super) fn side_by_side(
     columns: Vec<(Program, Evaluation, Vec<String>)>,
     as_of: NaiveDate,
 ) -> String {
-    let columns: Vec<Column> = columns
+    let columns = columns
         .into_iter()
         .map(|(program, eval, ignored)| Column {
             program,
             eval,
             ignored,
+            edition: None,
         })
         .collect();
-    let rows = rows(&columns, as_of);
-    text(&columns, &rows, as_of)
-}
-
-/// The rows: every rule and decision, then every duty, in the order first declared.
-fn rows(columns: &[Column], as_of: NaiveDate) -> Vec<Row> {
-    let mut seen = std::collections::HashSet::new();
-    let mut names: Vec<(&str, &'static str)> = Vec::new();
-    let rules = columns.iter().flat_map(|c| {
-        c.program.rules.iter().enumerate().map(|(i, r)| {
-            let decision = cspr::eval::is_decision(&c.program, i);
-            (r.name.as_str(), if decision { "decision" } else { "rule" })
-        })
-    });
-    let duties = columns
-        .iter()
-        .flat_map(|c| c.program.duties.iter().map(|d| (d.name.as_str(), "duty")));
-    for (name, kind) in rules.chain(duties) {
-        if seen.insert(name) {
-            names.push((name, kind));
-        }
-    }
-    names
-        .into_iter()
-        .map(|(name, kind)| {
-            let cells = columns.iter().map(|c| cell(c, name, as_of)).collect();
-            Row {
-                name: name.to_string(),
-                kind,
-                cells,
-            }
-        })
-        .collect()
-}
-
-/// What one procedure makes of one name.
-fn cell(c: &Column, name: &str, as_of: NaiveDate) -> Option<Cell> {
-    use cspr::check::Name;
-    let p = &c.program;
-    match p.lookup(name)? {
-        Name::Rule(r) => {
-            let o = &c.eval.outcomes[r];
-            Some(match &o.value {
-                Some(v) => {
-                    let ty = p.rules[r].ty;
-                    Cell {
-                        text: Display {
-                            value: v,
-                            enums: &p.enums,
-                            ty,
-                        }
-                        .to_string(),
-                        json: json!({"value": cspr::value::to_json(v, ty, &p.enums)}),
-                    }
-                }
-                None => Cell {
-                    text: "?".into(),
-                    json: json!({"value": null, "missing": names_of(p, &o.missing)}),
-                },
-            })
-        }
-        Name::Duty(d) => {
-            let o = &c.eval.duties[d];
-            let duty = &p.duties[d];
-            Some(match o.applies {
-                Some(false) => Cell {
-                    text: "no".into(),
-                    json: json!({"applies": false}),
-                },
-                None => Cell {
-                    text: "?".into(),
-                    json: json!({"applies": null, "missing": names_of(p, &o.missing)}),
-                },
-                Some(true) => {
-                    let view = DeadlineView::new(p, &c.eval, d, as_of);
-                    let mut text = duty.modality.as_str().to_string();
-                    if let Some(due) = view.due {
-                        let _ = write!(text, " by {due} ({})", view.status.name());
-                    }
-                    Cell {
-                        text,
-                        json: json!({
-                            "applies": true,
-                            "modality": duty.modality.as_str(),
-                            "actor": duty.actor,
-                            "due": view.due.map(|m| m.to_string()),
-                            "status": view.status.name(),
-                        }),
-                    }
-                }
-            })
-        }
-        Name::Fact(_) => None,
-    }
-}
-
-fn names_of(p: &Program, facts: &[usize]) -> Vec<String> {
-    facts.iter().map(|f| p.facts[*f].name.clone()).collect()
-}
-
-fn text(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> String {
-    let mut out = String::new();
-    let case_id = columns
-        .first()
-        .and_then(|c| c.eval.case_id.clone())
-        .unwrap_or_else(|| "(no case_id)".into());
-    let _ = writeln!(
-        out,
-        "case {case_id} under {} procedures, as of {as_of}; * marks a row that differs\n",
-        columns.len()
-    );
-    let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4) + 2;
-    let heads: Vec<String> = columns
-        .iter()
-        .map(|c| c.program.entry().id.clone())
-        .collect();
-    let widths: Vec<usize> = heads
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            rows.iter()
-                .filter_map(|r| r.cells[i].as_ref().map(|c| c.text.chars().count()))
-                .max()
-                .unwrap_or(1)
-                .max(h.len())
-        })
-        .collect();
-    let mut line = format!("  {:<name_width$}", "");
-    for (h, w) in heads.iter().zip(&widths) {
-        let _ = write!(line, "  {h:<w$}");
-    }
-    let _ = writeln!(out, "{}", line.trim_end());
-    let mut kind = "";
-    for row in rows {
-        let section = if row.kind == "duty" {
-            "duties"
-        } else {
-            "outcomes"
-        };
-        if section != kind {
-            let _ = writeln!(out, "{section}");
-            kind = section;
-        }
-        let mark = if row.differs() { '*' } else { ' ' };
-        let mut line = format!("{mark} {:<name_width$}", row.name);
-        for (c, w) in row.cells.iter().zip(&widths) {
-            let t = c.as_ref().map_or("-", |c| c.text.as_str());
-            let _ = write!(line, "  {t:<w$}");
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
-    let mut missing = String::from("\nstill unknown (facts that could change an outcome):\n");
-    for c in columns {
-        let _ = writeln!(
-            missing,
-            "  {}: {}",
-            c.program.entry().id,
-            if c.eval.missing.is_empty() {
-                "nothing".to_string()
-            } else {
-                c.program.fact_list(&c.eval.missing)
-            }
-        );
-    }
-    out.push_str(&missing);
-    let ignored: Vec<String> = columns
-        .iter()
-        .filter(|c| !c.ignored.is_empty())
-        .map(|c| format!("  {}: {}", c.program.entry().id, c.ignored.join(", ")))
-        .collect();
-    if !ignored.is_empty() {
-        let _ = writeln!(
-            out,
-            "\ngiven but not facts of (so unknown to) these procedures:\n{}",
-            ignored.join("\n")
-        );
-    }
-    out
-}
-
-fn to_json(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> Json {
-    let procedures: Vec<Json> = columns
-        .iter()
-        .map(|c| {
-            let e = c.program.entry();
-            json!({
-                "id": e.id,
-                "version": e.version.map(|v| v.to_string()),
-                "missing": names_of(&c.program, &c.eval.missing),
-                "ignored": c.ignored,
-            })
-        })
-        .collect();
-    let rows: Vec<Json> = rows
-        .iter()
-        .map(|r| {
-            let cells: serde_json::Map<String, Json> = columns
-                .iter()
-                .zip(&r.cells)
-                .map(|(c, cell)| {
-                    (
-                        c.program.entry().id.clone(),
-                        cell.as_ref().map_or(Json::Null, |c| c.json.clone()),
-                    )
-                })
-                .collect();
-            json!({"name": r.name, "kind": r.kind, "differs": r.differs(), "cells": cells})
-        })
-        .collect();
-    json!({
-        "case_id": columns.first().and_then(|c| c.eval.case_id.clone()),
-        "as_of": as_of.to_string(),
-        "procedures": procedures,
-        "rows": rows,
-    })
+    Comparison::new(columns, as_of).text()
 }

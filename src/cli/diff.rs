@@ -12,7 +12,6 @@ use clap::{Args, ValueEnum};
 use cspr::check::{Checked, Program};
 use cspr::diagnostic::{Problem, Source};
 use cspr::diff::{self, Options, Want, render};
-use cspr::eval::Engine;
 
 use super::progress::{self, Progress};
 use super::{FAILED, Library, files_ending, load_procedure_onto, read_source, report, usage_error};
@@ -85,8 +84,7 @@ impl Diff {
         };
         if let Some(dir) = &self.scenarios {
             let files = scenario_files(dir)?;
-            let (eo, en) = (Engine::new(&old), Engine::new(&new));
-            result.scenarios = Some(diff::scenarios::impact(&eo, &en, &files));
+            result.scenarios = Some(diff::scenarios::impact(&old, &new, &files));
         }
         if let Some(dir) = &self.witnesses {
             write_witnesses(dir, &result).map_err(|p| vec![p])?;
@@ -183,9 +181,7 @@ fn git_show(path: &str, rev: &str) -> Result<Source, Problem> {
 }
 
 /// The scenario files under `dir` (or `dir` itself), parsed.
-fn scenario_files(
-    dir: &Path,
-) -> Result<Vec<(Source, Vec<cspr::syntax::ast::Scenario>)>, Vec<Problem>> {
+fn scenario_files(dir: &Path) -> Result<Vec<cspr::scenario::File>, Vec<Problem>> {
     let paths = if dir.is_dir() {
         files_ending(dir, "scenario", 8)
     } else {
@@ -200,8 +196,9 @@ fn scenario_files(
     let mut out = Vec::new();
     for path in paths {
         let source = read_source(&path).map_err(|p| vec![p])?;
-        match cspr::syntax::parse_scenarios(&source) {
-            Ok(s) => out.push((source, s)),
+        let editions = Library::new(Some(&path)).editions();
+        match cspr::scenario::File::parse(source, editions) {
+            Ok(f) => out.push(f),
             Err(problems) => {
                 report(&problems);
                 return Err(vec![usage_error(

@@ -19,7 +19,7 @@ pub enum OutputFormat {
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown."
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n  cspr eval lincolnshire case.json --guidance auto                   (on the edition in force on the case's date)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown.\nWhen the case's date (la_aware_on, else referral_received_on) falls under another edition of the\nguidance than the one evaluated, a note says which was in force (JSON: the `edition` field)."
 )]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -44,7 +44,7 @@ pub struct Eval {
 
 impl Eval {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, _warnings) = self.guidance.load(&self.procedure)?;
+        let (program, _warnings) = self.guidance.load_for(&self.procedure, &self.case)?;
         let engine = Engine::new(&program);
         let stdout = std::io::stdout();
         let mut emit = Emit {
@@ -58,6 +58,7 @@ impl Eval {
             first: true,
             line_buf: String::new(),
             progress: None,
+            editions: self.guidance.editions(&program),
         };
         if cases::is_stream(&self.case) {
             // A batch is read, evaluated and written a line at a time.
@@ -81,6 +82,7 @@ impl Eval {
                     emit.as_of,
                     jobs,
                     emit.progress.as_ref(),
+                    &emit.editions,
                 );
                 return Ok(code);
             }
@@ -132,6 +134,8 @@ struct Emit<'p, W: Write> {
     line_buf: String,
     /// The batch's progress bar, when one may be drawn.
     progress: Option<Progress>,
+    /// Which edition was in force on each case's date.
+    editions: super::edition::Editions,
 }
 
 impl<W: Write> Emit<'_, W> {
@@ -147,6 +151,7 @@ impl<W: Write> Emit<'_, W> {
     /// output cannot be written.
     fn one(&mut self, line: Option<usize>, parsed: cspr::case::Parsed) -> std::io::Result<()> {
         let program = self.program;
+        let finding = parsed.as_ref().ok().and_then(|c| self.editions.finding(c));
         let result = match parsed {
             Ok(case) => self.engine.evaluate_case(case).map_err(|e| {
                 self.code = self.code.max(FAILED);
@@ -162,6 +167,7 @@ impl<W: Write> Emit<'_, W> {
                 self.line_buf.clear();
                 self.writer
                     .write(program, &eval, self.as_of, &mut self.line_buf);
+                super::edition::Editions::json(finding, &mut self.line_buf);
                 writeln!(self.out, "{}", self.line_buf)
             }
             (Ok(eval), OutputFormat::Text) => {
@@ -169,7 +175,10 @@ impl<W: Write> Emit<'_, W> {
                 write!(
                     self.out,
                     "{sep}{}",
-                    cspr::report::eval_text(program, &eval, self.as_of)
+                    super::edition::Editions::text(
+                        finding,
+                        &cspr::report::eval_text(program, &eval, self.as_of)
+                    )
                 )
             }
             (Err(problems), fmt) => {

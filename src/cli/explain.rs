@@ -8,6 +8,7 @@ use cspr::diagnostic::did_you_mean;
 use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 
+use super::edition::Editions;
 use super::eval::OutputFormat;
 use super::{cases, usage_error};
 
@@ -35,8 +36,9 @@ pub struct Explain {
 
 impl Explain {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, _) = self.guidance.load(&self.procedure)?;
+        let (program, _) = self.guidance.load_for(&self.procedure, &self.case)?;
         let case = cases::read_one(&program, &self.case, "explain")?;
+        let finding = self.guidance.editions(&program).finding(&case);
         let engine = Engine::new(&program);
         let eval = match super::evaluate(&engine, &case) {
             Ok(e) => e,
@@ -91,9 +93,10 @@ impl Explain {
             OutputFormat::Text => {
                 let text: Vec<String> =
                     trees.iter().map(|t| explain::render(&program, t)).collect();
-                print!("{}", text.join("\n"));
+                print!("{}", Editions::before(finding, &text.join("\n")));
             }
             OutputFormat::Json => {
+                Editions::stderr(finding);
                 let json: Vec<_> = trees
                     .iter()
                     .map(|t| cspr::report::tree_json(&program, t))

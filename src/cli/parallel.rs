@@ -68,6 +68,7 @@ pub fn run(
     as_of: chrono::NaiveDate,
     jobs: usize,
     progress: Option<&Progress>,
+    editions: &super::edition::Editions,
 ) -> u8 {
     let writer = cspr::report::JsonWriter::new(program);
     let name = stream.name().clone();
@@ -89,7 +90,7 @@ pub fn run(
                         Err(_) => return,
                     };
                     let Ok(chunk) = next else { return };
-                    let done = evaluate(program, engine, writer, name, as_of, chunk);
+                    let done = evaluate(program, engine, writer, editions, name, as_of, chunk);
                     if to_out.send(done).is_err() {
                         return;
                     }
@@ -165,6 +166,7 @@ fn evaluate(
     program: &Program,
     engine: &Engine<'_>,
     writer: &cspr::report::JsonWriter,
+    editions: &super::edition::Editions,
     name: &Arc<str>,
     as_of: chrono::NaiveDate,
     chunk: Chunk,
@@ -193,6 +195,7 @@ fn evaluate(
             }
             Some(ok) => ok,
         };
+        let finding = parsed.as_ref().ok().and_then(|c| editions.finding(c));
         match parsed.map_err(|p| (p, BAD_INPUT)).and_then(|case| {
             engine
                 .evaluate_case(case)
@@ -201,6 +204,7 @@ fn evaluate(
             Ok(eval) => {
                 let from = text.len();
                 writer.write(program, &eval, as_of, &mut text);
+                super::edition::Editions::json(finding, &mut text);
                 items.push(Item::Json(from..text.len()));
             }
             Err((problems, code)) => items.push(Item::Problems(*number, problems, code)),

@@ -80,6 +80,9 @@ impl Host for CliHost {
 /// How answers are shown: with colour on a terminal that allows it.
 struct Out {
     color: bool,
+    /// Whether the case had a date, the edition evaluated and the edition in force when
+    /// last looked at: a note is shown again only when one of them changes.
+    edition_shown: std::cell::RefCell<Option<(bool, String, String)>>,
 }
 
 impl Out {
@@ -142,7 +145,29 @@ impl Out {
             }
         }
         print!("{out}");
+        self.edition(session, false);
         let _ = std::io::stdout().flush();
+    }
+
+    /// A note when the case's date falls under another edition than the one evaluated
+    /// (or `--guidance auto` chose it), unless the same note was the last shown.
+    fn edition(&self, session: &Session, auto: bool) {
+        let Some(f) = super::edition::Editions::of(session.program(), auto).finding(session.case())
+        else {
+            return;
+        };
+        let key = (
+            f.date.is_some(),
+            f.evaluated.short.clone(),
+            f.in_force.map(|e| e.short.clone()).unwrap_or_default(),
+        );
+        if self.edition_shown.borrow().as_ref() == Some(&key) {
+            return;
+        }
+        if let Some(note) = f.note() {
+            println!("{}", self.paint("33", &format!("note: {note}")));
+        }
+        *self.edition_shown.borrow_mut() = Some(key);
     }
 
     fn question(&self, q: &Question) -> String {
@@ -181,23 +206,39 @@ impl Repl {
         let color = interactive
             && std::io::stdout().is_terminal()
             && std::env::var_os("NO_COLOR").is_none();
-        let out = Out { color };
+        let out = Out {
+            color,
+            edition_shown: std::cell::RefCell::new(None),
+        };
         let host = CliHost;
         let name = match &self.procedure {
             Some(p) => p.clone(),
             None => choose_procedure(&host, interactive)?,
         };
-        let (program, warnings) =
-            load_procedure_onto(&name, None, self.guidance.edition.as_deref())?;
+        let edition = match (&self.case, self.guidance.is_auto()) {
+            (Some(case), true) => {
+                // As `load_for`: the edition picked, unless the procedure already extends it.
+                let written = load_procedure_onto(&name, None, None)?.0;
+                let id = super::edition::pick(&written, case)?;
+                written
+                    .modules
+                    .first()
+                    .filter(|m| m.id == id)
+                    .map_or(Some(id), |_| None)
+            }
+            (None, true) => {
+                return Err(vec![usage_error(
+                    "`--guidance auto` needs a case to take the date from",
+                    "give a case file after the procedure, or --guidance EDITION",
+                )]);
+            }
+            (_, false) => self.guidance.edition.clone(),
+        };
+        let (program, warnings) = load_procedure_onto(&name, None, edition.as_deref())?;
         if !warnings.is_empty() && interactive {
             report(&warnings);
         }
-        let mut session = Session::new(
-            program,
-            &name,
-            self.guidance.edition.as_deref(),
-            self.as_of.day(),
-        );
+        let mut session = Session::new(program, &name, edition.as_deref(), self.as_of.day());
         if let Some(case) = &self.case {
             let path = case.display().to_string();
             let reply = session.load(&host, &path)?;
@@ -210,6 +251,7 @@ impl Repl {
                     },
                 );
             }
+            out.edition(&session, self.guidance.is_auto());
         }
         if interactive {
             let entry = session.program().entry();

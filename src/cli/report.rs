@@ -9,6 +9,7 @@ use cspr::case::Format;
 use cspr::eval::Engine;
 use cspr::report::{Report, html};
 
+use super::edition::Editions;
 use super::{BAD_INPUT, FAILED, cases, load_procedure, report, usage_error};
 
 /// Write a decision report a review panel can read: summary, deadlines chart, duties, explanations
@@ -34,6 +35,7 @@ impl ReportCmd {
         let as_of = self.as_of.day();
         let (_, format, mut parsed) = cases::read(&program, &self.case).map_err(|p| vec![p])?;
         let engine = Engine::new(&program);
+        let editions = Editions::of(&program, false);
         if format != Format::JsonLines {
             let case = match parsed.pop() {
                 Some((_, case)) => case?,
@@ -43,7 +45,10 @@ impl ReportCmd {
                 Ok(e) => e,
                 Err(code) => return Ok(code),
             };
-            let page = html::render(&Report::new(&program, &eval, as_of));
+            let page = Editions::html(
+                editions.finding(&case),
+                &html::render(&Report::new(&program, &eval, as_of)),
+            );
             return match &self.output {
                 Some(path) => write_file(path, &page).map(|()| 0),
                 None => {
@@ -98,7 +103,8 @@ impl ReportCmd {
             };
             let model = Report::new(&program, &eval, as_of);
             let file = file_name(line, model.case_id);
-            write_file(&dir.join(&file), &html::render(&model))?;
+            let page = Editions::html(editions.finding(&case), &html::render(&model));
+            write_file(&dir.join(&file), &page)?;
             let decisions: Vec<String> = model
                 .outcomes
                 .iter()

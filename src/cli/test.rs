@@ -6,18 +6,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use cspr::check::{Name, Program};
+use cspr::check::Name;
 use cspr::diagnostic::{Problem, Source};
-use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
-use cspr::scenario::{self, Ran, coverage::Coverage};
+use cspr::scenario::{self, File, Programs, Run, RunResult, coverage::Coverage};
 use cspr::syntax::ast;
-use cspr::syntax::ast::ModuleKind::Guidance;
 
-use super::{
-    FAILED, Library, files_ending, load_procedure_near, load_procedure_onto, read_source, report,
-    usage_error,
-};
+use super::{FAILED, Library, files_ending, load_procedure_onto, read_source, report, usage_error};
 
 /// Run scenario tests: given facts, the outcomes, duties, due dates and statuses expected
 #[derive(Args)]
@@ -45,14 +40,6 @@ pub struct Test {
 /// Deepest directory level searched for scenario files.
 const MAX_DEPTH: usize = 8;
 
-/// One parsed scenario file.
-pub(super) struct File {
-    pub source: Source,
-    pub scenarios: Vec<ast::Scenario>,
-    /// The editions of the guidance its `under`s may name.
-    pub editions: Vec<String>,
-}
-
 impl Test {
     pub fn run(self) -> Result<u8, Vec<Problem>> {
         let roots = if self.paths.is_empty() {
@@ -61,155 +48,192 @@ impl Test {
             self.paths.clone()
         };
         let paths = scenario_paths(&roots)?;
-
-        // Parse every file; a file with syntax errors fails, and the others still run.
-        let mut failed = 0usize;
-        let mut files = Vec::new();
-        let mut editions_seen = HashMap::new();
-        for path in &paths {
-            let source = read_source(path).map_err(|p| vec![p])?;
-            match cspr::syntax::parse_scenarios(&source) {
-                Ok(scenarios) => files.push(File {
-                    editions: editions_near(path, &mut editions_seen),
-                    source,
-                    scenarios,
-                }),
-                Err(problems) => {
-                    report(&problems);
-                    println!("FAIL {}: the file does not parse", source.name);
-                    failed += 1;
-                }
-            }
-        }
-
+        // A file with syntax errors fails, and the others still run.
+        let (files, known, unparsed) = parse_files(&paths)?;
         if let Some(edition) = &self.guidance {
-            let mut known: Vec<&str> = editions_seen
-                .values()
-                .flatten()
-                .map(String::as_str)
-                .collect();
-            known.sort_unstable();
-            known.dedup();
-            if !known.contains(&edition.as_str()) {
-                let help = cspr::diagnostic::did_you_mean(edition, known.iter().copied())
-                    .unwrap_or_else(|| format!("the editions found are: {}", known.join(", ")));
-                return Err(vec![usage_error(
-                    format!("`{edition}` is not an edition of the guidance"),
-                    help,
-                )]);
-            }
+            check_edition(edition, &known)?;
         }
-
         let filter = self.filter.as_deref().map(str::to_lowercase);
         let selected = |s: &ast::Scenario| {
             filter
                 .as_deref()
                 .is_none_or(|f| s.name.node.to_lowercase().contains(f))
         };
-
-        let programs = load_programs(&files, &selected, None);
-        let rebased = match &self.guidance {
-            Some(edition) => load_programs(&files, &selected, Some(edition)),
-            None => HashMap::new(),
+        let mut load = |id: &str, file: &File, onto: Option<&str>| {
+            load_procedure_onto(id, Some(Path::new(&*file.source.name)), onto).map(|(p, _)| p)
         };
-        let engines: HashMap<&str, Engine<'_>> = programs
-            .iter()
-            .filter_map(|(id, p)| p.as_ref().map(|p| (id.as_str(), Engine::new(p))))
-            .collect();
-        let rebased_engines: HashMap<&str, Engine<'_>> = rebased
-            .iter()
-            .filter_map(|(id, p)| p.as_ref().map(|p| (id.as_str(), Engine::new(p))))
-            .collect();
+        let (programs, problems) = Programs::load(&files, &selected, None, &mut load);
+        report(&problems);
+        let rebased = self.guidance.as_deref().map(|edition| {
+            let (rebased, problems) = Programs::load(&files, &selected, Some(edition), &mut load);
+            report(&problems);
+            rebased
+        });
 
         // Coverage is of the programs the verdict is on: rebased, with --guidance.
         let mut coverage = Coverage::new();
-        let judged = if self.guidance.is_some() {
-            &rebased
-        } else {
-            &programs
-        };
-        for p in judged.values().flatten() {
+        for p in rebased.as_ref().unwrap_or(&programs).programs() {
             coverage.register(p);
         }
-        let mut changes = super::regression::Tally::default();
-        let (mut passed, mut filtered) = (0usize, 0usize);
+        let mut tally = Tally {
+            failed: unparsed,
+            ..Tally::default()
+        };
         for file in &files {
-            let (mut file_passed, mut file_failed) = (0usize, 0usize);
-            for s in &file.scenarios {
-                if !selected(s) {
-                    filtered += 1;
-                    continue;
-                }
-                let target = s.target.node.as_str();
-                let ok = match (
-                    &self.guidance,
-                    engines.get(target),
-                    rebased_engines.get(target),
-                ) {
-                    (None, Some(engine), _) => run_one(engine, s, file, &mut coverage),
-                    (Some(edition), before, Some(after)) => super::regression::run_both(
-                        before,
-                        after,
-                        edition,
-                        s,
-                        file,
-                        &mut coverage,
-                        &mut changes,
-                    ),
-                    _ => {
-                        report(&[missing_procedure(s, &file.source)]);
-                        false
+            let (passed, failed) = match (&self.guidance, &rebased) {
+                (Some(_), Some(rebased)) => {
+                    let runs = scenario::suite::run_pair(file, &programs, rebased, &selected);
+                    let mut ok = Vec::new();
+                    for (s, pair) in &runs {
+                        let target = &s.target.node;
+                        ok.push(match (&pair.after, rebased.program(target)) {
+                            (Some(after), Some(program)) => super::regression::report_pair(
+                                pair.before.as_ref(),
+                                after,
+                                (programs.program(target), program),
+                                s,
+                                file,
+                                &mut coverage,
+                                &mut tally.changes,
+                            ),
+                            _ => {
+                                report(&[missing_procedure(s, &file.source)]);
+                                false
+                            }
+                        });
                     }
-                };
-                if ok {
-                    file_passed += 1;
-                } else {
-                    file_failed += 1;
+                    count(&ok)
                 }
-            }
-            passed += file_passed;
-            failed += file_failed;
-            if file_passed + file_failed > 0 {
-                let mark = if file_failed == 0 { "ok  " } else { "FAIL" };
-                let on = self
-                    .guidance
-                    .as_deref()
-                    .map_or(String::new(), |e| format!(" on {e}"));
-                let mut line = format!("{mark} {}: {file_passed} passed{on}", file.source.name);
-                if file_failed > 0 {
-                    let _ = write!(line, ", {file_failed} failed");
+                _ => {
+                    let runs = scenario::suite::run_suite(file, &programs, &selected);
+                    let ok: Vec<bool> = runs
+                        .iter()
+                        .map(|(s, run)| match run {
+                            Some(run) => report_run(&programs, s, run, file, &mut coverage),
+                            None => {
+                                report(&[missing_procedure(s, &file.source)]);
+                                false
+                            }
+                        })
+                        .collect();
+                    count(&ok)
                 }
-                println!("{line}");
+            };
+            tally.filtered += file.scenarios.iter().filter(|s| !selected(s)).count();
+            tally.passed += passed;
+            tally.failed += failed;
+            if passed + failed > 0 {
+                println!(
+                    "{}",
+                    file_line(file, passed, failed, self.guidance.as_deref())
+                );
             }
         }
+        self.finish(&tally, &coverage)
+    }
 
+    /// The coverage report and the summary line; the exit code.
+    fn finish(&self, tally: &Tally, coverage: &Coverage) -> Result<u8, Vec<Problem>> {
         let mut gaps = false;
         if self.coverage || self.require_coverage {
-            print!("{}", coverage_report(&coverage));
+            print!("{}", coverage_report(coverage));
             gaps = !coverage.is_complete();
         }
-        let verdict = if failed == 0 { "ok" } else { "FAILED" };
+        let verdict = if tally.failed == 0 { "ok" } else { "FAILED" };
         let on = self
             .guidance
             .as_deref()
             .map_or(String::new(), |e| format!(" on {e}"));
-        let mut summary = format!("\ntest result{on}: {verdict}. {passed} passed; {failed} failed");
-        if filtered > 0 {
-            let _ = write!(summary, "; {filtered} filtered out");
+        let mut summary = format!(
+            "\ntest result{on}: {verdict}. {} passed; {} failed",
+            tally.passed, tally.failed
+        );
+        if tally.filtered > 0 {
+            let _ = write!(summary, "; {} filtered out", tally.filtered);
         }
         if self.guidance.is_some() {
-            let _ = write!(summary, "; {changes}");
+            let _ = write!(summary, "; {}", tally.changes);
         }
         println!("{summary}");
         if self.require_coverage && gaps {
             println!("coverage: FAILED (--require-coverage): some items were not exercised");
         }
-        Ok(if failed > 0 || (self.require_coverage && gaps) {
+        Ok(if tally.failed > 0 || (self.require_coverage && gaps) {
             FAILED
         } else {
             0
         })
     }
+}
+
+/// What a run of `cspr test` counted.
+#[derive(Default)]
+struct Tally {
+    passed: usize,
+    failed: usize,
+    filtered: usize,
+    changes: super::regression::Tally,
+}
+
+/// How many passed and how many failed.
+fn count(ok: &[bool]) -> (usize, usize) {
+    let passed = ok.iter().filter(|&&b| b).count();
+    (passed, ok.len() - passed)
+}
+
+/// `ok   tests/scenarios/x.scenario: 3 passed[ on EDITION][, 1 failed]`.
+fn file_line(file: &File, passed: usize, failed: usize, on: Option<&str>) -> String {
+    let mark = if failed == 0 { "ok  " } else { "FAIL" };
+    let on = on.map_or(String::new(), |e| format!(" on {e}"));
+    let mut line = format!("{mark} {}: {passed} passed{on}", file.source.name);
+    if failed > 0 {
+        let _ = write!(line, ", {failed} failed");
+    }
+    line
+}
+
+/// Read and parse every scenario file: the files that parse, the editions of the
+/// guidance found near any of them, and how many did not parse (their errors printed).
+fn parse_files(paths: &[PathBuf]) -> Result<(Vec<File>, Vec<String>, usize), Vec<Problem>> {
+    let mut unparsed = 0usize;
+    let mut files = Vec::new();
+    let mut editions_seen = HashMap::new();
+    for path in paths {
+        let source = read_source(path).map_err(|p| vec![p])?;
+        let name = source.name.clone();
+        match File::parse(source, editions_near(path, &mut editions_seen)) {
+            Ok(file) => files.push(file),
+            Err(problems) => {
+                report(&problems);
+                println!("FAIL {name}: the file does not parse");
+                unparsed += 1;
+            }
+        }
+    }
+    let mut known: Vec<String> = editions_seen.into_values().flatten().collect();
+    known.sort_unstable();
+    known.dedup();
+    Ok((files, known, unparsed))
+}
+
+/// `--guidance EDITION` names an edition found near the scenario files.
+fn check_edition(edition: &str, known: &[String]) -> Result<(), Vec<Problem>> {
+    if known.iter().any(|k| k == edition) {
+        return Ok(());
+    }
+    let help = cspr::diagnostic::did_you_mean(edition, known.iter().map(String::as_str))
+        .unwrap_or_else(|| format!("the editions found are: {}", known.join(", ")));
+    let help = if edition == super::edition::AUTO {
+        format!(
+            "`auto` takes the edition from one case's date, and a scenario pins its own with `under`; {help}"
+        )
+    } else {
+        help
+    };
+    Err(vec![usage_error(
+        format!("`{edition}` is not an edition of the guidance"),
+        help,
+    )])
 }
 
 /// The scenario files named by `roots`: files as given, directories searched.
@@ -249,45 +273,6 @@ fn editions_near(path: &Path, seen: &mut HashMap<PathBuf, Vec<String>>) -> Vec<S
         .clone()
 }
 
-/// Each procedure the selected scenarios name, loaded once: by id from policies/ and
-/// CSPR_PATH, or beside the first scenario file that names it. `None` for one that could
-/// not be loaded (its problems are reported). With `onto`, each is put on that edition
-/// of the guidance; a scenario of a guidance module itself runs on the edition.
-fn load_programs(
-    files: &[File],
-    selected: &dyn Fn(&ast::Scenario) -> bool,
-    onto: Option<&str>,
-) -> HashMap<String, Option<Program>> {
-    let mut programs = HashMap::new();
-    for file in files {
-        for s in file.scenarios.iter().filter(|s| selected(s)) {
-            let id = &s.target.node;
-            if programs.contains_key(id) {
-                continue;
-            }
-            let near = Path::new(&*file.source.name);
-            let loaded = match onto {
-                None => load_procedure_near(id, Some(near)),
-                Some(edition) => match load_procedure_near(id, Some(near)) {
-                    Ok((p, _)) if p.modules.len() == 1 && p.entry().kind == Guidance => {
-                        load_procedure_near(edition, Some(near))
-                    }
-                    _ => load_procedure_onto(id, Some(near), Some(edition)),
-                },
-            };
-            let program = match loaded {
-                Ok((p, _warnings)) => Some(p),
-                Err(problems) => {
-                    report(&problems);
-                    None
-                }
-            };
-            programs.insert(id.clone(), program);
-        }
-    }
-    programs
-}
-
 pub(super) fn missing_procedure(s: &ast::Scenario, source: &Source) -> Problem {
     Problem::error(
         "cspr::scenario_procedure",
@@ -301,68 +286,66 @@ pub(super) fn missing_procedure(s: &ast::Scenario, source: &Source) -> Problem {
     .in_source(source)
 }
 
-/// Compile and run one scenario, printing its failures. Whether it passed.
-fn run_one(engine: &Engine<'_>, s: &ast::Scenario, file: &File, coverage: &mut Coverage) -> bool {
-    let program = engine.program;
-    let source = &file.source;
-    let compiled = match scenario::compile_among(s, program, source, &file.editions) {
-        Ok(c) => c,
-        Err(problems) => {
-            report(&problems);
-            return false;
-        }
+/// Print one scenario's failures, with their explanations. Whether it passed.
+fn report_run(
+    programs: &Programs,
+    s: &ast::Scenario,
+    run: &Run,
+    file: &File,
+    coverage: &mut Coverage,
+) -> bool {
+    let Some(program) = programs.program(&s.target.node) else {
+        return false;
     };
+    let source = &file.source;
     let (line, _) = source.line_col(s.span.start);
     let heading = format!(
         "FAIL {}:{line}: \"{}\" (for {})",
         source.name, s.name.node, s.target.node
     );
-    match scenario::run(engine, &compiled) {
-        Ran::Error(problem) => {
-            println!("{heading}\n  the case could not be evaluated:");
-            report(&[problem]);
-            false
+    let eval = match &run.result {
+        RunResult::DoesNotCompile(problems) => {
+            report(problems);
+            return false;
         }
-        Ran::Evaluated(eval, failures) => {
-            coverage.record(program, &eval);
-            if failures.is_empty() {
-                return true;
+        RunResult::Error(problem) => {
+            println!("{heading}\n  the case could not be evaluated:");
+            report(std::slice::from_ref(problem));
+            return false;
+        }
+        RunResult::Observed { eval, .. } => eval,
+    };
+    coverage.record(program, eval);
+    let failures = run.failures();
+    if failures.is_empty() {
+        return true;
+    }
+    let mut out = format!("{heading}\n");
+    let mut explainer = Explainer::new(program, eval);
+    for f in &failures {
+        let _ = writeln!(out, "  {}", expect_line(source, f.span));
+        let _ = writeln!(out, "    expected: {}", f.expected);
+        let _ = writeln!(out, "    actual:   {}", f.actual);
+        let tree = match f.subject {
+            Some(Name::Rule(r)) => Some(explainer.standalone().rule(r)),
+            Some(Name::Duty(d)) => Some(explainer.standalone().duty(d)),
+            _ => None,
+        };
+        if let Some(tree) = tree {
+            let _ = writeln!(out, "    why:");
+            for l in explain::render(program, &tree).lines() {
+                let _ = writeln!(out, "      {l}");
             }
-            let mut out = format!("{heading}\n");
-            let mut explainer = Explainer::new(program, &eval);
-            for f in &failures {
-                let _ = writeln!(out, "  {}", expect_line(source, f.span));
-                let _ = writeln!(out, "    expected: {}", f.expected);
-                let _ = writeln!(out, "    actual:   {}", f.actual);
-                let tree = match f.subject {
-                    Some(Name::Rule(r)) => Some(explainer.standalone().rule(r)),
-                    Some(Name::Duty(d)) => Some(explainer.standalone().duty(d)),
-                    _ => None,
-                };
-                if let Some(tree) = tree {
-                    let _ = writeln!(out, "    why:");
-                    for l in explain::render(program, &tree).lines() {
-                        let _ = writeln!(out, "      {l}");
-                    }
-                }
-            }
-            print!("{out}");
-            false
         }
     }
+    print!("{out}");
+    false
 }
 
 /// `line 14: expect notify due 2024-04-04`: where an expectation is and what it says.
 pub(super) fn expect_line(source: &Source, span: cspr::span::Span) -> String {
     let (line, _) = source.line_col(span.start);
-    let text = source
-        .text
-        .get(span.start..span.end)
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    format!("line {line}: {text}")
+    format!("line {line}: {}", scenario::written(source, span))
 }
 
 /// The coverage section: totals per module, then each item nothing exercised.

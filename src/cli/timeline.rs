@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use cspr::eval::Engine;
 use cspr::report::timeline;
 
+use super::edition::Editions;
 use super::{FAILED, cases, report};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -22,7 +23,7 @@ pub enum TimelineFormat {
 /// List every deadline of a case in date order, with who must act, its status and citation
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date, and no case facts but the case id; it is written to stdout only."
+    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n  cspr timeline lincolnshire case.json --guidance auto     (on the edition in force on the case's date)\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date, and no case facts but the case id; it is written to stdout only."
 )]
 pub struct Timeline {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -40,17 +41,24 @@ pub struct Timeline {
 
 impl Timeline {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
-        let (program, _) = self.guidance.load(&self.procedure)?;
+        let (program, _) = self.guidance.load_for(&self.procedure, &self.case)?;
         let case = cases::read_one(&program, &self.case, "timeline")?;
+        let finding = self.guidance.editions(&program).finding(&case);
         let eval = match super::evaluate(&Engine::new(&program), &case) {
             Ok(e) => e,
             Err(code) => return Ok(code),
         };
         let as_of = self.as_of.day();
+        if self.format == TimelineFormat::Ics {
+            Editions::stderr(finding);
+        }
         let text = match self.format {
-            TimelineFormat::Text => timeline::timeline_text(&program, &eval, as_of),
+            TimelineFormat::Text => {
+                Editions::text(finding, &timeline::timeline_text(&program, &eval, as_of))
+            }
             TimelineFormat::Json => {
                 let mut json = timeline::timeline_json(&program, &eval, as_of);
+                Editions::json(finding, &mut json);
                 json.push('\n');
                 json
             }

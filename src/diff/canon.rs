@@ -9,7 +9,6 @@
 //! reformatted file shows no change.
 
 use crate::check::{Anchor, Body, DeadlineDef, DutyDef, Expr, Program, RuleDef};
-use crate::syntax::ast::{DeadlineKind, TimeUnit};
 use crate::value::{Display, Type, Value, set_members};
 
 /// An expression as canonical text.
@@ -66,7 +65,6 @@ pub fn enum_name(program: &Program, ty: Type, i: u8) -> String {
 
 /// `within 5 working days after la_aware_on`.
 pub fn deadline(program: &Program, dl: &DeadlineDef) -> String {
-    let unit = unit(dl.unit, dl.amount);
     let anchor = if dl.choices.is_empty() {
         anchor_name(program, dl.anchor)
     } else {
@@ -81,27 +79,7 @@ pub fn deadline(program: &Program, dl: &DeadlineDef) -> String {
         s += &anchor_name(program, dl.anchor);
         s + ")"
     };
-    match dl.kind {
-        DeadlineKind::Within => format!("within {} {unit} after {anchor}", dl.amount),
-        DeadlineKind::AtLeastBefore => format!("at least {} {unit} before {anchor}", dl.amount),
-        DeadlineKind::ForAtLeast => format!("for at least {} {unit} after {anchor}", dl.amount),
-    }
-}
-
-/// A time unit as written, singular for one.
-pub fn unit(u: TimeUnit, n: u32) -> &'static str {
-    match (u, n == 1) {
-        (TimeUnit::WorkingDays, true) => "working day",
-        (TimeUnit::WorkingDays, false) => "working days",
-        (TimeUnit::Days, true) => "day",
-        (TimeUnit::Days, false) => "days",
-        (TimeUnit::Weeks, true) => "week",
-        (TimeUnit::Weeks, false) => "weeks",
-        (TimeUnit::Hours, true) => "hour",
-        (TimeUnit::Hours, false) => "hours",
-        (TimeUnit::Months, true) => "month",
-        (TimeUnit::Months, false) => "months",
-    }
+    crate::fmt::deadline_text(dl.kind, dl.amount, dl.unit, &anchor)
 }
 
 /// The fact or duty a deadline counts from.
@@ -165,14 +143,7 @@ fn write(program: &Program, e: &Expr, ty: Option<Type>, min: u8, out: &mut Strin
         Expr::Const(v) => {
             let ty = ty.or_else(|| type_of(program, e));
             match ty {
-                Some(ty) => out.push_str(
-                    &Display {
-                        value: v,
-                        enums: &program.enums,
-                        ty,
-                    }
-                    .to_string(),
-                ),
+                Some(ty) => out.push_str(&Display::of(v, program, ty).to_string()),
                 None => out.push_str(&format!("{v:?}")),
             }
         }

@@ -21,6 +21,14 @@ pub fn json(diff: &Diff) -> String {
     serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
 }
 
+/// The outcomes, duties and due dates of a semantic diff with this verdict.
+fn with(sem: &super::semantic::Report, verdict: Verdict) -> Vec<&Target> {
+    sem.targets
+        .iter()
+        .filter(|t| t.verdict == verdict)
+        .collect()
+}
+
 fn header(h: &Header) -> String {
     let mut s = format!("{} ({}", h.id, h.file);
     if let Some(v) = &h.version {
@@ -91,11 +99,7 @@ pub fn text(diff: &Diff) -> String {
         }
     }
     if let Some(sem) = &diff.semantic {
-        let different: Vec<&Target> = sem
-            .targets
-            .iter()
-            .filter(|t| t.verdict == Verdict::Different)
-            .collect();
+        let different = with(sem, Verdict::Different);
         let _ = writeln!(
             out,
             "\nCases treated differently ({} of {} outcomes, duties and due dates):",
@@ -111,22 +115,14 @@ pub fn text(diff: &Diff) -> String {
                 witness_text(t, w, &mut out);
             }
         }
-        let unknown: Vec<&Target> = sem
-            .targets
-            .iter()
-            .filter(|t| t.verdict == Verdict::Unknown)
-            .collect();
+        let unknown = with(sem, Verdict::Unknown);
         if !unknown.is_empty() {
             let _ = writeln!(out, "\nNot settled (the search was not exhaustive):");
             for t in &unknown {
                 let _ = writeln!(out, "  {} `{}`: {}", kind_word(t.kind), t.name, t.how);
             }
         }
-        let equal: Vec<&Target> = sem
-            .targets
-            .iter()
-            .filter(|t| t.verdict == Verdict::Equal)
-            .collect();
+        let equal = with(sem, Verdict::Equal);
         let by_definition = equal.iter().filter(|t| t.how.starts_with("same ")).count();
         let _ = writeln!(
             out,
@@ -297,11 +293,7 @@ pub fn markdown(diff: &Diff) -> String {
     if let Some(sem) = &diff.semantic {
         let _ = writeln!(out, "\n## Cases now treated differently\n");
         let mut any = false;
-        for t in sem
-            .targets
-            .iter()
-            .filter(|t| t.verdict == Verdict::Different)
-        {
+        for t in with(sem, Verdict::Different) {
             any = true;
             let _ = writeln!(out, "### {} `{}`\n", kind_word(t.kind), t.name);
             for w in &t.witnesses {
@@ -326,22 +318,14 @@ pub fn markdown(diff: &Diff) -> String {
         if !any {
             out += "None.\n";
         }
-        let unknown: Vec<&Target> = sem
-            .targets
-            .iter()
-            .filter(|t| t.verdict == Verdict::Unknown)
-            .collect();
+        let unknown = with(sem, Verdict::Unknown);
         if !unknown.is_empty() {
             out += "\n**Not exhaustive:**\n\n";
             for t in unknown {
                 let _ = writeln!(out, "- {} `{}`: {}", kind_word(t.kind), t.name, t.how);
             }
         }
-        let equal = sem
-            .targets
-            .iter()
-            .filter(|t| t.verdict == Verdict::Equal)
-            .count();
+        let equal = with(sem, Verdict::Equal).len();
         let _ = writeln!(
             out,
             "\n{equal} of {} outcomes, duties and due dates are proved the same for every case.",

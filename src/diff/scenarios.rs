@@ -1,18 +1,17 @@
 //! Scenario impact: a suite written for the old program, run against the new one.
 //!
-//! Each scenario that names the old program's id is bound to both programs and run
-//! under both ([`crate::scenario::compile_and_run`]). A scenario that passes under the
-//! old program and fails under the new one is a *regression*, listed with each
-//! expectation that now fails (expected and actual). Scenarios the new program cannot
-//! even bind (a fact it no longer declares) are listed apart; scenarios that already
-//! failed under the old program are only counted.
+//! Each scenario that names the old program's id is run on both programs by the one
+//! scenario runner ([`crate::scenario::suite::run_pair`], the same run as `cspr test`,
+//! with the editions its `under`s may name). A scenario that passes under the old
+//! program and fails under the new one is a *regression*, listed with each expectation
+//! that now fails (expected and actual). Scenarios the new program cannot even bind (a
+//! fact it no longer declares) are listed apart; scenarios that already failed under
+//! the old program are only counted.
 
 use serde::Serialize;
 
-use crate::diagnostic::Source;
-use crate::eval::Engine;
-use crate::scenario::{Ran, compile_and_run};
-use crate::syntax::ast;
+use crate::check::Program;
+use crate::scenario::suite::{File, Programs, RunResult, run_pair};
 
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct Impact {
@@ -44,54 +43,49 @@ pub struct Expectation {
     pub actual: String,
 }
 
-/// Run every scenario of `files` that names `old`'s program under both engines.
-pub fn impact(
-    old: &Engine<'_>,
-    new: &Engine<'_>,
-    files: &[(Source, Vec<ast::Scenario>)],
-) -> Impact {
-    let id = &old.program.entry().id;
+/// Run every scenario of `files` that names `old`'s program under both programs.
+pub fn impact(old: &Program, new: &Program, files: &[File]) -> Impact {
+    let id = old.entry().id.as_str();
+    let (mut before, mut after) = (Programs::default(), Programs::default());
+    before.insert(id, Some(old.clone()));
+    after.insert(id, Some(new.clone()));
+    let ours = |s: &crate::syntax::ast::Scenario| s.target.node == id;
     let mut out = Impact::default();
-    for (source, scenarios) in files {
-        for s in scenarios {
-            if &s.target.node != id {
-                out.skipped += 1;
-                continue;
-            }
-            let at = format!("{}:{}", source.name, source.line_col(s.span.start).0);
-            let passed_before = matches!(
-                compile_and_run(old, s, source),
-                Ok(Ran::Evaluated(_, ref f)) if f.is_empty()
-            );
+    for file in files {
+        out.skipped += file.scenarios.iter().filter(|s| !ours(s)).count();
+        let source = &file.source;
+        for (s, pair) in run_pair(file, &before, &after, &ours) {
             out.ran += 1;
-            if !passed_before {
+            if !pair.before.as_ref().is_some_and(|r| r.passed()) {
                 out.failing_before += 1;
                 continue;
             }
             let regression = |expectations| Regression {
                 scenario: s.name.node.clone(),
-                at: at.clone(),
+                at: format!("{}:{}", source.name, source.line_col(s.span.start).0),
                 expectations,
             };
-            match compile_and_run(new, s, source) {
-                Ok(Ran::Evaluated(_, failures)) if failures.is_empty() => {}
-                Ok(Ran::Evaluated(_, failures)) => {
-                    let expectations = failures
+            let Some(run) = pair.after else { continue };
+            match &run.result {
+                RunResult::Observed { .. } if run.passed() => {}
+                RunResult::Observed { .. } => {
+                    let expectations = run
+                        .failures()
                         .iter()
                         .map(|f| Expectation {
-                            expect: written(source, f.span),
+                            expect: crate::scenario::written(source, f.span),
                             expected: f.expected.clone(),
                             actual: f.actual.clone(),
                         })
                         .collect();
                     out.now_failing.push(regression(expectations));
                 }
-                Ok(Ran::Error(p)) => out.cannot_run.push(regression(vec![Expectation {
+                RunResult::Error(p) => out.cannot_run.push(regression(vec![Expectation {
                     expect: "(the case)".into(),
                     expected: "evaluates".into(),
                     actual: p.to_string(),
                 }])),
-                Err(problems) => out.cannot_run.push(regression(
+                RunResult::DoesNotCompile(problems) => out.cannot_run.push(regression(
                     problems
                         .iter()
                         .map(|p| Expectation {
@@ -105,15 +99,4 @@ pub fn impact(
         }
     }
     out
-}
-
-/// The text of a span, whitespace collapsed.
-fn written(source: &Source, span: crate::span::Span) -> String {
-    source
-        .text
-        .get(span.start..span.end)
-        .unwrap_or("")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }

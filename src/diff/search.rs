@@ -105,14 +105,7 @@ impl<'p> Side<'p> {
         };
         match &self.goal {
             Goal::Rule(r) => match &self.rules[*r] {
-                Some(v) => Res::Known(
-                    Display {
-                        value: v,
-                        enums: &p.enums,
-                        ty: p.rules[*r].ty,
-                    }
-                    .to_string(),
-                ),
+                Some(v) => Res::Known(Display::of(v, p, p.rules[*r].ty).to_string()),
                 None => Res::Unknown(self.missing[*r].clone()),
             },
             Goal::Applies(None) => Res::Known("applies".into()),

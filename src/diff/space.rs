@@ -223,12 +223,7 @@ fn shared(
                 var.domain.push(Choice {
                     old: old.map(|_| v.clone()),
                     new: new.map(|_| v.clone()),
-                    shown: crate::value::Display {
-                        value: &v,
-                        enums: &base.enums,
-                        ty,
-                    }
-                    .to_string(),
+                    shown: crate::value::Display::of(&v, base, ty).to_string(),
                     json: to_json(&v, ty, &base.enums),
                 });
             }

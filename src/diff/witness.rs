@@ -137,12 +137,7 @@ pub(super) fn result(p: &Program, eval: &Evaluation, what: What) -> String {
             .value
             .as_ref()
             .map_or("undetermined".into(), |v| {
-                Display {
-                    value: v,
-                    enums: &p.enums,
-                    ty: p.rules[r].ty,
-                }
-                .to_string()
+                Display::of(v, p, p.rules[r].ty).to_string()
             }),
         What::Applies(d) => match eval.duties[d].applies {
             Some(true) => "applies".into(),
@@ -175,11 +170,7 @@ pub(super) fn why(p: &Program, eval: &Evaluation, what: What) -> String {
                 format!(
                     " ({} = {})",
                     p.facts[f].name,
-                    Display {
-                        value: v,
-                        enums: &p.enums,
-                        ty: p.facts[f].ty,
-                    }
+                    Display::of(v, p, p.facts[f].ty)
                 )
             }),
             Anchor::Duty(o) => eval.duties[o]

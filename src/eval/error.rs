@@ -44,12 +44,7 @@ impl EvalError {
                         .as_ref()
                         .map_or("uncited exception".to_string(), |c| c.to_string());
                     let value = match &ex.value {
-                        crate::check::Expr::Const(v) => Display {
-                            value: v,
-                            enums: &program.enums,
-                            ty: def.ty,
-                        }
-                        .to_string(),
+                        crate::check::Expr::Const(v) => Display::of(v, program, def.ty).to_string(),
                         _ => "a different value".into(),
                     };
                     problem = problem.label(ex.span, format!("{cite} gives {value}"));

@@ -13,6 +13,11 @@
 //!     ├── abuse_or_neglect = suspected (given)
 //!     └── child_died = true (given)
 //! ```
+//!
+//! One walk reads a tree's steps: [`Explanation::from_tree`] gives each step its parts
+//! (kind, name, value, verdict, the policy text, the facts it waits for, citations) and
+//! derives its sentence from them. [`render`] prints those sentences; the report's view
+//! model (`crate::report::model`) and every renderer reading it use the same structure.
 
 use std::fmt::Write as _;
 
@@ -20,7 +25,7 @@ use super::kleene::{Env, Via};
 use super::{Evaluation, is_decision};
 use crate::check::{Body, BranchDef, Cite, DutyId, Expr, FactId, Name, Program, RuleId};
 use crate::diagnostic::did_you_mean;
-use crate::value::{Display, Value};
+use crate::value::{Display, Type, Value};
 
 /// A derivation tree, stored flat: one allocation however many steps it has.
 #[derive(Debug, Clone)]
@@ -413,67 +418,217 @@ pub fn top_level(program: &Program) -> Vec<RuleId> {
 pub fn render(program: &Program, tree: &Tree<'_>) -> String {
     let mut out = String::new();
     if !tree.is_empty() {
-        line(program, tree.root(), "", "", &mut out);
+        line(&Explanation::from_tree(program, tree), "", "", &mut out);
     }
     out
 }
 
-fn line(program: &Program, node: Node<'_, '_>, first: &str, rest: &str, out: &mut String) {
-    let (label, cites) = describe(program, node.step());
-    let _ = write!(out, "{first}{label}");
-    if !cites.is_empty() {
-        let joined: Vec<String> = cites.iter().map(ToString::to_string).collect();
+fn line(e: &Explanation<'_>, first: &str, rest: &str, out: &mut String) {
+    let _ = write!(out, "{first}{}", e.sentence);
+    if !e.cites.is_empty() {
+        let joined: Vec<String> = e.cites.iter().map(ToString::to_string).collect();
         let _ = write!(out, "  [{}]", joined.join("; "));
     }
     out.push('\n');
-    let children: Vec<Node<'_, '_>> = node.children().collect();
-    let n = children.len();
-    for (i, child) in children.into_iter().enumerate() {
+    let n = e.children.len();
+    for (i, child) in e.children.iter().enumerate() {
         let last = i + 1 == n;
         let (f, r) = if last {
             ("└── ", "    ")
         } else {
             ("├── ", "│   ")
         };
-        line(
-            program,
-            child,
-            &format!("{rest}{f}"),
-            &format!("{rest}{r}"),
-            out,
-        );
+        line(child, &format!("{rest}{f}"), &format!("{rest}{r}"), out);
     }
 }
 
-fn show(program: &Program, value: &Option<Value>, ty: crate::value::Type) -> String {
-    match value {
-        Some(v) => Display {
-            value: v,
-            enums: &program.enums,
-            ty,
+/// What kind of step a node of an explanation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    /// A fact of the case: `given` says whether the case gives it.
+    Fact { given: bool },
+    /// A rule or decision and its value.
+    Rule,
+    /// The default of a rule with exceptions.
+    Default,
+    /// An exception, and whether it applies.
+    Exception,
+    /// A branch of a decision, and whether it holds or was taken.
+    Branch,
+    /// A duty and whether it applies.
+    Duty,
+    /// "Why is this not …?"
+    WhyNot,
+}
+
+impl NodeKind {
+    /// The kind as a word, for CSS classes and JSON: `fact`, `rule`, `exception`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Fact { .. } => "fact",
+            NodeKind::Rule => "rule",
+            NodeKind::Default => "default",
+            NodeKind::Exception => "exception",
+            NodeKind::Branch => "branch",
+            NodeKind::Duty => "duty",
+            NodeKind::WhyNot => "why_not",
         }
-        .to_string(),
-        None => "unknown".into(),
     }
 }
 
-/// A step's one-line description and its citations.
-pub fn describe<'p>(program: &'p Program, step: &Step<'_>) -> (String, Vec<&'p Cite>) {
+/// One step of an explanation, with the parts of its sentence kept apart.
+#[derive(Debug, Clone)]
+pub struct Explanation<'a> {
+    pub kind: NodeKind,
+    /// The fact, rule, decision or duty the step is about.
+    pub name: &'a str,
+    /// Its value (a fact's, rule's or decision's) as text; `None` when unknown or
+    /// undetermined, and for steps that have no value of their own.
+    pub value: Option<String>,
+    /// The same value with its type, for renderers that write typed values (JSON).
+    pub typed: Option<(Value, Type)>,
+    /// For an exception or branch, whether its condition holds; for a duty, whether it
+    /// applies (`None`: unknown).
+    pub holds: Option<bool>,
+    /// How the step came out: `applies`, `does not apply`, `may apply`, `taken`,
+    /// `holds`, `does not hold`, `unknown`, `whatever the unknown facts are`,
+    /// `explained above`, `undetermined`.
+    pub verdict: Option<&'static str>,
+    /// The policy text the step rests on: a default's body, an exception or branch as
+    /// written, a duty's `actor modality "action"`.
+    pub text: Option<String>,
+    /// For an unknown fact, the question that would settle it.
+    pub ask: Option<&'a str>,
+    /// For an undetermined rule or a duty that may apply, the facts it waits for.
+    pub missing: Vec<&'a str>,
+    /// For an exception or branch, its place among the rule's (from 0).
+    pub index: Option<usize>,
+    pub cites: Vec<&'a Cite>,
+    /// The whole step in words, exactly as `cspr explain` prints it (derived from the
+    /// parts above when the step is read).
+    pub sentence: String,
+    pub children: Vec<Explanation<'a>>,
+}
+
+impl<'a> Explanation<'a> {
+    /// The structured form of a derivation tree (see [`Explainer`]).
+    pub fn from_tree(program: &'a Program, tree: &Tree<'_>) -> Explanation<'a> {
+        if tree.is_empty() {
+            return Explanation::blank(Vec::new());
+        }
+        node(program, tree.root())
+    }
+
+    /// A step with no parts yet, over `children`.
+    fn blank(children: Vec<Explanation<'a>>) -> Explanation<'a> {
+        Explanation {
+            kind: NodeKind::Rule,
+            name: "",
+            value: None,
+            typed: None,
+            holds: None,
+            verdict: None,
+            text: None,
+            ask: None,
+            missing: Vec::new(),
+            index: None,
+            cites: Vec::new(),
+            sentence: String::new(),
+            children,
+        }
+    }
+
+    /// An exception or branch of the rule `name`: its place, whether its condition
+    /// holds, and (when the rule has it) its text and citation.
+    fn part(
+        &mut self,
+        kind: NodeKind,
+        name: &'a str,
+        holds: Option<bool>,
+        verdict: &'static str,
+        index: usize,
+        found: Option<(&'a String, &'a Option<Cite>)>,
+    ) {
+        self.kind = kind;
+        self.name = name;
+        self.holds = holds;
+        self.verdict = Some(verdict);
+        self.index = Some(index);
+        if let Some((text, cite)) = found {
+            self.text = Some(text.clone());
+            self.cites = cite.iter().collect();
+        }
+    }
+
+    /// The step in words, from its parts: `child_died = true (given)`, `exception
+    /// applies: true when …`, `notify may apply: it depends on a, b: actor must "…"`.
+    fn sentence(&self) -> String {
+        let value = self.value.as_deref().unwrap_or("unknown");
+        let (name, text) = (self.name, self.text.as_deref());
+        let missing = self.missing.join(", ");
+        match (self.kind, self.verdict) {
+            (NodeKind::Fact { given: true }, _) => format!("{name} = {value} (given)"),
+            (NodeKind::Fact { given: false }, _) => match self.ask {
+                Some(q) => format!("{name} is unknown: ask \"{q}\""),
+                None => format!("{name} is unknown"),
+            },
+            (NodeKind::Rule, Some("undetermined")) => {
+                format!("{name} is undetermined: it depends on {missing}")
+            }
+            (NodeKind::Rule, Some(verdict @ "explained above")) => {
+                format!("{name} = {value} ({verdict})")
+            }
+            (NodeKind::Rule, Some(verdict)) => format!("{name} = {value} {verdict}"),
+            (NodeKind::Rule, None) => format!("{name} = {value}"),
+            (NodeKind::Default, _) => format!("by default: {}", text.unwrap_or_default()),
+            (NodeKind::Exception, verdict) => text.map_or(String::new(), |t| {
+                format!("exception {}: {t}", verdict.unwrap_or_default())
+            }),
+            (NodeKind::Branch, verdict) => text.map_or(String::new(), |t| {
+                let n = self.index.map_or(0, |i| i + 1);
+                format!("branch {n}: {t} ({})", verdict.unwrap_or_default())
+            }),
+            (NodeKind::Duty, Some("may apply")) => format!(
+                "{name} may apply: it depends on {missing}: {}",
+                text.unwrap_or_default()
+            ),
+            (NodeKind::Duty, verdict) => {
+                format!(
+                    "{name} {}: {}",
+                    verdict.unwrap_or_default(),
+                    text.unwrap_or_default()
+                )
+            }
+            (NodeKind::WhyNot, _) => format!("why is {name} not {value}?"),
+        }
+    }
+}
+
+/// The one walk over a tree's steps: each step's parts, then its sentence from them.
+fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
+    let step = n.step();
+    let show = |v: &Option<Value>, ty| {
+        v.as_ref()
+            .map(|value| Display::of(value, program, ty).to_string())
+    };
+    let names = |facts: &[FactId]| program.fact_names(facts);
+    let verdict = |holds: Option<bool>| match holds {
+        Some(true) => "applies",
+        Some(false) => "does not apply",
+        None => "may apply",
+    };
+    let mut e = Explanation::blank(n.children().map(|c| node(program, c)).collect());
     match step {
         Step::Fact { fact, value } => {
             let def = &program.facts[*fact];
-            match value {
-                Some(_) => (
-                    format!("{} = {} (given)", def.name, show(program, value, def.ty)),
-                    Vec::new(),
-                ),
-                None => {
-                    let ask = def
-                        .ask
-                        .as_deref()
-                        .map_or(String::new(), |q| format!(": ask \"{q}\""));
-                    (format!("{} is unknown{ask}", def.name), Vec::new())
-                }
+            e.kind = NodeKind::Fact {
+                given: value.is_some(),
+            };
+            e.name = &def.name;
+            e.value = show(value, def.ty);
+            e.typed = value.as_ref().map(|v| (v.clone(), def.ty));
+            if value.is_none() {
+                e.ask = def.ask.as_deref();
             }
         }
         Step::Rule {
@@ -484,52 +639,43 @@ pub fn describe<'p>(program: &'p Program, step: &Step<'_>) -> (String, Vec<&'p C
             repeated,
         } => {
             let def = &program.rules[*rule];
-            let cites: Vec<&Cite> = def.cite.iter().collect();
-            let label = match value {
-                _ if *repeated => format!(
-                    "{} = {} (explained above)",
-                    def.name,
-                    show(program, value, def.ty)
-                ),
-                Some(_) if *via == Via::AllCases => {
-                    format!(
-                        "{} = {} whatever the unknown facts are",
-                        def.name,
-                        show(program, value, def.ty)
-                    )
-                }
-                Some(_) => format!("{} = {}", def.name, show(program, value, def.ty)),
-                None => format!(
-                    "{} is undetermined: it depends on {}",
-                    def.name,
-                    program.fact_list(missing)
-                ),
+            e.name = &def.name;
+            e.cites = def.cite.iter().collect();
+            e.value = show(value, def.ty);
+            e.typed = value.as_ref().map(|v| (v.clone(), def.ty));
+            e.verdict = match value {
+                _ if *repeated => Some("explained above"),
+                Some(_) if *via == Via::AllCases => Some("whatever the unknown facts are"),
+                Some(_) => None,
+                None => Some("undetermined"),
             };
-            (label, cites)
+            if value.is_none() {
+                e.missing = names(missing);
+            }
         }
         Step::Default { rule } => {
             let def = &program.rules[*rule];
-            (
-                format!("by default: {}", def.text),
-                def.cite.iter().collect(),
-            )
+            e.kind = NodeKind::Default;
+            e.name = &def.name;
+            e.cites = def.cite.iter().collect();
+            e.text = Some(def.text.clone());
         }
         Step::Exception { rule, index, holds } => {
-            let Body::Default { exceptions, .. } = &program.rules[*rule].body else {
-                return (String::new(), Vec::new());
+            let def = &program.rules[*rule];
+            let found = match &def.body {
+                Body::Default { exceptions, .. } => {
+                    exceptions.get(*index).map(|x| (&x.text, &x.cite))
+                }
+                _ => None,
             };
-            let Some(ex) = exceptions.get(*index) else {
-                return (String::new(), Vec::new());
-            };
-            let verdict = match holds {
-                Some(true) => "applies",
-                Some(false) => "does not apply",
-                None => "may apply",
-            };
-            (
-                format!("exception {verdict}: {}", ex.text),
-                ex.cite.iter().collect(),
-            )
+            e.part(
+                NodeKind::Exception,
+                &def.name,
+                *holds,
+                verdict(*holds),
+                *index,
+                found,
+            );
         }
         Step::Branch {
             rule,
@@ -537,23 +683,18 @@ pub fn describe<'p>(program: &'p Program, step: &Step<'_>) -> (String, Vec<&'p C
             holds,
             taken,
         } => {
-            let Body::Decision { branches } = &program.rules[*rule].body else {
-                return (String::new(), Vec::new());
-            };
-            let Some(b) = branches.get(*index) else {
-                return (String::new(), Vec::new());
-            };
-            let verdict = match (taken, holds) {
+            let def = &program.rules[*rule];
+            let said = match (taken, holds) {
                 (true, _) => "taken",
                 (false, Some(true)) => "holds",
                 (false, Some(false)) => "does not hold",
                 (false, None) => "unknown",
             };
-            let cites = b.cite.iter().collect();
-            (
-                format!("branch {}: {} ({verdict})", index + 1, b.text),
-                cites,
-            )
+            let found = match &def.body {
+                Body::Decision { branches } => branches.get(*index).map(|b| (&b.text, &b.cite)),
+                _ => None,
+            };
+            e.part(NodeKind::Branch, &def.name, *holds, said, *index, found);
         }
         Step::Duty {
             duty,
@@ -561,25 +702,28 @@ pub fn describe<'p>(program: &'p Program, step: &Step<'_>) -> (String, Vec<&'p C
             missing,
         } => {
             let def = &program.duties[*duty];
-            let verdict = match applies {
-                Some(true) => "applies".to_string(),
-                Some(false) => "does not apply".to_string(),
-                None => format!("may apply: it depends on {}", program.fact_list(missing)),
-            };
-            let what = format!("{} {} \"{}\"", def.actor, def.modality.as_str(), def.action);
-            (
-                format!("{} {verdict}: {what}", def.name),
-                def.cite.iter().collect(),
-            )
+            e.kind = NodeKind::Duty;
+            e.name = &def.name;
+            e.cites = def.cite.iter().collect();
+            e.holds = *applies;
+            e.verdict = Some(verdict(*applies));
+            e.text = Some(format!(
+                "{} {} \"{}\"",
+                def.actor,
+                def.modality.as_str(),
+                def.action
+            ));
+            if applies.is_none() {
+                e.missing = names(missing);
+            }
         }
         Step::WhyNot { rule, value } => {
             let def = &program.rules[*rule];
-            let shown = Display {
-                value,
-                enums: &program.enums,
-                ty: def.ty,
-            };
-            (format!("why is {} not {shown}?", def.name), Vec::new())
+            e.kind = NodeKind::WhyNot;
+            e.name = &def.name;
+            e.value = show(&Some(value.clone()), def.ty);
         }
     }
+    e.sentence = e.sentence();
+    e
 }

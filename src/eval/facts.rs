@@ -141,12 +141,7 @@ impl Case {
             let (Some(value), Some(def)) = (value, from.facts.get(f)) else {
                 continue;
             };
-            let shown = Display {
-                value,
-                enums: &from.enums,
-                ty: def.ty,
-            }
-            .to_string();
+            let shown = Display::of(value, from, def.ty).to_string();
             let Some(g) = to.fact_named(&def.name) else {
                 lost.push(NotCarried::NoSuchFact {
                     fact: def.name.clone(),

@@ -245,8 +245,19 @@ enum Clause<'a> {
 }
 
 fn deadline(p: &Printer<'_>, d: &Deadline) -> String {
-    let n = d.amount.node;
-    let unit = match (d.unit, n == 1) {
+    deadline_text(
+        d.kind,
+        d.amount.node,
+        d.unit,
+        &anchor(p, &d.anchor, &d.choices),
+    )
+}
+
+/// `within 5 working days after la_aware_on`: a deadline as the language writes it,
+/// the unit singular for one. The one phrasing, shared by `cspr fmt` and the diff's
+/// canonical text (`crate::diff::canon`).
+pub(crate) fn deadline_text(kind: DeadlineKind, n: u32, unit: TimeUnit, anchor: &str) -> String {
+    let unit = match (unit, n == 1) {
         (TimeUnit::WorkingDays, true) => "working day",
         (TimeUnit::WorkingDays, false) => "working days",
         (TimeUnit::Days, true) => "day",
@@ -258,8 +269,7 @@ fn deadline(p: &Printer<'_>, d: &Deadline) -> String {
         (TimeUnit::Months, true) => "month",
         (TimeUnit::Months, false) => "months",
     };
-    let anchor = anchor(p, &d.anchor, &d.choices);
-    match d.kind {
+    match kind {
         DeadlineKind::Within => format!("within {n} {unit} after {anchor}"),
         DeadlineKind::AtLeastBefore => format!("at least {n} {unit} before {anchor}"),
         DeadlineKind::ForAtLeast => format!("for at least {n} {unit} after {anchor}"),

@@ -37,14 +37,10 @@ pub struct Changes {
 
 fn outcome(program: &Program, eval: &Evaluation, r: usize) -> Option<String> {
     let ty = program.rules[r].ty;
-    eval.outcomes[r].value.as_ref().map(|value| {
-        Display {
-            value,
-            enums: &program.enums,
-            ty,
-        }
-        .to_string()
-    })
+    eval.outcomes[r]
+        .value
+        .as_ref()
+        .map(|value| Display::of(value, program, ty).to_string())
 }
 
 fn applies(eval: &Evaluation, d: usize) -> Option<String> {

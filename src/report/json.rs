@@ -2,9 +2,10 @@
 //!
 //! Everything in the output that depends only on the procedure — names, actors,
 //! modalities, citations, the values of lists — is escaped once, in [`JsonWriter::new`];
-//! writing a case then copies those pieces and adds the case's values. The result is
-//! byte for byte what [`EvalJson`](super::EvalJson) serializes (a test holds the two
-//! together), several times faster.
+//! writing a case then copies those pieces and adds the case's values. It is the one
+//! writer of that JSON (`cspr eval --json`, batches, [`super::eval_json`]): the serde
+//! serialization of the view model it replaced was 2.7 times slower on the batch
+//! benchmark (37.7 ms against 14.1 ms for 1,000 cases).
 
 use std::fmt::Write as _;
 

@@ -1,5 +1,5 @@
 //! The report view model: one structured description of an evaluated case that every
-//! renderer reads — the aligned text of `cspr eval`, the JSON of DESIGN §4, the timeline
+//! renderer reads — the aligned text of `cspr eval`, the timeline
 //! (text, JSON, iCalendar) and the HTML decision report.
 //!
 //! Everything a renderer shows is here as data, not finished English: facts given with
@@ -10,7 +10,7 @@
 //! can mark up a citation as a citation, and the text output stays what it always was.
 //!
 //! ```text
-//! Evaluation ──► Report::new ──► Report ──┬─► eval_text / EvalJson     (report.rs)
+//! Evaluation ──► Report::new ──► Report ──┬─► eval_text                (report.rs)
 //!                                          ├─► timeline text/JSON/ICS   (timeline.rs)
 //!                                          └─► html::render             (html.rs)
 //! ```
@@ -21,7 +21,8 @@ use super::DeadlineView;
 use crate::check::{Anchor, Body, Cite, DutyId, FactId, Program, RuleId, RuleKind};
 use crate::eval::Evaluation;
 use crate::eval::deadline::Moment;
-use crate::eval::explain::{self, Explainer, Node, Step, Tree};
+use crate::eval::explain::{self, Explainer};
+pub use crate::eval::explain::{Explanation, NodeKind};
 use crate::eval::kleene::{Env, Via};
 use crate::value::{Display, Type, Value};
 
@@ -113,14 +114,7 @@ impl<'a> Report<'a> {
     pub fn new(program: &'a Program, eval: &'a Evaluation, as_of: NaiveDate) -> Report<'a> {
         let calendar = crate::eval::deadline::calendar_of(program).ok().flatten();
         let entry = program.entry();
-        let show = |v: &Value, ty| {
-            Display {
-                value: v,
-                enums: &program.enums,
-                ty,
-            }
-            .to_string()
-        };
+        let show = |v: &Value, ty| Display::of(v, program, ty).to_string();
         let names = |facts: &[FactId]| program.fact_names(facts);
         let given = program
             .facts
@@ -306,225 +300,4 @@ fn starts(program: &Program, eval: &Evaluation, env: &Env<'_>, d: DutyId) -> Opt
         Anchor::Fact(f) => moment(&eval.facts[f]),
         Anchor::Duty(o) => eval.duties[o].due.map(|due| due.at),
     }
-}
-
-/// What kind of step a node of an explanation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NodeKind {
-    /// A fact of the case: `given` says whether the case gives it.
-    Fact { given: bool },
-    /// A rule or decision and its value.
-    Rule,
-    /// The default of a rule with exceptions.
-    Default,
-    /// An exception, and whether it applies.
-    Exception,
-    /// A branch of a decision, and whether it holds or was taken.
-    Branch,
-    /// A duty and whether it applies.
-    Duty,
-    /// "Why is this not …?"
-    WhyNot,
-}
-
-impl NodeKind {
-    /// The kind as a word, for CSS classes and JSON: `fact`, `rule`, `exception`, …
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeKind::Fact { .. } => "fact",
-            NodeKind::Rule => "rule",
-            NodeKind::Default => "default",
-            NodeKind::Exception => "exception",
-            NodeKind::Branch => "branch",
-            NodeKind::Duty => "duty",
-            NodeKind::WhyNot => "why_not",
-        }
-    }
-}
-
-/// One step of an explanation, with the parts of its sentence kept apart.
-#[derive(Debug, Clone)]
-pub struct Explanation<'a> {
-    pub kind: NodeKind,
-    /// The fact, rule, decision or duty the step is about.
-    pub name: &'a str,
-    /// Its value (a fact's, rule's or decision's) as text; `None` when unknown or
-    /// undetermined, and for steps that have no value of their own.
-    pub value: Option<String>,
-    /// The same value with its type, for renderers that write typed values (JSON).
-    pub typed: Option<(Value, Type)>,
-    /// For an exception or branch, whether its condition holds; for a duty, whether it
-    /// applies (`None`: unknown).
-    pub holds: Option<bool>,
-    /// How the step came out: `applies`, `does not apply`, `may apply`, `taken`,
-    /// `holds`, `does not hold`, `unknown`, `whatever the unknown facts are`,
-    /// `explained above`, `undetermined`.
-    pub verdict: Option<&'static str>,
-    /// The policy text the step rests on: a default's body, an exception or branch as
-    /// written, a duty's `actor modality "action"`.
-    pub text: Option<String>,
-    /// For an unknown fact, the question that would settle it.
-    pub ask: Option<&'a str>,
-    /// For an undetermined rule or a duty that may apply, the facts it waits for.
-    pub missing: Vec<&'a str>,
-    pub cites: Vec<&'a Cite>,
-    /// The whole step in words, exactly as `cspr explain` prints it.
-    pub sentence: String,
-    pub children: Vec<Explanation<'a>>,
-}
-
-impl<'a> Explanation<'a> {
-    /// The structured form of a derivation tree (see [`explain`]).
-    pub fn from_tree(program: &'a Program, tree: &Tree<'_>) -> Explanation<'a> {
-        if tree.is_empty() {
-            return Explanation {
-                kind: NodeKind::Rule,
-                name: "",
-                value: None,
-                typed: None,
-                holds: None,
-                verdict: None,
-                text: None,
-                ask: None,
-                missing: Vec::new(),
-                cites: Vec::new(),
-                sentence: String::new(),
-                children: Vec::new(),
-            };
-        }
-        node(program, tree.root())
-    }
-}
-
-fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
-    let step = n.step();
-    let (sentence, cites) = explain::describe(program, step);
-    let show = |v: &Option<Value>, ty| {
-        v.as_ref().map(|value| {
-            Display {
-                value,
-                enums: &program.enums,
-                ty,
-            }
-            .to_string()
-        })
-    };
-    let names = |facts: &[FactId]| program.fact_names(facts);
-    let verdict = |holds: Option<bool>| match holds {
-        Some(true) => "applies",
-        Some(false) => "does not apply",
-        None => "may apply",
-    };
-    let mut e = Explanation {
-        kind: NodeKind::Rule,
-        name: "",
-        value: None,
-        typed: None,
-        holds: None,
-        verdict: None,
-        text: None,
-        ask: None,
-        missing: Vec::new(),
-        cites,
-        sentence,
-        children: n.children().map(|c| node(program, c)).collect(),
-    };
-    match step {
-        Step::Fact { fact, value } => {
-            let def = &program.facts[*fact];
-            e.kind = NodeKind::Fact {
-                given: value.is_some(),
-            };
-            e.name = &def.name;
-            e.value = show(value, def.ty);
-            e.typed = value.as_ref().map(|v| (v.clone(), def.ty));
-            if value.is_none() {
-                e.ask = def.ask.as_deref();
-            }
-        }
-        Step::Rule {
-            rule,
-            value,
-            via,
-            missing,
-            repeated,
-        } => {
-            let def = &program.rules[*rule];
-            e.name = &def.name;
-            e.value = show(value, def.ty);
-            e.typed = value.as_ref().map(|v| (v.clone(), def.ty));
-            e.verdict = match value {
-                _ if *repeated => Some("explained above"),
-                Some(_) if *via == Via::AllCases => Some("whatever the unknown facts are"),
-                Some(_) => None,
-                None => Some("undetermined"),
-            };
-            if value.is_none() {
-                e.missing = names(missing);
-            }
-        }
-        Step::Default { rule } => {
-            let def = &program.rules[*rule];
-            e.kind = NodeKind::Default;
-            e.name = &def.name;
-            e.text = Some(def.text.clone());
-        }
-        Step::Exception { rule, index, holds } => {
-            let def = &program.rules[*rule];
-            e.kind = NodeKind::Exception;
-            e.name = &def.name;
-            e.holds = *holds;
-            e.verdict = Some(verdict(*holds));
-            if let Body::Default { exceptions, .. } = &def.body {
-                e.text = exceptions.get(*index).map(|x| x.text.clone());
-            }
-        }
-        Step::Branch {
-            rule,
-            index,
-            holds,
-            taken,
-        } => {
-            let def = &program.rules[*rule];
-            e.kind = NodeKind::Branch;
-            e.name = &def.name;
-            e.holds = *holds;
-            e.verdict = Some(match (taken, holds) {
-                (true, _) => "taken",
-                (false, Some(true)) => "holds",
-                (false, Some(false)) => "does not hold",
-                (false, None) => "unknown",
-            });
-            if let Body::Decision { branches } = &def.body {
-                e.text = branches.get(*index).map(|b| b.text.clone());
-            }
-        }
-        Step::Duty {
-            duty,
-            applies,
-            missing,
-        } => {
-            let def = &program.duties[*duty];
-            e.kind = NodeKind::Duty;
-            e.name = &def.name;
-            e.holds = *applies;
-            e.verdict = Some(verdict(*applies));
-            e.text = Some(format!(
-                "{} {} \"{}\"",
-                def.actor,
-                def.modality.as_str(),
-                def.action
-            ));
-            if applies.is_none() {
-                e.missing = names(missing);
-            }
-        }
-        Step::WhyNot { rule, value } => {
-            let def = &program.rules[*rule];
-            e.kind = NodeKind::WhyNot;
-            e.name = &def.name;
-            e.value = show(&Some(value.clone()), def.ty);
-        }
-    }
-    e
 }

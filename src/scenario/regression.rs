@@ -2,10 +2,10 @@
 //! the procedure as written and on the procedure rebased onto another edition of the
 //! guidance, and every expectation whose result moved between the two.
 //!
-//! A scenario is run on each side with [`run_on`]: compiled against that side's program
-//! (so an expectation pinned `under` the other edition is compiled where its names
-//! resolve, but not checked), evaluated, and every expectation observed whether or not
-//! it is in force. [`compare`] then pairs the two sides expectation by expectation (by
+//! A scenario is run on each side by the one runner, [`super::suite::run_pair`]:
+//! compiled against that side's program (so an expectation pinned `under` the other
+//! edition is compiled where its names resolve, but not checked), evaluated, and every
+//! expectation observed whether or not it is in force. [`compare`] then pairs the two sides expectation by expectation (by
 //! where the `expect` is written) and keeps those whose actual value differs, or which
 //! fail on the edition asked for.
 //!
@@ -17,95 +17,10 @@
 //! changed, so the report shows what the edition moves even when the suite expects it.
 
 use crate::check::Name;
-use crate::diagnostic::{Problem, Source};
-use crate::eval::{Engine, Evaluation};
 use crate::span::Span;
 use crate::syntax::ast;
 
-use super::{Check, Observed, compile_among, edition_of, observe};
-
-/// One scenario run on one side.
-#[derive(Debug)]
-pub struct Run {
-    /// The edition of the guidance this side ran on.
-    pub edition: String,
-    pub result: RunResult,
-}
-
-#[derive(Debug)]
-pub enum RunResult {
-    /// Evaluated: every expectation that compiled, with what the evaluation gave.
-    Observed {
-        eval: Box<Evaluation>,
-        checks: Vec<(Check, Observed)>,
-    },
-    /// The scenario does not compile against this side's program (a fact or value the
-    /// edition does not have).
-    DoesNotCompile(Vec<Problem>),
-    /// The evaluation failed (a conflict, a date the calendar cannot answer).
-    Error(Problem),
-}
-
-impl Run {
-    /// Whether every expectation in force holds.
-    pub fn passed(&self) -> bool {
-        match &self.result {
-            RunResult::Observed { checks, .. } => {
-                checks.iter().all(|(c, o)| !c.in_force || o.holds)
-            }
-            _ => false,
-        }
-    }
-
-    pub fn eval(&self) -> Option<&Evaluation> {
-        match &self.result {
-            RunResult::Observed { eval, .. } => Some(eval),
-            _ => None,
-        }
-    }
-
-    fn at(&self, span: Span) -> Option<&(Check, Observed)> {
-        match &self.result {
-            RunResult::Observed { checks, .. } => checks.iter().find(|(c, _)| c.span == span),
-            _ => None,
-        }
-    }
-}
-
-/// Compile, evaluate and observe one scenario under `engine`'s program; `editions` are
-/// the guidance ids an `under` may name.
-pub fn run_on(
-    engine: &Engine<'_>,
-    scenario: &ast::Scenario,
-    source: &Source,
-    editions: &[String],
-) -> Run {
-    let edition = edition_of(engine.program).to_string();
-    let compiled = match compile_among(scenario, engine.program, source, editions) {
-        Ok(c) => c,
-        Err(problems) => {
-            return Run {
-                edition,
-                result: RunResult::DoesNotCompile(problems),
-            };
-        }
-    };
-    let result = match engine.evaluate(&compiled.case) {
-        Ok(eval) => {
-            let checks = compiled
-                .checks
-                .iter()
-                .map(|c| (c.clone(), observe(engine, &eval, c)))
-                .collect();
-            RunResult::Observed {
-                eval: Box::new(eval),
-                checks,
-            }
-        }
-        Err(e) => RunResult::Error(e.problem().clone()),
-    };
-    Run { edition, result }
-}
+use super::Run;
 
 /// One side of a row of the report.
 #[derive(Debug, Clone)]
