@@ -22,6 +22,7 @@ pub mod nearest;
 pub mod normal;
 pub mod paragraph;
 pub mod quote;
+pub mod render;
 pub mod sentences;
 pub mod text;
 
