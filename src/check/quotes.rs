@@ -16,6 +16,7 @@ use crate::diagnostic::{Problem, Source};
 use crate::provenance::Document;
 use crate::provenance::coverage::{Claim, Claimant, Coverage, coverage};
 use crate::provenance::quote::{Found, MAX_GAP, MIN_FRAGMENT, QuoteError};
+use crate::provenance::render::SourceInfo;
 use crate::span::Span;
 
 /// A `source` declaration that names a text file.
@@ -23,6 +24,8 @@ use crate::span::Span;
 pub struct SourceFile<'a> {
     /// The source's abbreviation (`BSCP`).
     pub abbr: &'a str,
+    /// Its title, as the declaration gives it.
+    pub title: &'a str,
     /// The file's path, relative to the declaring module, and where it is written.
     pub file: (&'a str, Span),
     /// The SHA-256 it was pinned to, if any, and where it is written.
@@ -114,6 +117,8 @@ pub struct Verified {
 pub struct Provenance {
     /// Each source with a text that could be read, by abbreviation.
     pub documents: Vec<(String, Document)>,
+    /// What coverage reports say about each of those sources: its title and file.
+    pub info: Vec<(String, SourceInfo)>,
     pub verified: Vec<Verified>,
     pub problems: Vec<Problem>,
 }
@@ -180,6 +185,11 @@ pub fn verify(
     for decl in sources {
         if let Some(doc) = load(decl, resolver, &mut out.problems) {
             out.documents.push((decl.abbr.to_string(), doc));
+            let info = SourceInfo {
+                title: decl.title.to_string(),
+                file: Some(decl.file.0.to_string()),
+            };
+            out.info.push((decl.abbr.to_string(), info));
         }
     }
     for q in quotes {
@@ -459,6 +469,7 @@ mod tests {
     fn decl<'a>(m: &'a Source, sha: Option<&'a str>) -> SourceFile<'a> {
         SourceFile {
             abbr: "T",
+            title: "A text",
             file: ("t.txt", Span::new(1, 2)),
             sha256: sha.map(|s| (s, Span::new(3, 4))),
             module: m,
