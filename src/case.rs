@@ -290,10 +290,13 @@ fn from_entries(
         match convert(program, ty, value) {
             Ok(v) => case.put(f, v),
             Err(why) => problems.push(
-                Problem::error("cspr::fact_value", format!("`{key}` {why}"))
-                    .label(at(), format!("expects {}", type_name(ty, &program.enums)))
-                    .help(example(program, ty))
-                    .in_source(source),
+                Problem::error(
+                    "cspr::fact_value",
+                    format!("`{key}` {}", as_written(why, value, &source.text, at())),
+                )
+                .label(at(), format!("expects {}", type_name(ty, &program.enums)))
+                .help(example(program, ty))
+                .in_source(source),
             ),
         }
     }
@@ -301,6 +304,37 @@ fn from_entries(
         Ok(case)
     } else {
         Err(problems)
+    }
+}
+
+/// A number in an error as the case wrote it (`99999999999999999999999`), not as the JSON
+/// reader holds it (`1e+23`): the literal after the key at `key`, when it is there.
+fn as_written(why: String, value: &Raw<'_>, text: &str, key: Span) -> String {
+    let Raw::Number(n) = value else {
+        return why;
+    };
+    let literal = text
+        .get(key.end..)
+        .map(|rest| rest.trim_start().trim_start_matches(':').trim_start())
+        .map(|rest| {
+            let len = rest
+                .find(|c: char| !(c.is_ascii_digit() || "+-.eE".contains(c)))
+                .unwrap_or(rest.len());
+            &rest[..len]
+        })
+        .filter(|l| !l.is_empty());
+    match literal {
+        // A whole number too large for a fact (beyond 64 bits).
+        Some(l) if l.bytes().all(|b| b.is_ascii_digit() || b == b'-') => why.replace(
+            &format!("must be a whole number, not `{n}`"),
+            &format!(
+                "must be a whole number from {} to {}, not `{l}`",
+                i64::MIN,
+                i64::MAX
+            ),
+        ),
+        Some(l) => why.replace(&format!("`{n}`"), &format!("`{l}`")),
+        None => why,
     }
 }
 

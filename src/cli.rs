@@ -1,6 +1,29 @@
 //! The command line: one file per subcommand, each a clap struct with a `run` method.
 //! Shared here: finding procedures, reading files, and printing diagnostics.
 
+/// A line to standard error (a note, a summary), through [`output::stderr`]: never a
+/// panic when stderr cannot be written.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::cli::output::stderr(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `println!` for a command's results, through [`output::out`]: a failure is the
+/// command's error once it ends, never a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::cli::output::out(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` through [`output::out`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::output::out(format_args!($($arg)*))
+    };
+}
+
 mod cases;
 mod check;
 mod compare;
@@ -11,6 +34,7 @@ mod explain;
 mod fmt;
 mod graph;
 mod lsp;
+mod output;
 mod parallel;
 mod progress;
 mod rebase;
@@ -66,7 +90,47 @@ enum Command {
     Repl(repl::Repl),
 }
 
+/// The arguments, or the exit code once clap has said why not (or printed `--help` or
+/// `--version`: checked like any output, so `cspr --help > /dev/full` is not exit 0).
+pub fn parse() -> Result<Cli, ExitCode> {
+    use std::io::Write as _;
+    Cli::try_parse().map_err(|e| {
+        let code = u8::try_from(e.exit_code()).unwrap_or(BAD_INPUT);
+        let printed = e.print().and_then(|()| std::io::stdout().flush());
+        match printed {
+            Ok(()) => ExitCode::from(code),
+            Err(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+                ExitCode::from(output::BROKEN_PIPE)
+            }
+            Err(io) if e.use_stderr() => {
+                // The usage error itself could not be shown; its status still says so.
+                let _ = io;
+                ExitCode::from(code)
+            }
+            Err(io) => {
+                report(&output::stdout_failed(&io));
+                ExitCode::from(BAD_INPUT)
+            }
+        }
+    })
+}
+
 pub fn run(cli: Cli) -> ExitCode {
+    output::set_command(match &cli.command {
+        Command::Check(_) => "check",
+        Command::Eval(_) => "eval",
+        Command::Explain(_) => "explain",
+        Command::Timeline(_) => "timeline",
+        Command::Test(_) => "test",
+        Command::Compare(_) => "compare",
+        Command::Diff(_) => "diff",
+        Command::Report(_) => "report",
+        Command::Graph(_) => "graph",
+        Command::Rebase(_) => "rebase",
+        Command::Fmt(_) => "fmt",
+        Command::Lsp(_) => "lsp",
+        Command::Repl(_) => "repl",
+    });
     let result = match cli.command {
         Command::Check(c) => c.run(),
         Command::Eval(c) => c.run(),
@@ -82,13 +146,24 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Lsp(c) => c.run(),
         Command::Repl(c) => c.run(),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
+    // Whatever was printed must have reached standard output.
+    let result = result.and_then(|code| output::stdout_result().map(|()| code));
+    let code = match result {
+        // The reader went away (`cspr … | head -1`): nothing to say, and nobody to say it to.
+        Err(problems) if output::is_pipe_closed(&problems) => output::BROKEN_PIPE,
+        Ok(code) => code,
         Err(problems) => {
             report(&problems);
-            ExitCode::from(BAD_INPUT)
+            BAD_INPUT
         }
+    };
+    // A diagnostic that could not be written to stderr makes a success a failure.
+    if code == 0
+        && let Some(lost) = output::stderr_lost()
+    {
+        return ExitCode::from(lost);
     }
+    ExitCode::from(code)
 }
 
 /// Print problems to stderr as miette reports.
@@ -107,7 +182,7 @@ pub fn report(problems: &[Problem]) {
         if handler.render_report(&mut out, &located).is_err() {
             out = format!("{p}\n");
         }
-        eprint!("{out}");
+        output::stderr(&out);
     }
 }
 
@@ -208,7 +283,56 @@ pub fn usage_error(message: impl Into<String>, help: impl Into<String>) -> Probl
 /// Read a file as UTF-8 text, refusing huge files.
 pub fn read_source(path: &Path) -> Result<Source, Problem> {
     let shown = path.display().to_string();
-    let text = read_utf8(path)?;
+    let bytes = read_bytes(path)?;
+    Ok(Source::new(shown.clone(), text_of(&shown, bytes)?))
+}
+
+/// A file's bytes, refusing huge files.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, Problem> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
+    if meta.len() > MAX_FILE {
+        return Err(usage_error(
+            format!(
+                "`{shown}` is {} bytes, more than cspr reads ({MAX_FILE})",
+                meta.len()
+            ),
+            "split it into smaller files",
+        ));
+    }
+    std::fs::read(path)
+        .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))
+}
+
+/// A source text file (`source … file "…"`): its bytes exactly as stored, as UTF-8, so its
+/// SHA-256 is the file's (a byte-order mark is kept).
+pub fn read_text_file(path: &Path) -> Result<Source, Problem> {
+    let shown = path.display().to_string();
+    let text = String::from_utf8(read_bytes(path)?).map_err(|e| {
+        usage_error(
+            format!(
+                "`{shown}` is not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )
+    })?;
+    Ok(Source::new(shown, text))
+}
+
+/// The text of a file (or standard input) named `shown`: UTF-8, no control characters
+/// but tab and line breaks, without a byte-order mark.
+pub fn text_of(shown: &str, bytes: Vec<u8>) -> Result<String, Problem> {
+    let text = String::from_utf8(bytes).map_err(|e| {
+        usage_error(
+            format!(
+                "`{shown}` is not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )
+    })?;
     // Binary data is refused before any parser echoes it (control characters included)
     // back to the terminal.
     if let Some((i, c)) = text
@@ -225,39 +349,10 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
         ));
     }
     // A byte-order mark (Windows Notepad, Excel exports) is not part of the text.
-    let text = match text.strip_prefix('\u{feff}') {
+    Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
         None => text,
-    };
-    Ok(Source::new(shown, text))
-}
-
-/// A file's bytes as UTF-8 text, as they are (a byte-order mark kept), refusing huge files.
-pub fn read_utf8(path: &Path) -> Result<String, Problem> {
-    let shown = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
-    if meta.len() > MAX_FILE {
-        return Err(usage_error(
-            format!(
-                "`{shown}` is {} bytes, more than cspr reads ({MAX_FILE})",
-                meta.len()
-            ),
-            "split it into smaller files",
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        usage_error(
-            format!(
-                "`{shown}` is not UTF-8 text (byte {})",
-                e.utf8_error().valid_up_to()
-            ),
-            "save the file as UTF-8",
-        )
-    })?;
-    Ok(text)
+    })
 }
 
 /// Where a module was found: a file, or the copy built into cspr.
@@ -388,8 +483,7 @@ impl Resolver for Library {
         if !file.exists() {
             return Ok(None);
         }
-        let text = read_utf8(&file)?;
-        Ok(Some(Source::new(file.display().to_string(), text)))
+        read_text_file(&file).map(Some)
     }
 }
 
@@ -419,22 +513,43 @@ pub fn policy_files(dir: &Path, depth: usize) -> Vec<PathBuf> {
     files_ending(dir, "policy", depth)
 }
 
-/// Files with extension `ext` under `dir`, sorted, at most `depth` levels down.
+/// Files with extension `ext` under `dir`, sorted, at most `depth` levels down. Each
+/// directory is entered once and each file listed once, however many symbolic links lead
+/// to them (a link loop such as `dir/loop -> ..` is not followed round).
 pub fn files_ending(dir: &Path, ext: &str, depth: usize) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    walk(dir, ext, depth, &mut seen, &mut out);
+    out
+}
+
+/// [`files_ending`], with the canonical paths of the directories and files already taken.
+fn walk(
+    dir: &Path,
+    ext: &str,
+    depth: usize,
+    seen: &mut std::collections::HashSet<PathBuf>,
+    out: &mut Vec<PathBuf>,
+) {
+    if !std::fs::canonicalize(dir).is_ok_and(|d| seen.insert(d)) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
+        return;
     };
     let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for path in entries {
-        if path.is_dir() && depth > 0 {
-            out.extend(files_ending(&path, ext, depth - 1));
-        } else if path.extension().is_some_and(|e| e == ext) {
+        if path.is_dir() {
+            if depth > 0 {
+                walk(&path, ext, depth - 1, seen, out);
+            }
+        } else if path.extension().is_some_and(|e| e == ext)
+            && std::fs::canonicalize(&path).is_ok_and(|f| seen.insert(f))
+        {
             out.push(path);
         }
     }
-    out
 }
 
 /// Load a procedure given as a path or an id, and check it.
@@ -470,6 +585,17 @@ pub fn load_procedure_onto(
 /// are resolved in.
 pub fn find_procedure(arg: &str, near: Option<&Path>) -> Result<(Source, Library), Vec<Problem>> {
     let path = Path::new(arg);
+    // A case file where a procedure belongs (`cspr diff lincolnshire case.json`) would
+    // otherwise be parsed as policy text, and fail at its first `{`.
+    if let Some(ext) = path.extension().and_then(|e| e.to_str())
+        && matches!(ext, "json" | "jsonl" | "toml")
+        && !arg.ends_with(".policy")
+    {
+        return Err(vec![usage_error(
+            format!("`{arg}` is a case file (.{ext}), not a procedure"),
+            "give a procedure where this one stands: an id such as working_together_2018, or a .policy file",
+        )]);
+    }
     let (source, library) = if arg.ends_with(".policy") || path.is_file() {
         (
             read_source(path).map_err(|p| vec![p])?,

@@ -13,9 +13,9 @@ mod cli;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
-    cli::run(args)
+    match cli::parse() {
+        Ok(args) => cli::run(args),
+        Err(code) => code,
+    }
 }

@@ -58,6 +58,16 @@ pub trait Host {
     fn read_case(&self, path: &str) -> Result<Source, Problem>;
     /// Write a case file: the only way case facts leave a session.
     fn write_case(&self, path: &str, text: &str) -> Result<(), Problem>;
+    /// Whether something is already at `path`, so that `save` does not replace it
+    /// unasked. A host that cannot tell says no.
+    fn exists(&self, _path: &str) -> bool {
+        false
+    }
+    /// Ask the person at the keyboard a yes-or-no question; `false` when nobody can
+    /// answer (a scripted session).
+    fn confirm(&self, _question: &str) -> bool {
+        false
+    }
     /// The ids of every procedure and guidance module available, for `compare`.
     fn procedures(&self) -> Vec<String>;
 }
@@ -234,7 +244,7 @@ impl Session {
                 ))
             }
             Command::Load(path) => self.load(host, &path)?,
-            Command::Save(path) => self.save(host, &path)?,
+            Command::Save { path, force } => self.save(host, &path, force)?,
             Command::Use { procedure, edition } => {
                 self.switch(host, &procedure, edition.as_deref(), false)?
             }

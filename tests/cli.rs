@@ -1,14 +1,37 @@
 //! Golden tests of the built `cspr` binary: each `tests/cli/NAME.args` holds one command
-//! line (arguments separated by spaces, run from the repository root); its exit code,
-//! stdout and stderr are snapshotted together.
+//! line (arguments separated by spaces, run from the repository root; `< FILE` gives
+//! standard input, `> FILE` sends standard output to a file such as `/dev/full`); its
+//! exit code, stdout and stderr are snapshotted together.
 
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use crate::common::{glob_snapshots, relative, root};
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
-        .args(args)
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cspr"));
+    command.stdin(Stdio::null());
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        match *word {
+            "<" => {
+                let file = root().join(words.next().expect("a file after <"));
+                command.stdin(std::fs::File::open(file).expect("stdin file"));
+            }
+            ">" => {
+                let file = words.next().expect("a file after >");
+                command.stdout(
+                    std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(file)
+                        .expect("stdout file"),
+                );
+            }
+            arg => {
+                command.arg(arg);
+            }
+        }
+    }
+    let out = command
         .current_dir(root())
         .env("NO_COLOR", "1")
         .env_remove("CSPR_PATH")
@@ -431,6 +454,16 @@ fn bad_input_catalogue() {
         ("cyclic-rule", 1, true),
         ("scenario", 1, true),
         ("as-of", 2, false),
+        // Issue 19: messages that said too little, and output that cannot be written.
+        ("huge-integer", 2, true),
+        ("diff-budget-zero", 2, false),
+        ("case-as-procedure", 2, false),
+        ("cr-only", 1, false),
+        ("fmt-stdin-garbage", 1, true),
+        ("fmt-stdin-binary", 2, false),
+        ("fmt-stdin-bom", 0, false),
+        ("full-disk", 2, false),
+        ("save-existing", 1, false),
     ];
     let mut files: Vec<String> = std::fs::read_dir(root().join("tests/cli"))
         .unwrap()

@@ -33,6 +33,7 @@ mod fuzz;
 mod in_force;
 mod logic;
 mod lsp;
+mod output;
 mod parse;
 mod progress;
 mod rebase;

@@ -45,12 +45,17 @@ pub fn read_one(
     }
 }
 
-/// The longest line of a JSON Lines batch read (the largest file cspr reads whole).
-const MAX_LINE: usize = super::MAX_FILE as usize;
+/// The longest line of a JSON Lines batch read (the largest file cspr reads whole): a
+/// longer line is an error for that line, and the lines after it are still evaluated.
+pub const MAX_LINE: usize = super::MAX_FILE as usize;
 
 /// A JSON Lines batch read a line at a time from a file of any size or from standard
 /// input (`-`): memory holds the line being read, the one before it and the one after
 /// it (for the context of a located error), never the batch.
+///
+/// A line that cannot be taken as text (longer than [`MAX_LINE`], or not UTF-8) is an
+/// error for that line alone (in the batch's output, `{"line":N,"errors":[…]}`); only
+/// failing to read the input at all ends the batch.
 pub struct Stream {
     reader: Box<dyn std::io::BufRead + Send>,
     /// The name errors are located in.
@@ -61,6 +66,10 @@ pub struct Stream {
     previous: String,
     current: Option<String>,
     next: Option<String>,
+    /// Why the current or the next line could not be taken (it then stands as an
+    /// empty line in `current`/`next`), and its length in bytes.
+    current_bad: Option<(cspr::Problem, usize)>,
+    next_bad: Option<(cspr::Problem, usize)>,
     done: bool,
 }
 
@@ -95,6 +104,8 @@ impl Stream {
             previous: String::new(),
             current: None,
             next: None,
+            current_bad: None,
+            next_bad: None,
             done: false,
         };
         stream.next = stream.read()?;
@@ -109,7 +120,7 @@ impl Stream {
 
     /// Bytes of the input read up to the end of the current case's line.
     pub fn bytes_read(&self) -> u64 {
-        (self.start + self.current.as_ref().map_or(0, String::len)) as u64
+        (self.start + self.current_len()) as u64
     }
 
     /// The size of the input in bytes, when it is a regular file (standard input too,
@@ -126,46 +137,95 @@ impl Stream {
             .map(|m| m.len())
     }
 
-    /// The next raw line (with its newline), or `None` at the end.
+    /// The next raw line (with its newline), or `None` at the end. A line that cannot be
+    /// taken is read to its end, given as an empty line, and its problem kept in
+    /// `next_bad`.
     fn read(&mut self) -> Result<Option<String>, cspr::Problem> {
+        self.next_bad = None;
         if self.done {
             return Ok(None);
         }
+        let unreadable = |name: &str, e: std::io::Error| {
+            super::usage_error(format!("cannot read `{name}`: {e}"), "check the path")
+        };
         let mut bytes = Vec::new();
         let limit = (MAX_LINE + 1) as u64;
         let n = std::io::Read::take(&mut self.reader, limit)
             .read_until(b'\n', &mut bytes)
-            .map_err(|e| {
-                super::usage_error(
-                    format!("cannot read `{}`: {e}", self.name),
-                    "check the path",
-                )
-            })?;
+            .map_err(|e| unreadable(&self.name, e))?;
         if n == 0 {
             self.done = true;
             return Ok(None);
         }
-        let line_start = self.start + self.current.as_ref().map_or(0, String::len);
+        let line_start = self.start + self.current_len();
+        let number = self.number + 1;
         if bytes.len() > MAX_LINE {
-            return Err(super::usage_error(
+            // The rest of the line is skipped a buffer at a time, never held.
+            let mut len = bytes.len();
+            drop(bytes);
+            loop {
+                let buf = self
+                    .reader
+                    .fill_buf()
+                    .map_err(|e| unreadable(&self.name, e))?;
+                if buf.is_empty() {
+                    break;
+                }
+                match buf.iter().position(|&b| b == b'\n') {
+                    Some(i) => {
+                        self.reader.consume(i + 1);
+                        len += i + 1;
+                        break;
+                    }
+                    None => {
+                        let n = buf.len();
+                        self.reader.consume(n);
+                        len += n;
+                    }
+                }
+            }
+            let problem = super::usage_error(
                 format!(
-                    "line {} of `{}` is more than {MAX_LINE} bytes, more than cspr reads",
-                    self.number + 1,
+                    "line {number} of `{}` is {len} bytes long, more than cspr reads in one line ({MAX_LINE} bytes): it is not evaluated",
                     self.name
                 ),
-                "one case per line",
-            ));
+                "give one case per line; the other lines are still evaluated",
+            );
+            self.next_bad = Some((problem, len));
+            return Ok(Some(String::new()));
         }
-        String::from_utf8(bytes).map(Some).map_err(|e| {
-            super::usage_error(
-                format!(
-                    "`{}` is not UTF-8 text (byte {})",
-                    self.name,
-                    line_start + e.utf8_error().valid_up_to()
-                ),
-                "save the file as UTF-8",
-            )
-        })
+        match String::from_utf8(bytes) {
+            Ok(line) => Ok(Some(line)),
+            Err(e) => {
+                let len = e.as_bytes().len();
+                let problem = super::usage_error(
+                    format!(
+                        "line {number} of `{}` is not UTF-8 text (byte {}): it is not evaluated",
+                        self.name,
+                        line_start + e.utf8_error().valid_up_to()
+                    ),
+                    "save the file as UTF-8; the other lines are still evaluated",
+                );
+                self.next_bad = Some((problem, len));
+                Ok(Some(String::new()))
+            }
+        }
+    }
+
+    /// Move the next line into `current`, with its problem if it could not be taken.
+    fn advance(&mut self) -> Option<()> {
+        self.current = self.next.take();
+        self.current_bad = self.next_bad.take();
+        self.current.as_ref().map(|_| ())
+    }
+
+    /// Bytes of the current line as read (a line that could not be taken counts its
+    /// length, not the empty line standing for it).
+    fn current_len(&self) -> usize {
+        match &self.current_bad {
+            Some((_, len)) => *len,
+            None => self.current.as_ref().map_or(0, String::len),
+        }
     }
 
     /// The next non-blank line's number and case, or an error reading the input.
@@ -174,13 +234,23 @@ impl Stream {
         program: &Program,
     ) -> Option<Result<(usize, Parsed), cspr::Problem>> {
         loop {
+            let len = self.current_len();
             if let Some(done) = self.current.take() {
-                self.start += done.len();
+                self.start += len;
                 self.previous = done;
             }
-            self.current = self.next.take();
-            let line = self.current.as_deref()?;
+            self.advance()?;
             self.number += 1;
+            if let Some((problem, _)) = self.current_bad.clone() {
+                return match self.read() {
+                    Ok(next) => {
+                        self.next = next;
+                        Some(Ok((self.number, Err(vec![problem]))))
+                    }
+                    Err(p) => Some(Err(p)),
+                };
+            }
+            let line = self.current.as_deref()?;
             // Parsed against the line alone; only a bad line is parsed again against a
             // source with its neighbours at their line numbers, for the located error.
             let alone = Source::new(self.name.clone(), line);
@@ -220,15 +290,17 @@ impl Stream {
         )
     }
 
-    /// The next raw line (blank or not) with its 1-based number, for a reader that parses
-    /// elsewhere ([`super::parallel`]); not to be mixed with [`Stream::next_case`].
-    pub fn next_line(&mut self) -> Option<Result<(usize, String), cspr::Problem>> {
-        if let Some(done) = self.current.take() {
-            self.start += done.len();
-        }
-        let line = self.next.take()?;
-        self.current = Some(String::new());
-        self.start += line.len();
+    /// The next raw line (blank or not) with its 1-based number, or the problem that kept
+    /// it from being taken, for a reader that parses elsewhere ([`super::parallel`]); not
+    /// to be mixed with [`Stream::next_case`].
+    pub fn next_line(&mut self) -> Option<Result<(usize, Line), cspr::Problem>> {
+        self.current = None;
+        self.advance()?;
+        self.start += self.current_len();
+        let line = match (self.current.replace(String::new()), self.current_bad.take()) {
+            (_, Some((problem, _))) => Err(problem),
+            (text, None) => Ok(text.unwrap_or_default()),
+        };
         self.number += 1;
         match self.read() {
             Ok(next) => self.next = next,
@@ -242,6 +314,9 @@ impl Stream {
         &self.name
     }
 }
+
+/// A raw line of a batch, or why it could not be taken.
+pub type Line = Result<String, cspr::Problem>;
 
 /// The JSON line a batch writes in place of a bad case's result: its line and errors.
 pub fn error_record(line: usize, problems: &[cspr::Problem]) -> serde_json::Value {

@@ -27,7 +27,7 @@ pub struct Check {
 impl Check {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         if self.list {
-            list();
+            list()?;
             return Ok(0);
         }
         let mut files = Vec::new();
@@ -61,12 +61,12 @@ impl Check {
             report(&checked.problems);
         }
         let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        eprintln!(
-            "checked {}: {}, {}",
+        super::output::stderr(&format!(
+            "checked {}: {}, {}\n",
             plural(files.len(), "file"),
             plural(errors, "error"),
             plural(warnings, "warning")
-        );
+        ));
         Ok(if errors > 0 || (self.deny_warnings && warnings > 0) {
             FAILED
         } else {
@@ -76,7 +76,7 @@ impl Check {
 }
 
 /// `cspr check --list`: every id, first where it is found.
-fn list() {
+fn list() -> Result<(), Vec<cspr::Problem>> {
     let mut rows: Vec<(String, String)> = Library::new(None)
         .listing()
         .into_iter()
@@ -88,7 +88,9 @@ fn list() {
             .map(|id| ((*id).to_string(), "calendar, built in".to_string())),
     );
     let width = rows.iter().map(|(id, _)| id.len()).max().unwrap_or(0);
+    let mut out = String::new();
     for (id, from) in rows {
-        println!("{id:width$}  {from}");
+        out.push_str(&format!("{id:width$}  {from}\n"));
     }
+    super::output::print(&out)
 }

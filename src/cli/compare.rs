@@ -97,8 +97,8 @@ impl Compare {
             comparison.differences_only();
         }
         match self.format {
-            OutputFormat::Text => print!("{}", comparison.text_with_edition_note()),
-            OutputFormat::Json => println!("{}", comparison.json()),
+            OutputFormat::Text => super::output::print(&comparison.text_with_edition_note())?,
+            OutputFormat::Json => super::output::print(&format!("{}\n", comparison.json()))?,
         }
         Ok(0)
     }

@@ -46,7 +46,7 @@ pub struct Diff {
     #[arg(long, value_name = "DIR")]
     witnesses: Option<PathBuf>,
     /// Most partial assignments the search explores for one outcome
-    #[arg(long, value_name = "N", default_value_t = Options::default().budget)]
+    #[arg(long, value_name = "N", default_value_t = Options::default().budget, value_parser = parse_budget)]
     budget: u64,
     /// Prove every outcome by search, even where both definitions read the same
     #[arg(long)]
@@ -63,6 +63,21 @@ enum Format {
     Text,
     Json,
     Markdown,
+}
+
+/// `--budget`: at least one partial assignment (a search of none proves nothing).
+fn parse_budget(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err(format!(
+            "a budget of 0 lets the search explore nothing, so no difference could be found or ruled out; write at least 1 (the default is {})",
+            Options::default().budget
+        )),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "`{s}` is not a number of partial assignments; write a whole number such as {}",
+            Options::default().budget
+        )),
+    }
 }
 
 impl Diff {
@@ -94,7 +109,7 @@ impl Diff {
             Format::Json => render::json(&result),
             Format::Markdown => render::markdown(&result),
         };
-        print!("{out}");
+        super::output::print(&out)?;
         // Equality not proved is never reported as "no difference".
         Ok(if result.differs() {
             FAILED
@@ -239,12 +254,7 @@ fn write_witnesses(dir: &Path, diff: &cspr::diff::Diff) -> Result<(), Problem> {
                 obj.extend(case.clone());
                 let text = serde_json::to_string_pretty(&obj).unwrap_or_default() + "\n";
                 let path = dir.join(name);
-                std::fs::write(&path, text).map_err(|e| {
-                    usage_error(
-                        format!("cannot write `{}`: {e}", path.display()),
-                        "check the directory",
-                    )
-                })?;
+                super::output::write_file(&path, text.as_bytes())?;
             }
         }
     }

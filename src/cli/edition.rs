@@ -83,7 +83,7 @@ impl Editions {
     /// JSON array, an iCalendar file).
     pub fn stderr(finding: Option<Finding<'_>>) {
         if let Some(note) = finding.and_then(|f| f.note()) {
-            eprintln!("note: {note}");
+            note!("note: {note}");
         }
     }
 }

@@ -7,6 +7,7 @@ use clap::{Args, ValueEnum};
 use cspr::case::Format;
 use cspr::eval::Engine;
 
+use super::output::stdout_failed;
 use super::progress::{self, Progress};
 use super::{BAD_INPUT, FAILED, cases, report};
 
@@ -19,7 +20,7 @@ pub enum OutputFormat {
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n  cspr eval lincolnshire case.json --guidance auto                   (on the edition in force on the case's date)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown.\nWhen the case's date (la_aware_on, else referral_received_on) falls under another edition of the\nguidance than the one evaluated, a note says which was in force (JSON: the `edition` field)."
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n  cspr eval lincolnshire case.json --guidance auto                   (on the edition in force on the case's date)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown. In a batch, a bad line (not JSON, not UTF-8, or over 64 MiB) is an error record {\"line\":N,\"errors\":[…]} in its place and the other lines are still evaluated.\nWhen the case's date (la_aware_on, else referral_received_on) falls under another edition of the\nguidance than the one evaluated, a note says which was in force (JSON: the `edition` field)."
 )]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -46,13 +47,12 @@ impl Eval {
     pub fn run(self) -> Result<u8, Vec<cspr::Problem>> {
         let (program, _warnings) = self.guidance.load_for(&self.procedure, &self.case)?;
         let engine = Engine::new(&program);
-        let stdout = std::io::stdout();
         let mut emit = Emit {
             program: &program,
             engine,
             writer: cspr::report::JsonWriter::new(&program),
             as_of: self.as_of.day(),
-            out: std::io::BufWriter::with_capacity(1 << 16, stdout.lock()),
+            out: super::output::Stdout::open(),
             output: OutputFormat::Json,
             code: 0,
             first: true,
@@ -75,7 +75,7 @@ impl Eval {
                 usize::from,
             );
             if jobs > 1 && emit.output == OutputFormat::Json {
-                let code = super::parallel::run(
+                return super::parallel::run(
                     &program,
                     &emit.engine,
                     stream,
@@ -84,20 +84,18 @@ impl Eval {
                     emit.progress.as_ref(),
                     &emit.editions,
                 );
-                return Ok(code);
             }
             while let Some(next) = stream.next_case(&program) {
                 match next {
                     Ok((line, parsed)) => {
-                        if emit.one(Some(line), parsed).is_err() {
-                            return Ok(emit.code.max(FAILED));
-                        }
+                        emit.one(Some(line), parsed)
+                            .map_err(|e| stdout_failed(&e))?;
                         if let Some(p) = &emit.progress {
                             p.case_done(stream.bytes_read());
                         }
                     }
                     Err(problem) => {
-                        let _ = emit.out.flush();
+                        emit.out.flush().map_err(|e| stdout_failed(&e))?;
                         emit.report(&[problem]);
                         return Ok(BAD_INPUT);
                     }
@@ -111,13 +109,12 @@ impl Eval {
                 OutputFormat::Text
             });
             for (line, parsed) in cases {
-                if emit.one(line, parsed).is_err() {
-                    return Ok(emit.code.max(FAILED));
-                }
+                emit.one(line, parsed).map_err(|e| stdout_failed(&e))?;
             }
         }
-        let _ = emit.out.flush();
-        Ok(emit.code)
+        let code = emit.code;
+        emit.out.finish()?;
+        Ok(code)
     }
 }
 
@@ -182,7 +179,7 @@ impl<W: Write> Emit<'_, W> {
                 )
             }
             (Err(problems), fmt) => {
-                let _ = self.out.flush();
+                self.out.flush()?;
                 self.report(&problems);
                 if let (OutputFormat::Json, Some(line)) = (fmt, line) {
                     writeln!(self.out, "{}", cases::error_record(line, &problems))

@@ -93,7 +93,7 @@ impl Explain {
             OutputFormat::Text => {
                 let text: Vec<String> =
                     trees.iter().map(|t| explain::render(&program, t)).collect();
-                print!("{}", Editions::before(finding, &text.join("\n")));
+                super::output::print(&Editions::before(finding, &text.join("\n")))?;
             }
             OutputFormat::Json => {
                 Editions::stderr(finding);
@@ -101,7 +101,7 @@ impl Explain {
                     .iter()
                     .map(|t| cspr::report::tree_json(&program, t))
                     .collect();
-                println!("{}", serde_json::Value::Array(json));
+                super::output::print(&format!("{}\n", serde_json::Value::Array(json)))?;
             }
         }
         Ok(0)

@@ -1,6 +1,6 @@
 //! `cspr fmt`: rewrite `.policy` and `.scenario` files in their canonical layout.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -66,14 +66,9 @@ impl Fmt {
             }
             changed += 1;
             if self.check {
-                println!("{}", file.display());
+                outln!("{}", file.display());
             } else {
-                std::fs::write(file, formatted).map_err(|e| {
-                    vec![usage_error(
-                        format!("cannot write `{}`: {e}", file.display()),
-                        "check the file's permissions",
-                    )]
-                })?;
+                super::output::write_file(file, formatted.as_bytes()).map_err(|p| vec![p])?;
             }
         }
         let verb = if self.check {
@@ -81,7 +76,7 @@ impl Fmt {
         } else {
             "changed"
         };
-        eprintln!(
+        note!(
             "{} file{} checked: {changed} {verb}, {broken} not formatted (syntax errors)",
             files.len(),
             if files.len() == 1 { "" } else { "s" }
@@ -94,13 +89,28 @@ impl Fmt {
     }
 
     fn stdin(&self) -> Result<u8, Vec<cspr::Problem>> {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            vec![usage_error(
-                format!("cannot read standard input: {e}"),
-                "pipe UTF-8 text into `cspr fmt --stdin`",
-            )]
-        })?;
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(super::MAX_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                vec![usage_error(
+                    format!("cannot read standard input: {e}"),
+                    "pipe UTF-8 text into `cspr fmt --stdin`",
+                )]
+            })?;
+        if bytes.len() as u64 > super::MAX_FILE {
+            return Err(vec![usage_error(
+                format!(
+                    "standard input is more than cspr reads ({} bytes)",
+                    super::MAX_FILE
+                ),
+                "split it into smaller files",
+            )]);
+        }
+        // Read as `cspr fmt FILE` reads a file: UTF-8, no control characters, a
+        // byte-order mark dropped.
+        let text = super::text_of("<stdin>", bytes).map_err(|p| vec![p])?;
         let (name, kind) = if self.scenario {
             ("<stdin>.scenario", Kind::Scenario)
         } else {
@@ -109,12 +119,12 @@ impl Fmt {
         let source = cspr::Source::new(name, text);
         match format(&source, kind) {
             Ok(f) => {
-                let _ = std::io::stdout().write_all(f.as_bytes());
+                super::output::print(&f)?;
                 Ok(0)
             }
             Err(problems) => {
                 report(&problems);
-                let _ = std::io::stdout().write_all(source.text.as_bytes());
+                super::output::print(&source.text)?;
                 Ok(FAILED)
             }
         }

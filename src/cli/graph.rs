@@ -1,12 +1,10 @@
 //! `cspr graph`: the procedure as a picture, in DOT, Mermaid or SVG.
 
-use std::io::Write as _;
-
 use clap::{Args, ValueEnum};
 use cspr::diagnostic::did_you_mean;
 use cspr::report::graph::Graph;
 
-use super::{FAILED, load_procedure, usage_error};
+use super::{load_procedure, usage_error};
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
@@ -65,14 +63,7 @@ impl GraphCmd {
             GraphFormat::Mermaid => graph.mermaid(),
             GraphFormat::Svg => graph.svg(),
         };
-        let mut out = std::io::stdout().lock();
-        if out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            return Ok(FAILED);
-        }
+        super::output::print(&text)?;
         Ok(0)
     }
 }

@@ -1,13 +1,12 @@
 //! `cspr rebase`: write a procedure with its `extends` pointing at another edition of
 //! the guidance, after checking it there.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
 use cspr::check::rebase::rebase;
 
-use super::{FAILED, find_procedure, report, usage_error};
+use super::{FAILED, find_procedure, report};
 
 /// Put a procedure on another edition of the guidance: its text with `extends EDITION`
 #[derive(Args)]
@@ -45,7 +44,7 @@ impl Rebase {
             })
             .unwrap_or_else(|| format!("`{}`", self.onto));
         if !ok && !self.force {
-            eprintln!(
+            note!(
                 "{} does not check on {edition}: nothing written (--force writes it anyway)",
                 source.name
             );
@@ -53,26 +52,18 @@ impl Rebase {
         }
         match &self.output {
             Some(path) => {
-                std::fs::write(path, &rebased.text).map_err(|e| {
-                    vec![usage_error(
-                        format!("cannot write `{}`: {e}", path.display()),
-                        "check the path and its permissions",
-                    )]
-                })?;
+                super::output::write_file(path, rebased.text.as_bytes()).map_err(|p| vec![p])?;
                 let verdict = if ok { "checks" } else { "does NOT check" };
-                eprintln!(
+                note!(
                     "wrote {}: {} on {edition}, which it {verdict}",
                     path.display(),
                     source.name
                 );
             }
             None => {
-                let mut out = std::io::stdout().lock();
-                if out.write_all(rebased.text.as_bytes()).is_err() {
-                    return Ok(FAILED);
-                }
+                super::output::print(&rebased.text)?;
                 if !ok {
-                    eprintln!(
+                    note!(
                         "{} does not check on {edition}: written anyway (--force)",
                         source.name
                     );

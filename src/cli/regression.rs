@@ -97,9 +97,9 @@ pub fn report_pair(
     if !notes.is_empty() {
         // It did not run on one side: the scenario as a whole changed.
         tally.scenarios += 1;
-        println!("{heading}");
+        outln!("{heading}");
         for n in notes {
-            println!("{n}");
+            outln!("{n}");
         }
         return passed;
     }
@@ -129,7 +129,7 @@ pub fn report_pair(
     for row in &rows {
         row_text(&mut out, row, s, &sides, &mut explained);
     }
-    print!("{out}");
+    out!("{out}");
     passed
 }
 

@@ -32,7 +32,8 @@ use helper::ReplHelper;
   cspr repl lincolnshire case.json < commands.txt      (scripted: no prompts; exit 1 if a command failed)
 
 In the session: `set child_died = true`, `ask` (an interview, most decisive question first),
-`why pathway`, `what-if child_looked_after = true`, `save case.json`; `help` lists every command.
+`why pathway`, `what-if child_looked_after = true`, `save case.json` (`save --force case.json` replaces an
+existing file without asking; a script must say --force); `help` lists every command.
 
 Nothing about the case is written anywhere but by `save`. The line history (which holds the
 facts typed) is kept in memory only; --history FILE keeps it in a file, at your choice.")]
@@ -51,7 +52,10 @@ pub struct Repl {
 }
 
 /// Files for the session: procedures from the library, case files from disk.
-struct CliHost;
+struct CliHost {
+    /// A person at a terminal, who can be asked before a file is replaced.
+    interactive: bool,
+}
 
 impl Host for CliHost {
     fn load_procedure(
@@ -65,12 +69,27 @@ impl Host for CliHost {
         read_source(Path::new(path))
     }
     fn write_case(&self, path: &str, text: &str) -> Result<(), Problem> {
-        std::fs::write(path, text).map_err(|e| {
-            usage_error(
-                format!("cannot write `{path}`: {e}"),
-                "check the path and its directory",
-            )
-        })
+        // Atomically: a failed save leaves the file as it was, never a part of it.
+        super::output::write_file(Path::new(path), text.as_bytes())
+    }
+    fn exists(&self, path: &str) -> bool {
+        std::fs::symlink_metadata(path).is_ok()
+    }
+    fn confirm(&self, question: &str) -> bool {
+        if !self.interactive {
+            return false;
+        }
+        let mut stdout = std::io::stdout().lock();
+        if write!(stdout, "{question} [y/N] ")
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
+            return false;
+        }
+        drop(stdout);
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer).is_ok()
+            && matches!(answer.trim().to_lowercase().as_str(), "y" | "yes")
     }
     fn procedures(&self) -> Vec<String> {
         super::compare::every_module()
@@ -210,7 +229,7 @@ impl Repl {
             color,
             edition_shown: std::cell::RefCell::new(None),
         };
-        let host = CliHost;
+        let host = CliHost { interactive };
         let name = match &self.procedure {
             Some(p) => p.clone(),
             None => choose_procedure(&host, interactive)?,

@@ -10,7 +10,7 @@ use cspr::eval::Engine;
 use cspr::report::{Report, html};
 
 use super::edition::Editions;
-use super::{BAD_INPUT, FAILED, cases, load_procedure, report, usage_error};
+use super::{BAD_INPUT, cases, load_procedure, report, usage_error};
 
 /// Write a decision report a review panel can read: summary, deadlines chart, duties, explanations
 #[derive(Args)]
@@ -51,15 +51,7 @@ impl ReportCmd {
             );
             return match &self.output {
                 Some(path) => write_file(path, &page).map(|()| 0),
-                None => {
-                    use std::io::Write as _;
-                    let mut out = std::io::stdout().lock();
-                    Ok(if out.write_all(page.as_bytes()).is_ok() {
-                        0
-                    } else {
-                        FAILED
-                    })
-                }
+                None => super::output::print(&page).map(|()| 0),
             };
         }
         let Some(dir) = &self.output else {
@@ -161,10 +153,5 @@ fn file_name(line: usize, case_id: Option<&str>) -> String {
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), Vec<cspr::Problem>> {
-    std::fs::write(path, text).map_err(|e| {
-        vec![usage_error(
-            format!("cannot write `{}`: {e}", path.display()),
-            "check the path",
-        )]
-    })
+    super::output::write_file(path, text.as_bytes()).map_err(|p| vec![p])
 }

@@ -123,7 +123,7 @@ impl Test {
             tally.passed += passed;
             tally.failed += failed;
             if passed + failed > 0 {
-                println!(
+                outln!(
                     "{}",
                     file_line(file, passed, failed, self.guidance.as_deref())
                 );
@@ -136,7 +136,7 @@ impl Test {
     fn finish(&self, tally: &Tally, coverage: &Coverage) -> Result<u8, Vec<Problem>> {
         let mut gaps = false;
         if self.coverage || self.require_coverage {
-            print!("{}", coverage_report(coverage));
+            out!("{}", coverage_report(coverage));
             gaps = !coverage.is_complete();
         }
         let verdict = if tally.failed == 0 { "ok" } else { "FAILED" };
@@ -154,9 +154,9 @@ impl Test {
         if self.guidance.is_some() {
             let _ = write!(summary, "; {}", tally.changes);
         }
-        println!("{summary}");
+        outln!("{summary}");
         if self.require_coverage && gaps {
-            println!("coverage: FAILED (--require-coverage): some items were not exercised");
+            outln!("coverage: FAILED (--require-coverage): some items were not exercised");
         }
         Ok(if tally.failed > 0 || (self.require_coverage && gaps) {
             FAILED
@@ -205,7 +205,7 @@ fn parse_files(paths: &[PathBuf]) -> Result<(Vec<File>, Vec<String>, usize), Vec
             Ok(file) => files.push(file),
             Err(problems) => {
                 report(&problems);
-                println!("FAIL {name}: the file does not parse");
+                outln!("FAIL {name}: the file does not parse");
                 unparsed += 1;
             }
         }
@@ -309,7 +309,7 @@ fn report_run(
             return false;
         }
         RunResult::Error(problem) => {
-            println!("{heading}\n  the case could not be evaluated:");
+            outln!("{heading}\n  the case could not be evaluated:");
             report(std::slice::from_ref(problem));
             return false;
         }
@@ -338,7 +338,7 @@ fn report_run(
             }
         }
     }
-    print!("{out}");
+    out!("{out}");
     false
 }
 

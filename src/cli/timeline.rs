@@ -1,6 +1,5 @@
 //! `cspr timeline`: every deadline of a case in date order, as text, JSON or iCalendar.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -78,14 +77,7 @@ impl Timeline {
                 }
             },
         };
-        let mut out = std::io::stdout().lock();
-        if out
-            .write_all(text.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            return Ok(FAILED);
-        }
+        super::output::print(&text)?;
         Ok(0)
     }
 }

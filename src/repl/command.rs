@@ -89,8 +89,8 @@ pub const COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         name: "save",
-        args: "FILE",
-        help: "write the case to a .json or .toml file: the only way case facts leave the session",
+        args: "[--force] FILE",
+        help: "write the case to a .json or .toml file: the only way case facts leave the session; an existing file is replaced only when you say yes, or with --force",
     },
     CommandHelp {
         name: "use",
@@ -140,7 +140,11 @@ pub enum Command {
     Compare(Vec<String>),
     AsOf(String),
     Load(String),
-    Save(String),
+    /// `save [--force] FILE`: `force` replaces an existing file without asking.
+    Save {
+        path: String,
+        force: bool,
+    },
     Use {
         procedure: String,
         edition: Option<String>,
@@ -264,7 +268,17 @@ pub fn parse(line: &str) -> Result<Command, Unparsed> {
         )),
         "as-of" | "asof" => one(Command::AsOf),
         "load" => one(Command::Load),
-        "save" => one(Command::Save),
+        "save" => match rest.split_whitespace().collect::<Vec<_>>().as_slice() {
+            [path] if *path != "--force" => Ok(Command::Save {
+                path: path.to_string(),
+                force: false,
+            }),
+            ["--force", path] | [path, "--force"] => Ok(Command::Save {
+                path: path.to_string(),
+                force: true,
+            }),
+            _ => Err(usage("save")),
+        },
         "use" => {
             let words: Vec<&str> = rest.split_whitespace().collect();
             match words.as_slice() {

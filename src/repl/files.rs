@@ -30,7 +30,14 @@ impl Session {
         Ok(reply)
     }
 
-    pub(super) fn save(&self, host: &dyn Host, path: &str) -> Result<Reply, Vec<Problem>> {
+    /// `save [--force] FILE`. An existing file is replaced only with `--force` or when the
+    /// person at the keyboard says yes; a script must say `--force`.
+    pub(super) fn save(
+        &self,
+        host: &dyn Host,
+        path: &str,
+        force: bool,
+    ) -> Result<Reply, Vec<Problem>> {
         let text = match Format::from_name(path) {
             Format::Toml => save::to_toml_text(self.program(), &self.case),
             Format::Json if path.ends_with(".json") => {
@@ -43,6 +50,12 @@ impl Session {
                 ));
             }
         };
+        if !force && host.exists(path) && !host.confirm(&format!("`{path}` exists: replace it?")) {
+            return Err(problem(
+                format!("`{path}` exists: not replaced"),
+                format!("`save --force {path}` replaces it, or save to another file"),
+            ));
+        }
         host.write_case(path, &text).map_err(|p| vec![p])?;
         let known = self.case.facts().iter().filter(|v| v.is_some()).count();
         Ok(Reply::note(format!("saved {known} facts to {path}")))

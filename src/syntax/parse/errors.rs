@@ -18,9 +18,35 @@ pub(super) fn repeated(what: &str, at: Span) -> Problem {
 }
 
 pub(super) fn empty_file(source: &Source) -> Problem {
-    Problem::error("cspr::syntax", "the file is empty")
-        .help("a policy starts with `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`")
-        .in_source(source)
+    let help = "a policy starts with `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`";
+    let text = &*source.text;
+    if text.is_empty() {
+        return Problem::error("cspr::syntax", "the file is empty")
+            .help(help)
+            .in_source(source);
+    }
+    // Not empty: say what is there instead of a declaration.
+    let message = if text.contains('\r') && !text.contains('\n') {
+        "the file holds no declaration, only line breaks written as carriage returns alone (old Mac line endings)"
+    } else if text.lines().all(|l| l.trim().is_empty()) {
+        "the file holds no declaration, only blank lines and spaces"
+    } else {
+        "the file holds no declaration, only comments"
+    };
+    let help = if text.contains('\r') && !text.contains('\n') {
+        format!("save the file with LF or CRLF line endings; {help}")
+    } else {
+        help.to_string()
+    };
+    let problem = Problem::error("cspr::syntax", message).help(help);
+    if text.contains('\n') {
+        problem
+            .label(Span::new(0, text.len()), "nothing but this")
+            .in_source(source)
+    } else {
+        // A snippet of carriage returns alone cannot be shown line by line.
+        problem.in_source(source)
+    }
 }
 
 /// Parse each top-level declaration alone to find every syntax error, not just the first.
@@ -129,6 +155,9 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "the end of the file",
         Rule::header | Rule::module_kind => "`guidance` or `procedure`",
+        Rule::file | Rule::lone_header => {
+            "a header: `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`"
+        }
         Rule::lone_item => {
             "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `override`)"
         }
