@@ -1,102 +1,41 @@
-//! The hand-written parser (`syntax::fast`) held to pest's: wherever it gives a tree, pest
-//! gives the same one, spans included; wherever pest refuses, it gives way (so every syntax
-//! error is still pest's). And it does take the shipped policies, or parsing is not fast.
-
-use std::path::{Path, PathBuf};
+//! The parser (pest, `grammar/policy.pest`, and the converter in `syntax/parse`) on its
+//! own: every construct parses, odd layouts too, layout never changes the tree, the texts
+//! that must be refused are, keywords are refused as names exactly where the grammar says,
+//! nesting is refused before pest recurses (so a small thread's stack suffices), and a run
+//! parses each module once.
 
 use cspr::diagnostic::Source;
-use cspr::syntax::{keywords::keywords, parse, parse_fast, parse_with_pest};
+use cspr::syntax::{MAX_NESTING, keywords::keywords, parse};
 use proptest::prelude::*;
 
 use crate::common::root;
 
-/// Both parsers on `text`: the fast one's tree, when it gave one, must be pest's (compared
-/// through `Debug`, which prints spans). Whether the fast path was taken.
-fn agree(name: &str, text: &str) -> bool {
-    let source = Source::new(name, text);
-    let pest = parse_with_pest(&source);
-    let Some(fast) = parse_fast(&source) else {
-        return false;
-    };
-    let pest = match pest {
-        Ok(m) => m,
-        Err(problems) => {
-            panic!("{name}: the fast parser took what pest refuses: {problems:?}\n{text}")
-        }
-    };
-    let (fast, pest) = (format!("{fast:#?}"), format!("{pest:#?}"));
-    if fast != pest {
-        let at = fast
-            .lines()
-            .zip(pest.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or(0);
-        let context = |s: &str| {
-            s.lines()
-                .skip(at.saturating_sub(8))
-                .take(12)
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        panic!(
-            "{name}: trees differ at line {at} of their Debug\n--- fast\n{}\n--- pest\n{}\n--- text\n{text}",
-            context(&fast),
-            context(&pest)
-        );
-    }
-    true
-}
-
-fn policy_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            if !path.ends_with("target") && !path.ends_with(".git") {
-                policy_files(&path, out);
-            }
-        } else if path.extension().is_some_and(|e| e == "policy") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
-fn every_policy_in_the_repository_parses_to_the_same_tree() {
-    let mut files = Vec::new();
-    for dir in ["policies", "tests", "docs", "fuzz"] {
-        policy_files(&root().join(dir), &mut files);
-    }
-    assert!(files.len() > 40, "{} policy files found", files.len());
-    let mut declined = Vec::new();
-    for file in &files {
-        // The bad-input catalogue holds files that are not UTF-8: no parser sees those.
-        let Ok(text) = std::fs::read_to_string(file) else {
-            continue;
-        };
-        let name = file.display().to_string();
-        let fast = agree(&name, &text);
-        let pest_ok = parse_with_pest(&Source::new(name.as_str(), text.as_str())).is_ok();
-        if pest_ok && !fast {
-            declined.push(name);
-        }
-    }
-    // Every file pest accepts is one the fast path takes: it covers the language as used.
-    assert!(
-        declined.is_empty(),
-        "the fast path gave way on {declined:?}"
-    );
-}
-
-#[test]
-fn the_shipped_policies_take_the_fast_path() {
+fn the_shipped_policies_parse() {
     for module in cspr::builtin::MODULES {
         let source = module.source();
-        assert!(parse_fast(&source).is_some(), "{}", module.file);
-        assert!(parse(&source).is_ok());
+        assert!(parse(&source).is_ok(), "{}", module.file);
     }
+}
+
+#[test]
+fn every_policy_in_the_policies_directory_parses() {
+    let mut count = 0;
+    let mut dirs = vec![root().join("policies")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "policy") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                let source = Source::new(path.display().to_string(), text);
+                assert!(parse(&source).is_ok(), "{}", path.display());
+                count += 1;
+            }
+        }
+    }
+    assert!(count >= 5, "{count} policies found");
 }
 
 /// Every construct of the grammar, with comments and odd layout between the tokens.
@@ -142,15 +81,56 @@ timeline t2: starts d step day 0 only: x must "zero"
 # trailing comment, no newline"#;
 
 #[test]
-fn every_construct_parses_to_the_same_tree_by_the_fast_path() {
-    assert!(
-        agree("everything.policy", EVERYTHING),
-        "the fast path gave way"
+fn every_construct_parses() {
+    let module = parse(&Source::new("everything.policy", EVERYTHING)).unwrap();
+    assert_eq!(module.id.node, "p_1");
+    assert_eq!(module.title, "Title with \"quotes\", a \\ and \n");
+    // 2 sources, 14 facts, 5 rules, 2 decisions, 6 duties, 3 overrides, 2 timelines.
+    assert_eq!(module.items.len(), 34, "{:#?}", module.items);
+}
+
+/// `text` with its comments taken out and every run of whitespace made one space (for
+/// texts whose strings hold no `#` and no double spaces).
+fn relaid(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn layout_and_comments_never_change_the_tree() {
+    let laid_out = parse(&Source::new("a.policy", EVERYTHING)).unwrap();
+    let text = relaid(EVERYTHING);
+    let plain = parse(&Source::new("b.policy", text.as_str())).unwrap();
+    // Equal ignoring spans (`syntax::same`); the spans themselves differ.
+    assert_eq!(laid_out, plain);
+    assert_ne!(format!("{laid_out:?}"), format!("{plain:?}"));
+}
+
+#[test]
+fn spans_cover_the_code_they_came_from() {
+    let module = parse(&Source::new("everything.policy", EVERYTHING)).unwrap();
+    let at = |s: cspr::span::Span| &EVERYTHING[s.start..s.end];
+    assert_eq!(at(module.id.span), "p_1");
+    let cspr::syntax::ast::Item::Rule(r1) = &module.items[16] else {
+        panic!("{:?}", module.items[16]);
+    };
+    assert_eq!(at(r1.name.span), "r1");
+    let cspr::syntax::ast::RuleBody::Expr(body) = &r1.body else {
+        panic!("{:?}", r1.body);
+    };
+    assert_eq!(
+        at(body.span),
+        "a and not b = 3 or (c < 2024-01-01T09:30 and d >= 2024-03-04)"
     );
 }
 
 #[test]
-fn odd_but_valid_layouts_take_the_fast_path() {
+fn odd_but_valid_layouts_parse() {
     for text in [
         "guidance g \"t\"",
         "guidance g \"t\"\n",
@@ -158,29 +138,32 @@ fn odd_but_valid_layouts_take_the_fast_path() {
         "guidance g \"t\" rule r: a # c\n# d\n",
         "guidance g \"t\" rule r: a and b # c\n# d\n rule s: x",
         "guidance g \"t\" rule r: (a and b # c\n) rule s: not (x or y) # z",
+        "guidance g \"t\" rule r: not # c\n not a",
         "guidance g \"t\" rule r: a = b # c\n",
         "guidance g \"t\" rule r: a in {b} # c\n",
         "guidance g \"t\" rule r: a\r\n\trule s: b\r\n",
         "guidance g \"t\" fact f: set of a # c\n | b",
         "guidance g \"t\" decision d: x when a # c\n y when b # d\n otherwise z # e\n",
         "guidance g \"t\" duty d: a must \"x\" # c\n when b # d\n",
+        "guidance g \"t\" duty d: a must \"x\" within 2 # c\n working # d\n days after b",
         "guidance g \"t\" rule r: 2024-01-01T10:00 = 2024-01-01 ",
         "guidance g \"t\" rule r: x = \"é — ünïcode\" # ünïcode ",
-        // As many `not`s as `check_nesting` allows, and as deep as the fast path reads.
-        format!("guidance g \"t\" rule r: {}a", "not ".repeat(64)).as_str(),
+        format!("guidance g \"t\" rule r: {}a", "not ".repeat(MAX_NESTING)).as_str(),
         format!(
             "guidance g \"t\" rule r: {}a{}",
-            "(".repeat(16),
-            ")".repeat(16)
+            "(".repeat(MAX_NESTING),
+            ")".repeat(MAX_NESTING)
         )
         .as_str(),
     ] {
-        assert!(agree(text, text), "the fast path gave way on {text:?}");
+        if let Err(problems) = parse(&Source::new("odd.policy", text)) {
+            panic!("{text:?}: {problems:?}");
+        }
     }
 }
 
 #[test]
-fn errors_and_doubtful_texts_are_left_to_pest() {
+fn errors_are_refused_with_a_located_problem() {
     for text in [
         "",
         "# only a comment",
@@ -208,60 +191,102 @@ fn errors_and_doubtful_texts_are_left_to_pest() {
         "guidance g \"t\" timeline t: starts d step day 99999999999 x: y must \"z\"",
         "guidance g \"t\" rule not: a",
         "guidance g \"t\" rule r: a\u{a0}",
-        format!("guidance g \"t\" rule r: {}a", "not ".repeat(65)).as_str(),
+        format!(
+            "guidance g \"t\" rule r: {}a",
+            "not ".repeat(MAX_NESTING + 1)
+        )
+        .as_str(),
         format!(
             "guidance g \"t\" rule r: {}a{}",
-            "(".repeat(65),
-            ")".repeat(65)
+            "(".repeat(MAX_NESTING + 1),
+            ")".repeat(MAX_NESTING + 1)
         )
         .as_str(),
         format!(
             "guidance g \"t\" duty d: a must \"x\" within 1 day after {}b if c else d{}",
-            "(".repeat(65),
-            ")".repeat(65)
+            "(".repeat(MAX_NESTING + 1),
+            ")".repeat(MAX_NESTING + 1)
         )
         .as_str(),
     ] {
-        let fast = agree(text, text);
-        let pest_ok = parse_with_pest(&Source::new("t", text)).is_ok();
-        assert!(
-            !fast && !pest_ok,
-            "{text:?}: fast {fast}, pest accepts {pest_ok}"
-        );
+        let Err(problems) = parse(&Source::new("bad.policy", text)) else {
+            panic!("{text:?} was accepted");
+        };
+        assert!(!problems.is_empty(), "{text:?}");
+        for p in &problems {
+            for (span, _) in &p.labels {
+                assert!(span.end <= text.len().max(1), "{text:?}: {p:?}");
+            }
+        }
     }
 }
 
 #[test]
-fn parentheses_deeper_than_the_fast_path_reads_are_left_to_pest() {
-    for depth in [17, 20] {
-        let text = format!(
-            "guidance g \"t\" rule r: {}a{}",
-            "(".repeat(depth),
-            ")".repeat(depth)
-        );
-        let source = Source::new("deep.policy", text.as_str());
-        assert!(!agree("deep.policy", &text), "depth {depth}");
-        assert!(parse(&source).is_ok(), "depth {depth}");
-    }
-}
-
-#[test]
-fn keywords_are_refused_as_names_exactly_where_pest_refuses_them() {
+fn keywords_are_refused_as_names_exactly_where_the_grammar_says() {
+    let language: Vec<&str> = keywords().iter().filter(|k| !k.1).map(|k| k.0).collect();
     let mut words: Vec<&str> = keywords().iter().map(|k| k.0).collect();
     words.extend([
-        "bool", "date", "text", "integer", "days", "day", "weeks", "Rule", "_", "a1",
+        "bool", "date", "text", "integer", "weeks", "Rule", "_", "a1", "true", "false", "setting",
+        "order", "notify", "index",
     ]);
     for word in words {
+        // `day` and `days` are keywords only where a timeline step expects them; the words
+        // of scenario expectations (`cw_…`) only there; `true`/`false` are values.
+        let keyword = language.contains(&word) && !matches!(word, "day" | "days");
+        let value = matches!(word, "true" | "false");
+        let accepted = |text: String| parse(&Source::new("k.policy", text.as_str())).is_ok();
+        assert_eq!(
+            accepted(format!("guidance g \"t\" fact {word}: bool")),
+            !keyword && !value,
+            "fact {word}"
+        );
         for text in [
-            format!("guidance g \"t\" fact {word}: bool"),
             format!("guidance g \"t\" rule r: {word}"),
             format!("guidance g \"t\" rule r: x = {word}"),
         ] {
-            let fast = agree(&text, &text);
-            let pest_ok = parse_with_pest(&Source::new("t", text.as_str())).is_ok();
-            assert_eq!(fast, pest_ok, "{text}");
+            assert_eq!(accepted(text.clone()), !keyword || value, "{text}");
         }
     }
+}
+
+/// Nesting is refused on the raw text before pest runs, so parsing the deepest text
+/// allowed needs little stack: it is parsed (and the next level refused, with a located
+/// error) on a thread with a 2 MiB stack, in a debug build too.
+#[test]
+fn the_deepest_nesting_allowed_parses_on_a_small_stack() {
+    let deep = |depth: usize| {
+        format!(
+            "guidance g \"t\"\nfact a: bool\nrule r: {}a{}\nrule s: {}a\n",
+            "(".repeat(depth),
+            ")".repeat(depth),
+            "not ".repeat(depth)
+        )
+    };
+    let outcome = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let ok = parse(&Source::new("deep.policy", deep(MAX_NESTING)));
+            let refused = parse(&Source::new("deeper.policy", deep(MAX_NESTING + 1)));
+            // Check as well: its recursion on the tree is bounded by the same limit.
+            let checked = cspr::check::check(
+                &Source::new("deep.policy", deep(MAX_NESTING)),
+                &cspr::builtin::Builtins,
+            );
+            (ok.is_ok(), refused, checked.program.is_some())
+        })
+        .unwrap()
+        .join()
+        .expect("parsing overflowed a 2 MiB stack");
+    assert!(outcome.0, "{MAX_NESTING} levels refused");
+    assert!(outcome.2, "{MAX_NESTING} levels did not check");
+    let problems = outcome.1.unwrap_err();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].code, "cspr::too_deep");
+    let text = deep(MAX_NESTING + 1);
+    let at = problems[0].labels[0].0;
+    // The first parenthesis past the limit.
+    assert_eq!(at.start, text.find("rule r: ").unwrap() + 8 + MAX_NESTING);
+    assert_eq!(&text[at.start..at.end], "(");
 }
 
 const TOKENS: &[&str] = &[
@@ -339,8 +364,10 @@ proptest! {
         ..ProptestConfig::default()
     })]
 
+    /// Any edit of a text that uses every construct: a tree or located errors, never a
+    /// panic, and every label within the text.
     #[test]
-    fn mutations_of_every_construct_parse_the_same(
+    fn mutations_of_every_construct_are_parsed_or_refused_with_located_errors(
         edits in proptest::collection::vec((0usize..3_000, 0usize..12, 0..TOKENS.len()), 1..4)
     ) {
         let mut text = EVERYTHING.to_string();
@@ -349,14 +376,14 @@ proptest! {
             let b = boundary(&text, a + len);
             text.replace_range(a..b, TOKENS[token]);
         }
-        agree("mutated.policy", &text);
-    }
-
-    #[test]
-    fn token_soup_parses_the_same(tokens in proptest::collection::vec(0..TOKENS.len(), 0..40)) {
-        let body: String = tokens.iter().map(|i| TOKENS[*i]).collect::<Vec<_>>().join(" ");
-        agree("soup.policy", &format!("guidance g \"t\"\nrule r: {body}"));
-        agree("soup.policy", &format!("guidance g \"t\"\n{body}"));
+        if let Err(problems) = parse(&Source::new("mutated.policy", text.as_str())) {
+            prop_assert!(!problems.is_empty());
+            for p in &problems {
+                for (span, _) in &p.labels {
+                    prop_assert!(span.start <= span.end && span.end <= text.len().max(1), "{:?}", p);
+                }
+            }
+        }
     }
 }
 

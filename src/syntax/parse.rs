@@ -6,7 +6,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use pest::Parser;
-use pest::iterators::Pair;
+use pest::iterators::{Pair, Pairs};
 
 use super::ast::*;
 use crate::diagnostic::{Problem, Source};
@@ -36,16 +36,9 @@ use expr::*;
 pub(super) use lone::{parse_expr, parse_value};
 pub(super) use scenario::parse_scenarios;
 
-/// A policy file: by the hand-written parser when `fast` and it is sure of the result
-/// (`syntax::fast`), else by pest, which also gives every syntax error.
-pub(super) fn parse_module(
-    source: &Source,
-    fast: bool,
-) -> std::result::Result<Module, Vec<Problem>> {
-    // The fast path gives way wherever `check_nesting` could refuse, so it runs first.
-    if let Some(module) = fast.then(|| super::fast::module(&source.text)).flatten() {
-        return Ok(module);
-    }
+/// A policy file. Nesting is checked on the raw text first, so pest's own recursion
+/// never meets more than [`MAX_NESTING`] levels.
+pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<Problem>> {
     check_nesting(&source.text).map_err(|p| vec![p.in_source(source)])?;
     match PolicyParser::parse(Rule::file, &source.text) {
         Ok(mut pairs) => {
@@ -57,21 +50,15 @@ pub(super) fn parse_module(
     }
 }
 
-/// The fast path alone.
-pub(super) fn parse_fast(source: &Source) -> Option<Module> {
-    super::fast::module(&source.text)
-}
-
 // ----------------------------------------------------------------------------------
 //  Converters, one per grammar rule
 // ----------------------------------------------------------------------------------
 
-/// Tokens the converter skips: keywords and comments.
+/// Tokens the converter skips: keywords (comments are silent, never in the tree).
 fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::COMMENT
-            | Rule::kw_guidance
+        Rule::kw_guidance
             | Rule::kw_procedure
             | Rule::kw_version
             | Rule::kw_extends

@@ -64,9 +64,8 @@ pub(super) fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
     // Every word the grammar accepts, spelled out: a word added to the grammar but not
     // here is an internal error, never read as some other unit.
     let unit_span = span(&unit_pair);
-    let word = unit_pair
-        .into_inner()
-        .find(|p| p.as_rule() != Rule::COMMENT)
+    let word = inner(unit_pair)
+        .next()
         .ok_or_else(|| shape("unit of time", unit_span))?;
     let unit = match (word.as_rule(), word.as_str()) {
         (Rule::working_days, _) => TimeUnit::WorkingDays,
@@ -106,22 +105,28 @@ pub(super) fn duty_head<'i>(
     Ok((name, cite, actor, modality, action))
 }
 
-/// A name, or `(a if condition else b)`: the fallback anchor and the choices before it.
+/// `anchor`: a name, or an `anchor_choice`.
 pub(super) fn anchor(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
-    if pair.as_rule() != Rule::anchor_choice {
-        return Ok((ident(pair), Vec::new()));
+    if pair.as_rule() == Rule::anchor_choice {
+        anchor_choice(pair)
+    } else {
+        Ok((ident(pair), Vec::new()))
     }
-    let cspan = span(&pair);
-    let mut items: Vec<Pair<'_, Rule>> = inner(pair).collect();
-    let last = items
-        .pop()
-        .ok_or_else(|| shape("empty anchor choice", cspan))?;
+}
+
+/// `anchor_choice`: `(a if condition else b …)`, the choices in order and the fallback
+/// (the last name, which no condition follows).
+pub(super) fn anchor_choice(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
+    let at = span(&pair);
+    let mut parts = inner(pair);
     let mut choices = Vec::new();
-    let mut it = items.into_iter();
-    while let (Some(name), Some(cond)) = (it.next(), it.next()) {
-        choices.push((ident(name), expr(cond)?));
+    loop {
+        let name = ident(next(&mut parts, at, "anchor")?);
+        match parts.next() {
+            Some(cond) => choices.push((name, expr(cond)?)),
+            None => return Ok((name, choices)),
+        }
     }
-    Ok((ident(last), choices))
 }
 
 /// A timeline, kept as written; `check::timeline` turns its steps into duties.

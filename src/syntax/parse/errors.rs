@@ -154,8 +154,7 @@ pub(super) fn syntax_problem(e: &pest::error::Error<Rule>, offset: usize, len: u
 pub fn human_rule_name(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "the end of the file",
-        Rule::header | Rule::module_kind => "`guidance` or `procedure`",
-        Rule::file | Rule::lone_header => {
+        Rule::header | Rule::module_kind | Rule::file | Rule::lone_header => {
             "a header: `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`"
         }
         Rule::lone_item => {
@@ -192,7 +191,6 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::expr | Rule::or_expr | Rule::and_expr | Rule::not_expr | Rule::cmp_expr => {
             "an expression"
         }
-        Rule::not_op => "`not`",
         Rule::cmp_op => "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
         Rule::set_lit => "a set such as `{a, b}`",
         Rule::ident => "a name",
@@ -261,59 +259,77 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
     }
 }
 
-/// Refuse nesting deeper than [`MAX_NESTING`] before pest (or later stages) recurse on it.
+/// Refuse nesting deeper than [`MAX_NESTING`] on the raw text, before pest (or later
+/// stages) recurse on it: more than that many parentheses open, or more than that many
+/// `not`s in a row with no other word between them. Strings and comments do not count.
+/// It reads a word at a time and skips comments with `memchr`, so it costs little
+/// beside pest.
 pub(super) fn check_nesting(text: &str) -> Result<()> {
-    let mut depth = 0usize;
-    let mut nots = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
     let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        // Comments and strings are passed over a run at a time (a comment's text from just
-        // after its `#`, so at a character boundary).
-        if in_comment {
-            in_comment = false;
-            i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-        } else if in_string {
-            i = bytes[i..]
-                .iter()
-                .position(|b| matches!(b, b'"' | b'\\' | b'\n'))
-                .map_or(bytes.len(), |n| i + n);
-            match bytes.get(i) {
-                Some(b'\\') => i += 1,
-                _ => in_string = false,
+    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let too_deep = |at: usize| {
+        Err(Problem::error(
+            "cspr::too_deep",
+            format!("expression nested more than {MAX_NESTING} levels deep"),
+        )
+        .label(Span::new(at, (at + 1).min(text.len())), "too deep here")
+        .help("split the expression into named rules"))
+    };
+    let (mut depth, mut nots, mut i) = (0usize, 0usize, 0usize);
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            // A comment: on after its line (`#` is one byte, so `i + 1` is a boundary).
+            b'#' => {
+                i = text[i + 1..]
+                    .find('\n')
+                    .map_or(bytes.len(), |n| i + 1 + n + 1)
             }
-        } else {
-            match b {
-                b'#' => in_comment = true,
-                b'"' => in_string = true,
-                b'(' => depth += 1,
-                b')' => depth = depth.saturating_sub(1),
-                b'n' if text[i..].starts_with("not")
-                    && !bytes
-                        .get(i + 3)
-                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                    && (i == 0
-                        || !(bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_')) =>
-                {
-                    nots += 1;
-                    i += 2;
+            // A string: to its closing quote or the end of its line; `\` takes the next byte.
+            b'"' => {
+                i += 1;
+                while let Some(rest) = bytes.get(i..) {
+                    match rest.iter().position(|b| matches!(b, b'"' | b'\\' | b'\n')) {
+                        Some(n) if rest[n] == b'\\' => i += n + 2,
+                        Some(n) => {
+                            i += n + 1;
+                            break;
+                        }
+                        None => {
+                            i = bytes.len();
+                            break;
+                        }
+                    }
                 }
-                b if b.is_ascii_alphanumeric() || b == b'_' => nots = 0,
-                _ => {}
             }
-            if depth > MAX_NESTING || nots > MAX_NESTING {
-                return Err(Problem::error(
-                    "cspr::too_deep",
-                    format!("expression nested more than {MAX_NESTING} levels deep"),
-                )
-                .label(Span::new(i, (i + 1).min(text.len())), "too deep here")
-                .help("split the expression into named rules"));
+            b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return too_deep(i);
+                }
+                i += 1;
             }
+            b')' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            // A word: `not` counts, any other word (a name, a number) ends the run.
+            b if is_word(&b) => {
+                let len = bytes[i..]
+                    .iter()
+                    .position(|b| !is_word(b))
+                    .unwrap_or(bytes.len() - i);
+                if &bytes[i..i + len] == b"not" {
+                    nots += 1;
+                    if nots > MAX_NESTING {
+                        return too_deep(i + 2);
+                    }
+                } else {
+                    nots = 0;
+                }
+                i += len;
+            }
+            _ => i += 1,
         }
-        i += 1;
     }
     Ok(())
 }

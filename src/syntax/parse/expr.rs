@@ -1,15 +1,26 @@
-//! Converters for names, strings, dates and expressions.
+//! Converters for names, strings, dates and expressions, one per grammar rule.
 
 use super::*;
 
+/// `ident`: the name, with its span (an atomic rule, so no trailing whitespace).
 pub(super) fn ident(pair: Pair<'_, Rule>) -> Ident {
-    Spanned::new(pair.as_str().to_string(), span(&pair))
+    let span = pair.as_span();
+    Spanned::new(
+        span.as_str().to_string(),
+        Span::new(span.start(), span.end()),
+    )
 }
 
+/// `string`: the text between the quotes, its escapes (`\"`, `\\`, `\n`) undone.
 pub(super) fn string(pair: Pair<'_, Rule>) -> String {
+    // `string_inner` is the only child (`string` is compound-atomic).
     let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+    let Some(first) = raw.find('\\') else {
+        return raw.to_string();
+    };
     let mut out = String::with_capacity(raw.len());
-    let mut chars = raw.chars();
+    out.push_str(&raw[..first]);
+    let mut chars = raw[first..].chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
             match chars.next() {
@@ -24,6 +35,7 @@ pub(super) fn string(pair: Pair<'_, Rule>) -> String {
     out
 }
 
+/// `date`: a day that exists.
 pub(super) fn date(pair: &Pair<'_, Rule>) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(pair.as_str(), "%Y-%m-%d").map_err(|_| {
         Problem::error(
@@ -35,6 +47,7 @@ pub(super) fn date(pair: &Pair<'_, Rule>) -> Result<NaiveDate> {
     })
 }
 
+/// `datetime`: a moment that exists.
 pub(super) fn datetime(pair: &Pair<'_, Rule>) -> Result<NaiveDateTime> {
     NaiveDateTime::parse_from_str(pair.as_str(), "%Y-%m-%dT%H:%M").map_err(|_| {
         Problem::error(
@@ -46,105 +59,112 @@ pub(super) fn datetime(pair: &Pair<'_, Rule>) -> Result<NaiveDateTime> {
     })
 }
 
-pub(super) fn expr(pair: Pair<'_, Rule>) -> Result<Expr> {
-    let at = span(&pair);
-    match pair.as_rule() {
-        Rule::expr => expr(next(&mut inner(pair), at, "expression")?),
-        Rule::or_expr => nary(pair, ExprKind::Or),
-        Rule::and_expr => nary(pair, ExprKind::And),
-        Rule::not_expr => {
-            let mut parts: Vec<Pair<'_, Rule>> = inner(pair).collect();
-            let operand = parts.pop().ok_or_else(|| shape("empty `not`", at))?;
-            let mut e = expr(operand)?;
-            for not in parts.iter().rev() {
-                let span = span(not).to(e.span);
-                e = Expr {
-                    kind: ExprKind::Not(Box::new(e)),
-                    span,
-                };
-            }
-            Ok(e)
-        }
-        Rule::cmp_expr => {
-            let mut parts = inner(pair);
-            let left = expr(next(&mut parts, at, "operand")?)?;
-            match parts.next() {
-                None => Ok(left),
-                Some(op) if op.as_rule() == Rule::cmp_op => {
-                    let op = match op.as_str() {
-                        "=" => CmpOp::Eq,
-                        "!=" => CmpOp::Ne,
-                        "<" => CmpOp::Lt,
-                        "<=" => CmpOp::Le,
-                        ">" => CmpOp::Gt,
-                        ">=" => CmpOp::Ge,
-                        _ => return Err(shape("comparison", span(&op))),
-                    };
-                    let right = expr(next(&mut parts, at, "right operand")?)?;
-                    Ok(Expr {
-                        kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)),
-                        span: at,
-                    })
-                }
-                Some(right) => {
-                    let right = expr(right)?;
-                    Ok(Expr {
-                        kind: ExprKind::In(Box::new(left), Box::new(right)),
-                        span: at,
-                    })
-                }
-            }
-        }
-        Rule::set_lit => Ok(Expr {
-            kind: ExprKind::SetLit(inner(pair).map(ident).collect()),
-            span: at,
-        }),
-        Rule::ident => Ok(Expr {
-            kind: ExprKind::Name(pair.as_str().to_string()),
-            span: at,
-        }),
-        Rule::boolean => Ok(Expr {
-            kind: ExprKind::Bool(pair.as_str() == "true"),
-            span: at,
-        }),
-        Rule::string => Ok(Expr {
-            kind: ExprKind::Text(string(pair)),
-            span: at,
-        }),
-        Rule::date => Ok(Expr {
-            kind: ExprKind::Date(date(&pair)?),
-            span: at,
-        }),
-        Rule::datetime => Ok(Expr {
-            kind: ExprKind::DateTime(datetime(&pair)?),
-            span: at,
-        }),
-        Rule::integer => {
-            let n = pair.as_str().parse().map_err(|_| {
-                Problem::error(
-                    "cspr::syntax",
-                    format!("`{}` is too large a number", pair.as_str()),
-                )
-                .label(at, "out of range")
-                .help("whole numbers must lie within ±9223372036854775807")
-            })?;
-            Ok(Expr {
-                kind: ExprKind::Int(n),
-                span: at,
-            })
-        }
-        _ => Err(shape("expression", at)),
-    }
+/// `integer`: a whole number that fits.
+pub(super) fn integer(pair: &Pair<'_, Rule>) -> Result<i64> {
+    pair.as_str().parse().map_err(|_| {
+        Problem::error(
+            "cspr::syntax",
+            format!("`{}` is too large a number", pair.as_str()),
+        )
+        .label(span(pair), "out of range")
+        .help("whole numbers must lie within ±9223372036854775807")
+    })
 }
 
+/// Any pair that stands for an expression: `or_expr` (what the silent `expr` is), one of
+/// its levels, an operand or a value (`lone_value`, scenarios' `given_value`).
+pub(super) fn expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let at = span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::or_expr => return nary(pair, ExprKind::Or),
+        Rule::and_expr => return nary(pair, ExprKind::And),
+        Rule::not_expr => return not_expr(pair),
+        Rule::cmp_expr => return cmp_expr(pair),
+        Rule::set_lit => ExprKind::SetLit(set_lit(pair)),
+        Rule::ident => ExprKind::Name(pair.as_str().to_string()),
+        Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+        Rule::string => ExprKind::Text(string(pair)),
+        Rule::date => ExprKind::Date(date(&pair)?),
+        Rule::datetime => ExprKind::DateTime(datetime(&pair)?),
+        Rule::integer => ExprKind::Int(integer(&pair)?),
+        _ => return Err(shape("expression", at)),
+    };
+    Ok(Expr { kind, span: at })
+}
+
+/// `or_expr` and `and_expr`: one operand is itself, more are the n-ary node.
 pub(super) fn nary(pair: Pair<'_, Rule>, make: fn(Vec<Expr>) -> ExprKind) -> Result<Expr> {
     let at = span(&pair);
-    let mut items: Vec<Expr> = inner(pair).map(expr).collect::<Result<_>>()?;
-    if items.len() == 1 {
-        return items.pop().ok_or_else(|| shape("empty expression", at));
+    let mut parts = inner(pair);
+    let first = expr(next(&mut parts, at, "operand")?)?;
+    let Some(second) = parts.next() else {
+        return Ok(first);
+    };
+    let mut items = vec![first, expr(second)?];
+    for part in parts {
+        items.push(expr(part)?);
     }
     Ok(Expr {
         kind: make(items),
         span: at,
     })
+}
+
+/// `not_expr`: each `not` (a `kw_not` token) wraps what follows it; the node's span runs
+/// from its `not` to the end of its operand.
+pub(super) fn not_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let at = span(&pair);
+    nots(&mut pair.into_inner(), at)
+}
+
+/// The rest of a `not_expr`'s children: a `not` and what follows it, or the operand.
+/// (Recursion at most [`MAX_NESTING`] deep: `check_nesting` ran first.)
+fn nots<'i>(parts: &mut Pairs<'i, Rule>, at: Span) -> Result<Expr> {
+    let part = next(parts, at, "operand of `not`")?;
+    if part.as_rule() != Rule::kw_not {
+        return expr(part);
+    }
+    let start = part.as_span().start();
+    let e = nots(parts, at)?;
+    Ok(Expr {
+        span: Span::new(start, e.span.end),
+        kind: ExprKind::Not(Box::new(e)),
+    })
+}
+
+/// `cmp_expr`: an operand alone, or a comparison, or `in` a set or a set-valued fact.
+pub(super) fn cmp_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let at = span(&pair);
+    let mut parts = inner(pair);
+    let left = expr(next(&mut parts, at, "operand")?)?;
+    let Some(op) = parts.next() else {
+        return Ok(left);
+    };
+    let kind = if op.as_rule() == Rule::cmp_op {
+        let op = cmp_op(&op)?;
+        let right = expr(next(&mut parts, at, "right operand")?)?;
+        ExprKind::Cmp(op, Box::new(left), Box::new(right))
+    } else {
+        // After `in` (a keyword, skipped): a set literal or an operand.
+        ExprKind::In(Box::new(left), Box::new(expr(op)?))
+    };
+    Ok(Expr { kind, span: at })
+}
+
+/// `cmp_op`
+pub(super) fn cmp_op(pair: &Pair<'_, Rule>) -> Result<CmpOp> {
+    Ok(match pair.as_str() {
+        "=" => CmpOp::Eq,
+        "!=" => CmpOp::Ne,
+        "<" => CmpOp::Lt,
+        "<=" => CmpOp::Le,
+        ">" => CmpOp::Gt,
+        ">=" => CmpOp::Ge,
+        _ => return Err(shape("comparison", span(pair))),
+    })
+}
+
+/// `set_lit`: `{a, b}`, its names in order.
+pub(super) fn set_lit(pair: Pair<'_, Rule>) -> Vec<Ident> {
+    inner(pair).map(ident).collect()
 }
