@@ -82,6 +82,30 @@ impl Checked {
     }
 }
 
+/// The provenance of `entry`: the texts its sources (and those of the modules it extends)
+/// name, checked against their SHA-256, and every quote found in them (see [`quotes`]);
+/// with `require_quotes`, a warning on each of the entry's citations that has neither a
+/// quote nor a reading. Not part of [`check`], so evaluating a case does not read the
+/// texts; `cspr check`, `cspr sources` and the language server call it. Problems that stop
+/// the chain being followed are [`check`]'s to report, and are not repeated here.
+#[must_use]
+pub fn provenance(
+    entry: &Source,
+    resolver: &dyn Resolver,
+    parsed: &Parsed,
+    require_quotes: bool,
+) -> quotes::Provenance {
+    let mut ignored = Vec::new();
+    let Some(chain) = extends_chain(entry, resolver, None, parsed, &mut ignored) else {
+        return quotes::Provenance::default();
+    };
+    let mut out = quotes::of_chain(&chain, resolver);
+    if require_quotes && let Some((source, module)) = chain.first() {
+        out.problems.extend(quotes::unquoted(source, module));
+    }
+    out
+}
+
 /// Longest chain of `extends` followed.
 const MAX_EXTENDS: usize = 8;
 

@@ -41,6 +41,7 @@ mod rebase;
 mod regression;
 mod repl;
 mod report;
+mod sources;
 mod test;
 mod timeline;
 
@@ -88,6 +89,7 @@ enum Command {
     Fmt(fmt::Fmt),
     Lsp(lsp::Lsp),
     Repl(repl::Repl),
+    Sources(sources::Sources),
 }
 
 /// The arguments, or the exit code once clap has said why not (or printed `--help` or
@@ -130,6 +132,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(_) => "fmt",
         Command::Lsp(_) => "lsp",
         Command::Repl(_) => "repl",
+        Command::Sources(_) => "sources",
     });
     let result = match cli.command {
         Command::Check(c) => c.run(),
@@ -145,6 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(c) => c.run(),
         Command::Lsp(c) => c.run(),
         Command::Repl(c) => c.run(),
+        Command::Sources(c) => c.run(),
     };
     // Whatever was printed must have reached standard output.
     let result = result.and_then(|code| output::stdout_result().map(|()| code));

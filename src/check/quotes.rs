@@ -18,6 +18,7 @@ use crate::provenance::coverage::{Claim, Claimant, Coverage, coverage};
 use crate::provenance::quote::{Found, MAX_GAP, MIN_FRAGMENT, QuoteError};
 use crate::provenance::render::SourceInfo;
 use crate::span::Span;
+use crate::syntax::ast;
 
 /// A `source` declaration that names a text file.
 #[derive(Debug, Clone)]
@@ -434,6 +435,142 @@ fn quote_problem(
         }
     };
     p.in_source(entry)
+}
+
+/// The provenance of `chain` (entry module first, as the checker follows `extends`): the
+/// texts every module's sources name, and the quotes of every module found in them. Only the
+/// entry module's problems are kept: each module is checked on its own.
+#[must_use]
+pub fn of_chain(
+    chain: &[(Source, std::rc::Rc<ast::Module>)],
+    resolver: &dyn Resolver,
+) -> Provenance {
+    let Some((entry, _)) = chain.first() else {
+        return Provenance::default();
+    };
+    let mut sources = Vec::new();
+    let mut quotes = Vec::new();
+    for (i, (source, module)) in chain.iter().enumerate() {
+        let own = i == 0;
+        for item in &module.items {
+            if let ast::Item::Source(s) = item
+                && let Some(file) = &s.file
+            {
+                sources.push(SourceFile {
+                    abbr: s.name.node.as_str(),
+                    title: s.title.as_str(),
+                    file: (file.node.as_str(), file.span),
+                    sha256: s.sha256.as_ref().map(|h| (h.node.as_str(), h.span)),
+                    module: source,
+                    own,
+                });
+            }
+        }
+        for (owner, cite) in citations(module) {
+            quotes.extend(uses(owner, cite, own));
+        }
+        for item in &module.items {
+            if let ast::Item::NotEncoded(n) = item
+                && let Some(q) = &n.cite.quote
+            {
+                quotes.push(QuoteUse {
+                    owner: module.id.node.clone(),
+                    source: (n.cite.source.node.as_str(), n.cite.source.span),
+                    locator: n.cite.locator.as_str(),
+                    parts: parts(q),
+                    kind: QuoteKind::NotEncoded(n.because.node.clone()),
+                    own,
+                });
+            }
+        }
+    }
+    // Sources declared further up the chain are found by the entry's quotes too; the
+    // entry's own declaration of a name comes first.
+    verify(entry, resolver, &sources, &quotes)
+}
+
+fn parts(q: &ast::Quote) -> Vec<(&str, Span)> {
+    q.parts.iter().map(|p| (p.node.as_str(), p.span)).collect()
+}
+
+fn uses<'a>(owner: &str, cite: &'a ast::Citation, own: bool) -> Vec<QuoteUse<'a>> {
+    let mut out = Vec::new();
+    if let Some(q) = &cite.quote {
+        out.push(QuoteUse {
+            owner: owner.to_string(),
+            source: (cite.source.node.as_str(), cite.source.span),
+            locator: cite.locator.as_str(),
+            parts: parts(q),
+            kind: QuoteKind::Quote,
+            own,
+        });
+    }
+    if let Some(r) = &cite.reading {
+        out.push(QuoteUse {
+            owner: owner.to_string(),
+            source: (r.from.node.as_str(), r.from.span),
+            locator: r.locator.node.as_str(),
+            parts: parts(&r.quote),
+            kind: QuoteKind::Reading(r.text.node.clone()),
+            own,
+        });
+    }
+    out
+}
+
+/// Every citation of a module with the name of the declaration it belongs to.
+#[must_use]
+pub fn citations(module: &ast::Module) -> Vec<(&str, &ast::Citation)> {
+    let mut out = Vec::new();
+    for item in &module.items {
+        match item {
+            ast::Item::Rule(r) => {
+                out.extend(r.cite.iter().map(|c| (r.name.node.as_str(), c)));
+                if let ast::RuleBody::Default { exceptions, .. } = &r.body {
+                    for x in exceptions {
+                        out.extend(x.cite.iter().map(|c| (r.name.node.as_str(), c)));
+                    }
+                }
+            }
+            ast::Item::Decision(d) => {
+                out.extend(d.cite.iter().map(|c| (d.name.node.as_str(), c)));
+                for b in &d.branches {
+                    out.extend(b.cite.iter().map(|c| (d.name.node.as_str(), c)));
+                }
+            }
+            ast::Item::Duty(d) => out.extend(d.cite.iter().map(|c| (d.name.node.as_str(), c))),
+            ast::Item::Timeline(t) => {
+                out.extend(t.cite.iter().map(|c| (t.name.node.as_str(), c)));
+                for s in &t.steps {
+                    out.extend(s.cite.iter().map(|c| (s.name.node.as_str(), c)));
+                }
+            }
+            ast::Item::Source(_) | ast::Item::Fact(_) | ast::Item::NotEncoded(_) => {}
+        }
+    }
+    out
+}
+
+/// `cspr check --require-quotes`: a warning on each citation of `module` with neither a quote
+/// nor a reading.
+#[must_use]
+pub fn unquoted(source: &Source, module: &ast::Module) -> Vec<Problem> {
+    citations(module)
+        .into_iter()
+        .filter(|(_, c)| c.quote.is_none() && c.reading.is_none())
+        .map(|(owner, c)| {
+            Problem::warning(
+                "cspr::unquoted_citation",
+                format!("the citation of `{owner}` carries neither a quote nor a reading"),
+            )
+            .label(c.span, "no words of the source")
+            .help(format!(
+                "add quote \"…\" with the words of `{}` {} that the declaration encodes, or reading \"…\" from SOURCE \"…\" quote \"…\"",
+                c.source.node, c.locator
+            ))
+            .in_source(source)
+        })
+        .collect()
 }
 
 #[cfg(test)]
