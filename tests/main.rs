@@ -36,6 +36,7 @@ mod lsp;
 mod output;
 mod parse;
 mod progress;
+mod provenance;
 mod rebase;
 mod reliability;
 mod repl;

@@ -90,10 +90,21 @@ impl QuoteUse<'_> {
 
     /// The span of the part holding byte `at` of [`QuoteUse::text`].
     fn part_at(&self, at: usize) -> Span {
+        self.span_of(at..at)
+    }
+
+    /// Where bytes `range` of [`QuoteUse::text`] are written: exactly, when the string
+    /// literal holding them has no escapes (its span is its text and two quote marks); else
+    /// that literal.
+    fn span_of(&self, range: std::ops::Range<usize>) -> Span {
         let mut start = 0;
         for (text, span) in &self.parts {
             let end = start + text.len();
-            if at < end + 1 {
+            if range.start < end + 1 {
+                if span.len() == text.len() + 2 && range.end <= end && range.start < range.end {
+                    let from = span.start + 1 + range.start - start;
+                    return Span::new(from, from + range.len());
+                }
                 return *span;
             }
             start = end + 1;
@@ -321,7 +332,7 @@ fn check_quote(
                         "cspr::quote_omits_negation",
                         format!("the ellipsis leaves out `{}`", o.word),
                     )
-                    .label(q.part_at(o.ellipsis.start), "this ellipsis")
+                    .label(q.span_of(o.ellipsis.clone()), "this ellipsis")
                     .help(format!(
                         "the words left out (line {line} of the text): \u{201c}{}\u{201d}; quote them, or make sure the rule does not turn on them",
                         o.text
