@@ -144,3 +144,31 @@ fn fmt_keeps_quotes_and_is_stable() {
         .is_empty()
     );
 }
+
+#[test]
+fn the_shipped_modules_quotes_are_their_texts_words() {
+    for m in cspr::builtin::MODULES {
+        let source = m.source();
+        let p = provenance(&source, &cspr::builtin::Builtins, &Parsed::default(), false);
+        assert_eq!(render(&p.problems), "", "{}", m.file);
+    }
+    // Buckinghamshire's worked example: its quotes are found in the built-in text.
+    let bucks = cspr::builtin::find("buckinghamshire").unwrap().source();
+    let p = provenance(&bucks, &cspr::builtin::Builtins, &Parsed::default(), false);
+    let owners: Vec<&str> = p.verified.iter().map(|v| v.owner.as_str()).collect();
+    assert_eq!(
+        owners,
+        [
+            "agree_extraordinary_meeting",
+            "notify_board_of_consideration",
+            "notify_decision",
+            "comply_with_data_protection",
+            "send_report_before_publication"
+        ]
+    );
+    assert!(
+        p.verified
+            .iter()
+            .all(|v| v.found.paragraph.as_deref() == Some(v.locator.as_str()))
+    );
+}
