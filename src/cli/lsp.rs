@@ -212,7 +212,13 @@ impl Server {
         let problems = if doc.is_scenario() {
             scenarios::problems(&doc.source, &resolver)
         } else {
-            cspr::check::check(&doc.source, &resolver).problems
+            // The checker's problems, then the quotes' against the source texts.
+            let parsed = cspr::check::Parsed::default();
+            let mut problems =
+                cspr::check::check_with(&doc.source, &resolver, None, &parsed).problems;
+            let provenance = cspr::check::provenance(&doc.source, &resolver, &parsed, false);
+            problems.extend(provenance.problems);
+            problems
         };
         problems
             .iter()
