@@ -16,6 +16,7 @@
 //! only the value tables.
 
 pub mod compiled;
+mod dd;
 pub mod deadline;
 pub mod error;
 mod exact;

@@ -21,6 +21,7 @@
 //! During `ask` ([`interview`]) a line is an answer: a value, the number of a choice,
 //! `skip` or `stop`.
 
+pub mod answer;
 pub mod changes;
 pub mod command;
 mod files;
@@ -36,7 +37,6 @@ pub use changes::Changes;
 pub use command::{COMMANDS, Command, CommandHelp};
 pub use interview::Question;
 
-use crate::case;
 use crate::check::{Name, Program};
 use crate::diagnostic::{Problem, Source, did_you_mean};
 use crate::eval::explain::{self, Explainer};
@@ -132,6 +132,9 @@ pub struct Session {
     current: Result<Evaluation, Problem>,
     /// During `ask`: the facts skipped, and the question waiting for an answer.
     interview: Option<(Vec<bool>, Question)>,
+    /// The case has been changed (`set`, `unset`, an answer) since it was last loaded or
+    /// saved: the front end asks before quitting.
+    unsaved: bool,
 }
 
 fn problem(message: impl Into<String>, help: impl Into<String>) -> Vec<Problem> {
@@ -152,7 +155,14 @@ impl Session {
             as_of,
             current,
             interview: None,
+            unsaved: false,
         }
+    }
+
+    /// Whether the case has changes not yet written by `save` (a `set`, `unset` or answer
+    /// since the session began, or since the last `load` or `save`).
+    pub fn unsaved(&self) -> bool {
+        self.unsaved
     }
 
     pub fn program(&self) -> &Arc<Program> {
@@ -198,12 +208,17 @@ impl Session {
             ),
             Command::Set { fact, value } => {
                 let f = self.fact(&fact)?;
+                let read = answer::read(self.program(), f, &value)?;
                 let v = crate::check::value(
                     self.program(),
                     f,
-                    &Source::new(format!("value of `{fact}`"), value),
+                    &Source::new(format!("value of `{fact}`"), read.text),
                 )?;
-                self.change(|case, p| case.set(p, f, Some(v)).map(|_| ()))?
+                let mut reply = self.change(|case, p| case.set(p, f, Some(v)).map(|_| ()))?;
+                if let Some(echo) = read.echo {
+                    reply.blocks.insert(0, Block::Note(echo));
+                }
+                reply
             }
             Command::Unset(fact) => {
                 let f = self.fact(&fact)?;
@@ -216,7 +231,11 @@ impl Session {
             Command::Eval => Reply::of(Block::Report(self.report(Section::All)?)),
             Command::Outcomes => Reply::of(Block::Report(self.report(Section::Outcomes)?)),
             Command::Duties => Reply::of(Block::Report(self.report(Section::Duties)?)),
-            Command::Missing => Reply::of(Block::Report(self.report(Section::Missing)?)),
+            Command::Missing => Reply::of(Block::Report(interview::missing_text(
+                self.program(),
+                self.eval()?,
+                self.as_of,
+            ))),
             Command::Timeline => {
                 let eval = self.eval()?;
                 Reply::of(Block::Report(crate::report::timeline::timeline_text(
@@ -231,15 +250,16 @@ impl Session {
             Command::WhatIf(pairs) => self.what_if(&pairs)?,
             Command::Ask => self.ask()?,
             Command::AsOf(day) => {
-                let d = case::parse_date(&day).ok_or_else(|| {
+                let d = answer::day(&day).map_err(|p| vec![p])?.ok_or_else(|| {
                     problem(
                         format!("`{day}` is not a real date"),
-                        "write YYYY-MM-DD, e.g. `as-of 2024-03-11`",
+                        "write DD/MM/YYYY or YYYY-MM-DD, e.g. `as-of 11/03/2024`",
                     )
                 })?;
                 self.as_of = d;
                 Reply::note(format!(
-                    "deadlines are judged as of {}",
+                    "deadlines are judged as of {} ({})",
+                    answer::spoken(d),
                     d.format("%Y-%m-%d")
                 ))
             }
@@ -302,6 +322,7 @@ impl Session {
         };
         self.case = case;
         self.current = after;
+        self.unsaved = true;
         Ok(reply)
     }
 
@@ -380,14 +401,15 @@ impl Session {
         let mut said = Vec::new();
         for (fact, value) in pairs {
             let f = self.fact(fact)?;
+            let read = answer::read(&program, f, value)?;
             let v = crate::check::value(
                 &program,
                 f,
-                &Source::new(format!("value of `{fact}`"), value.as_str()),
+                &Source::new(format!("value of `{fact}`"), read.text),
             )?;
             case.set(&program, f, Some(v))
                 .map_err(|e| problem(e.to_string(), "see `help what-if`"))?;
-            said.push(format!("{fact} = {value}"));
+            said.push(read.echo.unwrap_or_else(|| format!("{fact} = {value}")));
         }
         let before = self.eval()?;
         let after = evaluate(&self.shared, &case).map_err(|p| vec![p])?;

@@ -35,6 +35,8 @@ fn run(args: &[&str]) -> (i32, String, String) {
         .current_dir(root())
         .env("NO_COLOR", "1")
         .env_remove("CSPR_PATH")
+        // Text is fitted to COLUMNS when set: the goldens are at the default width.
+        .env_remove("COLUMNS")
         .output()
         .unwrap_or_else(|e| panic!("cannot run cspr: {e}"));
     (
@@ -696,4 +698,44 @@ fn the_editor_cspr_test_and_diff_agree_on_every_shipped_suite() {
         with_under > 0,
         "some suite pins expectations `under` an edition"
     );
+}
+
+/// `cspr compare` fits its text to COLUMNS, else 100 columns when stdout is not a terminal;
+/// a table only from 120 columns.
+#[test]
+fn compare_fits_the_width() {
+    let widest = |columns: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspr"));
+        cmd.args([
+            "compare",
+            "policies/examples/lincolnshire-incomplete.json",
+            "--as-of",
+            "2024-05-10",
+        ])
+        .current_dir(root())
+        .env_remove("CSPR_PATH")
+        .env_remove("COLUMNS");
+        if let Some(c) = columns {
+            cmd.env("COLUMNS", c);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        let table = text
+            .lines()
+            .any(|l| l.contains("working_together_2018  working_together_2023"));
+        (
+            text.lines().map(|l| l.chars().count()).max().unwrap_or(0),
+            table,
+        )
+    };
+    let (w, table) = widest(None);
+    assert!(
+        w <= 100 && !table,
+        "not a terminal: 100 columns, a block per row ({w})"
+    );
+    let (w, table) = widest(Some("80"));
+    assert!(w <= 80 && !table, "COLUMNS=80 ({w})");
+    let (w, table) = widest(Some("250"));
+    assert!(w <= 250 && table, "COLUMNS=250: a table ({w})");
 }

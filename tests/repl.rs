@@ -218,7 +218,7 @@ fn values_and_expressions_get_a_policys_errors() {
     assert!(e.contains("did you mean `police_custody`"), "{e}");
     let e = fails(&mut s, &host, "set child_deid = true");
     assert!(e.contains("did you mean `child_died`"), "{e}");
-    let e = fails(&mut s, &host, "set child_died = yes");
+    let e = fails(&mut s, &host, "set child_died = perhaps");
     assert!(e.contains("`true` or `false`"), "{e}");
     let e = fails(&mut s, &host, "set la_aware_on = 2024-02-30");
     assert!(e.contains("no such"), "{e}");
@@ -507,27 +507,16 @@ fn interview(s: &mut Session, host: &MemHost, pick: impl Fn(&Question) -> String
             "`{}` asked again",
             q.name
         );
-        // The most decisive first: no open fact would settle more.
-        let most = (0..s.program().facts.len())
-            .filter(|f| eval.facts[*f].is_none() && !asked.contains(&s.program().facts[*f].name))
-            .map(|f| {
-                let rules = eval
-                    .outcomes
-                    .iter()
-                    .filter(|o| o.value.is_none() && o.missing.contains(&f))
-                    .count();
-                rules
-                    + eval
-                        .duties
-                        .iter()
-                        .filter(|d| d.applies.is_none() && d.missing.contains(&f))
-                        .count()
-            })
-            .max()
-            .unwrap_or(0);
-        assert!(
-            q.settles.len() + q.dates.len() >= most,
-            "`{}` is not the most decisive",
+        // In the procedure's order: no open fact not yet asked belongs to an earlier stage.
+        let earliest = cspr::repl::interview::order(s.program(), eval)
+            .into_iter()
+            .filter(|(f, _)| !asked.contains(&s.program().facts[*f].name))
+            .map(|(_, stage)| stage)
+            .min();
+        assert_eq!(
+            Some(q.stage),
+            earliest,
+            "`{}` is asked before an earlier stage",
             q.name
         );
         asked.push(q.name.clone());
@@ -596,12 +585,27 @@ fn an_incomplete_lincolnshire_referral_is_taken_to_a_pathway_by_ask() {
     let reply = ok(&mut s, &host, "ask");
     let q = question(&reply).expect("a question");
     assert_eq!(
-        q.name, "local_review_undertaken",
-        "the fact that settles the most comes first"
+        q.name, "incident_location",
+        "whether the case is notifiable comes first"
     );
-    let reply = ok(&mut s, &host, "skip");
-    let q = question(&reply).expect("a question");
-    assert_eq!(q.name, "assurance_executive_agrees");
+    // Skipping walks the stages in order, up to the route (the Assurance Executive's
+    // agreement to a Rapid Review).
+    let mut q = q.clone();
+    let mut stage = q.stage;
+    while q.name != "assurance_executive_agrees" {
+        let reply = ok(&mut s, &host, "skip");
+        q = question(&reply).expect("a question").clone();
+        assert!(
+            q.stage >= stage,
+            "`{}` is asked after a later stage",
+            q.name
+        );
+        assert_ne!(
+            q.name, "published_on",
+            "publication is asked after the route"
+        );
+        stage = q.stage;
+    }
     assert!(q.settles.contains(&"pathway".to_string()));
     assert_eq!(q.choices, ["true", "false"]);
     let r = ok(&mut s, &host, "1");
@@ -672,4 +676,156 @@ fn check_types_one_value_and_one_expression_against_a_program() {
     let deep = format!("{}child_died{}", "(".repeat(100), ")".repeat(100));
     let e = render(&cspr::check::expression(&program, &src(&deep)).unwrap_err());
     assert!(e.contains("deep") || e.contains("nest"), "{e}");
+}
+
+/// Answers as people write them: yes/no, numbers of choices, dates day first — in `set`,
+/// `what-if`, `as-of` and the interview, echoed back unambiguously.
+#[test]
+fn answers_are_taken_as_people_write_them() {
+    let host = MemHost::default();
+    let mut s = start(&host, "working_together_2018");
+    for (typed, stored) in [
+        ("Yes", "true"),
+        ("n", "false"),
+        ("Y", "true"),
+        ("NO", "false"),
+    ] {
+        ok(&mut s, &host, &format!("set child_died = {typed}"));
+        assert_eq!(
+            given(&s, "child_died").as_deref(),
+            Some(stored),
+            "`{typed}`"
+        );
+    }
+    // A date written day first is read day first and echoed with the month's name.
+    let r = ok(&mut s, &host, "set la_aware_on = 10/05/2024");
+    assert!(
+        text(&r).starts_with("la_aware_on = 10 May 2024"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(given(&s, "la_aware_on").unwrap(), "2024-05-10");
+    ok(&mut s, &host, "set la_aware_on = 2024-05-11");
+    assert_eq!(given(&s, "la_aware_on").unwrap(), "2024-05-11");
+    let r = ok(&mut s, &host, "what-if la_aware_on = 1/6/2024");
+    assert!(
+        text(&r).contains("la_aware_on = 1 June 2024"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(
+        given(&s, "la_aware_on").unwrap(),
+        "2024-05-11",
+        "what-if changes nothing"
+    );
+    let r = ok(&mut s, &host, "as-of 10/05/2024");
+    assert_eq!(
+        text(&r).trim(),
+        "deadlines are judged as of 10 May 2024 (2024-05-10)"
+    );
+    assert_eq!(s.as_of(), day("2024-05-10"));
+    // Not a real day, or a two-digit year: a clear error, and nothing changes.
+    assert!(fails(&mut s, &host, "as-of 31/02/2024").contains("not a real date"));
+    assert!(fails(&mut s, &host, "set la_aware_on = 10/05/24").contains("is not a date"));
+    assert_eq!(given(&s, "la_aware_on").unwrap(), "2024-05-11");
+    // In the interview: `y` answers a yes/no question, a number picks a choice.
+    ok(&mut s, &host, "ask");
+    let mut answered = 0;
+    while let Some(q) = s.question().cloned() {
+        let answer = match q.ty.as_str() {
+            "bool" => "y",
+            "date" => "03/04/2024",
+            _ if !q.choices.is_empty() => "1",
+            _ => "skip",
+        };
+        ok(&mut s, &host, answer);
+        if answer != "skip" {
+            let v = given(&s, &q.name);
+            let want = match answer {
+                "y" => "true".to_string(),
+                "03/04/2024" => "2024-04-03".to_string(),
+                _ => q.choices[0].clone(),
+            };
+            assert_eq!(v.as_deref(), Some(want.as_str()), "`{}`", q.name);
+            answered += 1;
+        }
+    }
+    assert!(answered > 0);
+}
+
+/// A fact's value in the session's case, as the language writes it.
+fn given(s: &Session, name: &str) -> Option<String> {
+    let program = s.program();
+    let f = program.fact_named(name)?;
+    let v = s.case().get(f)?;
+    Some(cspr::value::Display::of(v, program, program.facts[f].ty).to_string())
+}
+
+/// The front end asks before quitting with unsaved changes: a change to the case marks it,
+/// `load` and `save` clear it, and looking at the case does not.
+#[test]
+fn a_session_knows_when_the_case_has_unsaved_changes() {
+    let host = MemHost::default();
+    let mut s = start(&host, "lincolnshire");
+    assert!(!s.unsaved(), "a new session has nothing to lose");
+    ok(
+        &mut s,
+        &host,
+        "load policies/examples/lincolnshire-incomplete.json",
+    );
+    for line in [
+        "facts",
+        "eval",
+        "missing",
+        "why pathway",
+        "what-if child_looked_after = yes",
+    ] {
+        ok(&mut s, &host, line);
+        assert!(!s.unsaved(), "`{line}` changes nothing");
+    }
+    ok(&mut s, &host, "set media_interest = no");
+    assert!(s.unsaved());
+    ok(&mut s, &host, "save kept.json");
+    assert!(!s.unsaved(), "saved");
+    ok(&mut s, &host, "ask");
+    ok(&mut s, &host, "1");
+    assert!(s.unsaved(), "an answer changes the case");
+    ok(&mut s, &host, "stop");
+    ok(&mut s, &host, "load kept.json");
+    assert!(!s.unsaved(), "loaded");
+    ok(&mut s, &host, "unset media_interest");
+    assert!(s.unsaved());
+}
+
+/// Dates day first: only a real day with a four-digit year; the language's own form too.
+#[test]
+fn dates_are_read_day_first_or_as_the_language_writes_them() {
+    use cspr::repl::answer::{day, spoken};
+    let d = |y, m, dd| Some(chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap());
+    assert_eq!(day("10/05/2024").unwrap(), d(2024, 5, 10));
+    assert_eq!(day("1/6/2024").unwrap(), d(2024, 6, 1));
+    assert_eq!(day(" 2024-05-10 ").unwrap(), d(2024, 5, 10));
+    assert_eq!(spoken(d(2024, 5, 10).unwrap()), "10 May 2024");
+    assert_eq!(spoken(d(2024, 6, 1).unwrap()), "1 June 2024");
+    // The right shape but no such day: an error, never a guess (nor month first).
+    for bad in ["31/02/2024", "05/13/2024", "0/1/2024"] {
+        assert!(day(bad).is_err(), "{bad}");
+    }
+    // Not a date at all: left for the value reader's own error.
+    for other in ["10/05/24", "10-05-2024", "10/05", "yes", "1o/05/2024"] {
+        assert_eq!(day(other).ok().flatten(), None, "{other}");
+    }
+    // A date-time, day first, with a space.
+    let host = MemHost::default();
+    let mut s = start(&host, "lincolnshire");
+    let r = ok(&mut s, &host, "set sirg_informed_at = 10/05/2024 09:30");
+    assert!(
+        text(&r).starts_with("sirg_informed_at = 10 May 2024 at 09:30"),
+        "{}",
+        text(&r)
+    );
+    assert_eq!(
+        given(&s, "sirg_informed_at").as_deref(),
+        Some("2024-05-10T09:30")
+    );
 }

@@ -15,6 +15,8 @@ fn run_with_input(args: &[&str], input: &str) -> (i32, String, String) {
         .current_dir(root())
         .env("NO_COLOR", "1")
         .env_remove("CSPR_PATH")
+        // Text is fitted to COLUMNS when set: the goldens are at the default width.
+        .env_remove("COLUMNS")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -140,9 +142,55 @@ fn a_terminal_session_completes_with_tab() {
     p.send_line("facts").unwrap();
     p.exp_string("\"child_died\": true").unwrap();
     p.send_line("quit").unwrap();
+    // The case was changed and not saved: asked once, and `y` quits.
+    p.exp_string("unsaved changes to the case: quit anyway? (y/N)")
+        .unwrap();
+    p.send_line("y").unwrap();
     p.exp_eof().unwrap();
     let left: Vec<_> = std::fs::read_dir(&home).unwrap().collect();
     assert!(left.is_empty(), "the session wrote {left:?}");
+}
+
+/// Ctrl-D with unsaved changes asks once; anything but `y` goes back to the session with
+/// the case as it was; a second Ctrl-D quits; nothing is written without the user's word.
+#[test]
+fn ctrl_d_with_unsaved_changes_asks_once() {
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("repl-unsaved");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_cspr"));
+    cmd.args(["repl", "lincolnshire", "--as-of", "2024-05-10"])
+        .current_dir(root())
+        .env("HOME", &dir)
+        .env("XDG_STATE_HOME", &dir)
+        .env("XDG_DATA_HOME", &dir)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("CSPR_PATH");
+    let mut p = rexpect::session::spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+    p.exp_string("lincolnshire> ").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // Nothing changed yet: Ctrl-D would quit at once; change the case first.
+    p.send_line("set child_died = yes").unwrap();
+    p.exp_string("facts could still change an outcome").unwrap();
+    p.exp_string("lincolnshire> ").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_string("unsaved changes to the case: quit anyway? (y/N)")
+        .unwrap();
+    // `n` (or Enter) goes back, with the case kept.
+    p.send_line("n").unwrap();
+    p.exp_string("lincolnshire> ").unwrap();
+    p.send_line("? child_died").unwrap();
+    p.exp_string("true").unwrap();
+    p.exp_string("lincolnshire> ").unwrap();
+    // Ctrl-D, then a second Ctrl-D at the question, quits.
+    p.send_control('d').unwrap();
+    p.exp_string("quit anyway? (y/N)").unwrap();
+    p.send_control('d').unwrap();
+    p.exp_eof().unwrap();
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    assert!(left.is_empty(), "the session wrote {left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// `--history FILE` is the one way to keep the lines typed, and only where asked.
@@ -165,6 +213,8 @@ fn history_is_kept_in_a_file_only_when_asked() {
     p.send_line("set child_died = true").unwrap();
     p.exp_string("facts could still change an outcome").unwrap();
     p.send_line("quit").unwrap();
+    p.exp_string("quit anyway? (y/N)").unwrap();
+    p.send_line("y").unwrap();
     p.exp_eof().unwrap();
     let kept = std::fs::read_to_string(&file).unwrap();
     assert!(kept.contains("set child_died = true"), "{kept}");

@@ -16,7 +16,8 @@ use super::{Library, load_procedure, read_source, usage_error};
 /// Evaluate one case under every procedure, side by side, with the differences marked
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr compare policies/examples/death-in-area.json\n  cspr compare case.json --procedures lincolnshire,buckinghamshire --differences\n  cspr compare case.json --format json\n\nRows marked * differ between the procedures. In a cell, ? is undetermined, - means the\nprocedure has no such rule or duty, and a duty that applies shows its modality, due date and status."
+    after_help = "Examples:\n  cspr compare policies/examples/death-in-area.json\n  cspr compare case.json --procedures lincolnshire,buckinghamshire --all\n  cspr compare case.json --width 200\n  cspr compare case.json --format json\n\nBy default only the rows that differ between the procedures are shown; --all shows every\nrule, decision and duty (rows that differ marked *). JSON keeps every row, each with
+\"differs\", unless --differences. In a cell, ? is undetermined, - means the\nprocedure has no such rule or duty, and a duty that applies shows its modality, due date and status.\n\nThe text fits the terminal's width (COLUMNS, else the terminal's size, else 100 when not a\nterminal; --width N to choose): a table with a column per procedure when it fits in 120\ncolumns or more, otherwise one block per row with a line per procedure."
 )]
 pub struct Compare {
     /// A case file (.json or .toml); its keys may be facts of any of the procedures
@@ -28,9 +29,15 @@ pub struct Compare {
     as_of: super::AsOf,
     #[command(flatten)]
     guidance: super::Guidance,
-    /// Show only the rows that differ
+    /// Show every row, not only those that differ between the procedures
     #[arg(long)]
+    all: bool,
+    /// Only the rows that differ (the default for text; for JSON, which otherwise keeps every row)
+    #[arg(long, conflicts_with = "all")]
     differences: bool,
+    /// Fit the text to N columns [default: COLUMNS, else the terminal's width, else 100]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
+    width: Option<u16>,
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: OutputFormat,
@@ -93,11 +100,17 @@ impl Compare {
             })
             .collect();
         let mut comparison = Comparison::new(columns, as_of);
-        if self.differences {
+        // Text shows the differences unless --all; JSON keeps every row (each carries
+        // `differs`) unless --differences asks for fewer.
+        let text = matches!(self.format, OutputFormat::Text);
+        if self.differences || (text && !self.all) {
             comparison.differences_only();
         }
+        let width = self.width.map_or_else(terminal_width, usize::from);
         match self.format {
-            OutputFormat::Text => super::output::print(&comparison.text_with_edition_note())?,
+            OutputFormat::Text => {
+                super::output::print(&comparison.text_with_edition_note(width))?;
+            }
             OutputFormat::Json => super::output::print(&format!("{}\n", comparison.json()))?,
         }
         Ok(0)
@@ -121,8 +134,25 @@ pub(super) fn every_module() -> Vec<String> {
     found.into_iter().map(|(_, id)| id).collect()
 }
 
-/// The side-by-side table of `cspr compare` for evaluations made elsewhere (`compare` in
-/// `cspr repl`): each column a program, its evaluation, and the case's facts it lacks.
+/// The width to fit text to: `COLUMNS` when set to a number, else the terminal's width when
+/// stdout is a terminal, else 100.
+pub(super) fn terminal_width() -> usize {
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|n| *n >= 20)
+    {
+        return n;
+    }
+    match terminal_size::terminal_size_of(std::io::stdout()) {
+        Some((terminal_size::Width(w), _)) if w >= 20 => usize::from(w),
+        _ => 100,
+    }
+}
+
+/// The side-by-side comparison of `cspr compare` for evaluations made elsewhere (`compare`
+/// in `cspr repl`): each column a program, its evaluation, and the case's facts it lacks;
+/// the rows that differ, fitted to the terminal.
 pub(super) fn side_by_side(
     columns: Vec<(Program, Evaluation, Vec<String>)>,
     as_of: NaiveDate,
@@ -136,5 +166,7 @@ pub(super) fn side_by_side(
             edition: None,
         })
         .collect();
-    Comparison::new(columns, as_of).text()
+    let mut comparison = Comparison::new(columns, as_of);
+    comparison.differences_only();
+    comparison.text(terminal_width())
 }

@@ -31,9 +31,12 @@ use helper::ReplHelper;
   cspr repl buckinghamshire --guidance working_together_2023 --as-of 2024-03-20
   cspr repl lincolnshire case.json < commands.txt      (scripted: no prompts; exit 1 if a command failed)
 
-In the session: `set child_died = true`, `ask` (an interview, most decisive question first),
+In the session: `set child_died = true`, `ask` (an interview, in the procedure's order),
 `why pathway`, `what-if child_looked_after = true`, `save case.json` (`save --force case.json` replaces an
 existing file without asking; a script must say --force); `help` lists every command.
+
+Quitting (`quit` or Ctrl-D) with unsaved changes asks once (`y` or a second Ctrl-D quits); a
+script that ends with unsaved changes says so on stderr.
 
 Nothing about the case is written anywhere but by `save`. The line history (which holds the
 facts typed) is kept in memory only; --history FILE keeps it in a file, at your choice.")]
@@ -314,6 +317,12 @@ impl Repl {
                     }
                 }
             }
+            if session.unsaved() {
+                // No one to ask: say so, and write nothing.
+                eprintln!(
+                    "unsaved changes to the case: not written (end the script with `save FILE` to keep them)"
+                );
+            }
             Ok(if failed { FAILED } else { 0 })
         }
     }
@@ -352,6 +361,17 @@ fn choose_procedure(host: &CliHost, interactive: bool) -> Result<String, Vec<Pro
     Ok(chosen)
 }
 
+/// Ask once before a session with unsaved changes ends: `y` (or a second Ctrl-D) quits,
+/// anything else goes back to the session. Nothing is written either way.
+fn quit_anyway<I: History>(editor: &mut Editor<ReplHelper, I>) -> bool {
+    println!();
+    match editor.readline("unsaved changes to the case: quit anyway? (y/N) ") {
+        Ok(answer) => matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"),
+        Err(rustyline::error::ReadlineError::Interrupted) => false,
+        Err(_) => true,
+    }
+}
+
 fn interact<I: History>(
     editor: rustyline::Result<Editor<ReplHelper, I>>,
     session: &mut Session,
@@ -386,7 +406,12 @@ fn interact<I: History>(
         let line = match editor.readline(&(raw.as_str(), styled.as_str())) {
             Ok(line) => line,
             Err(rustyline::error::ReadlineError::Interrupted) => continue,
-            Err(rustyline::error::ReadlineError::Eof) => break,
+            Err(rustyline::error::ReadlineError::Eof) => {
+                if session.unsaved() && !quit_anyway(&mut editor) {
+                    continue;
+                }
+                break;
+            }
             Err(e) => {
                 report(&[usage_error(format!("cannot read a line: {e}"), "")]);
                 return Ok(BAD_INPUT);
@@ -395,7 +420,7 @@ fn interact<I: History>(
         match session.run(host, &line) {
             Ok(reply) => {
                 out.reply(session, &reply);
-                if reply.quit {
+                if reply.quit && (!session.unsaved() || quit_anyway(&mut editor)) {
                     break;
                 }
             }

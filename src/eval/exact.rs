@@ -20,7 +20,8 @@
 //! - **A branch is closed as soon as Kleene settles it**: an unknown never becomes known
 //!   by answering another fact, so every way of answering the rest gives that value.
 //! - **Reduced**: a node whose children are all one node is that node, and equal nodes
-//!   are one node (so the work done for one combination of inputs is reused). The
+//!   are one node (the nodes live in one [`super::dd`] arena, hash-consed), and the work
+//!   done for one combination of inputs is reused (a [`super::dd::Computed`] memo). The
 //!   diagram is then the canonical one for the order: it is a single value exactly when
 //!   every answer gives that value, and a fact appears in it exactly when changing its
 //!   answer alone (for some answers to the others) changes the result.
@@ -35,10 +36,9 @@
 //! answers, that leaf is a conflict: a rule using it takes it as unknown, and is a
 //! conflict itself only if that leaves it undetermined.
 
-use std::collections::HashMap;
-use std::hash::Hasher;
-
 use super::Engine;
+pub(super) use super::dd::Settled;
+use super::dd::{Arena, Computed, NodeId, View, Walk};
 use super::kleene::{self, Env};
 use crate::check::{DutyId, FactId, Program, RuleId};
 use crate::value::{Type, Value};
@@ -49,18 +49,14 @@ pub enum Target {
     Duty(DutyId),
 }
 
-/// A result under some answers: `Err` for a conflict between exceptions.
-pub(super) type Settled = Result<Option<Value>, ()>;
-
-/// A node of a diagram, by its index in [`Diagrams::nodes`].
-pub type NodeId = u32;
-
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) enum Node {
-    /// A result, and the facts that are never split on (numbers, dates…) it waits on.
-    Leaf(Settled, Vec<FactId>),
-    /// The fact asked, and the node for each of its answers (in [`answer`] order).
-    Branch(FactId, Vec<NodeId>),
+impl Target {
+    /// The target as the operation of a [`Computed`] memo.
+    fn op(self) -> u64 {
+        match self {
+            Target::Rule(r) => r as u64,
+            Target::Duty(d) => d as u64 | 1 << 40,
+        }
+    }
 }
 
 /// What the diagrams read for one result: the unknown facts that are split on, and
@@ -71,27 +67,20 @@ enum Slot {
     Rule(RuleId),
 }
 
-/// A fast hasher for node and memo keys (small integers): SipHash dominated the profile.
-pub(super) type Fast = rustc_hash::FxBuildHasher;
-
 thread_local! {
     /// The tables of the last case's diagrams on this thread, for the next case.
     static SPARE: std::cell::RefCell<Option<Diagrams>> = const { std::cell::RefCell::new(None) };
 }
 
-/// The diagrams of one case's undetermined results, sharing nodes.
+/// The diagrams of one case's undetermined results, sharing nodes (one [`Arena`]).
 pub struct Diagrams {
-    nodes: Vec<Node>,
-    unique: HashMap<Node, NodeId, Fast>,
-    /// For each combination of a result's inputs already worked out, its node: the
-    /// hash of (result, inputs) → the latest entry with that hash.
-    memo: HashMap<u64, u32, Fast>,
-    /// (result, where its inputs start in `memo_inputs`, the node, the previous entry
-    /// with the same hash or `u32::MAX`).
-    entries: Vec<(Target, u32, NodeId, u32)>,
-    memo_inputs: Vec<NodeId>,
+    arena: Arena,
+    /// For each combination of a result's inputs already worked out, its node.
+    memo: Computed,
     /// The inputs of the combinations being worked out, innermost last.
     stack: Vec<NodeId>,
+    /// The children of the branches being made, innermost last.
+    kids: Vec<NodeId>,
     /// Each rule's diagram, once worked out (a leaf for a rule Kleene determined).
     rules_node: Vec<Option<NodeId>>,
     /// Each unknown fact's diagram (one branch to a leaf per answer), once made.
@@ -100,9 +89,7 @@ pub struct Diagrams {
     facts: Vec<Option<Value>>,
     rules: Vec<Option<Value>>,
     missing: Vec<Vec<FactId>>,
-    /// Marks for walking one diagram.
-    seen: Vec<u32>,
-    walk: u32,
+    walk: Walk,
     /// The most nodes these diagrams may have (when compiling): past it `over` is set and
     /// every step returns at once.
     budget: usize,
@@ -120,12 +107,10 @@ impl Diagrams {
         let mut d = SPARE
             .with(|spare| spare.borrow_mut().take())
             .unwrap_or_else(Diagrams::empty);
-        d.nodes.clear();
-        d.unique.clear();
+        d.arena.clear(None);
         d.memo.clear();
-        d.entries.clear();
-        d.memo_inputs.clear();
         d.stack.clear();
+        d.kids.clear();
         d.rules_node.clear();
         d.rules_node.resize(values.len(), None);
         d.facts_node.clear();
@@ -135,8 +120,6 @@ impl Diagrams {
         d.rules.clear();
         d.rules.extend_from_slice(values);
         d.missing.resize(values.len(), Vec::new());
-        d.seen.clear();
-        d.walk = 0;
         d.budget = usize::MAX;
         d.over = false;
         d.steps = 0;
@@ -145,19 +128,16 @@ impl Diagrams {
 
     fn empty() -> Diagrams {
         Diagrams {
-            nodes: Vec::with_capacity(256),
-            unique: HashMap::with_capacity_and_hasher(256, Fast::default()),
-            memo: HashMap::with_capacity_and_hasher(1024, Fast::default()),
-            entries: Vec::with_capacity(1024),
-            memo_inputs: Vec::with_capacity(4096),
+            arena: Arena::default(),
+            memo: Computed::default(),
             stack: Vec::with_capacity(256),
+            kids: Vec::with_capacity(64),
             rules_node: Vec::new(),
             facts_node: Vec::new(),
             facts: Vec::new(),
             rules: Vec::new(),
             missing: Vec::new(),
-            seen: Vec::new(),
-            walk: 0,
+            walk: Walk::default(),
             budget: usize::MAX,
             over: false,
             steps: 0,
@@ -178,9 +158,9 @@ impl Diagrams {
     /// unknown. Rules must be refined in evaluation order.
     pub fn refine(&mut self, engine: &Engine<'_>, target: Target) -> (Option<Value>, Vec<FactId>) {
         let root = self.build(engine, target);
-        let result = match &self.nodes[root as usize] {
-            Node::Leaf(Ok(Some(v)), _) => (Some(v.clone()), Vec::new()),
-            _ => (None, self.missing_of(root)),
+        let result = match self.arena.settled(root) {
+            Some(Ok(Some(v))) => (Some(v.clone()), Vec::new()),
+            _ => (None, self.walk.facts(None, &self.arena, root)),
         };
         // Rules that read this one see its value as Kleene does: known or unknown.
         if let Target::Rule(r) = target {
@@ -189,14 +169,14 @@ impl Diagrams {
         result
     }
 
-    /// The diagrams of `targets` with no fact known and no rule worked out, sharing
-    /// nodes, and each target's root: `None` once they pass `budget` nodes, or ten steps
-    /// for each node of the budget.
+    /// The diagrams of `targets` with no fact known and no rule worked out, in one arena,
+    /// and each target's root: `None` once they pass `budget` nodes, or ten steps for
+    /// each node of the budget.
     pub(super) fn compile(
         engine: &Engine<'_>,
         targets: &[Target],
         budget: usize,
-    ) -> Option<(Vec<Node>, Vec<NodeId>)> {
+    ) -> Option<(Arena, Vec<NodeId>)> {
         let p = engine.program;
         let mut d = Diagrams::empty();
         d.budget = budget;
@@ -215,7 +195,7 @@ impl Diagrams {
                 return None;
             }
         }
-        Some((d.nodes, roots))
+        Some((d.arena, roots))
     }
 
     /// The diagram of a result Kleene left unknown (rules in evaluation order).
@@ -250,8 +230,8 @@ impl Diagrams {
             match *slot {
                 Slot::Fact(f) => self.facts[f] = None,
                 Slot::Rule(r) => {
-                    self.rules[r] = match self.rules_node[r].map(|n| &self.nodes[n as usize]) {
-                        Some(Node::Leaf(Ok(Some(v)), _)) => Some(v.clone()),
+                    self.rules[r] = match self.rules_node[r].and_then(|n| self.arena.settled(n)) {
+                        Some(Ok(Some(v))) => Some(v.clone()),
                         _ => None,
                     }
                 }
@@ -267,75 +247,24 @@ impl Diagrams {
         if let Some(n) = self.facts_node[f] {
             return n;
         }
+        self.check_budget();
         let ty = program.facts[f].ty;
-        let kids = (0..domain_len(ty, program))
-            .map(|i| self.intern(Node::Leaf(Ok(Some(answer(ty, i))), Vec::new())))
-            .collect();
-        let n = self.intern(Node::Branch(f, kids));
+        let at = self.kids.len();
+        for i in 0..domain_len(ty, program) {
+            let leaf = self.arena.leaf(&Ok(Some(answer(ty, i))), &[]);
+            self.kids.push(leaf);
+        }
+        let n = self.arena.branch(None, f, &self.kids[at..]);
+        self.kids.truncate(at);
         self.facts_node[f] = Some(n);
         n
     }
 
-    fn intern(&mut self, node: Node) -> NodeId {
-        if self.nodes.len() >= self.budget {
+    /// Past the budget, every step returns at once.
+    fn check_budget(&mut self) {
+        if self.arena.len() >= self.budget || self.steps / STEPS_PER_NODE > self.budget {
             self.over = true;
         }
-        if let Some(&id) = self.unique.get(&node) {
-            return id;
-        }
-        let id = self.nodes.len() as NodeId;
-        self.nodes.push(node.clone());
-        self.unique.insert(node, id);
-        id
-    }
-
-    /// The facts a diagram asks, and those its leaves wait on, in declaration order.
-    fn missing_of(&mut self, root: NodeId) -> Vec<FactId> {
-        self.walk += 1;
-        self.seen.resize(self.nodes.len(), 0);
-        let mut out = Vec::new();
-        let mut stack = vec![root];
-        while let Some(n) = stack.pop() {
-            if self.seen[n as usize] == self.walk {
-                continue;
-            }
-            self.seen[n as usize] = self.walk;
-            match &self.nodes[n as usize] {
-                Node::Leaf(_, waiting) => out.extend_from_slice(waiting),
-                Node::Branch(f, kids) => {
-                    out.push(*f);
-                    stack.extend_from_slice(kids);
-                }
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
-    fn memo_key(target: Target, inputs: &[NodeId]) -> u64 {
-        let mut h = rustc_hash::FxHasher::default();
-        match target {
-            Target::Rule(r) => h.write_usize(r),
-            Target::Duty(d) => h.write_usize(d | 1 << 40),
-        }
-        for &i in inputs {
-            h.write_u32(i);
-        }
-        h.finish()
-    }
-
-    fn recall(&self, key: u64, target: Target, inputs: &[NodeId]) -> Option<NodeId> {
-        let mut at = *self.memo.get(&key)?;
-        while at != u32::MAX {
-            let (t, start, node, previous) = self.entries[at as usize];
-            let start = start as usize;
-            if t == target && self.memo_inputs[start..start + inputs.len()] == *inputs {
-                return Some(node);
-            }
-            at = previous;
-        }
-        None
     }
 
     /// The diagram of `target` over its inputs' diagrams: `stack[base..]`, parallel to
@@ -348,25 +277,24 @@ impl Diagrams {
         base: usize,
     ) -> NodeId {
         self.steps += 1;
-        if self.over || self.steps / STEPS_PER_NODE > self.budget {
-            self.over = true;
+        self.check_budget();
+        if self.over {
             return 0;
         }
         let len = slots.len();
-        let key = Self::memo_key(target, &self.stack[base..base + len]);
-        if let Some(n) = self.recall(key, target, &self.stack[base..base + len]) {
+        let (hash, known) = self.memo.get(target.op(), &self.stack[base..base + len]);
+        if let Some(n) = known {
             return n;
         }
         let mut all_leaves = true;
         let mut conflict = false;
         for (k, slot) in slots.iter().enumerate() {
-            let id = self.stack[base + k];
-            let known = match &self.nodes[id as usize] {
-                Node::Leaf(settled, _) => {
+            let known = match self.arena.view(self.stack[base + k]) {
+                View::Leaf(settled, _) => {
                     conflict |= settled.is_err();
                     settled.clone().ok().flatten()
                 }
-                Node::Branch(..) => {
+                View::Branch(..) => {
                     all_leaves = false;
                     None
                 }
@@ -378,60 +306,55 @@ impl Diagrams {
         }
         let settled = self.evaluate(engine, target);
         let node = if settled != Ok(None) {
-            self.intern(Node::Leaf(settled, Vec::new()))
+            self.arena.leaf(&settled, &[])
         } else if all_leaves {
             if conflict {
-                self.intern(Node::Leaf(Err(()), Vec::new()))
+                self.arena.leaf(&Err(()), &[])
             } else {
                 for (k, slot) in slots.iter().enumerate() {
-                    let id = self.stack[base + k];
-                    if let (Slot::Rule(r), Node::Leaf(_, waiting)) =
-                        (slot, &self.nodes[id as usize])
+                    if let (Slot::Rule(r), View::Leaf(_, waiting)) =
+                        (slot, self.arena.view(self.stack[base + k]))
                     {
-                        self.missing[*r].clone_from(waiting);
+                        self.missing[*r].clear();
+                        self.missing[*r].extend_from_slice(waiting);
                     }
                 }
                 let waiting = self.waiting(engine, target);
-                self.intern(Node::Leaf(Ok(None), waiting))
+                self.arena.leaf(&Ok(None), &waiting)
             }
         } else {
             // Split on the first fact in the order that some input asks.
             let rank = engine.rank();
             let top = self.stack[base..base + len]
                 .iter()
-                .filter_map(|&id| match &self.nodes[id as usize] {
-                    Node::Branch(f, _) => Some(*f),
-                    Node::Leaf(..) => None,
+                .filter_map(|&id| match self.arena.view(id) {
+                    View::Branch(f, _) => Some(f),
+                    View::Leaf(..) => None,
                 })
                 .min_by_key(|&f| (rank[f], f))
                 .unwrap_or_default();
             let n = domain_len(engine.program.facts[top].ty, engine.program);
-            let mut kids = Vec::with_capacity(n);
+            let at = self.kids.len();
             for i in 0..n {
                 let child = self.stack.len();
                 for k in 0..len {
                     let id = self.stack[base + k];
-                    let id = match &self.nodes[id as usize] {
-                        Node::Branch(f, ks) if *f == top => ks[i],
+                    let id = match self.arena.view(id) {
+                        View::Branch(f, ks) if f == top => ks[i],
                         _ => id,
                     };
                     self.stack.push(id);
                 }
-                kids.push(self.apply(engine, target, slots, child));
+                let kid = self.apply(engine, target, slots, child);
+                self.kids.push(kid);
                 self.stack.truncate(child);
             }
-            if kids.iter().all(|k| *k == kids[0]) {
-                kids[0]
-            } else {
-                self.intern(Node::Branch(top, kids))
-            }
+            let node = self.arena.branch(None, top, &self.kids[at..]);
+            self.kids.truncate(at);
+            node
         };
-        let start = self.memo_inputs.len() as u32;
-        self.memo_inputs
-            .extend_from_slice(&self.stack[base..base + len]);
-        let previous = self.memo.insert(key, self.entries.len() as u32);
-        self.entries
-            .push((target, start, node, previous.unwrap_or(u32::MAX)));
+        self.memo
+            .insert(hash, target.op(), &self.stack[base..base + len], node);
         node
     }
 

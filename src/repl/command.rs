@@ -30,7 +30,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "ask",
         args: "",
-        help: "interview: only the questions that could still settle something, most decisive first",
+        help: "interview: only the questions that could still settle something, in the procedure's order",
     },
     CommandHelp {
         name: "eval",
@@ -55,7 +55,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "missing",
         args: "",
-        help: "the facts still unknown that could change an outcome, with their questions",
+        help: "the facts still unknown that could change an outcome, by stage, in the order `ask` asks them",
     },
     CommandHelp {
         name: "why",
@@ -80,7 +80,7 @@ pub const COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         name: "as-of",
         args: "DATE",
-        help: "the day deadlines are judged on (YYYY-MM-DD)",
+        help: "the day deadlines are judged on (DD/MM/YYYY or YYYY-MM-DD)",
     },
     CommandHelp {
         name: "load",
@@ -328,7 +328,7 @@ pub fn help_text(command: Option<&str>) -> Result<String, Unparsed> {
             for c in COMMANDS {
                 out.push_str(&line(c));
             }
-            out.push_str("\nDuring `ask`, answer with a value (or the number of a choice), `skip` or `stop`, or type a command.\n");
+            out.push_str("\nDuring `ask`, answer with a value (or the number of a choice), `skip` or `stop`, or type a command.\nYes/no questions take yes, no, y, n, true or false; dates are DD/MM/YYYY (day first) or YYYY-MM-DD,\nin answers, `set`, `what-if` and `as-of`.\n");
             Ok(out)
         }
         Some(name) => COMMANDS

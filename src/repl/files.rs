@@ -23,6 +23,7 @@ impl Session {
         let known = case.facts().iter().filter(|v| v.is_some()).count();
         self.case = case;
         self.current = evaluate(&self.shared, &self.case);
+        self.unsaved = false;
         let mut reply = Reply::note(format!("loaded {known} facts from {path}"));
         reply
             .blocks
@@ -33,7 +34,7 @@ impl Session {
     /// `save [--force] FILE`. An existing file is replaced only with `--force` or when the
     /// person at the keyboard says yes; a script must say `--force`.
     pub(super) fn save(
-        &self,
+        &mut self,
         host: &dyn Host,
         path: &str,
         force: bool,
@@ -57,6 +58,7 @@ impl Session {
             ));
         }
         host.write_case(path, &text).map_err(|p| vec![p])?;
+        self.unsaved = false;
         let known = self.case.facts().iter().filter(|v| v.is_some()).count();
         Ok(Reply::note(format!("saved {known} facts to {path}")))
     }

@@ -1,23 +1,30 @@
-//! `ask`: choosing the next interview question.
+//! `ask`: choosing the next interview question, in the order the procedure needs them.
 //!
-//! Only facts that could still change something are asked:
+//! Only facts that could still change something are asked: exactly the evaluation's
+//! `missing` (the facts that could change an undetermined outcome or whether a duty
+//! applies), and the dates a deadline of a duty that applies or may is still waiting for.
 //!
-//! 1. facts that could change an undetermined outcome or whether a duty applies — exactly
-//!    the evaluation's per-outcome and per-duty `missing` lists (so a fact that can no
-//!    longer matter is never asked);
-//! 2. then the dates a deadline is still waiting for, of duties that apply or may.
+//! They are asked in the order the pathway needs them, derived from the program (no list
+//! of names): each rule, decision and duty has a **stage**, its dependency depth — a rule
+//! that reads only facts is stage 1, one that reads a stage-`n` rule is stage `n + 1`, and
+//! a duty is one past the deepest rule its `when` reads. A fact that records a duty as done
+//! (its `done` fact), read by a rule or a `when` or counted from by a deadline, counts as
+//! that duty's stage, and a deadline counted from another duty's due date puts its duty
+//! after that one. So the facts that decide whether
+//! a case is serious and notifiable (stage 1) come before the route (the decisions built
+//! on them), the review after the route, publication last. A fact's stage is the lowest
+//! stage of the undetermined outcomes and duties it could settle, or of the duties whose
+//! due date waits for it. Ties go to the fact whose duties' clocks start earliest (a
+//! deadline counted from a fact of the case is clock 0, one counted from another duty's
+//! due date is that duty's clock plus one; a fact touching no deadline comes after), then
+//! to declaration order (the order the procedure's text asks them).
 //!
-//! The most decisive first: a fact scores one for each undetermined outcome or duty it
-//! could settle and each deadline waiting for it (so once a pathway applies, the date
-//! its timeline counts from comes before a detail that settles one rule); the highest
-//! score first, a fact that settles outcomes before a date of equal score, and then
-//! declaration order (the order the procedure asks them). A fact skipped is not asked
-//! again in the same interview. Each answer makes a fact known (and so never missing
-//! again) or is a skip, so an interview asks each fact at most once and ends when no
-//! fact is left that could settle anything.
+//! A fact skipped is not asked again in the same interview. Each answer makes a fact
+//! known (and so never missing again) or is a skip, so an interview asks each fact at
+//! most once and ends when no fact is left that could settle anything.
 
 use super::{Block, Command, Host, Reply, Session};
-use crate::check::{FactId, Program, type_name};
+use crate::check::{Anchor, FactId, Name, Program, RuleKind, type_name};
 use crate::diagnostic::{Problem, Source};
 use crate::eval::Evaluation;
 use crate::eval::deadline::{Status, status};
@@ -39,26 +46,189 @@ pub struct Question {
     pub settles: Vec<String>,
     /// The duties whose due date waits for this date.
     pub dates: Vec<String>,
+    /// The stage of the pathway the question belongs to (see [`Stages`]), from 1.
+    pub stage: u32,
 }
 
-/// The values a person can choose from for a fact of type `ty`.
-pub fn choices(program: &Program, ty: Type) -> Vec<String> {
-    match ty {
-        Type::Bool => vec!["true".into(), "false".into()],
-        Type::Enum(e) | Type::Set(e) => program.enums[e].variants.clone(),
-        _ => Vec::new(),
+/// The stage of every rule, decision and duty: its dependency depth, from 1 (see the
+/// module's documentation), and every duty's clock (how many due dates its own counts
+/// from; `u32::MAX` for a duty without a deadline).
+#[derive(Debug, Clone)]
+pub struct Stages {
+    pub rule: Vec<u32>,
+    pub duty: Vec<u32>,
+    pub clock: Vec<u32>,
+}
+
+impl Stages {
+    pub fn of(program: &Program) -> Stages {
+        let nd = program.duties.len();
+        // The fact recording that a duty was done belongs after that duty.
+        let mut done_by: Vec<Option<usize>> = vec![None; program.facts.len()];
+        for (d, duty) in program.duties.iter().enumerate() {
+            if let Some(f) = duty.done
+                && let Some(slot) = done_by.get_mut(f)
+            {
+                *slot = Some(d);
+            }
+        }
+        let mut rule = vec![1u32; program.rules.len()];
+        let mut duty = vec![1u32; nd];
+        // Stages only grow; a program whose duties read their own records would grow them
+        // for ever, so a few rounds settle every chain the shipped procedures have.
+        for _ in 0..8 {
+            let before = (rule.clone(), duty.clone());
+            let deepest = |exprs: &[&crate::check::Expr], rule: &[u32], duty: &[u32]| {
+                let mut d = 0;
+                for e in exprs {
+                    e.visit_refs(&mut |n| match n {
+                        Name::Rule(r) => d = d.max(rule.get(r).copied().unwrap_or(0)),
+                        Name::Fact(f) => {
+                            if let Some(Some(o)) = done_by.get(f) {
+                                d = d.max(duty.get(*o).copied().unwrap_or(0));
+                            }
+                        }
+                        Name::Duty(_) => {}
+                    });
+                }
+                d
+            };
+            // `order` puts every rule after the rules it uses.
+            for &r in &program.order {
+                rule[r] = deepest(&program.rules[r].exprs(), &rule, &duty) + 1;
+            }
+            for (d, def) in program.duties.iter().enumerate() {
+                let mut s = deepest(&def.when.iter().collect::<Vec<_>>(), &rule, &duty);
+                if let Some(deadline) = &def.deadline {
+                    for a in std::iter::once(&deadline.anchor)
+                        .chain(deadline.choices.iter().map(|(_, a)| a))
+                    {
+                        let after = match a {
+                            Anchor::Duty(o) => Some(*o),
+                            Anchor::Fact(f) => done_by.get(*f).copied().flatten(),
+                        };
+                        if let Some(o) = after
+                            && o != d
+                        {
+                            s = s.max(duty[o]);
+                        }
+                    }
+                }
+                duty[d] = s + 1;
+            }
+            if (rule.clone(), duty.clone()) == before {
+                break;
+            }
+        }
+        // Side matters come after the chain of decisions: a plain rule that reads only
+        // facts and that no rule reads (it only switches duties on), and a duty whose
+        // `when` reads no rule of the chain (`when public_complaint`), are not steps on
+        // the way to the pathway, so they take the stage after the deepest one.
+        let mut read_by_rule = vec![false; program.rules.len()];
+        let mut reads_rule = vec![false; program.rules.len()];
+        for (r, def) in program.rules.iter().enumerate() {
+            for e in def.exprs() {
+                e.visit_refs(&mut |n| {
+                    if let Name::Rule(o) = n {
+                        reads_rule[r] = true;
+                        if let Some(x) = read_by_rule.get_mut(o) {
+                            *x = true;
+                        }
+                    }
+                });
+            }
+        }
+        let side: Vec<bool> = program
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(r, def)| def.kind == RuleKind::Rule && !reads_rule[r] && !read_by_rule[r])
+            .collect();
+        let last = rule
+            .iter()
+            .zip(&side)
+            .filter(|(_, s)| !**s)
+            .map(|(s, _)| *s)
+            .chain(duty.iter().copied())
+            .max()
+            .unwrap_or(1)
+            + 1;
+        for (r, s) in side.iter().enumerate() {
+            if *s {
+                rule[r] = last;
+            }
+        }
+        for (d, def) in program.duties.iter().enumerate() {
+            let mut on_chain = false;
+            if let Some(w) = &def.when {
+                w.visit_refs(&mut |n| {
+                    if let Name::Rule(r) = n
+                        && !side.get(r).copied().unwrap_or(true)
+                    {
+                        on_chain = true;
+                    }
+                });
+            }
+            if !on_chain {
+                // After the chain, keeping the order of the due dates it counts from.
+                duty[d] = duty[d].saturating_add(last - 1);
+            }
+        }
+        let mut clock: Vec<Option<u32>> = vec![None; nd];
+        fn clock_of(program: &Program, d: usize, clock: &mut [Option<u32>], depth: usize) -> u32 {
+            if let Some(c) = clock[d] {
+                return c;
+            }
+            let Some(deadline) = &program.duties[d].deadline else {
+                return u32::MAX;
+            };
+            // Anchors form no cycle in a checked program; the depth bounds it all the same.
+            let c = std::iter::once(&deadline.anchor)
+                .chain(deadline.choices.iter().map(|(_, a)| a))
+                .map(|a| match a {
+                    Anchor::Duty(o) if depth < program.duties.len() => {
+                        clock_of(program, *o, clock, depth + 1).saturating_add(1)
+                    }
+                    _ => 0,
+                })
+                .min()
+                .unwrap_or(0);
+            clock[d] = Some(c);
+            c
+        }
+        for d in 0..nd {
+            let c = clock_of(program, d, &mut clock, 0);
+            clock[d] = Some(c);
+        }
+        Stages {
+            rule,
+            duty,
+            clock: clock.into_iter().map(|c| c.unwrap_or(u32::MAX)).collect(),
+        }
     }
 }
 
-/// The next question, or `None` when nothing more can be settled by asking.
-/// `skipped[f]` marks the facts skipped in this interview.
-pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Question> {
+/// What an answer to each fact could still do, and where in the pathway it falls.
+struct Reach {
+    settles: Vec<Vec<String>>,
+    dates: Vec<Vec<String>>,
+    /// Of each fact: the lowest stage of the outcomes and duties it could settle or
+    /// date, and those duties' lowest clock (`u32::MAX`: none).
+    key: Vec<(u32, u32)>,
+}
+
+fn reach(program: &Program, eval: &Evaluation) -> Reach {
+    let stages = Stages::of(program);
     let nf = program.facts.len();
     let mut settles: Vec<Vec<String>> = vec![Vec::new(); nf];
+    let mut key = vec![(u32::MAX, u32::MAX); nf];
     for (r, o) in eval.outcomes.iter().enumerate() {
         if o.value.is_none() {
             for f in &o.missing {
                 settles[*f].push(program.rules[r].name.clone());
+                if let Some(k) = key.get_mut(*f) {
+                    k.0 = k.0.min(stages.rule[r]);
+                }
             }
         }
     }
@@ -66,6 +236,10 @@ pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Qu
         if o.applies.is_none() {
             for f in &o.missing {
                 settles[*f].push(program.duties[d].name.clone());
+                if let Some(k) = key.get_mut(*f) {
+                    k.0 = k.0.min(stages.duty[d]);
+                    k.1 = k.1.min(stages.clock[d]);
+                }
             }
         }
     }
@@ -80,19 +254,47 @@ pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Qu
             && f < nf
         {
             dates[f].push(program.duties[d].name.clone());
+            if let Some(k) = key.get_mut(f) {
+                k.0 = k.0.min(stages.duty[d]);
+                k.1 = k.1.min(stages.clock[d]);
+            }
         }
     }
-    let open = |f: &FactId| eval.facts[*f].is_none() && !skipped.get(*f).copied().unwrap_or(false);
-    let best = (0..nf)
-        .filter(open)
-        .filter(|f| !settles[*f].is_empty() || !dates[*f].is_empty())
-        .min_by_key(|f| {
-            (
-                std::cmp::Reverse(settles[*f].len() + dates[*f].len()),
-                std::cmp::Reverse(settles[*f].len()),
-                *f,
-            )
-        })?;
+    Reach {
+        settles,
+        dates,
+        key,
+    }
+}
+
+/// The facts an interview could still ask, in the order it asks them, each with its
+/// stage: the evaluation's `missing` and the dates a deadline waits for.
+pub fn order(program: &Program, eval: &Evaluation) -> Vec<(FactId, u32)> {
+    let reach = reach(program, eval);
+    let mut facts: Vec<FactId> = (0..program.facts.len())
+        .filter(|f| eval.facts.get(*f).is_some_and(Option::is_none))
+        .filter(|f| eval.missing.contains(f) || !reach.dates[*f].is_empty())
+        .collect();
+    facts.sort_by_key(|f| (reach.key[*f], *f));
+    facts.into_iter().map(|f| (f, reach.key[f].0)).collect()
+}
+
+/// The values a person can choose from for a fact of type `ty`.
+pub fn choices(program: &Program, ty: Type) -> Vec<String> {
+    match ty {
+        Type::Bool => vec!["true".into(), "false".into()],
+        Type::Enum(e) | Type::Set(e) => program.enums[e].variants.clone(),
+        _ => Vec::new(),
+    }
+}
+
+/// The next question, or `None` when nothing more can be settled by asking.
+/// `skipped[f]` marks the facts skipped in this interview.
+pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Question> {
+    let (best, stage) = order(program, eval)
+        .into_iter()
+        .find(|(f, _)| !skipped.get(*f).copied().unwrap_or(false))?;
+    let mut reach = reach(program, eval);
     let def = &program.facts[best];
     Some(Question {
         fact: best,
@@ -103,34 +305,75 @@ pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Qu
             .unwrap_or_else(|| format!("What is `{}`?", def.name)),
         ty: type_name(def.ty, &program.enums),
         choices: choices(program, def.ty),
-        settles: std::mem::take(&mut settles[best]),
-        dates: std::mem::take(&mut dates[best]),
+        settles: std::mem::take(&mut reach.settles[best]),
+        dates: std::mem::take(&mut reach.dates[best]),
+        stage,
     })
 }
 
-/// An answer as the text of a value: the number of a choice becomes the choice, and a
-/// set's members may be given without braces (`a, b`).
-pub fn answer_text(program: &Program, fact: FactId, answer: &str) -> String {
-    let answer = answer.trim();
-    let ty = program.facts[fact].ty;
-    let options = choices(program, ty);
-    let pick = |s: &str| -> Option<String> {
-        let n: usize = s.trim().parse().ok()?;
-        options.get(n.checked_sub(1)?).cloned()
-    };
-    match ty {
-        Type::Bool | Type::Enum(_) => pick(answer).unwrap_or_else(|| answer.to_string()),
-        Type::Set(_) if !answer.starts_with('{') => {
-            let items: Vec<String> = answer
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| pick(s).unwrap_or_else(|| s.to_string()))
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }
-        _ => answer.to_string(),
+/// `missing` in the REPL: the facts that could still change an outcome (the evaluation's
+/// `missing`, as `cspr eval` lists them), grouped by stage and in the order `ask` asks them.
+pub fn missing_text(program: &Program, eval: &Evaluation, as_of: chrono::NaiveDate) -> String {
+    use std::fmt::Write as _;
+    let report = crate::report::model::Report::new(program, eval, as_of);
+    if report.questions.is_empty() {
+        return "Nothing is missing: every outcome is settled.\n".to_string();
     }
+    let width = report
+        .questions
+        .iter()
+        .map(|q| q.name.chars().count())
+        .max()
+        .unwrap_or(0);
+    let stages = Stages::of(program);
+    // What each stage decides: its undetermined outcomes (else duties), as names.
+    let decides = |stage: u32| -> String {
+        let mut names: Vec<&str> = eval
+            .outcomes
+            .iter()
+            .enumerate()
+            .filter(|(r, o)| o.value.is_none() && stages.rule[*r] == stage)
+            .map(|(r, _)| program.rules[r].name.as_str())
+            .collect();
+        if names.is_empty() {
+            names = eval
+                .duties
+                .iter()
+                .enumerate()
+                .filter(|(d, o)| o.applies != Some(false) && stages.duty[*d] == stage)
+                .map(|(d, _)| program.duties[d].name.as_str())
+                .collect();
+        }
+        match names.len() {
+            0 => String::new(),
+            1..=3 => format!(" — towards {}", names.join(", ")),
+            n => format!(" — towards {}, {} and {} more", names[0], names[1], n - 2),
+        }
+    };
+    let mut out = format!(
+        "Still unknown: {} answers could settle the rest, by stage, in the order `ask` asks them\n",
+        report.questions.len()
+    );
+    // Stages are numbered as shown (1, 2, 3 …), skipping those with nothing to ask.
+    let (mut last, mut shown) = (None, 0);
+    for (f, stage) in order(program, eval) {
+        let Some(q) = report.questions.iter().find(|q| q.fact == f) else {
+            continue;
+        };
+        if last != Some(stage) {
+            last = Some(stage);
+            shown += 1;
+            let _ = if stage == u32::MAX {
+                writeln!(out, "\nNot yet placed")
+            } else {
+                writeln!(out, "\nStage {shown}{}", decides(stage))
+            };
+        }
+        let ask = q.ask.unwrap_or("(no question given)");
+        let _ = writeln!(out, "  {:<width$}  {ask}", q.name);
+        let _ = writeln!(out, "  {:<width$}  answer: {}", "", q.answer);
+    }
+    out
 }
 
 /// The interview as the session runs it: `ask`, then each line an answer.
@@ -190,12 +433,15 @@ impl Session {
             _ => {}
         }
         let program = self.program().clone();
-        let value_text = answer_text(&program, q.fact, text);
-        let value = match crate::check::value(
-            &program,
-            q.fact,
-            &Source::new(format!("answer for `{}`", q.name), value_text),
-        ) {
+        let read = super::answer::read(&program, q.fact, text);
+        let echo = read.as_ref().ok().and_then(|r| r.echo.clone());
+        let value = match read.and_then(|r| {
+            crate::check::value(
+                &program,
+                q.fact,
+                &Source::new(format!("answer for `{}`", q.name), r.text),
+            )
+        }) {
             Ok(v) => v,
             Err(mut ps) => {
                 // Not a value but a command (`why pathway`, `set …`, `timeline`): run it,
@@ -226,7 +472,12 @@ impl Session {
         };
         let f = q.fact;
         let reply = match self.change(|case, p| case.set(p, f, Some(value)).map(|_| ())) {
-            Ok(r) => r,
+            Ok(mut r) => {
+                if let Some(echo) = echo {
+                    r.blocks.insert(0, Block::Note(echo));
+                }
+                r
+            }
             Err(ps) => {
                 self.interview = Some((skipped, q));
                 return Err(ps);

@@ -1,4 +1,4 @@
-//! The sections of `cspr eval`'s text, for `outcomes`, `duties` and `missing`.
+//! The sections of `cspr eval`'s text, for `outcomes` and `duties`.
 
 /// A part of `cspr eval`'s text.
 #[derive(Clone, Copy)]
@@ -6,7 +6,6 @@ pub(super) enum Section {
     All,
     Outcomes,
     Duties,
-    Missing,
 }
 
 impl Section {
@@ -30,7 +29,6 @@ impl Section {
             Section::All => text.to_string(),
             Section::Outcomes => slice(outcomes, duties),
             Section::Duties => slice(duties, missing),
-            Section::Missing => slice(missing, None),
         }
     }
 }

@@ -2,6 +2,11 @@
 //! row per rule, decision and duty any of them declares, a cell per program, and the
 //! rows that differ marked. The command (`src/cli/compare.rs`) and the REPL's `compare`
 //! load and evaluate; this module lays the evaluations side by side, as text or JSON.
+//!
+//! The text fits a width the front end gives (the terminal's): a table with a column per
+//! procedure when it fits in that width and the width is at least [`TABLE_MIN_WIDTH`];
+//! otherwise one block per row: a line per distinct value naming the procedures that give
+//! it, and one naming those without the rule or duty. Long lines wrap at the width.
 
 use std::fmt::Write as _;
 
@@ -47,12 +52,17 @@ impl Row {
     }
 }
 
+/// Below this width the text is laid out one block per row, not as a table.
+pub const TABLE_MIN_WIDTH: usize = 120;
+
 /// One case under several programs, side by side.
 pub struct Comparison {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     /// The day statuses are judged on.
     pub as_of: NaiveDate,
+    /// How many rows [`Comparison::differences_only`] left out (the same everywhere).
+    pub same: usize,
 }
 
 impl Comparison {
@@ -64,31 +74,42 @@ impl Comparison {
             columns,
             rows,
             as_of,
+            same: 0,
         }
     }
 
     /// Keep only the rows that differ.
     pub fn differences_only(&mut self) {
+        let before = self.rows.len();
         self.rows.retain(Row::differs);
+        self.same += before - self.rows.len();
     }
 
-    /// The aligned table for a person.
-    pub fn text(&self) -> String {
-        text(&self.columns, &self.rows, self.as_of)
+    /// The comparison for a person, fitted to `width` columns: a table when it fits (and
+    /// `width` is at least [`TABLE_MIN_WIDTH`]), else a block per row.
+    pub fn text(&self, width: usize) -> String {
+        text(self, width)
     }
 
     /// The aligned table with, at its head, a note on the edition in force on the case's
     /// date where a column was evaluated under another.
-    pub fn text_with_edition_note(&self) -> String {
+    pub fn text_with_edition_note(&self, width: usize) -> String {
         let findings: Vec<_> = self
             .columns
             .iter()
             .map(|c| (c.program.entry().id.as_str(), c.edition))
             .collect();
-        crate::edition::with_text_note(
-            &self.text(),
-            crate::edition::compare_note(&findings).as_deref(),
-        )
+        let text = self.text(width);
+        let Some(note) = crate::edition::compare_note(&findings) else {
+            return text;
+        };
+        // The note, wrapped to the width like every other line, under the heading.
+        let mut line = String::new();
+        wrap(&mut line, "note: ", "  ", &note, width);
+        match text.find("\n\n") {
+            Some(i) => format!("{}{line}{}", &text[..=i], &text[i + 1..]),
+            None => format!("{line}\n{text}"),
+        }
     }
 
     /// The JSON of `cspr compare --format json`.
@@ -188,22 +209,59 @@ fn names_of(p: &Program, facts: &[usize]) -> Vec<String> {
     facts.iter().map(|f| p.facts[*f].name.clone()).collect()
 }
 
-fn text(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> String {
+/// `text` broken at spaces into lines of at most `width` characters (a word longer than
+/// the width stands alone), the first line after `first`, the rest after `indent`.
+fn wrap(out: &mut String, first: &str, indent: &str, text: &str, width: usize) {
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = line.chars().count();
+        if !empty && len + 1 + word.chars().count() > width {
+            let _ = writeln!(out, "{}", line.trim_end());
+            line = indent.to_string();
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(word);
+        empty = false;
+    }
+    let _ = writeln!(out, "{}", line.trim_end());
+}
+
+fn text(cmp: &Comparison, width: usize) -> String {
+    let (columns, rows, as_of) = (&cmp.columns, &cmp.rows, cmp.as_of);
     let mut out = String::new();
     let case_id = columns
         .first()
         .and_then(|c| c.eval.case_id.clone())
         .unwrap_or_else(|| "(no case_id)".into());
-    let _ = writeln!(
-        out,
-        "case {case_id} under {} procedures, as of {as_of}; * marks a row that differs\n",
-        columns.len()
+    let shown = if cmp.same > 0 {
+        format!(
+            "{} rows differ; {} the same under every procedure are not shown (`cspr compare --all` shows them)",
+            rows.len(),
+            cmp.same
+        )
+    } else {
+        "* marks a row that differs".to_string()
+    };
+    wrap(
+        &mut out,
+        "",
+        "  ",
+        &format!(
+            "case {case_id} under {} procedures, as of {as_of}; {shown}",
+            columns.len()
+        ),
+        width,
     );
-    let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4) + 2;
+    out.push('\n');
     let heads: Vec<String> = columns
         .iter()
         .map(|c| c.program.entry().id.clone())
         .collect();
+    let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4) + 2;
     let widths: Vec<usize> = heads
         .iter()
         .enumerate()
@@ -215,11 +273,15 @@ fn text(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> String {
                 .max(h.len())
         })
         .collect();
-    let mut line = format!("  {:<name_width$}", "");
-    for (h, w) in heads.iter().zip(&widths) {
-        let _ = write!(line, "  {h:<w$}");
+    let table_width = 2 + name_width + widths.iter().map(|w| w + 2).sum::<usize>();
+    let table = width >= TABLE_MIN_WIDTH && table_width <= width;
+    if table {
+        let mut line = format!("  {:<name_width$}", "");
+        for (h, w) in heads.iter().zip(&widths) {
+            let _ = write!(line, "  {h:<w$}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
     }
-    let _ = writeln!(out, "{}", line.trim_end());
     let mut kind = "";
     for row in rows {
         let section = if row.kind == "duty" {
@@ -228,42 +290,91 @@ fn text(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> String {
             "outcomes"
         };
         if section != kind {
+            if !table && !kind.is_empty() {
+                out.push('\n');
+            }
             let _ = writeln!(out, "{section}");
             kind = section;
         }
         let mark = if row.differs() { '*' } else { ' ' };
-        let mut line = format!("{mark} {:<name_width$}", row.name);
-        for (c, w) in row.cells.iter().zip(&widths) {
-            let t = c.as_ref().map_or("-", |c| c.text.as_str());
-            let _ = write!(line, "  {t:<w$}");
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
-    let mut missing = String::from("\nstill unknown (facts that could change an outcome):\n");
-    for c in columns {
-        let _ = writeln!(
-            missing,
-            "  {}: {}",
-            c.program.entry().id,
-            if c.eval.missing.is_empty() {
-                "nothing".to_string()
-            } else {
-                c.program.fact_list(&c.eval.missing)
+        if table {
+            let mut line = format!("{mark} {:<name_width$}", row.name);
+            for (c, w) in row.cells.iter().zip(&widths) {
+                let t = c.as_ref().map_or("-", |c| c.text.as_str());
+                let _ = write!(line, "  {t:<w$}");
             }
+            let _ = writeln!(out, "{}", line.trim_end());
+        } else {
+            // A line per distinct cell, naming the procedures that share it; those without
+            // the row last, as one line.
+            let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+            let mut absent = Vec::new();
+            for (h, c) in heads.iter().zip(&row.cells) {
+                match c {
+                    None => absent.push(h.as_str()),
+                    Some(c) => match groups.iter_mut().find(|(t, _)| *t == c.text) {
+                        Some((_, ids)) => ids.push(h),
+                        None => groups.push((&c.text, vec![h])),
+                    },
+                }
+            }
+            if let [(t, ids)] = groups.as_slice()
+                && let [only] = ids.as_slice()
+            {
+                // Declared by one procedure alone: one line.
+                let line = format!("{mark} {} ({}, only in {only}): {t}", row.name, row.kind);
+                wrap(&mut out, "", "      ", &line, width);
+                continue;
+            }
+            let _ = writeln!(out, "{mark} {} ({})", row.name, row.kind);
+            for (t, ids) in groups {
+                wrap(
+                    &mut out,
+                    "    ",
+                    "      ",
+                    &format!("{t}: {}", ids.join(", ")),
+                    width,
+                );
+            }
+            if !absent.is_empty() {
+                let what = if row.kind == "duty" { "duty" } else { "rule" };
+                wrap(
+                    &mut out,
+                    "    ",
+                    "      ",
+                    &format!("(no such {what}: {})", absent.join(", ")),
+                    width,
+                );
+            }
+        }
+    }
+    out.push_str("\nstill unknown (facts that could change an outcome):\n");
+    for c in columns {
+        let list = if c.eval.missing.is_empty() {
+            "nothing".to_string()
+        } else {
+            c.program.fact_list(&c.eval.missing)
+        };
+        wrap(
+            &mut out,
+            &format!("  {}: ", c.program.entry().id),
+            "    ",
+            &list,
+            width,
         );
     }
-    out.push_str(&missing);
-    let ignored: Vec<String> = columns
-        .iter()
-        .filter(|c| !c.ignored.is_empty())
-        .map(|c| format!("  {}: {}", c.program.entry().id, c.ignored.join(", ")))
-        .collect();
+    let ignored: Vec<&Column> = columns.iter().filter(|c| !c.ignored.is_empty()).collect();
     if !ignored.is_empty() {
-        let _ = writeln!(
-            out,
-            "\ngiven but not facts of (so unknown to) these procedures:\n{}",
-            ignored.join("\n")
-        );
+        out.push_str("\ngiven but not facts of (so unknown to) these procedures:\n");
+        for c in ignored {
+            wrap(
+                &mut out,
+                &format!("  {}: ", c.program.entry().id),
+                "    ",
+                &c.ignored.join(", "),
+                width,
+            );
+        }
     }
     out
 }
