@@ -1,7 +1,9 @@
 //! Builds the shipped modules into the binary: every `policies/*.policy` becomes an entry of
 //! `cspr::builtin::MODULES` (file name and text, through `include_str!`), so an installed
 //! `cspr` reaches the shipped procedures by id from any directory. Adding a policy file is
-//! enough to ship it; nothing else needs registering.
+//! enough to ship it; nothing else needs registering. Likewise every source text
+//! `policies/sources/*.txt` becomes an entry of `cspr::builtin::SOURCES`, so the quotes of the
+//! built-in modules are checked against the texts built in with them.
 
 #![allow(
     clippy::disallowed_methods,
@@ -38,9 +40,38 @@ fn main() {
         );
     }
     out.push_str("]\n");
-    let target =
-        PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("builtin_modules.rs");
-    if let Err(e) = std::fs::write(&target, out) {
+    write("builtin_modules.rs", &out);
+
+    // The source texts the modules cite (`policies/sources/*.txt`), by their path from
+    // `policies/`, as a `source … file "sources/x.txt"` names them.
+    let mut texts: Vec<PathBuf> = std::fs::read_dir(dir.join("sources"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+                .collect()
+        })
+        .unwrap_or_default();
+    texts.sort();
+    let mut out = String::from("&[\n");
+    for path in &texts {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "    SourceFile {{ file: {:?}, text: include_str!({:?}) }},",
+            format!("sources/{name}"),
+            path.display().to_string()
+        );
+    }
+    out.push_str("]\n");
+    write("builtin_sources.rs", &out);
+}
+
+fn write(name: &str, text: &str) {
+    let target = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join(name);
+    if let Err(e) = std::fs::write(&target, text) {
         println!("cargo:warning=cannot write {}: {e}", target.display());
         std::process::exit(1);
     }

@@ -4,6 +4,11 @@
 //!
 //! Front ends look in their own places first (files in `policies/` and `CSPR_PATH` take
 //! precedence) and fall back to [`find`]. The calendar is built in by `time` itself.
+//!
+//! The source texts the shipped modules quote (`policies/sources/*.txt`) are built in too
+//! ([`SOURCES`]): a built-in module's `source … file "sources/x.txt"` is found by
+//! [`source_file`], so an installed `cspr` checks the shipped quotes against the texts they
+//! were pinned to.
 
 use crate::check::Resolver;
 use crate::diagnostic::Source;
@@ -25,7 +30,7 @@ impl Module {
     /// The module as a source, named `<built-in>/FILE` in messages.
     #[must_use]
     pub fn source(&self) -> Source {
-        Source::new(format!("<built-in>/{}", self.file), self.text)
+        Source::new(format!("{BUILT_IN}{}", self.file), self.text)
     }
 }
 
@@ -54,6 +59,32 @@ pub fn header_id(text: &str) -> Option<String> {
     }
 }
 
+/// One shipped source text: its path from `policies/` (`sources/x.txt`) and its text.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFile {
+    pub file: &'static str,
+    pub text: &'static str,
+}
+
+/// Every shipped source text, in file-name order.
+pub const SOURCES: &[SourceFile] = include!(concat!(env!("OUT_DIR"), "/builtin_sources.rs"));
+
+/// The name messages give a built-in module's file (`<built-in>/FILE`).
+const BUILT_IN: &str = "<built-in>/";
+
+/// The source text that a built-in `module` names by `path` (relative to `policies/`), as a
+/// source named `<built-in>/PATH`; `None` when the module is not built in or no text has
+/// that path.
+#[must_use]
+pub fn source_file(module: &Source, path: &str) -> Option<Source> {
+    module.name.strip_prefix(BUILT_IN)?;
+    let path = path.strip_prefix("./").unwrap_or(path);
+    SOURCES
+        .iter()
+        .find(|s| s.file == path)
+        .map(|s| Source::new(format!("{BUILT_IN}{}", s.file), s.text))
+}
+
 /// A resolver over the shipped modules alone (for tests, benchmarks and fuzzing).
 pub struct Builtins;
 
@@ -63,5 +94,51 @@ impl Resolver for Builtins {
     }
     fn known_ids(&self) -> Vec<String> {
         MODULES.iter().filter_map(Module::id).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_source_texts_are_built_in_for_built_in_modules() {
+        assert!(
+            SOURCES
+                .iter()
+                .any(|s| s.file == "sources/buckinghamshire-procedure-8.2-lcspr-2024.txt")
+        );
+        let module = MODULES
+            .iter()
+            .find(|m| m.file == "buckinghamshire.policy")
+            .unwrap()
+            .source();
+        let text = source_file(
+            &module,
+            "sources/buckinghamshire-procedure-8.2-lcspr-2024.txt",
+        )
+        .unwrap();
+        assert_eq!(
+            &*text.name,
+            "<built-in>/sources/buckinghamshire-procedure-8.2-lcspr-2024.txt"
+        );
+        assert!(text.text.contains("8.2.66"));
+        assert!(
+            source_file(
+                &module,
+                "./sources/buckinghamshire-procedure-8.2-lcspr-2024.txt"
+            )
+            .is_some()
+        );
+        assert!(source_file(&module, "sources/none.txt").is_none());
+        // A module read from a file is not given the built-in texts.
+        let file = Source::new("policies/buckinghamshire.policy", module.text.clone());
+        assert!(
+            source_file(
+                &file,
+                "sources/buckinghamshire-procedure-8.2-lcspr-2024.txt"
+            )
+            .is_none()
+        );
     }
 }

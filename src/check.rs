@@ -15,6 +15,7 @@
 mod declare;
 mod line;
 pub mod program;
+pub mod quotes;
 pub mod rebase;
 pub mod timeline;
 mod types;
@@ -44,6 +45,16 @@ pub trait Resolver {
     fn load(&self, id: &str) -> Result<Option<Source>, Problem> {
         Ok(self.resolve(id))
     }
+    /// The text file a `source` declaration of `module` names (`file "sources/x.txt"`),
+    /// relative to where the module is; `Ok(None)` when there is no such file. By default,
+    /// the source texts built in with the shipped modules ([`crate::builtin::source_file`]).
+    ///
+    /// # Errors
+    ///
+    /// A problem naming the file and the reason, when it exists but cannot be read.
+    fn source_file(&self, module: &Source, path: &str) -> Result<Option<Source>, Problem> {
+        Ok(crate::builtin::source_file(module, path))
+    }
 }
 
 /// A resolver that knows no modules: for self-contained guidance files.
@@ -69,6 +80,30 @@ impl Checked {
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(Problem::is_error)
     }
+}
+
+/// The provenance of `entry`: the texts its sources (and those of the modules it extends)
+/// name, checked against their SHA-256, and every quote found in them (see [`quotes`]);
+/// with `require_quotes`, a warning on each of the entry's citations that has neither a
+/// quote nor a reading. Not part of [`check`], so evaluating a case does not read the
+/// texts; `cspr check`, `cspr sources` and the language server call it. Problems that stop
+/// the chain being followed are [`check`]'s to report, and are not repeated here.
+#[must_use]
+pub fn provenance(
+    entry: &Source,
+    resolver: &dyn Resolver,
+    parsed: &Parsed,
+    require_quotes: bool,
+) -> quotes::Provenance {
+    let mut ignored = Vec::new();
+    let Some(chain) = extends_chain(entry, resolver, None, parsed, &mut ignored) else {
+        return quotes::Provenance::default();
+    };
+    let mut out = quotes::of_chain(&chain, resolver);
+    if require_quotes && let Some((source, module)) = chain.first() {
+        out.problems.extend(quotes::unquoted(source, module));
+    }
+    out
 }
 
 /// Longest chain of `extends` followed.

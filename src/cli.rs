@@ -41,6 +41,7 @@ mod rebase;
 mod regression;
 mod repl;
 mod report;
+mod sources;
 mod test;
 mod timeline;
 
@@ -88,6 +89,7 @@ enum Command {
     Fmt(fmt::Fmt),
     Lsp(lsp::Lsp),
     Repl(repl::Repl),
+    Sources(sources::Sources),
 }
 
 /// The arguments, or the exit code once clap has said why not (or printed `--help` or
@@ -130,6 +132,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(_) => "fmt",
         Command::Lsp(_) => "lsp",
         Command::Repl(_) => "repl",
+        Command::Sources(_) => "sources",
     });
     let result = match cli.command {
         Command::Check(c) => c.run(),
@@ -145,6 +148,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Fmt(c) => c.run(),
         Command::Lsp(c) => c.run(),
         Command::Repl(c) => c.run(),
+        Command::Sources(c) => c.run(),
     };
     // Whatever was printed must have reached standard output.
     let result = result.and_then(|code| output::stdout_result().map(|()| code));
@@ -283,6 +287,13 @@ pub fn usage_error(message: impl Into<String>, help: impl Into<String>) -> Probl
 /// Read a file as UTF-8 text, refusing huge files.
 pub fn read_source(path: &Path) -> Result<Source, Problem> {
     let shown = path.display().to_string();
+    let bytes = read_bytes(path)?;
+    Ok(Source::new(shown.clone(), text_of(&shown, bytes)?))
+}
+
+/// A file's bytes, refusing huge files.
+fn read_bytes(path: &Path) -> Result<Vec<u8>, Problem> {
+    let shown = path.display().to_string();
     let meta = std::fs::metadata(path)
         .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
     if meta.len() > MAX_FILE {
@@ -294,9 +305,24 @@ pub fn read_source(path: &Path) -> Result<Source, Problem> {
             "split it into smaller files",
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))?;
-    Ok(Source::new(shown.clone(), text_of(&shown, bytes)?))
+    std::fs::read(path)
+        .map_err(|e| usage_error(format!("cannot read `{shown}`: {e}"), "check the path"))
+}
+
+/// A source text file (`source … file "…"`): its bytes exactly as stored, as UTF-8, so its
+/// SHA-256 is the file's (a byte-order mark is kept).
+pub fn read_text_file(path: &Path) -> Result<Source, Problem> {
+    let shown = path.display().to_string();
+    let text = String::from_utf8(read_bytes(path)?).map_err(|e| {
+        usage_error(
+            format!(
+                "`{shown}` is not UTF-8 text (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+            "save the file as UTF-8",
+        )
+    })?;
+    Ok(Source::new(shown, text))
 }
 
 /// The text of a file (or standard input) named `shown`: UTF-8, no control characters
@@ -447,6 +473,21 @@ impl Resolver for Library {
     }
     fn known_ids(&self) -> Vec<String> {
         self.listing().into_iter().map(|(i, _)| i).collect()
+    }
+    /// A built-in module's source texts are built in; a file's are read beside it.
+    fn source_file(&self, module: &Source, path: &str) -> Result<Option<Source>, Problem> {
+        if let Some(found) = cspr::builtin::source_file(module, path) {
+            return Ok(Some(found));
+        }
+        if module.name.starts_with("<built-in>/") {
+            return Ok(None);
+        }
+        let dir = Path::new(&*module.name).parent().unwrap_or(Path::new(""));
+        let file = dir.join(path);
+        if !file.exists() {
+            return Ok(None);
+        }
+        read_text_file(&file).map(Some)
     }
 }
 

@@ -38,7 +38,9 @@ pub mod diff;
 pub mod edition;
 pub mod eval;
 pub mod fmt;
+
 pub mod ide;
+pub mod provenance;
 pub mod repl;
 pub mod report;
 pub mod scenario;

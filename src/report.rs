@@ -396,6 +396,29 @@ pub fn explanation_json(program: &Program, e: &model::Explanation<'_>) -> Json {
     }
     obj.insert("text".into(), json!(e.sentence));
     obj.insert("cite".into(), cites(&e.cites));
+    // The words the citations carry, only where one does.
+    let quotes: Vec<Json> = e
+        .cites
+        .iter()
+        .filter(|c| c.quote.is_some() || c.reading.is_some())
+        .map(|c| {
+            let mut q = Map::new();
+            q.insert("cite".into(), json!(c.text));
+            if let Some(text) = &c.quote {
+                q.insert("quote".into(), json!(text));
+            }
+            if let Some(r) = &c.reading {
+                q.insert(
+                    "reading".into(),
+                    json!({ "text": r.text, "from": r.from, "quote": r.quote }),
+                );
+            }
+            Json::Object(q)
+        })
+        .collect();
+    if !quotes.is_empty() {
+        obj.insert("quotes".into(), Json::Array(quotes));
+    }
     if !e.children.is_empty() {
         obj.insert(
             "children".into(),

@@ -37,6 +37,7 @@ mod lsp;
 mod output;
 mod parse;
 mod progress;
+mod provenance;
 mod rebase;
 mod reliability;
 mod repl;

@@ -509,6 +509,7 @@ fn no_command_leaves_case_facts_behind() {
         &["report", w, "case.json"],
         &["report", w, "case.json", "-o", "asked.html"],
         &["graph", "lincolnshire", "pathway"],
+        &["sources", "lincolnshire"],
         &["rebase", "lincolnshire", "--onto", "working_together_2023"],
         // The scenario suite is the marked scenario; witnesses are written to a directory
         // (they are built by the search, never from a case, so none may hold the marker).

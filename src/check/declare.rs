@@ -370,8 +370,7 @@ fn replaced_by(
     duty_srcs: &[(&ast::DutyDecl, ModuleId)],
     by: ModuleId,
 ) -> Option<Replaced> {
-    let cite =
-        |c: &Option<ast::Citation>| c.as_ref().map(|c| Cite::new(&c.source.node, &c.locator));
+    let cite = |c: &Option<ast::Citation>| c.as_ref().map(Cite::of);
     let (name, module, span, cite) = match slot {
         Name::Rule(id) => match rule_srcs[id] {
             (RuleSrc::Rule(r), m) => (&r.name, m, r.span, cite(&r.cite)),

@@ -140,14 +140,36 @@ pub struct SourceDef {
     pub span: Span,
 }
 
-/// A citation: `WT18 "ch.4 para 10"` prints as `WT18 ch.4 para 10`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A citation: `WT18 "ch.4 para 10"` prints as `WT18 ch.4 para 10`. Two citations are
+/// equal when they cite the same place: the words they carry are provenance, not the rule.
+#[derive(Debug, Clone)]
 pub struct Cite {
     pub source: String,
     pub locator: String,
     /// `source locator`, as shown everywhere.
     pub text: String,
+    /// The words of the source the citation quotes (`quote "…"`), its strings joined.
+    pub quote: Option<String>,
+    /// A reading of the text (`reading "…" from SOURCE "…" quote "…"`).
+    pub reading: Option<CiteReading>,
 }
+
+/// A reading: the module's own words, and the words of the text it rests on.
+#[derive(Debug, Clone)]
+pub struct CiteReading {
+    pub text: String,
+    /// Where it is read from, as `BSCP 8.2.18`.
+    pub from: String,
+    pub quote: String,
+}
+
+impl PartialEq for Cite {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.locator == other.locator
+    }
+}
+
+impl Eq for Cite {}
 
 impl Cite {
     pub fn new(source: &str, locator: &str) -> Cite {
@@ -155,6 +177,21 @@ impl Cite {
             source: source.to_string(),
             locator: locator.to_string(),
             text: format!("{source} {locator}"),
+            quote: None,
+            reading: None,
+        }
+    }
+
+    /// A citation as written, with its quote or reading.
+    pub fn of(c: &crate::syntax::ast::Citation) -> Cite {
+        Cite {
+            quote: c.quote.as_ref().map(crate::syntax::ast::Quote::text),
+            reading: c.reading.as_ref().map(|r| CiteReading {
+                text: r.text.node.clone(),
+                from: format!("{} {}", r.from.node, r.locator.node),
+                quote: r.quote.text(),
+            }),
+            ..Cite::new(&c.source.node, &c.locator)
         }
     }
 }

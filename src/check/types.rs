@@ -168,7 +168,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
     }
 
     pub(super) fn cite(c: &Option<ast::Citation>) -> Option<Cite> {
-        c.as_ref().map(|c| Cite::new(&c.source.node, &c.locator))
+        c.as_ref().map(Cite::of)
     }
 
     /// The type of rule `id`, compiling it first if need be; `None` if it has an error.

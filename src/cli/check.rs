@@ -9,7 +9,7 @@ use super::{FAILED, Library, policy_files, read_source, report};
 /// Parse and check policy files: every error and warning, each at its place in the file
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy\n  cspr check --list"
+    after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy\n  cspr check --require-quotes --deny-warnings policies/buckinghamshire.policy\n  cspr check --list"
 )]
 pub struct Check {
     /// Policy files, or directories to search for `.policy` files
@@ -18,6 +18,10 @@ pub struct Check {
     /// Fail (exit 1) on warnings too
     #[arg(long)]
     deny_warnings: bool,
+    /// Warn on each citation that carries neither a quote of its source nor a reading
+    /// (`cspr::unquoted_citation`); with --deny-warnings, fail on them
+    #[arg(long)]
+    require_quotes: bool,
     /// List the procedure and calendar ids cspr can reach, and where each comes from
     /// (a file in policies/ or CSPR_PATH, or built into cspr), instead of checking
     #[arg(long, conflicts_with = "deny_warnings")]
@@ -50,7 +54,13 @@ impl Check {
         for file in &files {
             let source = read_source(file).map_err(|p| vec![p])?;
             let library = Library::new(Some(file));
-            let checked = cspr::check::check_with(&source, &library, None, &parsed);
+            let mut checked = cspr::check::check_with(&source, &library, None, &parsed);
+            // The quotes, against the source texts (only when the file parses).
+            if checked.program.is_some() || !checked.has_errors() {
+                let provenance =
+                    cspr::check::provenance(&source, &library, &parsed, self.require_quotes);
+                checked.problems.extend(provenance.problems);
+            }
             for p in &checked.problems {
                 if p.is_error() {
                     errors += 1;

@@ -360,7 +360,13 @@ impl Server {
         let problems = if doc.is_scenario() {
             scenarios::problems(&doc.source, &resolver)
         } else {
-            cspr::check::check(&doc.source, &resolver).problems
+            // The checker's problems, then the quotes' against the source texts.
+            let parsed = cspr::check::Parsed::default();
+            let mut problems =
+                cspr::check::check_with(&doc.source, &resolver, None, &parsed).problems;
+            let provenance = cspr::check::provenance(&doc.source, &resolver, &parsed, false);
+            problems.extend(provenance.problems);
+            problems
         };
         let lines = Lines::new(&doc.source.text);
         problems
@@ -562,6 +568,9 @@ impl Resolver for Overlay<'_> {
     }
     fn known_ids(&self) -> Vec<String> {
         self.library.known_ids()
+    }
+    fn source_file(&self, module: &Source, path: &str) -> Result<Option<Source>, Problem> {
+        self.library.source_file(module, path)
     }
 }
 

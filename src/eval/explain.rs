@@ -430,6 +430,19 @@ fn line(e: &Explanation<'_>, first: &str, rest: &str, out: &mut String) {
         let _ = write!(out, "  [{}]", joined.join("; "));
     }
     out.push('\n');
+    // The words each citation carries, under the step.
+    for c in &e.cites {
+        if let Some(q) = &c.quote {
+            let _ = writeln!(out, "{rest}    \u{201c}{q}\u{201d} ({c})");
+        }
+        if let Some(r) = &c.reading {
+            let _ = writeln!(
+                out,
+                "{rest}    reading ({c}): {}; read from {}: \u{201c}{}\u{201d}",
+                r.text, r.from, r.quote
+            );
+        }
+    }
     let n = e.children.len();
     for (i, child) in e.children.iter().enumerate() {
         let last = i + 1 == n;

@@ -68,6 +68,7 @@ fn item_span(item: &Item) -> crate::span::Span {
         Item::Decision(d) => d.span,
         Item::Duty(d) => d.span,
         Item::Timeline(t) => t.span,
+        Item::NotEncoded(n) => n.span,
     }
 }
 
@@ -79,6 +80,7 @@ fn item_start(item: &Item) -> usize {
         Item::Decision(d) => d.overrides.unwrap_or(d.span).start,
         Item::Duty(d) => d.overrides.unwrap_or(d.span).start,
         Item::Timeline(t) => t.span.start,
+        Item::NotEncoded(n) => n.span.start,
     }
 }
 
@@ -142,11 +144,35 @@ fn header(p: &mut Printer<'_>, m: &Module) {
 fn item(p: &mut Printer<'_>, item: &Item) {
     let at = item_start(item);
     match item {
-        Item::Source(s) => p.line(
-            0,
-            at,
-            &format!("source {} = {}", s.name.node, quote(&s.title)),
-        ),
+        Item::Source(s) => {
+            p.line(
+                0,
+                at,
+                &format!("source {} = {}", s.name.node, quote(&s.title)),
+            );
+            if let Some(f) = &s.file {
+                p.line(2, f.span.start, &format!("file {}", quote(&f.node)));
+            }
+            if let Some(h) = &s.sha256 {
+                p.line(2, h.span.start, &format!("sha256 {}", quote(&h.node)));
+            }
+        }
+        Item::NotEncoded(n) => {
+            let c = &n.cite;
+            p.line(
+                0,
+                at,
+                &format!("not encoded cite {} {}", c.source.node, quote(&c.locator)),
+            );
+            for (a, t) in carried(c) {
+                p.line(4, a, &t);
+            }
+            p.line(
+                4,
+                n.because.span.start,
+                &format!("because {}", quote(&n.because.node)),
+            );
+        }
         Item::Fact(f) => {
             let head = format!("fact {}: ", f.name.node);
             for (i, line) in type_expr(&f.ty, width(&head)).into_iter().enumerate() {
@@ -192,10 +218,52 @@ fn type_expr(ty: &TypeExpr, col: usize) -> Vec<String> {
     lines
 }
 
+/// ` cite SOURCE "locator"`, and the words it carries on the same line.
 fn cite(c: &Option<Citation>) -> String {
     c.as_ref()
-        .map(|c| format!(" cite {} {}", c.source.node, quote(&c.locator)))
+        .map(|c| {
+            let mut out = bare_cite(c);
+            for (_, t) in carried(c) {
+                out.push(' ');
+                out.push_str(t.trim_start());
+            }
+            out
+        })
         .unwrap_or_default()
+}
+
+/// ` cite SOURCE "locator"` alone.
+fn bare_cite(c: &Citation) -> String {
+    format!(" cite {} {}", c.source.node, quote(&c.locator))
+}
+
+/// The words a citation carries after its locator, as lines with the offsets they came
+/// from: `quote "…"` and each further string of the quote under the first;
+/// `reading "…"`, `from SOURCE "…"` and its quote.
+fn carried(c: &Citation) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    if let Some(q) = &c.quote {
+        quote_lines(q, &mut out);
+    }
+    if let Some(r) = &c.reading {
+        out.push((
+            r.text.span.start,
+            format!("reading {}", quote(&r.text.node)),
+        ));
+        out.push((
+            r.from.span.start,
+            format!("from {} {}", r.from.node, quote(&r.locator.node)),
+        ));
+        quote_lines(&r.quote, &mut out);
+    }
+    out
+}
+
+fn quote_lines(q: &Quote, out: &mut Vec<(usize, String)>) {
+    for (i, part) in q.parts.iter().enumerate() {
+        let lead = if i == 0 { "quote " } else { "      " };
+        out.push((part.span.start, format!("{lead}{}", quote(&part.node))));
+    }
 }
 
 /// `[override ]keyword name cite …:`
@@ -208,7 +276,20 @@ fn head(
     c: &Option<Citation>,
 ) {
     let over = if over { "override " } else { "" };
-    p.line(0, at, &format!("{over}{keyword} {}{}:", name.node, cite(c)));
+    let extra = c.as_ref().map(carried).unwrap_or_default();
+    let one = format!("{over}{keyword} {}{}:", name.node, cite(c));
+    if extra.is_empty() || (extra.len() == 1 && width(&one) <= WIDTH) {
+        p.line(0, at, &one);
+        return;
+    }
+    // A quote that does not fit: the citation's line, then the words under it.
+    let bare = c.as_ref().map(bare_cite).unwrap_or_default();
+    p.line(0, at, &format!("{over}{keyword} {}{bare}", name.node));
+    let last = extra.len() - 1;
+    for (i, (a, t)) in extra.into_iter().enumerate() {
+        let colon = if i == last { ":" } else { "" };
+        p.line(4, a, &format!("{t}{colon}"));
+    }
 }
 
 /// `prefix` + an expression, broken as it must be, the prefix at `indent`.

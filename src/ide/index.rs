@@ -193,6 +193,8 @@ impl Index {
                 });
             }
             Item::Timeline(t) => self.add_timeline(h, t),
+            // A record of words left out declares no name.
+            Item::NotEncoded(_) => {}
         }
     }
 

@@ -54,6 +54,7 @@ pub fn outline(module: &Module) -> Vec<Symbol> {
                     .collect(),
                 ..leaf(&t.name, SymbolKind::Timeline, t.span)
             },
+            Item::NotEncoded(_) => continue,
         });
     }
     let end = children.last().map_or(module.id.span.end, |c| c.span.end);

@@ -43,6 +43,8 @@ pub enum Item {
     Duty(DutyDecl),
     /// A process map; `check` turns each step into a duty (see `check::timeline`).
     Timeline(TimelineDecl),
+    /// Words of a source deliberately left out (`not encoded … because …`).
+    NotEncoded(NotEncodedDecl),
 }
 
 /// `source WT18 = "Working Together to Safeguard Children (2018)"`
@@ -50,6 +52,10 @@ pub enum Item {
 pub struct SourceDecl {
     pub name: Ident,
     pub title: String,
+    /// `file "sources/x.txt"`: the text the source was read in, relative to the module.
+    pub file: Option<Spanned<String>>,
+    /// `sha256 "…"`: the SHA-256 of that file's bytes.
+    pub sha256: Option<Spanned<String>>,
     pub span: Span,
 }
 
@@ -58,6 +64,51 @@ pub struct SourceDecl {
 pub struct Citation {
     pub source: Ident,
     pub locator: String,
+    /// `quote "…"`: the words the declaration encodes.
+    pub quote: Option<Quote>,
+    /// `reading "…" from SRC "…" quote "…"`: a reading of the text, and what it rests on.
+    pub reading: Option<Box<Reading>>,
+    pub span: Span,
+}
+
+/// `quote "…" "…"`: string literals that are one quote, joined by a space.
+#[derive(Debug, Clone)]
+pub struct Quote {
+    pub parts: Vec<Spanned<String>>,
+    pub span: Span,
+}
+
+impl Quote {
+    /// The quote's text: its parts joined by a space.
+    #[must_use]
+    pub fn text(&self) -> String {
+        self.parts
+            .iter()
+            .map(Spanned::as_str)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// `reading "…" from BSCP "8.2.18" quote "…"`
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// The reading's own words.
+    pub text: Spanned<String>,
+    /// The source it is read from, and where in it.
+    pub from: Ident,
+    pub locator: Spanned<String>,
+    /// The words of that source it rests on.
+    pub quote: Quote,
+    pub span: Span,
+}
+
+/// `not encoded cite BSCP "8.2.34" quote "…" because "…"`
+#[derive(Debug, Clone)]
+pub struct NotEncodedDecl {
+    /// The citation, with its quote.
+    pub cite: Citation,
+    pub because: Spanned<String>,
     pub span: Span,
 }
 

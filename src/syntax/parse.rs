@@ -108,6 +108,13 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::cw_due
             | Rule::cw_status
             | Rule::cw_under
+            | Rule::pw_file
+            | Rule::pw_sha256
+            | Rule::pw_quote
+            | Rule::pw_reading
+            | Rule::pw_from
+            | Rule::pw_encoded
+            | Rule::pw_because
     )
 }
 

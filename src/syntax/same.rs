@@ -20,8 +20,10 @@ macro_rules! same_except_span {
 }
 
 same_except_span! {
-    SourceDecl { name, title }
-    Citation { source, locator }
+    SourceDecl { name, title, file, sha256 }
+    Citation { source, locator, quote, reading }
+    Reading { text, from, locator, quote }
+    NotEncodedDecl { cite, because }
     FactDecl { name, ty, ask }
     Exception { cite, value, when }
     Branch { value, when, cite }
@@ -89,5 +91,11 @@ impl PartialEq for DutyDecl {
             && *deadline == other.deadline
             && *done == other.done
             && overrides.is_some() == other.overrides.is_some()
+    }
+}
+
+impl PartialEq for Quote {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
     }
 }

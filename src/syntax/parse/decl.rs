@@ -71,6 +71,7 @@ pub(super) fn item(pair: Pair<'_, Rule>) -> Result<Item> {
         Rule::duty_decl => Item::Duty(duty_decl(pair, None)?),
         Rule::timeline_decl => timeline_decl(pair)?,
         Rule::override_decl => override_decl(pair)?,
+        Rule::not_encoded_decl => Item::NotEncoded(not_encoded_decl(pair)?),
         _ => return Err(shape("declaration", span(&pair))),
     })
 }
@@ -80,9 +81,71 @@ pub(super) fn source_decl(pair: Pair<'_, Rule>) -> Result<SourceDecl> {
     let mut parts = inner(pair);
     let name = ident(next(&mut parts, at, "source name")?);
     let title = string(next(&mut parts, at, "source title")?);
+    let (mut file, mut sha256) = (None, None);
+    if let Some(clause) = parts.next() {
+        let mut strings = inner(clause).filter(|p| p.as_rule() == Rule::string);
+        file = strings.next().map(spanned_string);
+        sha256 = strings.next().map(spanned_string);
+    }
     Ok(SourceDecl {
         name,
         title,
+        file,
+        sha256,
+        span: at,
+    })
+}
+
+fn spanned_string(pair: Pair<'_, Rule>) -> Spanned<String> {
+    let at = span(&pair);
+    Spanned::new(string(pair), at)
+}
+
+fn quote(pair: Pair<'_, Rule>) -> Quote {
+    let at = span(&pair);
+    Quote {
+        parts: inner(pair)
+            .filter(|p| p.as_rule() == Rule::string)
+            .map(spanned_string)
+            .collect(),
+        span: at,
+    }
+}
+
+fn reading(pair: Pair<'_, Rule>) -> Result<Reading> {
+    let at = span(&pair);
+    let mut parts =
+        inner(pair).filter(|p| !matches!(p.as_rule(), Rule::pw_reading | Rule::pw_from));
+    let text = spanned_string(next(&mut parts, at, "reading")?);
+    let from = ident(next(&mut parts, at, "reading source")?);
+    let locator = spanned_string(next(&mut parts, at, "reading locator")?);
+    let quote = quote(next(&mut parts, at, "reading quote")?);
+    Ok(Reading {
+        text,
+        from,
+        locator,
+        quote,
+        span: at,
+    })
+}
+
+pub(super) fn not_encoded_decl(pair: Pair<'_, Rule>) -> Result<NotEncodedDecl> {
+    let at = span(&pair);
+    let mut parts =
+        inner(pair).filter(|p| !matches!(p.as_rule(), Rule::pw_encoded | Rule::pw_because));
+    let source = ident(next(&mut parts, at, "source")?);
+    let locator = string(next(&mut parts, at, "locator")?);
+    let q = quote(next(&mut parts, at, "quote")?);
+    let because = spanned_string(next(&mut parts, at, "reason")?);
+    Ok(NotEncodedDecl {
+        cite: Citation {
+            span: source.span.to(q.span),
+            source,
+            locator,
+            quote: Some(q),
+            reading: None,
+        },
+        because,
         span: at,
     })
 }
@@ -121,9 +184,19 @@ pub(super) fn citation(pair: Pair<'_, Rule>) -> Result<Citation> {
     let mut parts = inner(pair);
     let source = ident(next(&mut parts, at, "citation source")?);
     let locator = string(next(&mut parts, at, "citation locator")?);
+    let (mut q, mut r) = (None, None);
+    if let Some(more) = parts.next() {
+        match more.as_rule() {
+            Rule::quote => q = Some(quote(more)),
+            Rule::reading => r = Some(Box::new(reading(more)?)),
+            _ => return Err(shape("quote or reading", span(&more))),
+        }
+    }
     Ok(Citation {
         source,
         locator,
+        quote: q,
+        reading: r,
         span: at,
     })
 }

@@ -255,6 +255,15 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::cw_status | Rule::expect_status => "`status NAME`",
         Rule::expect_value => "`= value`",
         Rule::expect_under | Rule::cw_under => "`under EDITION`",
+        Rule::quote | Rule::pw_quote => "`quote \"words of the source\"`",
+        Rule::reading | Rule::pw_reading => "`reading \"…\" from SOURCE \"…\" quote \"…\"`",
+        Rule::pw_from => "`from`",
+        Rule::source_file | Rule::pw_file => "`file \"sources/….txt\"`",
+        Rule::pw_sha256 => "`sha256 \"…\"`",
+        Rule::not_encoded_decl | Rule::pw_encoded => {
+            "`not encoded cite SOURCE \"…\" quote \"…\" because \"…\"`"
+        }
+        Rule::pw_because => "`because \"reason\"`",
         _ => "more input",
     }
 }
