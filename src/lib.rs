@@ -30,6 +30,9 @@
 //!
 //! The `cspr` binary (`src/main.rs`, `src/cli/`) is a thin front end over these stages.
 
+// pest without `std` (see Cargo.toml) generates code that names `::alloc`.
+extern crate alloc;
+
 pub mod builtin;
 pub mod case;
 pub mod check;

@@ -268,14 +268,40 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
     }
 }
 
+/// What [`check_nesting`] makes of a byte: most bytes (spaces, punctuation, anything not
+/// ASCII) are [`PLAIN`] and skipped in a tight loop.
+const PLAIN: u8 = 0;
+const WORD: u8 = 1;
+const HASH: u8 = 2;
+const QUOTE: u8 = 3;
+const OPEN: u8 = 4;
+const CLOSE: u8 = 5;
+const CLASS: [u8; 256] = {
+    let mut class = [PLAIN; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        class[b] = match c {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' => WORD,
+            b'#' => HASH,
+            b'"' => QUOTE,
+            b'(' => OPEN,
+            b')' => CLOSE,
+            _ => PLAIN,
+        };
+        b += 1;
+    }
+    class
+};
+
 /// Refuse nesting deeper than [`MAX_NESTING`] on the raw text, before pest (or later
 /// stages) recurse on it: more than that many parentheses open, or more than that many
 /// `not`s in a row with no other word between them. Strings and comments do not count.
-/// It reads a word at a time and skips comments with `memchr`, so it costs little
-/// beside pest.
+/// It reads a byte class from a table, a word or a run of plain bytes at a time, and
+/// skips comments with `memchr`, so it costs little beside pest.
 pub(super) fn check_nesting(text: &str) -> Result<()> {
     let bytes = text.as_bytes();
-    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let class = |b: &u8| CLASS[usize::from(*b)];
     let too_deep = |at: usize| {
         Err(Problem::error(
             "cspr::too_deep",
@@ -285,16 +311,16 @@ pub(super) fn check_nesting(text: &str) -> Result<()> {
         .help("split the expression into named rules"))
     };
     let (mut depth, mut nots, mut i) = (0usize, 0usize, 0usize);
-    while let Some(&b) = bytes.get(i) {
-        match b {
+    while let Some(b) = bytes.get(i) {
+        match class(b) {
             // A comment: on after its line (`#` is one byte, so `i + 1` is a boundary).
-            b'#' => {
+            HASH => {
                 i = text[i + 1..]
                     .find('\n')
                     .map_or(bytes.len(), |n| i + 1 + n + 1)
             }
             // A string: to its closing quote or the end of its line; `\` takes the next byte.
-            b'"' => {
+            QUOTE => {
                 i += 1;
                 while let Some(rest) = bytes.get(i..) {
                     match rest.iter().position(|b| matches!(b, b'"' | b'\\' | b'\n')) {
@@ -310,22 +336,22 @@ pub(super) fn check_nesting(text: &str) -> Result<()> {
                     }
                 }
             }
-            b'(' => {
+            OPEN => {
                 depth += 1;
                 if depth > MAX_NESTING {
                     return too_deep(i);
                 }
                 i += 1;
             }
-            b')' => {
+            CLOSE => {
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
             // A word: `not` counts, any other word (a name, a number) ends the run.
-            b if is_word(&b) => {
+            WORD => {
                 let len = bytes[i..]
                     .iter()
-                    .position(|b| !is_word(b))
+                    .position(|b| class(b) != WORD)
                     .unwrap_or(bytes.len() - i);
                 if &bytes[i..i + len] == b"not" {
                     nots += 1;
@@ -337,7 +363,14 @@ pub(super) fn check_nesting(text: &str) -> Result<()> {
                 }
                 i += len;
             }
-            _ => i += 1,
+            // Plain bytes (spaces, punctuation, the bytes of other characters): on to the
+            // next byte that is not.
+            _ => {
+                i += bytes[i..]
+                    .iter()
+                    .position(|b| class(b) != PLAIN)
+                    .unwrap_or(bytes.len() - i)
+            }
         }
     }
     Ok(())
