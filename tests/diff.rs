@@ -146,20 +146,47 @@ fn formats() {
 }
 
 /// What `cspr eval --format json` gives for a target, in the words the diff uses.
-fn evaluated(procedure: &str, case: &Path, kind: &str, name: &str) -> String {
-    let (code, stdout, stderr) = cspr(&[
-        "eval",
-        procedure,
-        &case.to_string_lossy(),
-        "--format",
-        "json",
-        "--as-of",
-        "2024-06-01",
-    ]);
+/// `procedure` is an id or file, and `--guidance EDITION` when the diff put it on another
+/// edition.
+fn evaluated(procedure: &[&str], case: &Path, kind: &str, name: &str) -> String {
+    let case = case.to_string_lossy();
+    let mut args = vec!["eval", procedure[0], &case];
+    args.extend(&procedure[1..]);
+    args.extend(["--format", "json", "--as-of", "2024-06-01"]);
+    let (code, stdout, stderr) = cspr(&args);
     if code != 0 {
         return format!("cannot be evaluated: {stderr}");
     }
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let declared = match kind {
+        "outcome" => v["outcomes"].get(name).is_some(),
+        _ => v["duties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == name),
+    };
+    if !declared {
+        return "not declared".into();
+    }
+    if kind == "reading" {
+        // Who must, should or may do what: the duty's line of `cspr explain`.
+        let mut args = vec!["explain", procedure[0], &case, name];
+        args.extend(&procedure[1..]);
+        args.extend(["--format", "json"]);
+        let (code, stdout, stderr) = cspr(&args);
+        assert_eq!(code, 0, "{stderr}");
+        let tree: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let text = tree[0]["text"].as_str().unwrap();
+        return match tree[0]["value"].as_bool() {
+            Some(true) => text
+                .strip_prefix(&format!("{name} "))
+                .unwrap_or(text)
+                .to_string(),
+            Some(false) => "does not apply".into(),
+            None => "undetermined".into(),
+        };
+    }
     match kind {
         "outcome" => match &v["outcomes"][name]["value"] {
             serde_json::Value::Null => "undetermined".into(),
@@ -200,6 +227,15 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
     assert!(code == 0 || code == 1, "{stderr}");
     let diff: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let (old, new) = (args[0], args[1]);
+    // Either side put on another edition by the diff is evaluated on it too.
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| *a == name)
+            .map(|i| vec!["--guidance", args[i + 1]])
+            .unwrap_or_default()
+    };
+    let on_old: Vec<&str> = [old].into_iter().chain(flag("--old-guidance")).collect();
+    let on_new: Vec<&str> = [new].into_iter().chain(flag("--new-guidance")).collect();
     let mut checked = 0;
     for t in diff["semantic"]["targets"].as_array().unwrap() {
         let (kind, name) = (t["kind"].as_str().unwrap(), t["name"].as_str().unwrap());
@@ -216,8 +252,8 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
             };
             let (want_old, want_new) = (w["old"].as_str().unwrap(), w["new"].as_str().unwrap());
             assert_ne!(want_old, want_new, "{stem}: a witness claims a difference");
-            let got_old = evaluated(old, &oc, kind, name);
-            let got_new = evaluated(new, &nc, kind, name);
+            let got_old = evaluated(&on_old, &oc, kind, name);
+            let got_new = evaluated(&on_new, &nc, kind, name);
             let same = |claimed: &str, got: &str| {
                 claimed == got
                     || (claimed.starts_with("cannot be evaluated")
@@ -270,53 +306,79 @@ fn each_edit_is_found() {
         (
             "deadline-count",
             "deadline changed",
-            Some("due date of `notify`"),
+            Some("duty `notify` is now due 2024-04-10 (was 2024-04-03) for some cases"),
         ),
         (
             "deadline-unit",
             "deadline changed",
-            Some("due date of `notify`"),
+            Some("duty `notify` is now due"),
         ),
         (
             "deadline-anchor",
             "deadline changed",
-            Some("due date of `notify`"),
+            Some("duty `notify` is now due"),
         ),
-        ("modality", "modality changed", None),
-        ("actor", "actor changed", None),
+        (
+            "modality",
+            "modality changed",
+            Some("duty `notify` is now should (was must)"),
+        ),
+        (
+            "actor",
+            "actor changed",
+            Some("duty `notify` falls to partnership (was local_authority)"),
+        ),
+        (
+            "action",
+            "action changed",
+            Some("duty `notify` now reads \"notify the Panel and the Secretary of State\""),
+        ),
+        (
+            "duty-added",
+            "added",
+            Some(
+                "a new duty `notify_custody_death` (local_authority must) applies when custody_death",
+            ),
+        ),
         (
             "enum-value-dropped",
             "expression changed",
-            Some("outcome `serious`"),
+            Some("outcome `serious` is now"),
         ),
         (
             "exception-flipped",
             "exception changed",
-            Some("outcome `review_required`"),
+            Some("outcome `review_required` is now"),
         ),
         (
             "branch-reordered",
             "branch order changed",
-            Some("outcome `pathway`"),
+            Some("outcome `pathway` is now learning_review (was rapid_review)"),
         ),
         (
             "condition-weakened",
             "expression changed",
-            Some("outcome `serious`"),
+            Some("outcome `serious` is now"),
         ),
     ];
     for (edit, aspect, semantic) in expect {
+        let semantic = semantic.unwrap_or_default();
         let new = format!("tests/diff/edits/{edit}.policy");
         let (code, stdout, _) = cspr(&["diff", "tests/diff/base.policy", &new]);
         assert_eq!(code, 1, "{edit}");
         assert!(stdout.contains(aspect), "{edit}: {stdout}");
-        match semantic {
-            Some(s) => assert!(stdout.contains(&format!("  {s} (")), "{edit}: {stdout}"),
-            None => assert!(
-                stdout.contains("Cases treated differently (0 of"),
-                "{edit}: {stdout}"
-            ),
-        }
+        // Each difference leads the report, and the closing line says it in plain words.
+        let lead = stdout
+            .find("What cases get (")
+            .expect("a difference in what cases get");
+        let rules = stdout.find("What changed in the rules").unwrap();
+        assert!(lead < rules, "{edit}: the differences for cases come first");
+        let closing = stdout.lines().last().unwrap();
+        assert!(closing.contains(semantic), "{edit}: {closing}");
+        assert!(
+            !stdout.contains("by definition"),
+            "{edit}: jargon behind --stats"
+        );
     }
 }
 
