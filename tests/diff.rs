@@ -502,3 +502,120 @@ fn a_file_and_its_formatted_text_do_not_differ() {
         );
     }
 }
+
+#[test]
+fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
+    let pair = ["diff", "working_together_2018", "working_together_2023"];
+    let (code, plain, _) = cspr(&pair);
+    assert_eq!(code, 1);
+    // What cases get leads; the new duty is named in the closing line.
+    let lead = plain.find("What cases get (2 differences").expect(&plain);
+    assert!(
+        lead < plain.find("What changed in the rules").unwrap(),
+        "{plain}"
+    );
+    let closing = plain.lines().last().unwrap();
+    assert!(
+        closing.contains("a new duty `notify_secretary_of_state_and_ofsted_care_leaver` (local_authority should) applies when care_leaver_death_notifiable"),
+        "{closing}"
+    );
+    assert!(!plain.contains("citation changed"), "{plain}");
+    assert!(
+        plain.contains(
+            "Citations: 33 declarations changed only their citation (--citations to list them)"
+        ),
+        "{plain}"
+    );
+    assert!(!plain.contains("by definition"), "{plain}");
+    assert!(!plain.contains("partial assignments explored"), "{plain}");
+
+    let (_, cited, _) = cspr(&[pair[0], pair[1], pair[2], "--citations"]);
+    assert_eq!(cited.matches("citation changed").count(), 33, "{cited}");
+    assert!(!cited.contains("--citations to list them"), "{cited}");
+
+    let (_, stats, _) = cspr(&[pair[0], pair[1], pair[2], "--stats"]);
+    assert!(stats.contains("by definition"), "{stats}");
+    assert!(stats.contains("partial assignments explored"), "{stats}");
+
+    let (_, md, _) = cspr(&[pair[0], pair[1], pair[2], "--format", "markdown"]);
+    assert!(
+        md.contains("33 declarations changed only their citation (`--citations` lists them)."),
+        "{md}"
+    );
+    assert!(
+        md.find("## Cases now treated differently").unwrap()
+            < md.find("## What changed in the rules").unwrap()
+    );
+}
+
+#[test]
+fn a_modality_change_and_an_added_duty_each_get_a_witness() {
+    // The modality edit: both readings, and the case where the duty applies in both.
+    let (_, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/base.policy",
+        "tests/diff/edits/modality.policy",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let targets = v["semantic"]["targets"].as_array().unwrap();
+    let reading = targets
+        .iter()
+        .find(|t| t["kind"] == "reading" && t["name"] == "notify")
+        .expect("a reading target for notify");
+    assert_eq!(reading["verdict"], "different");
+    let w = &reading["witnesses"][0];
+    assert_eq!(
+        w["old"],
+        "applies: local_authority must \"notify the Panel\""
+    );
+    assert_eq!(
+        w["new"],
+        "applies: local_authority should \"notify the Panel\""
+    );
+    let facts: Vec<&str> = w["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(facts, ["child_seriously_harmed", "abuse_or_neglect"]);
+
+    // The added duty: the smallest case where it applies in NEW.
+    let (_, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/base.policy",
+        "tests/diff/edits/duty-added.policy",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let added = v["semantic"]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "notify_custody_death")
+        .expect("a target for the added duty");
+    assert_eq!(added["declared"], "new");
+    assert_eq!(added["verdict"], "different");
+    let w = &added["witnesses"][0];
+    assert_eq!(w["old"], "not declared");
+    assert!(
+        w["new"]
+            .as_str()
+            .unwrap()
+            .starts_with("applies: local_authority must")
+    );
+    assert_eq!(w["facts"].as_array().unwrap().len(), 2, "{w}");
+    // And the reverse: the removed duty, where it applied in OLD.
+    let (_, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/edits/duty-added.policy",
+        "tests/diff/base.policy",
+    ]);
+    assert!(
+        stdout.contains("duty `notify_custody_death` (local_authority must) is gone: it applied when custody_death"),
+        "{stdout}"
+    );
+}

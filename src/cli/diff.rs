@@ -119,7 +119,13 @@ impl Diff {
                 },
             ),
             Format::Json => render::json(&result),
-            Format::Markdown => render::markdown(&result),
+            Format::Markdown => render::markdown_with(
+                &result,
+                render::TextOptions {
+                    citations: self.citations,
+                    stats: self.stats,
+                },
+            ),
         };
         super::output::print(&out)?;
         // Equality not proved is never reported as "no difference".

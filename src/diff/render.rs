@@ -349,8 +349,14 @@ fn witness_text(t: &Target, w: &Witness, out: &mut String) {
     }
 }
 
-/// The diff as Markdown, for a committee paper.
+/// The diff as Markdown, for a committee paper, with the default options.
 pub fn markdown(diff: &Diff) -> String {
+    markdown_with(diff, TextOptions::default())
+}
+
+/// The diff as Markdown: what cases get first, then the rule changes (citation-only
+/// ones folded unless `opts.citations`), then the scenarios and the closing line.
+pub fn markdown_with(diff: &Diff, opts: TextOptions) -> String {
     let mut out = format!(
         "# Changes from {} to {}\n\n- Old: {}\n- New: {}\n",
         diff.old.id,
@@ -358,41 +364,17 @@ pub fn markdown(diff: &Diff) -> String {
         header(&diff.old),
         header(&diff.new)
     );
-    if let Some(changes) = &diff.structural {
-        let _ = writeln!(out, "\n## What changed in the rules\n");
-        if changes.is_empty() {
-            out += "Nothing: every declaration reads the same.\n";
-        } else {
-            out += "| kind | name | change | old | new |\n| --- | --- | --- | --- | --- |\n";
-            for c in changes {
-                let cell = |s: &Option<Side>| match s {
-                    None => "—".to_string(),
-                    Some(s) => {
-                        let mut t = format!("`{}`", s.text.replace('|', "\\|"));
-                        if let Some(c) = &s.cite {
-                            let _ = write!(t, " ({c})");
-                        }
-                        t
-                    }
-                };
-                let _ = writeln!(
-                    out,
-                    "| {} | `{}` | {} | {} | {} |",
-                    c.kind,
-                    c.name,
-                    what(c),
-                    cell(&c.old),
-                    cell(&c.new)
-                );
-            }
-        }
-    }
     if let Some(sem) = &diff.semantic {
         let _ = writeln!(out, "\n## Cases now treated differently\n");
         let mut any = false;
         for t in with(sem, Verdict::Different) {
             any = true;
             let _ = writeln!(out, "### {} `{}`\n", kind_word(t), t.name);
+            if let Some(sum) = &t.summary {
+                let mut chars = sum.chars();
+                let first = chars.next().map(|c| c.to_uppercase().to_string());
+                let _ = writeln!(out, "{}{}.\n", first.unwrap_or_default(), chars.as_str());
+            }
             for w in &t.witnesses {
                 let _ = writeln!(
                     out,
@@ -429,6 +411,47 @@ pub fn markdown(diff: &Diff) -> String {
             sem.targets.len()
         );
     }
+    if let Some(changes) = &diff.structural {
+        let _ = writeln!(out, "\n## What changed in the rules\n");
+        if changes.is_empty() {
+            out += "Nothing: every declaration reads the same.\n";
+        } else {
+            out += "| kind | name | change | old | new |\n| --- | --- | --- | --- | --- |\n";
+            for c in changes
+                .iter()
+                .filter(|c| opts.citations || !citation_only(c))
+            {
+                let cell = |s: &Option<Side>| match s {
+                    None => "—".to_string(),
+                    Some(s) => {
+                        let mut t = format!("`{}`", s.text.replace('|', "\\|"));
+                        if let Some(c) = &s.cite {
+                            let _ = write!(t, " ({c})");
+                        }
+                        t
+                    }
+                };
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} | {} | {} |",
+                    c.kind,
+                    c.name,
+                    what(c),
+                    cell(&c.old),
+                    cell(&c.new)
+                );
+            }
+            let cites = changes.iter().filter(|c| citation_only(c)).count();
+            if cites > 0 && !opts.citations {
+                let _ = writeln!(
+                    out,
+                    "\n{cites} declaration{} changed only {} citation (`--citations` lists them).",
+                    if cites == 1 { "" } else { "s" },
+                    if cites == 1 { "its" } else { "their" }
+                );
+            }
+        }
+    }
     if let Some(imp) = &diff.scenarios {
         let _ = writeln!(
             out,
@@ -448,6 +471,7 @@ pub fn markdown(diff: &Diff) -> String {
             }
         }
     }
+    let _ = writeln!(out, "\n**{}**", closing(diff));
     out
 }
 
