@@ -216,8 +216,8 @@ fn evaluated(procedure: &[&str], case: &Path, kind: &str, name: &str) -> String 
 }
 
 /// Run a diff with `--witnesses` and re-evaluate every witness under both sides.
-/// Returns how many witnesses were checked.
-fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
+/// Returns each witness checked, as `KIND-NAME-N: OLD -> NEW`.
+fn witnesses_reproduce(args: &[&str], dir: &Path) -> Vec<String> {
     let _ = std::fs::remove_dir_all(dir);
     let mut full = vec!["diff", "--format", "json", "--witnesses"];
     let d = dir.to_string_lossy().into_owned();
@@ -236,7 +236,7 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
     };
     let on_old: Vec<&str> = [old].into_iter().chain(flag("--old-guidance")).collect();
     let on_new: Vec<&str> = [new].into_iter().chain(flag("--new-guidance")).collect();
-    let mut checked = 0;
+    let mut checked = Vec::new();
     for t in diff["semantic"]["targets"].as_array().unwrap() {
         let (kind, name) = (t["kind"].as_str().unwrap(), t["name"].as_str().unwrap());
         for (i, w) in t["witnesses"].as_array().unwrap().iter().enumerate() {
@@ -267,7 +267,7 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
                 same(want_new, &got_new),
                 "{stem} under {new}: claimed {want_new}, eval gives {got_new}"
             );
-            checked += 1;
+            checked.push(format!("{stem}: {want_old} -> {want_new}"));
         }
     }
     checked
@@ -276,14 +276,29 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
 #[test]
 fn every_witness_reproduces_under_eval() {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-witnesses");
-    let mut total = 0;
+    let mut checked = Vec::new();
     for (i, (old, new)) in edit_pairs().iter().enumerate() {
-        total += witnesses_reproduce(&[old, new], &tmp.join(i.to_string()));
+        checked.extend(witnesses_reproduce(&[old, new], &tmp.join(i.to_string())));
     }
     for (i, pair) in real_pairs().iter().enumerate() {
-        total += witnesses_reproduce(pair, &tmp.join(format!("real-{i}")));
+        checked.extend(witnesses_reproduce(pair, &tmp.join(format!("real-{i}"))));
     }
-    assert!(total >= 15, "the edits give witnesses to check ({total})");
+    assert!(
+        checked.len() >= 15,
+        "the edits give witnesses to check ({checked:?})"
+    );
+    // The modality edit's witness and the added duty's (and the 2023 care-leaver duty's)
+    // are among those re-run.
+    for want in [
+        "reading-notify-1: applies: local_authority must \"notify the Panel\" -> applies: local_authority should \"notify the Panel\"",
+        "reading-notify_custody_death-1: not declared -> applies: local_authority must",
+        "reading-notify_secretary_of_state_and_ofsted_care_leaver-1: not declared -> applies: local_authority should",
+    ] {
+        assert!(
+            checked.iter().any(|c| c.starts_with(want)),
+            "{want} not among {checked:#?}"
+        );
+    }
 }
 
 #[test]
