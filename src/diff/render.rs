@@ -1,5 +1,10 @@
 //! A diff as text for a person, Markdown for a committee paper, or JSON.
 //!
+//! Text and Markdown lead with what cases get (each difference in plain words, with its
+//! witness), then the rule changes (citation-only ones folded unless
+//! [`TextOptions::citations`]), and close with a line saying what changed for cases; how
+//! each target was settled is shown with [`TextOptions::stats`].
+//!
 //! The JSON shape (documented in `docs/diff.md`) is the [`Diff`] structure serialised,
 //! with `format` (`cspr-diff/1`) and `differs` added at the top: stable, and extended
 //! only by new keys.

@@ -14,6 +14,11 @@
 //!    not the same text in the same calendar, a case where the duty applies in both is
 //!    searched for, then anchor dates are tried — a date whose period crosses a bank
 //!    holiday first — until the due dates differ.
+//! 5. **Readings and one-sided declarations.** A duty both declare whose actor, modality
+//!    or action changed gets the first (minimal) case where it applies in both, with both
+//!    readings; a duty only one side declares gets the minimal case where it applies on
+//!    that side, an outcome only one side declares one where it is determined (holding
+//!    first). The other side's result is `not declared`. Each is confirmed as in 3.
 
 use serde::Serialize;
 
