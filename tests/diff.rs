@@ -146,20 +146,47 @@ fn formats() {
 }
 
 /// What `cspr eval --format json` gives for a target, in the words the diff uses.
-fn evaluated(procedure: &str, case: &Path, kind: &str, name: &str) -> String {
-    let (code, stdout, stderr) = cspr(&[
-        "eval",
-        procedure,
-        &case.to_string_lossy(),
-        "--format",
-        "json",
-        "--as-of",
-        "2024-06-01",
-    ]);
+/// `procedure` is an id or file, and `--guidance EDITION` when the diff put it on another
+/// edition.
+fn evaluated(procedure: &[&str], case: &Path, kind: &str, name: &str) -> String {
+    let case = case.to_string_lossy();
+    let mut args = vec!["eval", procedure[0], &case];
+    args.extend(&procedure[1..]);
+    args.extend(["--format", "json", "--as-of", "2024-06-01"]);
+    let (code, stdout, stderr) = cspr(&args);
     if code != 0 {
         return format!("cannot be evaluated: {stderr}");
     }
     let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let declared = match kind {
+        "outcome" => v["outcomes"].get(name).is_some(),
+        _ => v["duties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == name),
+    };
+    if !declared {
+        return "not declared".into();
+    }
+    if kind == "reading" {
+        // Who must, should or may do what: the duty's line of `cspr explain`.
+        let mut args = vec!["explain", procedure[0], &case, name];
+        args.extend(&procedure[1..]);
+        args.extend(["--format", "json"]);
+        let (code, stdout, stderr) = cspr(&args);
+        assert_eq!(code, 0, "{stderr}");
+        let tree: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        let text = tree[0]["text"].as_str().unwrap();
+        return match tree[0]["value"].as_bool() {
+            Some(true) => text
+                .strip_prefix(&format!("{name} "))
+                .unwrap_or(text)
+                .to_string(),
+            Some(false) => "does not apply".into(),
+            None => "undetermined".into(),
+        };
+    }
     match kind {
         "outcome" => match &v["outcomes"][name]["value"] {
             serde_json::Value::Null => "undetermined".into(),
@@ -189,8 +216,8 @@ fn evaluated(procedure: &str, case: &Path, kind: &str, name: &str) -> String {
 }
 
 /// Run a diff with `--witnesses` and re-evaluate every witness under both sides.
-/// Returns how many witnesses were checked.
-fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
+/// Returns each witness checked, as `KIND-NAME-N: OLD -> NEW`.
+fn witnesses_reproduce(args: &[&str], dir: &Path) -> Vec<String> {
     let _ = std::fs::remove_dir_all(dir);
     let mut full = vec!["diff", "--format", "json", "--witnesses"];
     let d = dir.to_string_lossy().into_owned();
@@ -200,7 +227,16 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
     assert!(code == 0 || code == 1, "{stderr}");
     let diff: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let (old, new) = (args[0], args[1]);
-    let mut checked = 0;
+    // Either side put on another edition by the diff is evaluated on it too.
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| *a == name)
+            .map(|i| vec!["--guidance", args[i + 1]])
+            .unwrap_or_default()
+    };
+    let on_old: Vec<&str> = [old].into_iter().chain(flag("--old-guidance")).collect();
+    let on_new: Vec<&str> = [new].into_iter().chain(flag("--new-guidance")).collect();
+    let mut checked = Vec::new();
     for t in diff["semantic"]["targets"].as_array().unwrap() {
         let (kind, name) = (t["kind"].as_str().unwrap(), t["name"].as_str().unwrap());
         for (i, w) in t["witnesses"].as_array().unwrap().iter().enumerate() {
@@ -216,8 +252,8 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
             };
             let (want_old, want_new) = (w["old"].as_str().unwrap(), w["new"].as_str().unwrap());
             assert_ne!(want_old, want_new, "{stem}: a witness claims a difference");
-            let got_old = evaluated(old, &oc, kind, name);
-            let got_new = evaluated(new, &nc, kind, name);
+            let got_old = evaluated(&on_old, &oc, kind, name);
+            let got_new = evaluated(&on_new, &nc, kind, name);
             let same = |claimed: &str, got: &str| {
                 claimed == got
                     || (claimed.starts_with("cannot be evaluated")
@@ -231,7 +267,7 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
                 same(want_new, &got_new),
                 "{stem} under {new}: claimed {want_new}, eval gives {got_new}"
             );
-            checked += 1;
+            checked.push(format!("{stem}: {want_old} -> {want_new}"));
         }
     }
     checked
@@ -240,14 +276,29 @@ fn witnesses_reproduce(args: &[&str], dir: &Path) -> usize {
 #[test]
 fn every_witness_reproduces_under_eval() {
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("diff-witnesses");
-    let mut total = 0;
+    let mut checked = Vec::new();
     for (i, (old, new)) in edit_pairs().iter().enumerate() {
-        total += witnesses_reproduce(&[old, new], &tmp.join(i.to_string()));
+        checked.extend(witnesses_reproduce(&[old, new], &tmp.join(i.to_string())));
     }
     for (i, pair) in real_pairs().iter().enumerate() {
-        total += witnesses_reproduce(pair, &tmp.join(format!("real-{i}")));
+        checked.extend(witnesses_reproduce(pair, &tmp.join(format!("real-{i}"))));
     }
-    assert!(total >= 15, "the edits give witnesses to check ({total})");
+    assert!(
+        checked.len() >= 15,
+        "the edits give witnesses to check ({checked:?})"
+    );
+    // The modality edit's witness and the added duty's (and the 2023 care-leaver duty's)
+    // are among those re-run.
+    for want in [
+        "reading-notify-1: applies: local_authority must \"notify the Panel\" -> applies: local_authority should \"notify the Panel\"",
+        "reading-notify_custody_death-1: not declared -> applies: local_authority must",
+        "reading-notify_secretary_of_state_and_ofsted_care_leaver-1: not declared -> applies: local_authority should",
+    ] {
+        assert!(
+            checked.iter().any(|c| c.starts_with(want)),
+            "{want} not among {checked:#?}"
+        );
+    }
 }
 
 #[test]
@@ -270,53 +321,79 @@ fn each_edit_is_found() {
         (
             "deadline-count",
             "deadline changed",
-            Some("due date of `notify`"),
+            Some("duty `notify` is now due 2024-04-10 (was 2024-04-03) for some cases"),
         ),
         (
             "deadline-unit",
             "deadline changed",
-            Some("due date of `notify`"),
+            Some("duty `notify` is now due"),
         ),
         (
             "deadline-anchor",
             "deadline changed",
-            Some("due date of `notify`"),
+            Some("duty `notify` is now due"),
         ),
-        ("modality", "modality changed", None),
-        ("actor", "actor changed", None),
+        (
+            "modality",
+            "modality changed",
+            Some("duty `notify` is now should (was must)"),
+        ),
+        (
+            "actor",
+            "actor changed",
+            Some("duty `notify` falls to partnership (was local_authority)"),
+        ),
+        (
+            "action",
+            "action changed",
+            Some("duty `notify` now reads \"notify the Panel and the Secretary of State\""),
+        ),
+        (
+            "duty-added",
+            "added",
+            Some(
+                "a new duty `notify_custody_death` (local_authority must) applies when custody_death",
+            ),
+        ),
         (
             "enum-value-dropped",
             "expression changed",
-            Some("outcome `serious`"),
+            Some("outcome `serious` is now"),
         ),
         (
             "exception-flipped",
             "exception changed",
-            Some("outcome `review_required`"),
+            Some("outcome `review_required` is now"),
         ),
         (
             "branch-reordered",
             "branch order changed",
-            Some("outcome `pathway`"),
+            Some("outcome `pathway` is now learning_review (was rapid_review)"),
         ),
         (
             "condition-weakened",
             "expression changed",
-            Some("outcome `serious`"),
+            Some("outcome `serious` is now"),
         ),
     ];
     for (edit, aspect, semantic) in expect {
+        let semantic = semantic.unwrap_or_default();
         let new = format!("tests/diff/edits/{edit}.policy");
         let (code, stdout, _) = cspr(&["diff", "tests/diff/base.policy", &new]);
         assert_eq!(code, 1, "{edit}");
         assert!(stdout.contains(aspect), "{edit}: {stdout}");
-        match semantic {
-            Some(s) => assert!(stdout.contains(&format!("  {s} (")), "{edit}: {stdout}"),
-            None => assert!(
-                stdout.contains("Cases treated differently (0 of"),
-                "{edit}: {stdout}"
-            ),
-        }
+        // Each difference leads the report, and the closing line says it in plain words.
+        let lead = stdout
+            .find("What cases get (")
+            .expect("a difference in what cases get");
+        let rules = stdout.find("What changed in the rules").unwrap();
+        assert!(lead < rules, "{edit}: the differences for cases come first");
+        let closing = stdout.lines().last().unwrap();
+        assert!(closing.contains(semantic), "{edit}: {closing}");
+        assert!(
+            !stdout.contains("by definition"),
+            "{edit}: jargon behind --stats"
+        );
     }
 }
 
@@ -439,4 +516,121 @@ fn a_file_and_its_formatted_text_do_not_differ() {
             "{stdout}"
         );
     }
+}
+
+#[test]
+fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
+    let pair = ["diff", "working_together_2018", "working_together_2023"];
+    let (code, plain, _) = cspr(&pair);
+    assert_eq!(code, 1);
+    // What cases get leads; the new duty is named in the closing line.
+    let lead = plain.find("What cases get (2 differences").expect(&plain);
+    assert!(
+        lead < plain.find("What changed in the rules").unwrap(),
+        "{plain}"
+    );
+    let closing = plain.lines().last().unwrap();
+    assert!(
+        closing.contains("a new duty `notify_secretary_of_state_and_ofsted_care_leaver` (local_authority should) applies when care_leaver_death_notifiable"),
+        "{closing}"
+    );
+    assert!(!plain.contains("citation changed"), "{plain}");
+    assert!(
+        plain.contains(
+            "Citations: 33 declarations changed only their citation (--citations to list them)"
+        ),
+        "{plain}"
+    );
+    assert!(!plain.contains("by definition"), "{plain}");
+    assert!(!plain.contains("partial assignments explored"), "{plain}");
+
+    let (_, cited, _) = cspr(&[pair[0], pair[1], pair[2], "--citations"]);
+    assert_eq!(cited.matches("citation changed").count(), 33, "{cited}");
+    assert!(!cited.contains("--citations to list them"), "{cited}");
+
+    let (_, stats, _) = cspr(&[pair[0], pair[1], pair[2], "--stats"]);
+    assert!(stats.contains("by definition"), "{stats}");
+    assert!(stats.contains("partial assignments explored"), "{stats}");
+
+    let (_, md, _) = cspr(&[pair[0], pair[1], pair[2], "--format", "markdown"]);
+    assert!(
+        md.contains("33 declarations changed only their citation (`--citations` lists them)."),
+        "{md}"
+    );
+    assert!(
+        md.find("## Cases now treated differently").unwrap()
+            < md.find("## What changed in the rules").unwrap()
+    );
+}
+
+#[test]
+fn a_modality_change_and_an_added_duty_each_get_a_witness() {
+    // The modality edit: both readings, and the case where the duty applies in both.
+    let (_, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/base.policy",
+        "tests/diff/edits/modality.policy",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let targets = v["semantic"]["targets"].as_array().unwrap();
+    let reading = targets
+        .iter()
+        .find(|t| t["kind"] == "reading" && t["name"] == "notify")
+        .expect("a reading target for notify");
+    assert_eq!(reading["verdict"], "different");
+    let w = &reading["witnesses"][0];
+    assert_eq!(
+        w["old"],
+        "applies: local_authority must \"notify the Panel\""
+    );
+    assert_eq!(
+        w["new"],
+        "applies: local_authority should \"notify the Panel\""
+    );
+    let facts: Vec<&str> = w["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(facts, ["child_seriously_harmed", "abuse_or_neglect"]);
+
+    // The added duty: the smallest case where it applies in NEW.
+    let (_, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/base.policy",
+        "tests/diff/edits/duty-added.policy",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let added = v["semantic"]["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "notify_custody_death")
+        .expect("a target for the added duty");
+    assert_eq!(added["declared"], "new");
+    assert_eq!(added["verdict"], "different");
+    let w = &added["witnesses"][0];
+    assert_eq!(w["old"], "not declared");
+    assert!(
+        w["new"]
+            .as_str()
+            .unwrap()
+            .starts_with("applies: local_authority must")
+    );
+    assert_eq!(w["facts"].as_array().unwrap().len(), 2, "{w}");
+    // And the reverse: the removed duty, where it applied in OLD.
+    let (_, stdout, _) = cspr(&[
+        "diff",
+        "tests/diff/edits/duty-added.policy",
+        "tests/diff/base.policy",
+    ]);
+    assert!(
+        stdout.contains("duty `notify_custody_death` (local_authority must) is gone: it applied when custody_death"),
+        "{stdout}"
+    );
 }

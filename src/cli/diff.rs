@@ -19,7 +19,7 @@ use super::{FAILED, Library, files_ending, load_procedure_onto, read_source, rep
 /// Compare two versions of a procedure: what changed in the rules, and which cases are treated differently
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr diff policies/lincolnshire.policy@HEAD~3 policies/lincolnshire.policy\n  cspr diff working_together_2018 working_together_2023\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023\n  cspr diff old.policy new.policy --semantic --witnesses witnesses/\n  cspr diff buckinghamshire new-bucks.policy --scenarios tests/scenarios/buckinghamshire\n  cspr diff old.policy new.policy --format markdown > changes.md\n  cspr diff old.policy new.policy --semantic --search-all       (a progress bar on a terminal; --no-progress to hide it)\n\nExit status: 0 no difference (proved), 1 differences, 2 trouble (a procedure that does not load,
+    after_help = "Examples:\n  cspr diff policies/lincolnshire.policy@HEAD~3 policies/lincolnshire.policy\n  cspr diff working_together_2018 working_together_2023\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023\n  cspr diff old.policy new.policy --semantic --witnesses witnesses/\n  cspr diff buckinghamshire new-bucks.policy --scenarios tests/scenarios/buckinghamshire\n  cspr diff old.policy new.policy --format markdown > changes.md\n  cspr diff working_together_2018 working_together_2023 --citations   (list each citation-only change)\n  cspr diff old.policy new.policy --stats   (how each outcome was proved, and the search's counts)\n  cspr diff old.policy new.policy --semantic --search-all       (a progress bar on a terminal; --no-progress to hide it)\n\nExit status: 0 no difference (proved), 1 differences, 2 trouble (a procedure that does not load,
 or no difference found but some outcome not settled: equality not proved).\nSee docs/diff.md."
 )]
 pub struct Diff {
@@ -51,6 +51,12 @@ pub struct Diff {
     /// Prove every outcome by search, even where both definitions read the same
     #[arg(long)]
     search_all: bool,
+    /// List each change that touches only a citation (folded into one line otherwise)
+    #[arg(long)]
+    citations: bool,
+    /// Show how each outcome, duty and due date was settled (by definition or by search) and the search's counts
+    #[arg(long)]
+    stats: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     // The semantic search shows a progress bar on stderr when stderr is a terminal.
@@ -105,9 +111,21 @@ impl Diff {
             write_witnesses(dir, &result).map_err(|p| vec![p])?;
         }
         let out = match self.format {
-            Format::Text => render::text(&result),
+            Format::Text => render::text_with(
+                &result,
+                render::TextOptions {
+                    citations: self.citations,
+                    stats: self.stats,
+                },
+            ),
             Format::Json => render::json(&result),
-            Format::Markdown => render::markdown(&result),
+            Format::Markdown => render::markdown_with(
+                &result,
+                render::TextOptions {
+                    citations: self.citations,
+                    stats: self.stats,
+                },
+            ),
         };
         super::output::print(&out)?;
         // Equality not proved is never reported as "no difference".

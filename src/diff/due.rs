@@ -38,6 +38,8 @@ impl Pair<'_> {
             explored: 0,
             pruned: 0,
             witnesses: Vec::new(),
+            declared: "both",
+            summary: None,
         };
         if self.due_same(o, n, 0) {
             target.how = "same deadline, same calendar".into();

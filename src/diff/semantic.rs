@@ -14,6 +14,11 @@
 //!    not the same text in the same calendar, a case where the duty applies in both is
 //!    searched for, then anchor dates are tried — a date whose period crosses a bank
 //!    holiday first — until the due dates differ.
+//! 5. **Readings and one-sided declarations.** A duty both declare whose actor, modality
+//!    or action changed gets the first (minimal) case where it applies in both, with both
+//!    readings; a duty only one side declares gets the minimal case where it applies on
+//!    that side, an outcome only one side declares one where it is determined (holding
+//!    first). The other side's result is `not declared`. Each is confirmed as in 3.
 
 use serde::Serialize;
 
@@ -54,6 +59,11 @@ pub struct Target {
     pub explored: u64,
     pub pruned: u64,
     pub witnesses: Vec<Witness>,
+    /// Which sides declare the target: `both`, `old` (removed) or `new` (added).
+    pub declared: &'static str,
+    /// What changed for cases, in plain words (`duty \`notify\` is now must (was
+    /// should)`); `None` unless the verdict is `different`.
+    pub summary: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,7 +150,33 @@ pub fn diff_watched(
     let has_due = |&(o, d): &(DutyId, DutyId)| {
         old.duties[o].deadline.is_some() || new.duties[d].deadline.is_some()
     };
-    let total = rules.len() + duties.len() + duties.iter().filter(|p| has_due(p)).count();
+    // Duties both declare whose reading (actor, modality, action) changed, and
+    // declarations only one side has: each gets a witness where it applies.
+    let readings: Vec<(DutyId, DutyId)> = duties
+        .iter()
+        .copied()
+        .filter(|&(o, d)| reading_text(old, o) != reading_text(new, d))
+        .collect();
+    let mut one_sided: Vec<(Declared, One)> = Vec::new();
+    for (side, a, b) in [(Declared::Old, old, new), (Declared::New, new, old)] {
+        for r in 0..a.rules.len() {
+            if !matches!(b.lookup(&a.rules[r].name), Some(Name::Rule(_))) {
+                one_sided.push((side, One::Rule(r)));
+            }
+        }
+    }
+    for (side, a, b) in [(Declared::Old, old, new), (Declared::New, new, old)] {
+        for d in 0..a.duties.len() {
+            if !matches!(b.lookup(&a.duties[d].name), Some(Name::Duty(_))) {
+                one_sided.push((side, One::Duty(d)));
+            }
+        }
+    }
+    let total = rules.len()
+        + duties.len()
+        + duties.iter().filter(|p| has_due(p)).count()
+        + readings.len()
+        + one_sided.len();
     progress.targets(total as u64);
     let mut targets = Vec::new();
     let mut push = |t: Target| {
@@ -154,6 +190,17 @@ pub fn diff_watched(
         push(pair.applies(o, d));
         if has_due(&(o, d)) {
             push(pair.due(o, d));
+        }
+    }
+    for &(o, d) in &readings {
+        push(pair.reading(o, d));
+    }
+    for &(side, one) in &one_sided {
+        push(pair.one_sided(side, one));
+    }
+    for t in &mut targets {
+        if t.verdict == Verdict::Different && t.summary.is_none() {
+            t.summary = Some(summary(t));
         }
     }
     let only = |a: &Program, b: &Program| {
@@ -179,9 +226,321 @@ pub(super) enum What {
     Rule(RuleId),
     Applies(DutyId),
     Due(DutyId),
+    /// Whether a duty applies, and if so who must, should or may do what.
+    Reading(DutyId),
+    /// The side that does not declare the target.
+    Absent,
+}
+
+/// Which side declares a one-sided target.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Declared {
+    Old,
+    New,
+}
+
+/// A declaration only one side has.
+#[derive(Clone, Copy)]
+pub(super) enum One {
+    Rule(RuleId),
+    Duty(DutyId),
+}
+
+/// A duty's reading: `local_authority must "notify the Panel"`.
+pub(super) fn reading_text(p: &Program, d: DutyId) -> String {
+    let def = &p.duties[d];
+    format!("{} {} \"{}\"", def.actor, def.modality.as_str(), def.action)
+}
+
+/// What changed for cases, in plain words, from a different target and its first witness.
+fn summary(t: &Target) -> String {
+    let Some(w) = t.witnesses.first() else {
+        return format!("`{}` differs", t.name);
+    };
+    let bare = |s: &str| s.trim_start_matches("applies: ").to_string();
+    // `local_authority should`: who, and how strongly, without the action's words.
+    let who = |s: &str| bare(s).splitn(3, ' ').take(2).collect::<Vec<_>>().join(" ");
+    match (t.kind, t.declared) {
+        ("reading", "new") => format!("a new duty `{}` ({}) applies", t.name, who(&w.new)),
+        ("reading", "old") => format!("duty `{}` ({}) is gone", t.name, who(&w.old)),
+        ("reading", _) => {
+            let (o, n) = (bare(&w.old), bare(&w.new));
+            let (ow, nw): (Vec<&str>, Vec<&str>) =
+                (o.splitn(3, ' ').collect(), n.splitn(3, ' ').collect());
+            let mut parts = Vec::new();
+            if ow.get(1) != nw.get(1) {
+                parts.push(format!(
+                    "is now {} (was {})",
+                    nw.get(1).unwrap_or(&""),
+                    ow.get(1).unwrap_or(&"")
+                ));
+            }
+            if ow.first() != nw.first() {
+                parts.push(format!(
+                    "falls to {} (was {})",
+                    nw.first().unwrap_or(&""),
+                    ow.first().unwrap_or(&"")
+                ));
+            }
+            if ow.get(2) != nw.get(2) {
+                parts.push(format!(
+                    "now reads {} (was {})",
+                    nw.get(2).unwrap_or(&""),
+                    ow.get(2).unwrap_or(&"")
+                ));
+            }
+            format!("duty `{}` {}", t.name, parts.join(" and "))
+        }
+        ("outcome", "new") => format!("a new outcome `{}`", t.name),
+        ("outcome", "old") => format!("outcome `{}` is gone", t.name),
+        ("outcome", _) => format!(
+            "outcome `{}` is now {} (was {}) for some cases",
+            t.name, w.new, w.old
+        ),
+        ("applies", _) => format!(
+            "duty `{}` now {} where it did {}",
+            t.name,
+            w.new,
+            if w.old == "applies" { "apply" } else { "not" }
+        ),
+        _ => format!(
+            "duty `{}` is now {} (was {}) for some cases",
+            t.name,
+            w.new,
+            w.old.trim_start_matches("due ")
+        ),
+    }
 }
 
 impl<'p> Pair<'p> {
+    /// A duty both declare whose reading (actor, modality, action) changed: the
+    /// smallest case where it applies in both, with both readings.
+    fn reading(&self, o: DutyId, n: DutyId) -> Target {
+        let (wo, wn) = (
+            self.old.duties[o].when.as_ref(),
+            self.new.duties[n].when.as_ref(),
+        );
+        let (ro, rn): (Vec<&Expr>, Vec<&Expr>) =
+            (wo.into_iter().collect(), wn.into_iter().collect());
+        let (co, cn) = (space::cone(self.old, &ro), space::cone(self.new, &rn));
+        let vars = space::build(
+            self.old,
+            &space::facts_of(self.old, &ro, &co),
+            &space::exprs_of(self.old, &ro, &co),
+            self.new,
+            &space::facts_of(self.new, &rn, &cn),
+            &space::exprs_of(self.new, &rn, &cn),
+        );
+        let ready = |conds: Vec<&'p Expr>| Goal::Ready {
+            conds,
+            choices: Vec::new(),
+        };
+        let search = Search::new(
+            vars,
+            Side::new(self.old, ready(ro), co),
+            Side::new(self.new, ready(rn), cn),
+            self.options.budget,
+            Mode::BothReady,
+        );
+        self.applying(
+            search,
+            &self.new.duties[n].name,
+            "reading",
+            "both",
+            (What::Reading(o), What::Reading(n)),
+            format!(
+                "reading `{}` against `{}`",
+                reading_text(self.old, o),
+                reading_text(self.new, n)
+            ),
+        )
+    }
+
+    /// A rule, decision or duty only one side declares: the smallest case where it is
+    /// determined (an outcome) or applies (a duty) on that side.
+    fn one_sided(&self, side: Declared, one: One) -> Target {
+        let p = match side {
+            Declared::Old => self.old,
+            Declared::New => self.new,
+        };
+        // An outcome: one witness for each value it takes (the dummy side is always
+        // "ready", so every determined value differs from it); a duty: the first case
+        // where it applies.
+        let mode = match one {
+            One::Rule(_) => Mode::Differ,
+            One::Duty(_) => Mode::BothReady,
+        };
+        let (kind, name, root, goal, what) = match one {
+            One::Rule(r) => (
+                "outcome",
+                &p.rules[r].name,
+                Some(Expr::Rule(r)),
+                Goal::Rule(r),
+                What::Rule(r),
+            ),
+            One::Duty(d) => (
+                "reading",
+                &p.duties[d].name,
+                p.duties[d].when.clone(),
+                Goal::Ready {
+                    conds: p.duties[d].when.iter().collect(),
+                    choices: Vec::new(),
+                },
+                What::Reading(d),
+            ),
+        };
+        let roots: Vec<&Expr> = root.iter().collect();
+        let cone = space::cone(p, &roots);
+        let (facts, exprs) = (
+            space::facts_of(p, &roots, &cone),
+            space::exprs_of(p, &roots, &cone),
+        );
+        let none = Goal::Ready {
+            conds: Vec::new(),
+            choices: Vec::new(),
+        };
+        let (search, whats, declared) = match side {
+            Declared::Old => (
+                Search::new(
+                    space::build(self.old, &facts, &exprs, self.new, &[], &[]),
+                    Side::new(self.old, goal, cone),
+                    Side::new(self.new, none, Vec::new()),
+                    self.options.budget,
+                    mode,
+                ),
+                (what, What::Absent),
+                "old",
+            ),
+            Declared::New => (
+                Search::new(
+                    space::build(self.old, &[], &[], self.new, &facts, &exprs),
+                    Side::new(self.old, none, Vec::new()),
+                    Side::new(self.new, goal, cone),
+                    self.options.budget,
+                    mode,
+                ),
+                (What::Absent, what),
+                "new",
+            ),
+        };
+        let how = format!(
+            "declared only in {}",
+            if side == Declared::Old { "OLD" } else { "NEW" }
+        );
+        let mut target = self.applying(search, name, kind, declared, whats, how);
+        if let (One::Rule(r), Verdict::Different) = (one, target.verdict) {
+            // A short definition says what the outcome is; a long one is in the rules.
+            let body = canon::rule_body(p, &p.rules[r]).join("; ");
+            let name = &p.rules[r].name;
+            target.summary = Some(match (side, body.len() <= 80) {
+                (Declared::New, true) => format!("a new outcome `{name}` ({body})"),
+                (Declared::New, false) => format!("a new outcome `{name}`"),
+                (Declared::Old, true) => format!("outcome `{name}` ({body}) is gone"),
+                (Declared::Old, false) => format!("outcome `{name}` is gone"),
+            });
+        }
+        if let One::Rule(_) = one {
+            // One case is enough to show a new (or removed) outcome: one where it holds
+            // first (the witnesses are sorted so).
+            target.witnesses.truncate(1);
+            if let Some(w) = target.witnesses.first_mut() {
+                w.more = 0;
+            }
+        }
+        if let (One::Duty(d), Verdict::Different) = (one, target.verdict) {
+            let when = p.duties[d].when.as_ref().map(|w| canon::expr(p, w));
+            let def = &p.duties[d];
+            target.summary = Some(match (side, when) {
+                (Declared::New, Some(w)) => format!(
+                    "a new duty `{}` ({} {}) applies when {w}",
+                    def.name,
+                    def.actor,
+                    def.modality.as_str()
+                ),
+                (Declared::New, None) => format!(
+                    "a new duty `{}` ({} {}) applies to every case",
+                    def.name,
+                    def.actor,
+                    def.modality.as_str()
+                ),
+                (Declared::Old, Some(w)) => format!(
+                    "duty `{}` ({} {}) is gone: it applied when {w}",
+                    def.name,
+                    def.actor,
+                    def.modality.as_str()
+                ),
+                (Declared::Old, None) => format!(
+                    "duty `{}` ({} {}) is gone: it applied to every case",
+                    def.name,
+                    def.actor,
+                    def.modality.as_str()
+                ),
+            });
+        }
+        target
+    }
+
+    /// Run a search for the first case where both goals are ready, and make it the
+    /// target's witness if the evaluator confirms the two results differ.
+    fn applying(
+        &self,
+        mut search: Search<'p>,
+        name: &str,
+        kind: &'static str,
+        declared: &'static str,
+        what: (What, What),
+        how: String,
+    ) -> Target {
+        search.progress = Some(self.progress);
+        search.run();
+        let mut target = Target {
+            kind,
+            name: name.to_string(),
+            verdict: Verdict::Equal,
+            how,
+            cone_facts: search.vars.len(),
+            explored: search.explored,
+            pruned: search.pruned,
+            witnesses: Vec::new(),
+            declared,
+            summary: None,
+        };
+        let exact = !search.truncated && search.inexact.is_empty() && search.undecided == 0;
+        for found in &search.found {
+            target
+                .witnesses
+                .extend(self.witness(&search.vars, found, what, None));
+        }
+        // A value that holds (not `false`) first: it says more than where it does not.
+        target
+            .witnesses
+            .sort_by_key(|w| [&w.old, &w.new].iter().any(|r| *r == "false"));
+        match search.found.first() {
+            Some(_) if !target.witnesses.is_empty() => {
+                target.verdict = Verdict::Different;
+            }
+            Some(_) => {
+                target.verdict = Verdict::Unknown;
+                target.how += "; the case found was not confirmed by the evaluator";
+            }
+            None if exact => {
+                target.how += if kind == "outcome" {
+                    "; determined in no case"
+                } else {
+                    "; applies in no case"
+                };
+            }
+            None => {
+                target.verdict = Verdict::Unknown;
+                target.how += &format!(
+                    "; no case found where it applies; not exhaustive ({} partial assignments explored)",
+                    search.explored
+                );
+            }
+        }
+        target
+    }
+
     fn outcome(&self, o: RuleId, n: RuleId) -> Target {
         let (eo, en) = (Expr::Rule(o), Expr::Rule(n));
         self.compare(
@@ -242,6 +601,8 @@ impl<'p> Pair<'p> {
             explored: 0,
             pruned: 0,
             witnesses: Vec::new(),
+            declared: "both",
+            summary: None,
         };
         if !self.options.search_all && same_definition(self.old, ro, &co, self.new, rn, &cn) {
             target.how = "same definition".into();

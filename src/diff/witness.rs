@@ -148,6 +148,12 @@ pub(super) fn result(p: &Program, eval: &Evaluation, what: What) -> String {
             Some(due) => format!("due {}", due.at),
             None => "no due date".into(),
         },
+        What::Reading(d) => match eval.duties[d].applies {
+            Some(true) => format!("applies: {}", super::semantic::reading_text(p, d)),
+            Some(false) => "does not apply".into(),
+            None => "undetermined".into(),
+        },
+        What::Absent => "not declared".into(),
     }
 }
 
@@ -156,7 +162,8 @@ pub(super) fn why(p: &Program, eval: &Evaluation, what: What) -> String {
     let mut ex = Explainer::new(p, eval);
     let tree = match what {
         What::Rule(r) => ex.rule(r),
-        What::Applies(d) | What::Due(d) => ex.duty(d),
+        What::Applies(d) | What::Due(d) | What::Reading(d) => ex.duty(d),
+        What::Absent => return "(this version does not declare it)".into(),
     };
     let mut out = String::new();
     if let What::Due(d) = what
