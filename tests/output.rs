@@ -169,7 +169,7 @@ fn to_full(args: &[String]) -> (i32, String) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait(child, Duration::from_secs(20), &args.join(" "))
+    wait(child, Duration::from_secs(60), &args.join(" "))
 }
 
 /// Run with standard output into a pipe whose reader reads `lines` lines and goes away.
@@ -188,7 +188,7 @@ fn into_closed_pipe(args: &[String], lines: usize) -> (i32, String) {
         let _ = reader.read_line(&mut line);
     }
     drop(reader);
-    let (code, _) = wait(child, Duration::from_secs(20), &args.join(" "));
+    let (code, _) = wait(child, Duration::from_secs(60), &args.join(" "));
     let mut text = String::new();
     let mut e = err;
     use std::io::Seek;
@@ -235,7 +235,7 @@ fn every_command_to_a_full_device_fails_with_a_message() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let (code, stderr) = wait(child, Duration::from_secs(20), "fmt --stdin");
+    let (code, stderr) = wait(child, Duration::from_secs(60), "fmt --stdin");
     assert_eq!(code, 2, "fmt --stdin\n{stderr}");
     assert!(stderr.contains("no space left on device"), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
@@ -276,7 +276,7 @@ fn every_command_into_a_closed_pipe_exits_quietly_with_141() {
         .unwrap();
     let mut child = child;
     drop(child.stdout.take());
-    let (code, stderr) = wait(child, Duration::from_secs(20), "fmt --stdin");
+    let (code, stderr) = wait(child, Duration::from_secs(60), "fmt --stdin");
     assert_eq!(code, 141, "fmt --stdin\n{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
     let _ = std::fs::remove_dir_all(dir);
