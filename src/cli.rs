@@ -313,7 +313,13 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, Problem> {
 /// SHA-256 is the file's (a byte-order mark is kept).
 pub fn read_text_file(path: &Path) -> Result<Source, Problem> {
     let shown = path.display().to_string();
-    let text = String::from_utf8(read_bytes(path)?).map_err(|e| {
+    let text = utf8(&shown, read_bytes(path)?)?;
+    Ok(Source::new(shown, text))
+}
+
+/// The bytes of the file `shown` as UTF-8 text, or where they stop being it.
+fn utf8(shown: &str, bytes: Vec<u8>) -> Result<String, Problem> {
+    String::from_utf8(bytes).map_err(|e| {
         usage_error(
             format!(
                 "`{shown}` is not UTF-8 text (byte {})",
@@ -321,22 +327,13 @@ pub fn read_text_file(path: &Path) -> Result<Source, Problem> {
             ),
             "save the file as UTF-8",
         )
-    })?;
-    Ok(Source::new(shown, text))
+    })
 }
 
 /// The text of a file (or standard input) named `shown`: UTF-8, no control characters
 /// but tab and line breaks, without a byte-order mark.
 pub fn text_of(shown: &str, bytes: Vec<u8>) -> Result<String, Problem> {
-    let text = String::from_utf8(bytes).map_err(|e| {
-        usage_error(
-            format!(
-                "`{shown}` is not UTF-8 text (byte {})",
-                e.utf8_error().valid_up_to()
-            ),
-            "save the file as UTF-8",
-        )
-    })?;
+    let text = utf8(shown, bytes)?;
     // Binary data is refused before any parser echoes it (control characters included)
     // back to the terminal.
     if let Some((i, c)) = text
