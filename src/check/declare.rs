@@ -423,6 +423,22 @@ fn intern_enum(
     source: &Source,
     problems: &mut Vec<Problem>,
 ) -> Option<usize> {
+    // The size first: the repeat check below compares each value with those before it.
+    if values.len() > MAX_VARIANTS {
+        problems.push(
+            Problem::error(
+                "cspr::too_many_values",
+                format!("a list of values may have at most {MAX_VARIANTS} values"),
+            )
+            .label(
+                values[0].span.to(values[values.len() - 1].span),
+                format!("{} values", values.len()),
+            )
+            .help("split the fact into several")
+            .in_source(source),
+        );
+        return None;
+    }
     let mut seen: Vec<&str> = Vec::new();
     for v in values {
         if seen.contains(&v.node.as_str()) {
@@ -438,21 +454,6 @@ fn intern_enum(
             return None;
         }
         seen.push(&v.node);
-    }
-    if values.len() > MAX_VARIANTS {
-        problems.push(
-            Problem::error(
-                "cspr::too_many_values",
-                format!("a list of values may have at most {MAX_VARIANTS} values"),
-            )
-            .label(
-                values[0].span.to(values[values.len() - 1].span),
-                format!("{} values", values.len()),
-            )
-            .help("split the fact into several")
-            .in_source(source),
-        );
-        return None;
     }
     let def = EnumDef {
         variants: values.iter().map(|v| v.node.clone()).collect(),
