@@ -485,6 +485,7 @@ fn bad_input_catalogue() {
         ("fmt-stdin-bom", 0, false),
         ("full-disk", 2, false),
         ("save-existing", 1, false),
+        ("missing-colon", 1, true),
     ];
     let mut files: Vec<String> = std::fs::read_dir(root().join("tests/cli"))
         .unwrap()

@@ -58,7 +58,8 @@ pub(super) fn parse_module(source: &Source) -> std::result::Result<Module, Vec<P
 fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::kw_guidance
+        Rule::colon
+            | Rule::kw_guidance
             | Rule::kw_procedure
             | Rule::kw_version
             | Rule::kw_extends

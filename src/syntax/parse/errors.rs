@@ -154,6 +154,7 @@ pub(super) fn syntax_problem(e: &pest::error::Error<Rule>, offset: usize, len: u
 pub fn human_rule_name(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "the end of the file",
+        Rule::colon => "`:`",
         Rule::header | Rule::module_kind | Rule::file | Rule::lone_header => {
             "a header: `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`"
         }
