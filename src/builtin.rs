@@ -78,6 +78,14 @@ const BUILT_IN: &str = "<built-in>/";
 #[must_use]
 pub fn source_file(module: &Source, path: &str) -> Option<Source> {
     module.name.strip_prefix(BUILT_IN)?;
+    shipped_source(path)
+}
+
+/// The shipped source text at `path` (relative to `policies/`), whatever module names it:
+/// a front end falls back to it when a module's file is not beside the module (a module
+/// written elsewhere by `cspr rebase -o`). Its SHA-256 is still checked against the
+/// module's `sha256`, so only the very text the module pinned is used.
+pub fn shipped_source(path: &str) -> Option<Source> {
     let path = path.strip_prefix("./").unwrap_or(path);
     SOURCES
         .iter()

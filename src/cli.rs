@@ -482,7 +482,9 @@ impl Resolver for Library {
         let dir = Path::new(&*module.name).parent().unwrap_or(Path::new(""));
         let file = dir.join(path);
         if !file.exists() {
-            return Ok(None);
+            // Not beside the module (a procedure written elsewhere by `rebase -o`): the
+            // shipped text of that name, if any; its hash is checked all the same.
+            return Ok(cspr::builtin::shipped_source(path));
         }
         read_text_file(&file).map(Some)
     }

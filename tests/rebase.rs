@@ -82,3 +82,47 @@ fn an_edition_is_not_rebased() {
     let proc_on_proc = onto(PROCEDURE, Some("local"));
     assert!(proc_on_proc.program.is_none());
 }
+
+/// A procedure that pins its source texts (`source … file "sources/…" sha256 "…"`), written
+/// elsewhere by `cspr rebase -o`, still checks: a text not beside the module is the shipped
+/// text of that name, whose hash is checked all the same.
+#[test]
+fn a_rebased_procedure_written_elsewhere_still_finds_its_source_texts() {
+    let dir = std::env::temp_dir().join(format!("cspr-rebase-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("walsall-on-2018.policy");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
+            .args(args)
+            .current_dir(crate::common::root())
+            .env("NO_COLOR", "1")
+            .env_remove("CSPR_PATH")
+            .output()
+            .unwrap()
+    };
+    let out_s = out.to_str().unwrap();
+    let rebased = run(&[
+        "rebase",
+        "walsall",
+        "--onto",
+        "working_together_2018",
+        "-o",
+        out_s,
+    ]);
+    assert!(rebased.status.success(), "{rebased:?}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("file \"sources/"),
+        "the rebased text pins its sources"
+    );
+    let checked = run(&["check", out_s]);
+    let stderr = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.status.success(), "{stderr}");
+    assert!(!stderr.contains("not found"), "{stderr}");
+    // A text that differs from the pinned one is still refused: the hash decides.
+    let tampered = text.replacen("sha256 \"", "sha256 \"0", 1);
+    std::fs::write(&out, tampered).unwrap();
+    let checked = run(&["check", out_s]);
+    assert!(!checked.status.success(), "a wrong hash fails");
+    let _ = std::fs::remove_dir_all(&dir);
+}
