@@ -164,13 +164,7 @@ impl Index {
                     span: r.name.span,
                     full: Span::new(from, r.span.end),
                     summary: "rule".into(),
-                    hover: format!(
-                        "{}{}\n\n{}{}",
-                        h.code(from, r.span),
-                        h.cite(&r.cite),
-                        h.place(r.span),
-                        h.notes(from)
-                    ),
+                    hover: h.declaration(from, r.span, &r.cite),
                 });
             }
             Item::Decision(d) => self.add_decision(h, d),
@@ -183,13 +177,7 @@ impl Index {
                     span: d.name.span,
                     full: Span::new(from, d.span.end),
                     summary: format!("duty: {} {}", d.actor.node, d.modality.as_str()),
-                    hover: format!(
-                        "{}{}\n\n{}{}",
-                        h.code(from, d.span),
-                        h.cite(&d.cite),
-                        h.place(d.span),
-                        h.notes(from)
-                    ),
+                    hover: h.declaration(from, d.span, &d.cite),
                 });
             }
             Item::Timeline(t) => self.add_timeline(h, t),
@@ -270,13 +258,7 @@ impl Index {
             span: d.name.span,
             full: Span::new(from, d.span.end),
             summary: format!("decision: {}", values.join(" | ")),
-            hover: format!(
-                "{}{}\n\n{}{}",
-                h.code(from, d.span),
-                h.cite(&d.cite),
-                h.place(d.span),
-                h.notes(from)
-            ),
+            hover: h.declaration(from, d.span, &d.cite),
         });
     }
 
@@ -375,6 +357,18 @@ impl Hover<'_> {
             ),
             None => String::new(),
         }
+    }
+
+    /// A declaration's hover: its code (from `from`, its `override` if any), its citation,
+    /// where it is declared, and the comments before it.
+    fn declaration(&self, from: usize, span: Span, cite: &Option<ast::Citation>) -> String {
+        format!(
+            "{}{}\n\n{}{}",
+            self.code(from, span),
+            self.cite(cite),
+            self.place(span),
+            self.notes(from)
+        )
     }
 
     /// The comments before `start`, without banner rules.
