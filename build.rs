@@ -13,60 +13,50 @@
 )]
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
     println!("cargo:rerun-if-changed=policies");
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
     let dir = root.join("policies");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+    table(&dir, "policy", "Module", "", "builtin_modules.rs");
+    // The source texts the modules cite (`policies/sources/*.txt`), by their path from
+    // `policies/`, as a `source … file "sources/x.txt"` names them.
+    table(
+        &dir.join("sources"),
+        "txt",
+        "SourceFile",
+        "sources/",
+        "builtin_sources.rs",
+    );
+}
+
+/// Every `*.EXTENSION` file of `dir`, sorted, as a Rust slice of `TYPE { file, text }`
+/// (`file` is `prefix` and the file name; `text` through `include_str!`) written to OUT_DIR.
+fn table(dir: &Path, extension: &str, ty: &str, prefix: &str, name: &str) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+                .filter(|p| p.extension().is_some_and(|e| e == extension))
                 .collect()
         })
         .unwrap_or_default();
     files.sort();
     let mut out = String::from("&[\n");
     for path in &files {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        let Some(file) = path.file_name().and_then(|n| n.to_str()) else {
             continue;
         };
         let _ = writeln!(
             out,
-            "    Module {{ file: {name:?}, text: include_str!({:?}) }},",
+            "    {ty} {{ file: {:?}, text: include_str!({:?}) }},",
+            format!("{prefix}{file}"),
             path.display().to_string()
         );
     }
     out.push_str("]\n");
-    write("builtin_modules.rs", &out);
-
-    // The source texts the modules cite (`policies/sources/*.txt`), by their path from
-    // `policies/`, as a `source … file "sources/x.txt"` names them.
-    let mut texts: Vec<PathBuf> = std::fs::read_dir(dir.join("sources"))
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-                .collect()
-        })
-        .unwrap_or_default();
-    texts.sort();
-    let mut out = String::from("&[\n");
-    for path in &texts {
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        let _ = writeln!(
-            out,
-            "    SourceFile {{ file: {:?}, text: include_str!({:?}) }},",
-            format!("sources/{name}"),
-            path.display().to_string()
-        );
-    }
-    out.push_str("]\n");
-    write("builtin_sources.rs", &out);
+    write(name, &out);
 }
 
 fn write(name: &str, text: &str) {
