@@ -495,13 +495,16 @@ impl Library {
     /// `rebase` and `under` may name), sorted, each once.
     pub fn editions(&self) -> Vec<String> {
         let mut out: Vec<String> = self
-            .index()
+            .listing()
             .into_iter()
-            .filter(|(_, p)| {
-                std::fs::read_to_string(p)
-                    .ok()
-                    .and_then(|t| cspr::scenario::suite::module_kind(&t))
-                    == Some(cspr::syntax::ast::ModuleKind::Guidance)
+            .filter(|(_, found)| {
+                let kind = match found {
+                    Found::File(p) => std::fs::read_to_string(p)
+                        .ok()
+                        .and_then(|t| cspr::scenario::suite::module_kind(&t)),
+                    Found::Builtin(m) => cspr::scenario::suite::module_kind(&m.source().text),
+                };
+                kind == Some(cspr::syntax::ast::ModuleKind::Guidance)
             })
             .map(|(i, _)| i)
             .collect();
