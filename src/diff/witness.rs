@@ -170,10 +170,10 @@ pub(super) fn why(p: &Program, eval: &Evaluation, what: What) -> String {
         && let (Some(dl), Some(due)) = (&p.duties[d].deadline, eval.duties[d].due)
     {
         // How the due date was reckoned, before why the duty applies.
-        let from = match dl.anchor {
+        let from = match due.from.anchor {
             // With a choice of anchors, the deadline's text shows the choice.
             _ if !dl.choices.is_empty() => None,
-            Anchor::Fact(f) => eval.facts[f].as_ref().map(|v| {
+            Anchor::Fact(f) | Anchor::Done(_, f) => eval.facts[f].as_ref().map(|v| {
                 format!(
                     " ({} = {})",
                     p.facts[f].name,

@@ -275,7 +275,7 @@ impl Index {
                 "**timeline** `{}`: {} steps from `{}`{}\n\n{}{}",
                 t.name.node,
                 t.steps.len(),
-                t.start.node,
+                crate::fmt::anchor_term(&t.start),
                 h.cite(&t.cite),
                 h.place(t.span),
                 h.notes(t.span.start)
@@ -300,7 +300,7 @@ impl Index {
                     h.cite(&s.cite.clone().or_else(|| t.cite.clone())),
                     t.name.node,
                     s.days.last,
-                    t.start.node,
+                    crate::fmt::anchor_term(&t.start),
                     h.place(s.span),
                     h.notes(s.span.start)
                 ),

@@ -165,7 +165,12 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
         .filter(|d| d.applies == Some(true) && d.has_deadline)
         .count();
     let overdue = count(&|s| matches!(s, Status::Overdue { .. }));
-    let due = count(&|s| matches!(s, Status::Pending { .. } | Status::DueToday));
+    let due = count(&|s| {
+        matches!(
+            s,
+            Status::Pending { .. } | Status::DueToday | Status::NotYetOpen { .. }
+        )
+    });
     let late = count(&|s| matches!(s, Status::MetLate { .. }));
     let _ = writeln!(
         out,
