@@ -353,7 +353,12 @@ pub fn report_text(report: &Report<'_>) -> String {
         }
         if d.has_deadline && d.applies != Some(false) {
             let view = &d.deadline;
-            let due = view.due.map_or(String::new(), |d| format!("due {d}: "));
+            // An appointment is held on its day, not due by it.
+            let word = match view.counted_from.map(|c| c.kind) {
+                Some(crate::syntax::ast::DeadlineKind::On) => "on",
+                _ => "due",
+            };
+            let due = view.due.map_or(String::new(), |d| format!("{word} {d}: "));
             let _ = writeln!(
                 out,
                 "  {:<14}  {:<width$}  {due}{}",

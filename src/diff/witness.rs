@@ -144,8 +144,20 @@ pub(super) fn result(p: &Program, eval: &Evaluation, what: What) -> String {
             Some(false) => "does not apply".into(),
             None => "undetermined".into(),
         },
+        // An appointment is on its day, a window opens on one: a changed kind is a
+        // different reading of the same date.
         What::Due(d) => match eval.duties[d].due {
-            Some(due) => format!("due {}", due.at),
+            Some(due) => {
+                let on = p.duties[d]
+                    .deadline
+                    .as_ref()
+                    .is_some_and(|dl| dl.kind == crate::syntax::ast::DeadlineKind::On);
+                let mut s = format!("{} {}", if on { "on" } else { "due" }, due.at);
+                if let Some(opens) = due.opens {
+                    s += &format!(", not before {opens}");
+                }
+                s
+            }
             None => "no due date".into(),
         },
         What::Reading(d) => match eval.duties[d].applies {

@@ -260,6 +260,15 @@ fn counted_html(view: &DeadlineView<'_>) -> String {
     if let Some(c) = counted::counted_text(&view.chain(), Detail::Full) {
         let _ = write!(out, "<div class=\"counted\">= {}</div>", escape(&c));
     }
+    // An appointment is held on its day; a window says when it opens.
+    if let Some(c) = view.counted_from {
+        if c.kind == crate::syntax::ast::DeadlineKind::On {
+            out.push_str("<div class=\"counted\">an appointment: held on this day</div>");
+        }
+        if let Some(opens) = c.opens {
+            let _ = write!(out, "<div class=\"counted\">not before {opens}</div>");
+        }
+    }
     if let (Some(at), Some(off)) = (view.due, &view.not_working) {
         let _ = write!(
             out,

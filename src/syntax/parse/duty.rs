@@ -54,7 +54,10 @@ pub(super) fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
         Rule::not_before => DeadlineKind::NotBefore,
         _ => return Err(shape("deadline", at)),
     };
-    let mut parts = inner(pair).peekable();
+    // `on` (an appointment) is a word of the grammar the other keywords' filter keeps.
+    let mut parts = inner(pair)
+        .filter(|p| p.as_rule() != Rule::kw_on)
+        .peekable();
     // `not before X`: the window opens on the anchor's own day.
     let Some(dur) = parts.next_if(|p| p.as_rule() == Rule::duration) else {
         let (anchor, choices) = anchor(next(&mut parts, at, "anchor")?)?;
