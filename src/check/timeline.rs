@@ -66,7 +66,7 @@ fn step_duty(timeline: &TimelineDecl, step: &Step) -> DutyDecl {
         )),
         // `on days 2-10`: a window, not before its first day.
         opens: match (step.days.on, step.days.first) {
-            (true, Some(first)) => Some(day(DeadlineKind::NotBefore, first)),
+            (true, Some(first)) => Some(Box::new(day(DeadlineKind::NotBefore, first))),
             _ => None,
         },
         done: step.done.clone(),

@@ -196,7 +196,7 @@ pub struct DutyDecl {
     pub when: Option<Expr>,
     pub deadline: Option<Deadline>,
     /// `not before …`: the day a window opens (its kind is `NotBefore`).
-    pub opens: Option<Deadline>,
+    pub opens: Option<Box<Deadline>>,
     pub done: Option<Ident>,
     pub overrides: Option<Span>,
     pub span: Span,

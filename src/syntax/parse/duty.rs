@@ -37,7 +37,7 @@ pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result
             Rule::not_before if duty.opens.is_some() => {
                 return Err(repeated("not before", cspan));
             }
-            Rule::not_before => duty.opens = Some(deadline(clause)?),
+            Rule::not_before => duty.opens = Some(Box::new(deadline(clause)?)),
             _ => return Err(shape("duty clause", cspan)),
         }
     }
