@@ -239,13 +239,19 @@ impl DeadlineView<'_> {
                 ),
                 None => format!("not open yet: opens {}", opens.format("%Y-%m-%d")),
             },
-            Status::TooEarly { working_days: n } => match n {
-                Some(n) if *n > 0 => format!(
-                    "too early: done {n} working day{} before it could be",
-                    plural(*n)
-                ),
-                _ => "too early: done before it could be".to_string(),
-            },
+            Status::TooEarly { working_days: n } => {
+                let (did, when) = match self.counted_from.map(|c| c.kind) {
+                    Some(crate::syntax::ast::DeadlineKind::On) => ("held", "its day"),
+                    _ => ("done", "the window opened"),
+                };
+                match n {
+                    Some(n) if *n > 0 => format!(
+                        "too early: {did} {n} working day{} before {when}",
+                        plural(*n)
+                    ),
+                    _ => format!("too early: {did} before {when}"),
+                }
+            }
             Status::OnTheDay => "on the day".to_string(),
             Status::Late { working_days: n } => match n {
                 Some(n) if *n > 0 => {

@@ -172,7 +172,7 @@ fn json_says_every_construct() {
         assert_eq!(duty("hold_briefing")["counted_from"]["anchor"], "send_sin");
         assert_eq!(
             duty("decide")["counted_from"]["moved_from"],
-            serde_json::json!({"date": "2026-04-04", "reason": "weekend", "to": "next_working_day"})
+            serde_json::json!({"date": "2026-04-04", "reason": "weekend", "holiday": null, "to": "next_working_day"})
         );
         assert_eq!(duty("decide")["due"], "2026-04-07");
         assert!(duty("decide").get("not_a_working_day").is_none());
@@ -192,7 +192,7 @@ fn json_says_every_construct() {
         "on 2026-04-23 = 14 working days after briefing_held_on (2026-04-01), whichever came first of earliest(send_sin done, briefing_held_on)",
         "; not before 2026-04-07",
         "due 2026-04-07 = 1 month after referral_received_on (2026-03-04), moved from Sat 4 Apr 2026 (not a working day) to the next working day",
-        "moved from Mon 6 Apr 2026 (a bank holiday) to the previous working day",
+        "moved from Mon 6 Apr 2026 (Easter Monday) to the previous working day",
     ] {
         assert!(text.contains(want), "{want}\n{text}");
     }

@@ -318,6 +318,15 @@ impl DeadlineDef {
         }
         out
     }
+
+    /// The first `f` gives for the anchors, in the order of [`DeadlineDef::anchors`],
+    /// without collecting them (the evaluator's hot path).
+    pub fn find_anchor<T>(&self, f: &mut impl FnMut(Anchor) -> Option<T>) -> Option<T> {
+        std::iter::once(&self.anchor)
+            .chain(self.choices.iter().map(|(_, a)| a))
+            .find_map(|a| a.find(f))
+            .or_else(|| self.opens.as_ref().and_then(|o| o.find_anchor(f)))
+    }
 }
 
 /// One date a deadline may count from.
@@ -343,6 +352,14 @@ impl AnchorDef {
         match self {
             AnchorDef::One(a) => out.push(*a),
             AnchorDef::Pick(_, parts) => parts.iter().for_each(|p| p.leaves(out)),
+        }
+    }
+
+    /// The first `f` gives for the dates this may be, in the order written.
+    pub fn find<T>(&self, f: &mut impl FnMut(Anchor) -> Option<T>) -> Option<T> {
+        match self {
+            AnchorDef::One(a) => f(*a),
+            AnchorDef::Pick(_, parts) => parts.iter().find_map(|p| p.find(f)),
         }
     }
 }

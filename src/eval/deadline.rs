@@ -333,7 +333,7 @@ pub fn due_dates(
                 .as_ref()
                 .filter(|_| applies[d] != Some(false))
                 .and_then(|dl| {
-                    dl.anchors().into_iter().find_map(|a| match a {
+                    dl.find_anchor(&mut |a| match a {
                         Anchor::Duty(o) if memo[o].is_none() => Some(o),
                         _ => None,
                     })

@@ -55,9 +55,20 @@ pub struct CountedFrom<'p> {
     /// The anchor was the earliest (latest) of several: which, and of what as written.
     pub pick: Option<(PickKind, &'p str)>,
     /// The date as counted, when it fell on a non-working day and moved, and where to.
-    pub moved: Option<(NaiveDate, OffDay, Shift)>,
+    pub moved: Option<Moved<'p>>,
     /// The day a window opens (`not before …`).
     pub opens: Option<Moment>,
+}
+
+/// A due date that fell on a non-working day and moved (`on a non-working day: …`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moved<'p> {
+    /// The date as counted.
+    pub from: NaiveDate,
+    pub why: OffDay,
+    /// The bank holiday's name, where it is one.
+    pub holiday: Option<&'p str>,
+    pub to: Shift,
 }
 
 /// A due date that is not a working day.
@@ -105,6 +116,7 @@ impl<'p> CountedFrom<'p> {
             .pick
             .and_then(|(kind, i)| written.and_then(|w| w.get(i)).map(|w| (kind, w.as_str())));
         let shift = program.duties[d].deadline.as_ref().and_then(|dl| dl.shift);
+        let calendar = crate::eval::deadline::calendar_of(program).ok().flatten();
         Some(CountedFrom {
             anchor,
             duty,
@@ -115,10 +127,12 @@ impl<'p> CountedFrom<'p> {
             unit: from.unit,
             assumed: from.assumed,
             pick,
-            moved: due
-                .moved_from
-                .zip(shift)
-                .map(|((day, why), shift)| (day, why, shift)),
+            moved: due.moved_from.zip(shift).map(|((from, why), to)| Moved {
+                from,
+                why,
+                holiday: calendar.and_then(|c| c.holiday_title(from)),
+                to,
+            }),
             opens: due.opens,
         })
     }
@@ -243,15 +257,16 @@ pub fn counted_text(chain: &[CountedFrom<'_>], detail: Detail) -> Option<String>
         };
         s.push_str(&format!(", whichever came {which} of {of}"));
     }
-    if let Some((day, why, shift)) = first.moved {
-        let what = match why {
-            OffDay::Weekend => "not a working day",
-            OffDay::BankHoliday => "a bank holiday",
+    if let Some(m) = first.moved {
+        let what = match (m.why, m.holiday) {
+            (OffDay::BankHoliday, Some(h)) => h,
+            (OffDay::BankHoliday, None) => "a bank holiday",
+            (OffDay::Weekend, _) => "not a working day",
         };
         s.push_str(&format!(
             ", moved from {} ({what}) to the {}",
-            day.format("%a %-d %b %Y"),
-            shift.as_str()
+            m.from.format("%a %-d %b %Y"),
+            m.to.as_str()
         ));
     }
     Some(s)
@@ -314,15 +329,8 @@ impl Serialize for CountedFromJson<'_, '_> {
                 &serde_json::json!({"which": kind.as_str(), "of": of}),
             )?;
         }
-        if let Some((day, why, shift)) = c.moved {
-            m.serialize_entry(
-                "moved_from",
-                &serde_json::json!({
-                    "date": day.format("%Y-%m-%d").to_string(),
-                    "reason": off_name(why),
-                    "to": shift_name(shift),
-                }),
-            )?;
+        if let Some(moved) = c.moved {
+            m.serialize_entry("moved_from", &moved_json(&moved))?;
         }
         if let Some(o) = c.opens {
             m.serialize_entry("opens", &o.to_string())?;
@@ -332,6 +340,17 @@ impl Serialize for CountedFromJson<'_, '_> {
         }
         m.end()
     }
+}
+
+/// `{"date": "2026-04-06", "reason": "bank_holiday", "holiday": "Easter Monday", "to":
+/// "previous_working_day"}`
+fn moved_json(m: &Moved<'_>) -> serde_json::Value {
+    serde_json::json!({
+        "date": m.from.format("%Y-%m-%d").to_string(),
+        "reason": off_name(m.why),
+        "holiday": m.holiday,
+        "to": shift_name(m.to),
+    })
 }
 
 /// `weekend` or `bank_holiday`.
@@ -375,13 +394,8 @@ impl CountedFrom<'_> {
                 serde_json::json!({"which": kind.as_str(), "of": of})
             ));
         }
-        if let Some((day, why, shift)) = self.moved {
-            out.push_str(&format!(
-                ",\"moved_from\":{{\"date\":\"{}\",\"reason\":\"{}\",\"to\":\"{}\"}}",
-                day.format("%Y-%m-%d"),
-                off_name(why),
-                shift_name(shift)
-            ));
+        if let Some(moved) = self.moved {
+            out.push_str(&format!(",\"moved_from\":{}", moved_json(&moved)));
         }
         if let Some(o) = self.opens {
             out.push_str(&format!(",\"opens\":\"{o}\""));
