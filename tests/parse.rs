@@ -230,9 +230,11 @@ fn keywords_are_refused_as_names_exactly_where_the_grammar_says() {
         "order", "notify", "index",
     ]);
     for word in words {
-        // `day` and `days` are keywords only where a timeline step expects them; the words
-        // of scenario expectations (`cw_…`) only there; `true`/`false` are values.
-        let keyword = language.contains(&word) && !matches!(word, "day" | "days");
+        // `day` and `days` are keywords only where a timeline step expects them, `actor`
+        // and `label` only where a declaration or its label starts; the words of scenario
+        // expectations (`cw_…`) only there; `true`/`false` are values.
+        let keyword =
+            language.contains(&word) && !matches!(word, "day" | "days" | "actor" | "label");
         let value = matches!(word, "true" | "false");
         let accepted = |text: String| parse(&Source::new("k.policy", text.as_str())).is_ok();
         assert_eq!(

@@ -68,6 +68,7 @@ guidance hostile "Procedure <b>bold</b> & \"quoted\""
   version 2024-01-01
   calendar england_and_wales
 source H = "Source <i>"
+actor chair "Chair <b>of</b> & \"the\" panel"
 fact notes: text ask "What <script>alert('ask')</script> happened?"
 fact serious: bool ask "Serious & <urgent>?"
 fact start: date ask "Start?"

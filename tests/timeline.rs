@@ -14,6 +14,7 @@ guidance timeline_test "Timeline tests"
   version 2024-01-01
   calendar england_and_wales
 source T = "Tests"
+actor chair "Chair"
 fact serious: bool ask "Serious?"
 fact notes: text ask "Notes?"
 fact d1: date ask "First date?"
@@ -148,6 +149,7 @@ fn an_empty_timeline_says_so() {
         r#"
 guidance empty "Nothing due"
 source T = "Tests"
+actor chair "Chair"
 fact serious: bool ask "Serious?"
 fact d1: date ask "When?"
 duty only_if_serious cite T "1":
