@@ -131,7 +131,7 @@ impl Program {
     }
 
     /// What people read for a declaration named `name`: its `label`, else its question
-    /// (a fact) or action (a duty), else its name in words; `name` itself when the
+    /// (a fact), else its name in words; `name` itself when the
     /// program declares no such thing.
     pub fn label_of(&self, name: &str) -> String {
         self.lookup(name)
@@ -404,9 +404,12 @@ impl FactDef {
 }
 
 impl DutyDef {
-    /// What people read for the duty: its label, else its action.
+    /// What people read for the duty: its label, else its name in words (its action,
+    /// a sentence, is shown beside it where there is room).
     pub fn label(&self) -> String {
-        self.label.clone().unwrap_or_else(|| self.action.clone())
+        self.label
+            .clone()
+            .unwrap_or_else(|| name_in_words(&self.name))
     }
 }
 
