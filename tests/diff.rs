@@ -537,7 +537,7 @@ fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
     assert!(!plain.contains("citation changed"), "{plain}");
     assert!(
         plain.contains(
-            "Citations: 33 declarations changed only their citation (--citations to list them)"
+            "Citations: 34 declarations changed only their citation (--citations to list them)"
         ),
         "{plain}"
     );
