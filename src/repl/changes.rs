@@ -18,6 +18,8 @@ use crate::value::Display;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub name: String,
+    /// What people read for it (its label, else its name in words).
+    pub label: String,
     pub before: Option<String>,
     pub after: Option<String>,
 }
@@ -74,6 +76,7 @@ impl Changes {
             if a != b {
                 list.push(Change {
                     name: name.to_string(),
+                    label: new.label_of(name),
                     before: b,
                     after: a,
                 });
@@ -130,7 +133,7 @@ pub fn render(changes: &Changes) -> String {
             None => shown(&c.after, "undetermined"),
             Some(b) => format!("{} (was {b})", shown(&c.after, "undetermined")),
         };
-        rows.push((mark(c), c.name.clone(), text));
+        rows.push((mark(c), c.label.clone(), text));
     }
     for c in &changes.duties {
         let text = format!(
@@ -138,7 +141,7 @@ pub fn render(changes: &Changes) -> String {
             shown(&c.after, "may apply"),
             shown(&c.before, "may apply")
         );
-        rows.push((mark(c), format!("duty {}", c.name), text));
+        rows.push((mark(c), format!("duty: {}", c.label), text));
     }
     for c in &changes.dues {
         let text = match (&c.before, &c.after) {
@@ -147,7 +150,7 @@ pub fn render(changes: &Changes) -> String {
             (Some(b), Some(a)) => format!("due {a} (was {b})"),
             (None, None) => continue,
         };
-        rows.push((mark(c), format!("duty {}", c.name), text));
+        rows.push((mark(c), format!("duty: {}", c.label), text));
     }
     let mut out = String::new();
     if rows.is_empty() {
