@@ -13,14 +13,25 @@ use crate::syntax::ast::{
     Deadline, DeadlineKind, DutyDecl, Expr, ExprKind, Item, Module, Step, TimeUnit, TimelineDecl,
 };
 
-/// The module with each timeline replaced, in place, by the duties of its steps.
+/// The module with each timeline replaced, in place, by the duties of its steps (and, when
+/// every step cites on its own, the timeline's citation kept on a timeline without steps).
 pub fn desugar(mut module: Module) -> Module {
     let items = std::mem::take(&mut module.items);
     for item in items {
         match item {
-            Item::Timeline(t) => module
-                .items
-                .extend(t.steps.iter().map(|s| Item::Duty(step_duty(&t, s)))),
+            Item::Timeline(mut t) => {
+                module
+                    .items
+                    .extend(t.steps.iter().map(|s| Item::Duty(step_duty(&t, s))));
+                // A step without a citation of its own cites the timeline, so the
+                // timeline's quote is checked there; when every step has its own, the
+                // timeline is kept, without steps, so its own citation (its quote or
+                // reading) is still checked and counted (`check::quotes::citations`).
+                if t.cite.is_some() && t.steps.iter().all(|s| s.cite.is_some()) {
+                    t.steps.clear();
+                    module.items.push(Item::Timeline(t));
+                }
+            }
             other => module.items.push(other),
         }
     }
