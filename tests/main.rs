@@ -44,4 +44,6 @@ mod repl;
 mod repl_cli;
 mod report;
 mod scenarios;
+mod serve_browser;
+mod serve_browser_page;
 mod timeline;

@@ -144,7 +144,7 @@ pub fn skipped_facts(program: &Program, text: &str) -> Vec<FactId> {
 }
 
 /// Give `fact` the value a form sent (several for a set's members), read as the REPL
-/// reads an answer; returns how the answer reads back (`child_died = true`,
+/// reads an answer (a text fact takes the text as typed); returns how the answer reads back (`child_died = true`,
 /// `la_aware_on = 25 March 2024`).
 pub fn answer(
     program: &Program,
@@ -167,6 +167,17 @@ pub fn answer(
             Problem::error("cspr::input", format!("no answer given for `{fact}`"))
                 .help("choose or type an answer, or skip the question"),
         ]);
+    }
+    if program.facts[f].ty == Type::Text {
+        // What a person types in a text box is the text itself, not a quoted literal.
+        let said = format!("{fact} = {text:?}");
+        case.set(
+            program,
+            f,
+            Some(crate::value::Value::Text(text.as_str().into())),
+        )
+        .map_err(|e| vec![Problem::error("cspr::input", e.to_string())])?;
+        return Ok(said);
     }
     let read = read_answer::read(program, f, &text)?;
     let value = crate::check::value(
@@ -372,7 +383,7 @@ pub fn interview(page: &Interview<'_>) -> String {
     if let Some((said, changes)) = page.changed {
         out.push_str("<section id=\"changed\" class=\"changed\">\n");
         let _ = writeln!(out, "<h2>You answered {}</h2>", escape(said));
-        changes_list(changes, &mut out);
+        changes_list(report.program, changes, &mut out);
         out.push_str("</section>\n");
     }
     if let Some(why) = page.why {
@@ -387,7 +398,7 @@ pub fn interview(page: &Interview<'_>) -> String {
             "<h2>What if {}? <span class=\"unchanged\">(the case is unchanged)</span></h2>",
             escape(said)
         );
-        changes_list(changes, &mut out);
+        changes_list(report.program, changes, &mut out);
         decisions(after, false, &mut out);
         out.push_str("</section>\n");
     }
@@ -401,41 +412,68 @@ pub fn interview(page: &Interview<'_>) -> String {
     out
 }
 
-/// What an answer or a what-if changed: outcomes, duties and due dates.
-fn changes_list(changes: &Changes, out: &mut String) {
+/// What an answer or a what-if changed: outcomes (decisions first) and due dates one a
+/// line, the duties that now apply or not counted, each list to open.
+fn changes_list(program: &Program, changes: &Changes, out: &mut String) {
     let shown = |v: &Option<String>, none: &str| {
         v.as_deref()
             .map_or_else(|| format!("<em>{none}</em>"), |v| escape(&words(v)))
     };
+    let decision = |name: &str| {
+        program
+            .rules
+            .iter()
+            .any(|r| r.name == name && r.kind == crate::check::RuleKind::Decision)
+    };
+    let mut outcomes: Vec<_> = changes.outcomes.iter().collect();
+    outcomes.sort_by_key(|c| !decision(&c.name));
     out.push_str("<ul class=\"changes\">\n");
     if changes.is_empty() {
         out.push_str("<li>No outcome, duty or due date changed.</li>\n");
     }
-    for c in &changes.outcomes {
+    for c in outcomes {
         let _ = writeln!(
             out,
-            "<li><code>{}</code>: {} <span class=\"was\">(was {})</span></li>",
+            "<li{}><code>{}</code>: {} <span class=\"was\">(was {})</span></li>",
+            if decision(&c.name) {
+                " class=\"decision\""
+            } else {
+                ""
+            },
             escape(&c.name),
             shown(&c.after, "undetermined"),
             shown(&c.before, "undetermined")
         );
     }
-    for c in &changes.duties {
-        let _ = writeln!(
-            out,
-            "<li>duty <code>{}</code>: {} <span class=\"was\">(was {})</span></li>",
-            escape(&c.name),
-            shown(&c.after, "may apply"),
-            shown(&c.before, "may apply")
-        );
-    }
     for c in &changes.dues {
         let _ = writeln!(
             out,
-            "<li>duty <code>{}</code>: due {} <span class=\"was\">(was {})</span></li>",
+            "<li>due date of <code>{}</code>: {} <span class=\"was\">(was {})</span></li>",
             escape(&c.name),
             shown(&c.after, "unknown"),
             shown(&c.before, "unknown")
+        );
+    }
+    for (after, label) in [
+        (Some("applies"), "now apply"),
+        (Some("does not apply"), "now do not apply"),
+        (None, "may apply again"),
+    ] {
+        let list: Vec<&str> = changes
+            .duties
+            .iter()
+            .filter(|c| c.after.as_deref() == after)
+            .map(|c| c.name.as_str())
+            .collect();
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<li class=\"duties\"><details><summary>{} dut{} {label}</summary>{}</details></li>",
+            list.len(),
+            if list.len() == 1 { "y" } else { "ies" },
+            names(&list)
         );
     }
     let _ = match changes.missing {
@@ -535,10 +573,15 @@ fn questions(page: &Interview<'_>, out: &mut String) {
         question(page, *first, true, next.as_ref(), out);
     }
     if asked.len() > 1 {
-        out.push_str("<h3>Later questions</h3>\n<p class=\"legend\">An earlier answer may settle some of them; you can answer any now.</p>\n");
+        let _ = writeln!(
+            out,
+            "<details class=\"later\"><summary>Later questions ({})</summary>\n<p class=\"legend\">An earlier answer may settle some of them; you can answer any now.</p>",
+            asked.len() - 1
+        );
         for f in &asked[1..] {
             question(page, *f, false, None, out);
         }
+        out.push_str("</details>\n");
     }
     if !skipped.is_empty() {
         out.push_str("<details class=\"skipped\"><summary>Skipped questions</summary>\n");
@@ -623,10 +666,15 @@ fn question(
     );
     if let Some(q) = detail.filter(|q| q.fact == f) {
         if !q.settles.is_empty() {
-            let list: Vec<&str> = q.settles.iter().map(String::as_str).collect();
+            const SHOWN: usize = 6;
+            let list: Vec<&str> = q.settles.iter().take(SHOWN).map(String::as_str).collect();
+            let more = match q.settles.len().saturating_sub(SHOWN) {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
             let _ = writeln!(
                 out,
-                "<p class=\"settles\">Could settle {}.</p>",
+                "<p class=\"settles\">Could settle {}{more}.</p>",
                 names(&list)
             );
         }
