@@ -44,4 +44,5 @@ mod repl;
 mod repl_cli;
 mod report;
 mod scenarios;
+mod serve_api;
 mod timeline;
