@@ -24,11 +24,11 @@ macro_rules! out {
     };
 }
 
-mod cases;
+pub(crate) mod cases;
 mod check;
 mod compare;
 mod diff;
-mod edition;
+pub(crate) mod edition;
 mod eval;
 mod explain;
 mod fmt;

@@ -24,6 +24,11 @@ use std::sync::Arc;
 use axum::Router;
 use clap::Args;
 
+#[allow(
+    unused_imports,
+    reason = "for the browser pages (ui.rs): their posts get the Origin check from `router`"
+)]
+pub use guard::{CSP, csp_for_page};
 pub use state::{Procedure, State};
 
 /// The state every handler gets: the procedures, loaded once.
@@ -130,8 +135,27 @@ pub fn router(state: Shared, config: guard::Config) -> Router {
     let app = Router::new()
         .merge(api::routes())
         .merge(ui::routes())
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
     guard::wrap(app, config)
+}
+
+/// 404 for an address nothing answers.
+async fn not_found(uri: axum::http::Uri) -> problem::ApiError {
+    problem::ApiError::not_found(format!(
+        "nothing is served at `{}`: see GET /api/v1/openapi.json",
+        uri.path()
+    ))
+}
+
+/// 405 for a method an address does not take.
+async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> problem::ApiError {
+    problem::ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        format!("`{}` does not take {method}", uri.path()),
+    )
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -10,7 +10,7 @@
 //!   post (`application/x-www-form-urlencoded`, `multipart/form-data`) must say where it
 //!   comes from. So the browser pages' forms cannot be posted from another site.
 //! - **Limits**: bodies over [`MAX_BODY`] are refused with 413 before they are read; the
-//!   request head over [`MAX_HEAD`] with 431; a request taking over [`TIMEOUT`] with 408;
+//!   request head over [`MAX_HEAD`] with 431; a request taking over [`TIMEOUT`] with 503;
 //!   at most [`CONCURRENCY`] requests are handled at once (more wait).
 //! - **Headers** on every response: a Content-Security-Policy without `unsafe-inline`
 //!   (a page may set a stricter one of its own), `X-Content-Type-Options: nosniff`,
@@ -146,10 +146,7 @@ pub fn wrap(app: Router, config: Config) -> Router {
     let mut app = app
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower::limit::ConcurrencyLimitLayer::new(CONCURRENCY))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            TIMEOUT,
-        ))
+        .layer(middleware::from_fn(deadline))
         .layer(middleware::from_fn_with_state(config.clone(), check))
         .layer(middleware::from_fn(head_size));
     for (name, value) in headers {
@@ -175,6 +172,22 @@ async fn access_log(State(config): State<Config>, request: Request, next: Next) 
     response
 }
 
+/// 503 when a request takes over [`TIMEOUT`] to answer (its work is dropped).
+async fn deadline(request: Request, next: Next) -> Response {
+    match tokio::time::timeout(TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "timeout",
+            format!(
+                "the request took over {} seconds and was stopped",
+                TIMEOUT.as_secs()
+            ),
+        )
+        .into_response(),
+    }
+}
+
 /// 431 when the request line and headers are larger than [`MAX_HEAD`].
 async fn head_size(request: Request, next: Next) -> Response {
     let size = request.uri().to_string().len()
@@ -197,7 +210,16 @@ async fn head_size(request: Request, next: Next) -> Response {
 /// The `Host`, token, `Origin` and body-size checks, in that order.
 async fn check(State(config): State<Config>, request: Request, next: Next) -> Response {
     match refuse(&config.inner, &request) {
-        Some(error) => error.into_response(),
+        Some(error) => {
+            let unauthorized = error.status == StatusCode::UNAUTHORIZED;
+            let mut response = error.into_response();
+            if unauthorized {
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            }
+            response
+        }
         None => next.run(request).await,
     }
 }
@@ -243,13 +265,11 @@ fn refuse(config: &Inner, request: &Request) -> Option<ApiError> {
             .map(|t| <[u8; 32]>::from(Sha256::digest(t.trim().as_bytes())));
         let ok = given.is_some_and(|g| bool::from(g.ct_eq(expected)));
         if !ok {
-            let mut response = ApiError::new(
+            return Some(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "this server needs the bearer token: send `Authorization: Bearer TOKEN`",
-            );
-            response.kind = "unauthorized";
-            return Some(response);
+            ));
         }
     }
     if !matches!(
@@ -321,6 +341,68 @@ pub fn too_large(size: Option<u64>) -> ApiError {
             .help("send a batch as several requests of at most 1 MiB each"),
     );
     e
+}
+
+/// The Content-Security-Policy of a page that carries its own inline `<style>`,
+/// `<script>` and `style="…"` (the HTML decision report, which must stay one
+/// self-contained file): each allowed by its SHA-256 and nothing else — no
+/// `unsafe-inline`. (`'unsafe-hashes'` lets exactly the hashed `style` attributes apply.)
+pub fn csp_for_page(page: &str) -> String {
+    use base64::Engine as _;
+    let hash = |text: &str| {
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(Sha256::digest(text.as_bytes()))
+        )
+    };
+    let mut styles = Vec::new();
+    let mut scripts = Vec::new();
+    for (open, close, into) in [
+        ("<style", "</style>", &mut styles),
+        ("<script", "</script>", &mut scripts),
+    ] {
+        let mut rest = page;
+        while let Some(at) = rest.find(open) {
+            let after = &rest[at..];
+            let (Some(gt), Some(end)) = (after.find('>'), after.find(close)) else {
+                break;
+            };
+            if gt < end {
+                into.push(hash(&after[gt + 1..end]));
+            }
+            rest = &after[end..];
+        }
+    }
+    let mut attributes = Vec::new();
+    let mut rest = page;
+    while let Some(at) = rest.find(" style=\"") {
+        let after = &rest[at + 8..];
+        let Some(end) = after.find('"') else { break };
+        attributes.push(hash(&after[..end]));
+        rest = &after[end..];
+    }
+    styles.sort();
+    styles.dedup();
+    attributes.sort();
+    attributes.dedup();
+    let mut style_src = styles.join(" ");
+    if !attributes.is_empty() {
+        style_src = format!("{style_src} 'unsafe-hashes' {}", attributes.join(" "));
+    }
+    let script_src = if scripts.is_empty() {
+        "'none'".to_string()
+    } else {
+        scripts.join(" ")
+    };
+    let style_src = if style_src.trim().is_empty() {
+        "'none'".to_string()
+    } else {
+        style_src.trim().to_string()
+    };
+    format!(
+        "default-src 'none'; style-src {style_src}; script-src {script_src}; img-src data:; \
+base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
 }
 
 /// A header value echoed in a message, cut short.
