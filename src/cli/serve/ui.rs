@@ -12,7 +12,7 @@ use axum::Router;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use cspr::case::{self, Format};
@@ -34,7 +34,11 @@ const REPORT_STYLE: &str = include_str!("../../report/report.css");
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route(path::HOME, get(home))
-        .route(path::INTERVIEW, post(interview))
+        // A page reloaded or bookmarked by address has no case to show: back to the start.
+        .route(
+            path::INTERVIEW,
+            post(interview).get(|| async { Redirect::to(path::HOME) }),
+        )
         .route(path::UPLOAD, post(upload))
         .route(path::COMPARE, post(compare))
         .route(path::CASE_JSON, post(case_json))
