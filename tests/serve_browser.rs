@@ -184,12 +184,13 @@ impl Browser {
     fn run<T>(&self, f: impl std::future::Future<Output = T>) -> T {
         self.runtime.block_on(f)
     }
+}
 
-    fn close(self) {
-        let Browser {
-            client, runtime, ..
-        } = self;
-        let _ = runtime.block_on(client.close());
+/// The browser session ends with the test, passed or failed (so no Chromium is left
+/// running), then chromedriver and the server are stopped.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.runtime.block_on(self.client.clone().close());
     }
 }
 
@@ -498,7 +499,6 @@ fn a_rapid_review_interview_completed_by_clicking_agrees_with_cspr_eval() {
         report,
         cspr(&["report", "lincolnshire", case_arg, "--as-of", AS_OF])
     );
-    b.close();
 }
 
 /// Markup where a value goes: in a case file's id and keys, and through every field of
@@ -620,5 +620,4 @@ fn markup_in_any_field_is_shown_as_text_and_never_runs() {
         }
         assert!(tried > 20, "only {tried} fields tried");
     });
-    b.close();
 }
