@@ -211,7 +211,8 @@ pub struct Interview<'a> {
     pub why: Option<&'a Explanation<'a>>,
     /// A what-if: the values tried, what they would change, and the case under them.
     pub what_if: Option<(&'a str, &'a Changes, &'a Report<'a>)>,
-    /// What was wrong with the last request (a bad answer, a case file with errors).
+    /// What was wrong with the last request (a bad answer, a case file with errors), or
+    /// what to note about it (warnings: keys of a case file only other procedures declare).
     pub problems: &'a [Problem],
 }
 
@@ -235,14 +236,19 @@ fn foot(out: &mut String) {
     );
 }
 
-/// Problems as a list a person reads: the message, where, and the help.
+/// Problems as a list a person reads: the message, where, and the help (warnings alone,
+/// such as keys of a case file another procedure declares, as notes).
 fn problems(list: &[Problem], out: &mut String) {
     if list.is_empty() {
         return;
     }
-    out.push_str(
-        "<section class=\"problems\" role=\"alert\">\n<h2>Something needs fixing</h2>\n<ul>\n",
-    );
+    if list.iter().any(Problem::is_error) {
+        out.push_str(
+            "<section class=\"problems\" role=\"alert\">\n<h2>Something needs fixing</h2>\n<ul>\n",
+        );
+    } else {
+        out.push_str("<section class=\"notes\">\n<h2>Please note</h2>\n<ul>\n");
+    }
     for p in list {
         let at = match (p.source.as_deref(), p.labels.first()) {
             (Some(src), Some((span, label))) => {

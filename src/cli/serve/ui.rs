@@ -441,7 +441,7 @@ async fn upload(
         .map(Procedure::program)
         .filter(|p| p.key() != program.key())
         .collect();
-    let (case, _not_used) = match case::parse_among(program, &source, format, &others) {
+    let (case, not_used) = match case::parse_among(program, &source, format, &others) {
         Ok(c) => c,
         Err(ps) => return bad(ps),
     };
@@ -465,6 +465,11 @@ async fn upload(
         .and_then(|f| f.note());
     let carried = carried(program, &posted);
     let choices = choices(&state);
+    // Keys only other procedures declare are passed over, as `cspr eval` does — and said.
+    let notes: Vec<Problem> = super::super::cases::not_used_note(program, &not_used)
+        .map(|p| p.help("the case also gives facts of other procedures; they are not used here"))
+        .into_iter()
+        .collect();
     Html(page::interview(&Interview {
         choices: &choices,
         report: &report,
@@ -474,7 +479,7 @@ async fn upload(
         changed: None,
         why: None,
         what_if: None,
-        problems: &[],
+        problems: &notes,
     }))
     .into_response()
 }
