@@ -243,3 +243,74 @@ fn required_coverage_lists_the_sentences_left() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The literate page of `source`, as `cspr sources --format html` writes it.
+fn literate(source: &Source, resolver: &dyn Resolver) -> String {
+    let parsed = Parsed::default();
+    let program = check_with(source, resolver, None, &parsed).program.unwrap();
+    let p = provenance(source, resolver, &parsed, false);
+    cspr::provenance::html::render(&program, &p)
+}
+
+#[test]
+fn the_literate_page_shows_each_passage_beside_what_encodes_it() {
+    let html = literate(&load("good.policy"), &Beside);
+    // Self-contained: nothing fetched, no script.
+    for external in ["<link", "src=", "@import", "url(", "<script"] {
+        assert!(!html.contains(external), "`{external}` in the page");
+    }
+    // The quote, the reading's ground and the not-encoded passage are highlighted, each
+    // numbered and linked to the card beside it; the card links to the declaration's text.
+    assert!(html.contains(
+        "<mark class=\"enc\" title=\"3: encoded by serious_case\">Serious child safeguarding cases are those in which:</mark>"
+    ));
+    assert!(html.contains("<mark class=\"read\""));
+    assert!(html.contains("<mark class=\"ne\""));
+    assert!(html.contains("<sup class=\"ref enc\"><a href=\"#q-TSCP-3\">3</a></sup>"));
+    assert!(html.contains("id=\"q-TSCP-3\""));
+    assert!(html.contains("href=\"#decl-serious_case\""));
+    assert!(html.contains("<section class=\"decl\" id=\"decl-serious_case\">"));
+    // The body (without the shared stylesheet) is golden: its structure and its words.
+    let body = &html[html.find("</style>").unwrap()..];
+    insta::assert_snapshot!(body.replace(env!("CARGO_PKG_VERSION"), "VERSION"));
+}
+
+/// Buckinghamshire's literate page, rendered in headless Chromium with the report test's
+/// harness: no console message, the highlighted passages there, a full-width screenshot.
+/// Skipped, saying so, where no browser is installed (CI installs one).
+#[test]
+fn a_real_browser_renders_the_literate_page() {
+    use crate::report::{browser, headless, scratch};
+    let dir = scratch("literate-browser");
+    let page = dir.join("buckinghamshire.html");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(["sources", "buckinghamshire", "--format", "html", "-o"])
+        .arg(&page)
+        .current_dir(root())
+        .env_remove("CSPR_PATH")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<mark class=\"enc\""));
+    assert!(html.contains("id=\"decl-send_report_before_publication\""));
+    let Some(browser) = browser() else {
+        eprintln!(
+            "SKIPPED a_real_browser_renders_the_literate_page: no headless browser found \
+             (install Debian's `chromium`, or set CSPR_CHROMIUM to a Chrome or Chromium binary)"
+        );
+        return;
+    };
+    let png = dir.join("buckinghamshire.png");
+    let console = headless(&browser, &page, &format!("--screenshot={}", png.display()));
+    assert!(console.is_empty(), "the page logged: {console:?}");
+    let bytes = std::fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 1200);
+    assert!(bytes.len() > 50_000, "a nearly empty screenshot");
+}
