@@ -367,6 +367,23 @@ fn table(rows: &[[String; 3]], out: &mut String) {
     }
 }
 
+/// The sources `used` as JSON: `[{"abbr": "BSCP", "title": "…"}]`, so no abbreviation in a
+/// JSON output is left unexplained.
+pub fn sources_json(program: &Program, used: &[String]) -> Json {
+    Json::Array(
+        used.iter()
+            .map(|abbr| {
+                let title = program
+                    .sources
+                    .iter()
+                    .find(|s| s.name == *abbr)
+                    .map(|s| s.title.clone());
+                json!({ "abbr": abbr, "title": title })
+            })
+            .collect(),
+    )
+}
+
 /// A derivation tree as JSON (`cspr explain --format json`), written from its
 /// structured form ([`model::Explanation`]).
 pub fn tree_json(program: &Program, tree: &Tree<'_>) -> Json {

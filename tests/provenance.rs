@@ -314,3 +314,141 @@ fn a_real_browser_renders_the_literate_page() {
     assert_eq!(u32::from_be_bytes(bytes[16..20].try_into().unwrap()), 1200);
     assert!(bytes.len() > 50_000, "a nearly empty screenshot");
 }
+
+#[test]
+fn explanations_show_quotes_and_readings_as_readings_and_name_their_sources() {
+    use cspr::eval::explain::{self, Explainer};
+    let text = load("good.policy").text.to_string();
+    let program = crate::common::program(&text);
+    let eval = crate::common::eval(&program, r#"{"abuse_known": true, "child_died": true}"#);
+    let cspr::check::Name::Rule(r) = program.lookup("partners_review").unwrap() else {
+        panic!("partners_review is a rule");
+    };
+    let mut explainer = Explainer::new(&program, &eval);
+    let tree = explainer.rule(r);
+    let shown = explain::render(&program, &tree);
+    // The quote under its step; the reading as a reading, with the words it rests on.
+    assert!(
+        shown.contains("\u{201c}Serious child safeguarding cases are those in which: abuse or neglect of a child is known or suspected … the child has died or been seriously harmed\u{201d} (TSCP 2.1)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("reading (TSCP 1.2): a serious case is one the partners must identify and review; read from TSCP 1.2: \u{201c}Safeguarding partners must: identify and review serious child safeguarding cases\u{201d}"),
+        "{shown}"
+    );
+    // Without quotes: the citations only.
+    let bare = explain::render_with(&program, &tree, false);
+    assert!(
+        !bare.contains('\u{201c}') && bare.contains("[TSCP 2.1]"),
+        "{bare}"
+    );
+    // Every abbreviation used, with its title.
+    let mut used = Vec::new();
+    explain::sources_used(&program, &tree, &mut used);
+    assert_eq!(used, ["TSCP"]);
+    assert_eq!(
+        explain::sources_block(&program, &used),
+        "Sources:\n  TSCP  Tees Safeguarding Children Partnerships, serious incidents protocol (excerpt)\n"
+    );
+    // The report's explanation trees show the same words.
+    let report = cspr::report::Report::new(
+        &program,
+        &eval,
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap(),
+    );
+    let html = cspr::report::html::render(&report);
+    assert!(
+        html.contains("<q class=\"quote\">Serious child safeguarding cases are those in which:")
+    );
+    assert!(html.contains(
+        "<span class=\"kind\">reading</span> (<cite>TSCP 1.2</cite>): a serious case is one"
+    ));
+    assert!(html.contains("<dt><abbr>TSCP</abbr></dt><dd>Tees Safeguarding Children Partnerships"));
+}
+
+#[test]
+fn diff_reports_a_changed_quote_and_shows_a_reading_as_a_reading() {
+    let old = load("good.policy").text.to_string();
+    let new = old
+        .replace(
+            "\"the child has died or been seriously harmed\"",
+            "\"the child has died\"",
+        )
+        .replace(
+            "reading \"a serious case is one the partners must identify and review\"",
+            "reading \"the partners identify and review every serious case\"",
+        );
+    let (a, b) = (crate::common::program(&old), crate::common::program(&new));
+    let changes = cspr::diff::structural::diff(&a, &b);
+    let quotes: Vec<_> = changes.iter().filter(|c| c.aspect == "quote").collect();
+    assert_eq!(quotes.len(), 2, "{changes:#?}");
+    assert_eq!(quotes[0].name, "serious_case");
+    assert!(
+        quotes[0]
+            .new
+            .as_ref()
+            .unwrap()
+            .text
+            .ends_with("… the child has died\u{201d}")
+    );
+    assert_eq!(
+        quotes[1].new.as_ref().unwrap().text,
+        "reading: the partners identify and review every serious case; read from TSCP 1.2: \u{201c}Safeguarding partners must: identify and review serious child safeguarding cases\u{201d}"
+    );
+}
+
+/// Formats a policy, asserting that formatting again changes nothing and that the quotes
+/// say the same words.
+fn formatted(text: &str) -> String {
+    let source = Source::new("tests/provenance/long.policy", text.to_string());
+    let once = cspr::fmt::format(&source, cspr::fmt::Kind::Policy).unwrap();
+    let again = cspr::fmt::format(
+        &Source::new("long.policy", once.clone()),
+        cspr::fmt::Kind::Policy,
+    )
+    .unwrap();
+    assert_eq!(again, once, "formatting twice differs from once");
+    let before = cspr::syntax::parse(&source).unwrap();
+    let after = cspr::syntax::parse(&Source::new("long.policy", once.clone())).unwrap();
+    assert!(before == after, "the module changed:\n{once}");
+    assert!(
+        once.lines()
+            .all(|l| l.chars().count() <= 100 || !l.contains("quote")),
+        "{once}"
+    );
+    once
+}
+
+#[test]
+fn fmt_wraps_long_quotes_at_word_boundaries() {
+    let long = "If the outcome of a Rapid Review determines the case meets the criteria to conduct a Local Child Safeguarding Practice Review, then the partnership will agree the methodology";
+    let text = format!(
+        "guidance g \"T\"\nsource W = \"w\"\nfact a: bool\nfact b: bool\n\
+         rule r cite W \"1\" quote \"{long}\": a\n\
+         rule e cite W \"1\":\n  default a\n  exception cite W \"2\" quote \"{long}\": false when b\n\
+         decision d cite W \"1\":\n  yes\n    when a\n    cite W \"3\" quote \"{long}\"\n  otherwise no\n    cite W \"4\" quote \"short words of the text\"\n"
+    );
+    let once = formatted(&text);
+    let wrapped = |indent: &str| {
+        format!(
+            "{indent}quote \"If the outcome of a Rapid Review determines the case meets the criteria to conduct a\"\n\
+             {indent}      \"Local Child Safeguarding Practice Review, then the partnership will agree the\"\n\
+             {indent}      \"methodology\""
+        )
+    };
+    // Under the declaration's citation, a rule's body on its own line; an exception's value
+    // after its last string; a branch's quote under its citation, not on one long line; a
+    // short one on the citation's line.
+    assert_eq!(
+        once,
+        format!(
+            "guidance g \"T\"\n\nsource W = \"w\"\n\nfact a: bool\nfact b: bool\n\n\
+             rule r cite W \"1\"\n{}:\n  a\n\n\
+             rule e cite W \"1\":\n  default a\n  exception cite W \"2\"\n{}: false\n    when b\n\n\
+             decision d cite W \"1\":\n  yes\n    when a\n    cite W \"3\"\n{}\n  otherwise no\n    cite W \"4\" quote \"short words of the text\"\n",
+            wrapped("    "),
+            wrapped("      "),
+            wrapped("      ")
+        )
+    );
+}
