@@ -77,11 +77,16 @@ impl Compare {
                 "give a .json or .toml case file",
             )]);
         }
-        let declared_anywhere = |key: &str| programs.iter().any(|p| p.fact_named(key).is_some());
+        let others: Vec<&Program> = programs.iter().collect();
         let mut columns = Vec::new();
         for program in &programs {
-            let skip = |key: &str| program.fact_named(key).is_none() && declared_anywhere(key);
-            let (case, ignored) = case::parse_skipping(program, &source, format, &skip)?;
+            let (case, not_used) = case::parse_among(program, &source, format, &others)
+                .map_err(|ps| {
+                    ps.into_iter()
+                        .map(|p| name_compared(p, &program.entry().id, &ids))
+                        .collect::<Vec<_>>()
+                })?;
+            let ignored: Vec<String> = not_used.into_iter().map(|n| n.fact).collect();
             let edition = super::edition::Editions::of(program, false).finding(&case);
             let eval = match super::evaluate(&Engine::new(program), &case) {
                 Ok(e) => e,
@@ -115,6 +120,23 @@ impl Compare {
         }
         Ok(0)
     }
+}
+
+/// An unknown key in a compared case is a fact of none of the procedures compared (not
+/// "of this procedure"): say which they were, and how to compare others.
+fn name_compared(mut problem: cspr::Problem, id: &str, ids: &[String]) -> cspr::Problem {
+    let one = format!("is not a fact of `{id}` nor of any other procedure found");
+    if problem.code == "cspr::unknown_fact" && problem.message.ends_with(&one) {
+        let head = problem.message.trim_end_matches(&one);
+        problem.message = format!("{head}is not a fact of any procedure compared ({})", ids.join(", "));
+        let hint = problem.help.take().unwrap_or_default();
+        let hint = hint.split(" Procedures are found in").next().unwrap_or_default();
+        problem.help = Some(cspr::diagnostic::then(
+            hint,
+            "Compare other procedures with --procedures ID,ID (or .policy paths), or put their folder in CSPR_PATH",
+        ));
+    }
+    problem
 }
 
 /// Every module id in the library: guidance first, then procedures, each sorted.

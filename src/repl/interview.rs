@@ -279,8 +279,19 @@ pub fn order(program: &Program, eval: &Evaluation) -> Vec<(FactId, u32)> {
     facts.into_iter().map(|f| (f, reach.key[f].0)).collect()
 }
 
-/// The values a person can choose from for a fact of type `ty`.
+/// The values a person can choose from for a fact of type `ty`, as they are offered: a
+/// yes/no question as `yes` and `no` (the language's `true` and `false`, which are taken too:
+/// `answer::read`).
 pub fn choices(program: &Program, ty: Type) -> Vec<String> {
+    match ty {
+        Type::Bool => vec!["yes".into(), "no".into()],
+        ty => values(program, ty),
+    }
+}
+
+/// The values of type `ty` as the language writes them (`true`, `false`, an enum's
+/// variants): what `set FACT = ` completes.
+pub fn values(program: &Program, ty: Type) -> Vec<String> {
     match ty {
         Type::Bool => vec!["true".into(), "false".into()],
         Type::Enum(e) | Type::Set(e) => program.enums[e].variants.clone(),
@@ -303,7 +314,10 @@ pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Qu
             .ask
             .clone()
             .unwrap_or_else(|| format!("What is `{}`?", def.name)),
-        ty: type_name(def.ty, &program.enums),
+        ty: match def.ty {
+            Type::Bool => "yes or no".to_string(),
+            ty => type_name(ty, &program.enums),
+        },
         choices: choices(program, def.ty),
         settles: std::mem::take(&mut reach.settles[best]),
         dates: std::mem::take(&mut reach.dates[best]),
