@@ -243,9 +243,9 @@ fn bare_cite(c: &Citation) -> String {
 /// `reading "…"`, `from SOURCE "…"` and its quote.
 fn carried(c: &Citation, indent: usize) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    // The widest string literal that fits after `quote ` at `indent`, leaving room for a
-    // closing `:`.
-    let fits = WIDTH.saturating_sub(indent + "quote ".len() + 1);
+    // The widest string literal that fits after `quote ` at `indent` (a closing `:` may
+    // stand one past it).
+    let fits = WIDTH.saturating_sub(indent + "quote ".len());
     if let Some(q) = &c.quote {
         quote_lines(q, fits, &mut out);
     }
@@ -263,18 +263,27 @@ fn carried(c: &Citation, indent: usize) -> Vec<(usize, String)> {
     out
 }
 
-/// `quote "…"` and each further string under the first. A string wider than `fits` (as a
-/// literal, with its quotation marks) is cut into several at spaces, each as wide as fits:
-/// the quote's words are its strings joined by a space, so they stay the same, and the
-/// strings a cut makes fit, so formatting again changes nothing.
+/// `quote "…"` and each further string under the first, as written. When a string is
+/// wider than `fits` (as a literal, with its quotation marks), the whole quote is laid out
+/// again: its words cut at spaces into strings each as wide as fits. The quote's words are
+/// its strings joined by a space, so they stay the same, and the strings a cut makes fit,
+/// so formatting again changes nothing.
 fn quote_lines(q: &Quote, fits: usize, out: &mut Vec<(usize, String)>) {
-    let mut first = true;
-    for part in &q.parts {
-        for piece in wrap(&part.node, fits) {
-            let lead = if first { "quote " } else { "      " };
-            first = false;
-            out.push((part.span.start, format!("{lead}{}", quote(piece))));
-        }
+    let at = q.parts.first().map_or(q.span.start, |p| p.span.start);
+    let pieces: Vec<(usize, String)> = if q.parts.iter().all(|p| width(&quote(&p.node)) <= fits) {
+        q.parts
+            .iter()
+            .map(|p| (p.span.start, p.node.clone()))
+            .collect()
+    } else {
+        wrap(&q.text(), fits)
+            .into_iter()
+            .map(|piece| (at, piece.to_string()))
+            .collect()
+    };
+    for (i, (a, piece)) in pieces.into_iter().enumerate() {
+        let lead = if i == 0 { "quote " } else { "      " };
+        out.push((a, format!("{lead}{}", quote(&piece))));
     }
 }
 
