@@ -353,6 +353,21 @@ pub fn report_text(report: &Report<'_>) -> String {
             let _ = writeln!(out, "  {:<width$}  answer: {}", "", q.answer);
         }
     }
+    // What each abbreviation cited above stands for.
+    let mut used = Vec::new();
+    crate::eval::explain::cited_sources(
+        report
+            .outcomes
+            .iter()
+            .flat_map(|o| o.cites.iter().copied())
+            .chain(report.duties.iter().filter_map(|d| d.cite)),
+        &mut used,
+    );
+    let sources = crate::eval::explain::sources_block(report.program, &used);
+    if !sources.is_empty() {
+        out.push('\n');
+        out.push_str(&sources);
+    }
     out
 }
 

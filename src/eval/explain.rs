@@ -439,23 +439,29 @@ pub fn render_with(program: &Program, tree: &Tree<'_>, quotes: bool) -> String {
 /// a reading is read from), added to `used` in the order first met.
 pub fn sources_used(program: &Program, tree: &Tree<'_>, used: &mut Vec<String>) {
     fn walk(e: &Explanation<'_>, used: &mut Vec<String>) {
-        for c in &e.cites {
-            let from = c
-                .reading
-                .as_ref()
-                .and_then(|r| r.from.split_whitespace().next());
-            for abbr in std::iter::once(c.source.as_str()).chain(from) {
-                if !used.iter().any(|u| u == abbr) {
-                    used.push(abbr.to_string());
-                }
-            }
-        }
+        cited_sources(e.cites.iter().copied(), used);
         for child in &e.children {
             walk(child, used);
         }
     }
     if !tree.is_empty() {
         walk(&Explanation::from_tree(program, tree), used);
+    }
+}
+
+/// The source abbreviations `cites` use (the source cited, and the source a reading is
+/// read from), added to `used` in the order first met.
+pub fn cited_sources<'a>(cites: impl IntoIterator<Item = &'a Cite>, used: &mut Vec<String>) {
+    for c in cites {
+        let from = c
+            .reading
+            .as_ref()
+            .and_then(|r| r.from.split_whitespace().next());
+        for abbr in std::iter::once(c.source.as_str()).chain(from) {
+            if !used.iter().any(|u| u == abbr) {
+                used.push(abbr.to_string());
+            }
+        }
     }
 }
 
