@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::common::root;
 
-struct Client {
+pub(crate) struct Client {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
@@ -19,7 +19,7 @@ struct Client {
 }
 
 impl Client {
-    fn start() -> Client {
+    pub(crate) fn start() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cspr"))
             .arg("lsp")
             .current_dir(root())
@@ -92,7 +92,7 @@ impl Client {
     }
 
     /// The diagnostics last published for `uri`, waiting for them if need be.
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+    pub(crate) fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         // A request answered means every notification before it has arrived.
         self.request(
             "textDocument/documentSymbol",
@@ -106,7 +106,7 @@ impl Client {
             .unwrap_or_else(|| panic!("no diagnostics for {uri}"))
     }
 
-    fn open(&mut self, path: &str, text: &str) -> String {
+    pub(crate) fn open(&mut self, path: &str, text: &str) -> String {
         let u = uri(path);
         let language = if path.ends_with(".scenario") {
             "cspr-scenario"
@@ -120,7 +120,14 @@ impl Client {
         u
     }
 
-    fn at(&mut self, method: &str, uri: &str, text: &str, needle: &str, nth: usize) -> Value {
+    pub(crate) fn at(
+        &mut self,
+        method: &str,
+        uri: &str,
+        text: &str,
+        needle: &str,
+        nth: usize,
+    ) -> Value {
         let (line, character) = position(text, needle, nth);
         let context = if method == "textDocument/completion" {
             json!({"triggerKind": 1})
@@ -137,7 +144,7 @@ impl Client {
         )
     }
 
-    fn shutdown(mut self) {
+    pub(crate) fn shutdown(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
         let status = self.child.wait().unwrap();

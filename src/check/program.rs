@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::Source;
 use crate::span::Span;
-use crate::syntax::ast::{CmpOp, DeadlineKind, Modality, ModuleKind, TimeUnit};
+use crate::syntax::ast::{CmpOp, DeadlineKind, Modality, ModuleKind, PickKind, Shift, TimeUnit};
 use crate::value::{EnumDef, Type, Value};
 
 pub type FactId = usize;
@@ -289,17 +289,79 @@ pub struct DeadlineDef {
     pub kind: DeadlineKind,
     pub amount: u32,
     pub unit: TimeUnit,
+    /// The unit is a reading of a text that says only "days" (`assumed working`).
+    pub assumed: bool,
     /// What it counts from when no choice applies (or there is none).
-    pub anchor: Anchor,
+    pub anchor: AnchorDef,
     /// `(a if condition else b)`: tried in order; the first whose condition holds.
-    pub choices: Vec<(Expr, Anchor)>,
+    pub choices: Vec<(Expr, AnchorDef)>,
+    /// `on a non-working day: …`: where a due date on a weekend or bank holiday moves.
+    pub shift: Option<Shift>,
+    /// `not before …`: the day a window opens (kind `NotBefore`).
+    pub opens: Option<Box<DeadlineDef>>,
+    /// Each anchor as written (`earliest(a, b done)`): the choices' in order, then the
+    /// default's — what an output names when an anchor is the earliest or latest of several.
+    pub written: Vec<String>,
     pub span: Span,
 }
 
+impl DeadlineDef {
+    /// Every date the deadline may count from (its own and its window's), chosen or not,
+    /// in the order written.
+    pub fn anchors(&self) -> Vec<Anchor> {
+        let mut out = Vec::new();
+        for a in std::iter::once(&self.anchor).chain(self.choices.iter().map(|(_, a)| a)) {
+            a.leaves(&mut out);
+        }
+        if let Some(o) = &self.opens {
+            out.extend(o.anchors());
+        }
+        out
+    }
+
+    /// The first `f` gives for the anchors, in the order of [`DeadlineDef::anchors`],
+    /// without collecting them (the evaluator's hot path).
+    pub fn find_anchor<T>(&self, f: &mut impl FnMut(Anchor) -> Option<T>) -> Option<T> {
+        std::iter::once(&self.anchor)
+            .chain(self.choices.iter().map(|(_, a)| a))
+            .find_map(|a| a.find(f))
+            .or_else(|| self.opens.as_ref().and_then(|o| o.find_anchor(f)))
+    }
+}
+
+/// One date a deadline may count from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Anchor {
     Fact(FactId),
+    /// Another duty's due date.
     Duty(DutyId),
+    /// `send_sin done`: the day the duty was done (the fact its `done` clause names).
+    Done(DutyId, FactId),
+}
+
+/// What a deadline counts from: one date, or the earliest or latest of several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorDef {
+    One(Anchor),
+    Pick(PickKind, Vec<AnchorDef>),
+}
+
+impl AnchorDef {
+    /// Appends every date this may be, in the order written.
+    pub fn leaves(&self, out: &mut Vec<Anchor>) {
+        match self {
+            AnchorDef::One(a) => out.push(*a),
+            AnchorDef::Pick(_, parts) => parts.iter().for_each(|p| p.leaves(out)),
+        }
+    }
+
+    /// The first `f` gives for the dates this may be, in the order written.
+    pub fn find<T>(&self, f: &mut impl FnMut(Anchor) -> Option<T>) -> Option<T> {
+        match self {
+            AnchorDef::One(a) => f(*a),
+            AnchorDef::Pick(_, parts) => parts.iter().find_map(|p| p.find(f)),
+        }
+    }
 }
 
 /// A compiled expression: names resolved, enumeration values as indices.

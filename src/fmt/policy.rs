@@ -438,6 +438,9 @@ fn duty(p: &mut Printer<'_>, d: &DutyDecl, at: usize) {
     if let Some(dl) = &d.deadline {
         clauses.push((dl.span.start, Clause::Deadline(dl)));
     }
+    if let Some(o) = &d.opens {
+        clauses.push((o.span.start, Clause::Deadline(o)));
+    }
     if let Some(done) = &d.done {
         clauses.push((done.span.start, Clause::Done(done)));
     }
@@ -462,17 +465,43 @@ enum Clause<'a> {
 
 fn deadline(p: &Printer<'_>, d: &Deadline) -> String {
     deadline_text(
-        d.kind,
-        d.amount.node,
-        d.unit,
+        &Period {
+            kind: d.kind,
+            amount: d.amount.node,
+            unit: d.unit,
+            assumed: d.assumed,
+            shift: d.shift.as_ref().map(|s| s.node),
+        },
         &anchor(p, &d.anchor, &d.choices),
     )
+}
+
+/// A deadline's words other than its anchor.
+pub(crate) struct Period {
+    pub kind: DeadlineKind,
+    pub amount: u32,
+    pub unit: TimeUnit,
+    pub assumed: bool,
+    pub shift: Option<Shift>,
 }
 
 /// `within 5 working days after la_aware_on`: a deadline as the language writes it,
 /// the unit singular for one. The one phrasing, shared by `cspr fmt` and the diff's
 /// canonical text (`crate::diff::canon`).
-pub(crate) fn deadline_text(kind: DeadlineKind, n: u32, unit: TimeUnit, anchor: &str) -> String {
+pub(crate) fn deadline_text(period: &Period, anchor: &str) -> String {
+    let Period {
+        kind,
+        amount: n,
+        unit,
+        assumed,
+        shift,
+    } = *period;
+    // `5 days assumed working`: the unit as written (days), then the reading.
+    let (unit, reading) = match (assumed, unit) {
+        (true, TimeUnit::WorkingDays) => (TimeUnit::Days, " assumed working"),
+        (true, _) => (TimeUnit::Days, " assumed calendar"),
+        (false, unit) => (unit, ""),
+    };
     let unit = match (unit, n == 1) {
         (TimeUnit::WorkingDays, true) => "working day",
         (TimeUnit::WorkingDays, false) => "working days",
@@ -485,32 +514,59 @@ pub(crate) fn deadline_text(kind: DeadlineKind, n: u32, unit: TimeUnit, anchor: 
         (TimeUnit::Months, true) => "month",
         (TimeUnit::Months, false) => "months",
     };
-    match kind {
-        DeadlineKind::Within => format!("within {n} {unit} after {anchor}"),
-        DeadlineKind::AtLeastBefore => format!("at least {n} {unit} before {anchor}"),
-        DeadlineKind::ForAtLeast => format!("for at least {n} {unit} after {anchor}"),
+    let mut s = match kind {
+        DeadlineKind::Within => format!("within {n} {unit}{reading} after {anchor}"),
+        DeadlineKind::AtLeastBefore => format!("at least {n} {unit}{reading} before {anchor}"),
+        DeadlineKind::ForAtLeast => format!("for at least {n} {unit}{reading} after {anchor}"),
+        DeadlineKind::On => format!("on {n} {unit}{reading} after {anchor}"),
+        // `not before X`: the window opens on the anchor's own day.
+        DeadlineKind::NotBefore if n == 0 && unit == "days" && reading.is_empty() => {
+            format!("not before {anchor}")
+        }
+        DeadlineKind::NotBefore => format!("not before {n} {unit}{reading} after {anchor}"),
+    };
+    if let Some(shift) = shift {
+        s.push_str(&format!(" on a non-working day: {}", shift.as_str()));
     }
+    s
 }
 
 /// `name`, or `(a if condition else b)`
-fn anchor(p: &Printer<'_>, last: &Ident, choices: &[(Ident, Expr)]) -> String {
+fn anchor(p: &Printer<'_>, last: &AnchorTerm, choices: &[(AnchorTerm, Expr)]) -> String {
     if choices.is_empty() {
-        return last.node.clone();
+        return anchor_term(last);
     }
     let mut out = String::from("(");
-    for (name, cond) in choices {
-        out.push_str(&format!("{} if {} else ", name.node, flat(&p.trivia, cond)));
+    for (term, cond) in choices {
+        out.push_str(&format!(
+            "{} if {} else ",
+            anchor_term(term),
+            flat(&p.trivia, cond)
+        ));
     }
-    out.push_str(&last.node);
+    out.push_str(&anchor_term(last));
     out.push(')');
     out
+}
+
+/// `name`, `name done`, `earliest(a, b)`.
+pub(crate) fn anchor_term(t: &AnchorTerm) -> String {
+    match t {
+        AnchorTerm::Name(n) => n.node.clone(),
+        AnchorTerm::Done(n) => format!("{} done", n.node),
+        AnchorTerm::Pick(kind, parts) => format!(
+            "{}({})",
+            kind.node.as_str(),
+            parts.iter().map(anchor_term).collect::<Vec<_>>().join(", ")
+        ),
+    }
 }
 
 fn timeline(p: &mut Printer<'_>, t: &TimelineDecl) {
     head(p, t.span.start, false, "timeline", &t.name, &t.cite);
     p.line(
         2,
-        t.start.span.start,
+        t.start.span().start,
         &format!("starts {}", anchor(p, &t.start, &t.choices)),
     );
     if let Some(w) = &t.when {
@@ -523,6 +579,11 @@ fn timeline(p: &mut Printer<'_>, t: &TimelineDecl) {
         let days = match s.days.first {
             Some(first) => format!("days {first}-{}", s.days.last),
             None => format!("day {}", s.days.last),
+        };
+        let days = if s.days.on {
+            format!("on {days}")
+        } else {
+            days
         };
         p.line(
             2,

@@ -166,7 +166,12 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
         .filter(|d| d.applies == Some(true) && d.has_deadline)
         .count();
     let overdue = count(&|s| matches!(s, Status::Overdue { .. }));
-    let due = count(&|s| matches!(s, Status::Pending { .. } | Status::DueToday));
+    let due = count(&|s| {
+        matches!(
+            s,
+            Status::Pending { .. } | Status::DueToday | Status::NotYetOpen { .. }
+        )
+    });
     let late = count(&|s| matches!(s, Status::MetLate { .. }));
     let _ = writeln!(
         out,
@@ -255,6 +260,15 @@ fn counted_html(view: &DeadlineView<'_>) -> String {
     let mut out = String::new();
     if let Some(c) = counted::counted_text(&view.chain(), Detail::Full) {
         let _ = write!(out, "<div class=\"counted\">= {}</div>", escape(&c));
+    }
+    // An appointment is held on its day; a window says when it opens.
+    if let Some(c) = view.counted_from {
+        if c.kind == crate::syntax::ast::DeadlineKind::On {
+            out.push_str("<div class=\"counted\">an appointment: held on this day</div>");
+        }
+        if let Some(opens) = c.opens {
+            let _ = write!(out, "<div class=\"counted\">not before {opens}</div>");
+        }
     }
     if let (Some(at), Some(off)) = (view.due, &view.not_working) {
         let _ = write!(

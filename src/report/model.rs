@@ -18,12 +18,12 @@
 use chrono::NaiveDate;
 
 use super::DeadlineView;
-use crate::check::{Anchor, Body, Cite, DutyId, FactId, Program, RuleId, RuleKind};
+use crate::check::{Body, Cite, DutyId, FactId, Program, RuleId, RuleKind};
 use crate::eval::Evaluation;
 use crate::eval::deadline::Moment;
 use crate::eval::explain::{self, Explainer};
 pub use crate::eval::explain::{Explanation, NodeKind};
-use crate::eval::kleene::{Env, Via};
+use crate::eval::kleene::Via;
 use crate::value::{Display, Type, Value};
 
 /// An evaluated case, ready to render.
@@ -157,10 +157,6 @@ impl<'a> Report<'a> {
                 }
             })
             .collect();
-        let env = Env {
-            facts: &eval.facts,
-            rules: &eval.values,
-        };
         let duties: Vec<DutyRow<'a>> = program
             .duties
             .iter()
@@ -175,7 +171,7 @@ impl<'a> Report<'a> {
                 applies: o.applies,
                 has_deadline: def.deadline.is_some(),
                 deadline: DeadlineView::in_calendar(program, eval, d, as_of, calendar),
-                starts: starts(program, eval, &env, d),
+                starts: eval.duties[d].due.map(|due| due.from.date),
                 done: def.done.and_then(|f| moment(&eval.facts[f])),
                 cite: def.cite.as_ref(),
                 missing: if o.applies.is_none() {
@@ -274,30 +270,5 @@ fn moment(v: &Option<Value>) -> Option<Moment> {
         Some(Value::Date(d)) => Some(Moment::Date(*d)),
         Some(Value::DateTime(t)) => Some(Moment::DateTime(*t)),
         _ => None,
-    }
-}
-
-/// The moment a duty's deadline counts from, where the case gives it: the anchor chosen
-/// as `eval::deadline` chooses it (the first choice whose condition holds, else the
-/// default), a fact's value or another duty's due date.
-fn starts(program: &Program, eval: &Evaluation, env: &Env<'_>, d: DutyId) -> Option<Moment> {
-    let dl = program.duties[d].deadline.as_ref()?;
-    let mut anchor = Some(dl.anchor);
-    for (cond, a) in &dl.choices {
-        match env.truth(cond) {
-            Some(true) => {
-                anchor = Some(*a);
-                break;
-            }
-            Some(false) => {}
-            None => {
-                anchor = None;
-                break;
-            }
-        }
-    }
-    match anchor? {
-        Anchor::Fact(f) => moment(&eval.facts[f]),
-        Anchor::Duty(o) => eval.duties[o].due.map(|due| due.at),
     }
 }

@@ -378,10 +378,12 @@ pub fn report_timeline_ics_with(
             let line = match (
                 sentence.strip_prefix("due "),
                 sentence.strip_prefix("ends "),
+                sentence.strip_prefix("on "),
             ) {
-                (Some(rest), _) => format!("Due: {rest}"),
-                (None, Some(rest)) => format!("Ends: {rest}"),
-                (None, None) => sentence,
+                (Some(rest), _, _) => format!("Due: {rest}"),
+                (None, Some(rest), _) => format!("Ends: {rest}"),
+                (None, None, Some(rest)) => format!("On: {rest}"),
+                (None, None, None) => sentence,
             };
             let _ = write!(description, "\n{line}.");
         }

@@ -195,6 +195,8 @@ pub struct DutyDecl {
     pub action: String,
     pub when: Option<Expr>,
     pub deadline: Option<Deadline>,
+    /// `not before …`: the day a window opens (its kind is `NotBefore`).
+    pub opens: Option<Box<Deadline>>,
     pub done: Option<Ident>,
     pub overrides: Option<Span>,
     pub span: Span,
@@ -207,9 +209,9 @@ pub struct TimelineDecl {
     pub name: Ident,
     pub cite: Option<Citation>,
     /// The start event when no choice below applies (or there is none).
-    pub start: Ident,
+    pub start: AnchorTerm,
     /// `(a if condition else b)`: start events tried in order.
-    pub choices: Vec<(Ident, Expr)>,
+    pub choices: Vec<(AnchorTerm, Expr)>,
     pub when: Option<Expr>,
     pub steps: Vec<Step>,
     pub span: Span,
@@ -230,8 +232,11 @@ pub struct Step {
 }
 
 /// `day 15` (`first` is `None`) or `days 2-7`; the step is due on its `last` day.
+/// With `on`, `on day 14` is an appointment (held on that day) and `on days 2-10` a
+/// window (not before its first day).
 #[derive(Debug, Clone)]
 pub struct StepDays {
+    pub on: bool,
     pub first: Option<u32>,
     pub last: u32,
     pub span: Span,
@@ -262,11 +267,85 @@ pub struct Deadline {
     pub kind: DeadlineKind,
     pub amount: Spanned<u32>,
     pub unit: TimeUnit,
+    /// `5 days assumed working`: the text does not say which kind of day; `unit` is the
+    /// reading (`WorkingDays` or `Days`), shown everywhere as an assumption.
+    pub assumed: bool,
     /// What the deadline counts from when no choice below applies (or there is none).
-    pub anchor: Ident,
+    pub anchor: AnchorTerm,
     /// `(a if condition else b)`: anchors tried in order, the first whose condition holds.
-    pub choices: Vec<(Ident, Expr)>,
+    pub choices: Vec<(AnchorTerm, Expr)>,
+    /// `on a non-working day: next working day`: how a due date on a weekend or bank
+    /// holiday moves (only where written).
+    pub shift: Option<Spanned<Shift>>,
     pub span: Span,
+}
+
+/// What a deadline counts from, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnchorTerm {
+    /// A date fact, or a duty (its due date).
+    Name(Ident),
+    /// `send_sin done`: the date the duty was done.
+    Done(Ident),
+    /// `earliest(a, b)` / `latest(a, b)`.
+    Pick(Spanned<PickKind>, Vec<AnchorTerm>),
+}
+
+impl AnchorTerm {
+    /// From the first name to the closing bracket.
+    pub fn span(&self) -> Span {
+        match self {
+            AnchorTerm::Name(n) | AnchorTerm::Done(n) => n.span,
+            AnchorTerm::Pick(k, parts) => parts.last().map_or(k.span, |p| {
+                Span::new(k.span.start, p.span().end.max(k.span.end))
+            }),
+        }
+    }
+
+    /// Every name the term mentions, in order.
+    pub fn names(&self) -> Vec<&Ident> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(t) = stack.pop() {
+            match t {
+                AnchorTerm::Name(n) | AnchorTerm::Done(n) => out.push(n),
+                AnchorTerm::Pick(_, parts) => stack.extend(parts.iter().rev()),
+            }
+        }
+        out
+    }
+}
+
+/// `earliest(…)` (whichever comes first) or `latest(…)` (whichever comes last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PickKind {
+    Earliest,
+    Latest,
+}
+
+impl PickKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PickKind::Earliest => "earliest",
+            PickKind::Latest => "latest",
+        }
+    }
+}
+
+/// Where a due date on a non-working day moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shift {
+    NextWorkingDay,
+    PreviousWorkingDay,
+}
+
+impl Shift {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shift::NextWorkingDay => "next working day",
+            Shift::PreviousWorkingDay => "previous working day",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,6 +356,10 @@ pub enum DeadlineKind {
     AtLeastBefore,
     /// `for at least N … after X`: a minimum period that ends N after X.
     ForAtLeast,
+    /// `on N … after X`: an appointment, held on that day.
+    On,
+    /// `not before N … after X`: the day a window opens.
+    NotBefore,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

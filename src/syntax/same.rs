@@ -27,11 +27,11 @@ same_except_span! {
     FactDecl { name, ty, ask }
     Exception { cite, value, when }
     Branch { value, when, cite }
-    Deadline { kind, amount, unit, anchor, choices }
+    Deadline { kind, amount, unit, assumed, anchor, choices, shift }
     Expr { kind }
     TimelineDecl { name, cite, start, choices, when, steps }
     Step { days, name, cite, actor, modality, action, when, done }
-    StepDays { first, last }
+    StepDays { on, first, last }
     Scenario { name, target, as_of, given, expects }
     Expectation { kind, under }
 }
@@ -78,6 +78,7 @@ impl PartialEq for DutyDecl {
             action,
             when,
             deadline,
+            opens,
             done,
             overrides,
             span: _,
@@ -89,6 +90,7 @@ impl PartialEq for DutyDecl {
             && *action == other.action
             && *when == other.when
             && *deadline == other.deadline
+            && *opens == other.opens
             && *done == other.done
             && overrides.is_some() == other.overrides.is_some()
     }

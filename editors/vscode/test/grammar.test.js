@@ -80,6 +80,9 @@ test("shipped files are highlighted", async () => {
     ...files(path.join(repo, "docs", "tutorial"), ".policy"),
     ...files(path.join(repo, "docs", "tutorial"), ".scenario"),
     ...files(path.join(repo, "tests", "scenarios"), ".scenario"),
+    // The deadline constructs (appointments, windows, anchors, assumed days, moves).
+    ...files(path.join(repo, "tests", "clock"), ".policy"),
+    ...files(path.join(repo, "tests", "clock"), ".scenario"),
   ];
   assert.ok(all.length > 20, `found only ${all.length} files`);
   let cites = 0;
