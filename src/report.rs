@@ -323,7 +323,7 @@ pub fn report_text(report: &Report<'_>) -> String {
                     .collect::<Vec<_>>()
                     .join("; ")
             };
-            [o.name.to_string(), o.shown.clone(), note]
+            [report.outcome_name(o).to_string(), o.shown.clone(), note]
         })
         .collect();
     table(&rows, &mut out);
@@ -332,7 +332,7 @@ pub fn report_text(report: &Report<'_>) -> String {
     let width = report
         .duties
         .iter()
-        .map(|d| d.name.chars().count())
+        .map(|d| report.duty_name(d).chars().count())
         .max()
         .unwrap_or(0);
     for d in &report.duties {
@@ -345,7 +345,9 @@ pub fn report_text(report: &Report<'_>) -> String {
         let _ = writeln!(
             out,
             "  {applies:<14}  {:<width$}  {} {}{cite}",
-            d.name, d.actor, d.modality
+            report.duty_name(d),
+            report.actor(d),
+            d.modality
         );
         let _ = writeln!(out, "  {:<14}  {:<width$}  {}", "", "", d.action);
         if d.applies.is_none() {

@@ -262,7 +262,7 @@ fn fmt_round_trips_every_construct() {
 fn errors_say_what_an_anchor_may_be() {
     let problems = |body: &str| {
         let text = format!(
-            "guidance g \"t\" calendar england_and_wales\nfact a: date\nfact b: date\nfact x: bool\n{body}\n"
+            "guidance g \"t\" calendar england_and_wales\nactor s \"S\"\nfact a: date\nfact b: date\nfact x: bool\n{body}\n"
         );
         let checked = cspr::check::check(
             &Source::new("e.policy", text.as_str()),
@@ -314,7 +314,7 @@ fn errors_say_what_an_anchor_may_be() {
 /// The language words of deadlines are names everywhere else.
 #[test]
 fn deadline_words_stay_names_elsewhere() {
-    let text = "guidance g \"t\"\nfact on: date\nfact earliest: date\nfact next: bool\nfact assumed: bool\nfact latest: date\n\
+    let text = "guidance g \"t\"\nactor s \"S\"\nfact on: date\nfact earliest: date\nfact next: bool\nfact assumed: bool\nfact latest: date\n\
                 rule r: next and assumed\nduty d: s must \"t\" when next within 1 day after earliest\n\
                 duty e: s must \"t\" within 2 days after latest(on, earliest)\n";
     let p = program(text);
@@ -488,7 +488,7 @@ fn random_dates_program(seed: u64, once: bool) -> String {
         used: Vec::new(),
     };
     let mut text = String::from(
-        "guidance random \"Random\" calendar england_and_wales\nsource T = \"Tests\"\n\
+        "guidance random \"Random\" calendar england_and_wales\nsource T = \"Tests\"\nactor someone \"Someone\"\n\
          fact b0: bool\nfact b1: bool\nfact b2: bool\n\
          fact k0: date\nfact k1: date\nfact k2: date\nfact u0: date\nfact u1: date\n\
          fact c0: date\nfact c1: date\n",
@@ -669,7 +669,7 @@ proptest! {
 #[test]
 fn earliest_of_a_known_date_and_a_later_unknown_one_is_known() {
     let p = program(
-        "guidance g \"t\" calendar england_and_wales\nfact a: date\nfact b: date\nfact x: bool\n\
+        "guidance g \"t\" calendar england_and_wales\nactor s \"S\"\nfact a: date\nfact b: date\nfact x: bool\n\
          duty later: s must \"t\" within 5 working days after (a if x else latest(a, b))\n\
          duty first: s must \"t\" within 1 day after earliest(a, later)\n\
          duty unknown: s must \"t\" within 1 day after earliest(a, b)\n\

@@ -231,7 +231,9 @@ fn a_session_on_the_shipped_procedures() {
         "{shown}"
     );
     assert!(
-        shown.contains("Cites **WT18** ch.4 para 10: Working Together"),
+        shown.contains(
+            "Cites **LSCP21** Chapter 1, quoting WT18 ch.4 para 10: Lincolnshire Safeguarding"
+        ),
         "{shown}"
     );
     assert!(
@@ -359,6 +361,81 @@ fn a_session_on_the_shipped_procedures() {
     )
     .unwrap();
     assert_eq!(edits[0]["newText"], json!(want));
+    c.shutdown();
+}
+
+/// Actors: hover shows the title, definition finds the `actor` declaration (in the national
+/// module for a national actor), completion offers them, and an undeclared one is
+/// `cspr check`'s error with its "did you mean".
+#[test]
+fn actors_are_hovered_defined_completed_and_checked() {
+    let mut c = Client::start();
+    let text = read("policies/lincolnshire.policy");
+    let lin = c.open("policies/lincolnshire.policy", &text);
+
+    let hover = c.at("textDocument/hover", &lin, &text, "sirg must", 0);
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with("**actor** `sirg`: Serious Incident Review Group (SIRG)"),
+        "{shown}"
+    );
+
+    let def = c.at(
+        "textDocument/definition",
+        &lin,
+        &text,
+        "safeguarding_partners must",
+        0,
+    );
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/policies/working-together-2018.policy"),
+        "{def}"
+    );
+    let national = read("policies/working-together-2018.policy");
+    assert_eq!(
+        def["range"]["start"]["line"],
+        json!(position(&national, "actor safeguarding_partners", 0).0)
+    );
+    let def = c.at("textDocument/definition", &lin, &text, "sirg must", 0);
+    assert_eq!(
+        def["range"]["start"]["line"],
+        json!(position(&text, "actor sirg ", 0).0)
+    );
+
+    let items = c.at("textDocument/completion", &lin, &text, "sirg must", 0);
+    let offered: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for want in [
+        "sirg",
+        "local_authority",
+        "business_manager",
+        "actor",
+        "label",
+    ] {
+        assert!(offered.contains(&want), "{want} not offered");
+    }
+
+    let typo = text.replacen("  sirg must", "  sirgg must", 1);
+    let edited = c.open("policies/lincolnshire.policy", &typo);
+    let diags = c.diagnostics(&edited);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "cspr::undeclared_actor")
+        .expect("an undeclared actor");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `sirg`?"),
+        "{d}"
+    );
     c.shutdown();
 }
 

@@ -21,6 +21,8 @@ pub struct Program {
     /// The chain of modules, the extended guidance first and the entry module last.
     pub modules: Vec<ModuleInfo>,
     pub sources: Vec<SourceDef>,
+    /// Who duties fall on (`actor name "Title"`), the extended module's first.
+    pub actors: Vec<ActorDef>,
     pub enums: Vec<EnumDef>,
     pub facts: Vec<FactDef>,
     /// Rules and decisions, in declaration order (the extended module's first).
@@ -108,6 +110,32 @@ impl Program {
 
     pub fn source_of(&self, module: ModuleId) -> &Source {
         &self.modules[module].source
+    }
+
+    /// The title of the actor `name` (its code name when no module declares it, which
+    /// `check` does not let happen).
+    pub fn actor_title<'p>(&'p self, name: &'p str) -> &'p str {
+        self.actors
+            .iter()
+            .find(|a| a.name == name)
+            .map_or(name, |a| a.title.as_str())
+    }
+
+    /// What people read for a fact, rule, decision or duty (see [`Program::label_of`]).
+    pub fn label(&self, name: Name) -> String {
+        match name {
+            Name::Fact(f) => self.facts[f].label(),
+            Name::Rule(r) => self.rules[r].label(),
+            Name::Duty(d) => self.duties[d].label(),
+        }
+    }
+
+    /// What people read for a declaration named `name`: its `label`, else its question
+    /// (a fact), else its name in words; `name` itself when the
+    /// program declares no such thing.
+    pub fn label_of(&self, name: &str) -> String {
+        self.lookup(name)
+            .map_or_else(|| name.to_string(), |n| self.label(n))
     }
 
     /// Fact names joined with commas, for "depends on a, b".
@@ -202,9 +230,32 @@ impl std::fmt::Display for Cite {
     }
 }
 
+/// `actor children_social_care "Children's Social Care"`
+#[derive(Debug, Clone)]
+pub struct ActorDef {
+    pub name: String,
+    pub title: String,
+    /// The module that declares it, and where.
+    pub module: ModuleId,
+    pub span: Span,
+}
+
+/// A code name in words, for a declaration with neither a label nor text of its own:
+/// `rapid_review_required` → `Rapid review required`.
+pub fn name_in_words(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FactDef {
     pub name: String,
+    /// `label "…"` as written.
+    pub label: Option<String>,
     pub ty: Type,
     pub ask: Option<String>,
     pub module: ModuleId,
@@ -220,6 +271,8 @@ pub enum RuleKind {
 #[derive(Debug, Clone)]
 pub struct RuleDef {
     pub name: String,
+    /// `label "…"` as written.
+    pub label: Option<String>,
     pub kind: RuleKind,
     pub ty: Type,
     pub cite: Option<Cite>,
@@ -269,7 +322,12 @@ pub struct BranchDef {
 #[derive(Debug, Clone)]
 pub struct DutyDef {
     pub name: String,
+    /// `label "…"` as written.
+    pub label: Option<String>,
+    /// The actor's code name, as written.
     pub actor: String,
+    /// The actor's title, from its `actor` declaration.
+    pub actor_title: String,
     pub modality: Modality,
     pub action: String,
     pub cite: Option<Cite>,
@@ -397,7 +455,34 @@ impl Expr {
     }
 }
 
+impl FactDef {
+    /// What people read for the fact: its label, else its question, else its name in words.
+    pub fn label(&self) -> String {
+        self.label
+            .clone()
+            .or_else(|| self.ask.clone())
+            .unwrap_or_else(|| name_in_words(&self.name))
+    }
+}
+
+impl DutyDef {
+    /// What people read for the duty: its label, else its name in words (its action,
+    /// a sentence, is shown beside it where there is room).
+    pub fn label(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| name_in_words(&self.name))
+    }
+}
+
 impl RuleDef {
+    /// What people read for the rule or decision: its label, else its name in words.
+    pub fn label(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| name_in_words(&self.name))
+    }
+
     /// Every expression of the rule's body.
     pub fn exprs(&self) -> Vec<&Expr> {
         match &self.body {

@@ -62,6 +62,7 @@ fn step_duty(timeline: &TimelineDecl, step: &Step) -> DutyDecl {
     };
     DutyDecl {
         name: step.name.clone(),
+        label: step.label.clone(),
         cite: step.cite.clone().or_else(|| timeline.cite.clone()),
         actor: step.actor.clone(),
         modality: step.modality,

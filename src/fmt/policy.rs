@@ -13,6 +13,7 @@ use super::WIDTH;
 use super::expr::{Lines, flat, layout, quote, width};
 use super::printer::Printer;
 use crate::diagnostic::{Problem, Source};
+use crate::span::Spanned;
 use crate::syntax::ast::*;
 
 pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
@@ -38,7 +39,9 @@ pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
         let start = starts[i];
         let grouped = matches!(
             (prev, item),
-            (Some(Item::Fact(_)), Item::Fact(_)) | (Some(Item::Source(_)), Item::Source(_))
+            (Some(Item::Fact(_)), Item::Fact(_))
+                | (Some(Item::Source(_)), Item::Source(_))
+                | (Some(Item::Actor(_)), Item::Actor(_))
         );
         if !grouped || p.trivia.blank_line_before(p.block_start(start)) {
             p.blank();
@@ -63,6 +66,7 @@ pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
 fn item_span(item: &Item) -> crate::span::Span {
     match item {
         Item::Source(s) => s.span,
+        Item::Actor(a) => a.span,
         Item::Fact(f) => f.span,
         Item::Rule(r) => r.span,
         Item::Decision(d) => d.span,
@@ -75,6 +79,7 @@ fn item_span(item: &Item) -> crate::span::Span {
 fn item_start(item: &Item) -> usize {
     match item {
         Item::Source(s) => s.span.start,
+        Item::Actor(a) => a.span.start,
         Item::Fact(f) => f.span.start,
         Item::Rule(r) => r.overrides.unwrap_or(r.span).start,
         Item::Decision(d) => d.overrides.unwrap_or(d.span).start,
@@ -157,6 +162,11 @@ fn item(p: &mut Printer<'_>, item: &Item) {
                 p.line(2, h.span.start, &format!("sha256 {}", quote(&h.node)));
             }
         }
+        Item::Actor(a) => p.line(
+            0,
+            at,
+            &format!("actor {} {}", a.name.node, quote(&a.title.node)),
+        ),
         Item::NotEncoded(n) => {
             let c = &n.cite;
             p.line(
@@ -174,7 +184,7 @@ fn item(p: &mut Printer<'_>, item: &Item) {
             );
         }
         Item::Fact(f) => {
-            let head = format!("fact {}: ", f.name.node);
+            let head = format!("fact {}{}: ", f.name.node, label(f.label.as_ref()));
             for (i, line) in type_expr(&f.ty, width(&head)).into_iter().enumerate() {
                 match i {
                     0 => p.line(0, at, &format!("{head}{line}")),
@@ -312,25 +322,32 @@ fn wrap(text: &str, fits: usize) -> Vec<&str> {
     pieces
 }
 
-/// `[override ]keyword name cite …:`
+/// ` label "…"`, or nothing.
+fn label(l: Option<&Spanned<String>>) -> String {
+    l.map(|l| format!(" label {}", quote(&l.node)))
+        .unwrap_or_default()
+}
+
+/// `[override ]keyword name label "…" cite …:`
 fn head(
     p: &mut Printer<'_>,
     at: usize,
     over: bool,
     keyword: &str,
-    name: &Ident,
+    (name, l): (&Ident, Option<&Spanned<String>>),
     c: &Option<Citation>,
 ) {
     let over = if over { "override " } else { "" };
     let extra = c.as_ref().map(|c| carried(c, 4)).unwrap_or_default();
-    let one = format!("{over}{keyword} {}{}:", name.node, cite(c));
+    let name = format!("{}{}", name.node, label(l));
+    let one = format!("{over}{keyword} {name}{}:", cite(c));
     if extra.is_empty() || (extra.len() == 1 && width(&one) <= WIDTH) {
         p.line(0, at, &one);
         return;
     }
     // A quote that does not fit: the citation's line, then the words under it.
     let bare = c.as_ref().map(bare_cite).unwrap_or_default();
-    p.line(0, at, &format!("{over}{keyword} {}{bare}", name.node));
+    p.line(0, at, &format!("{over}{keyword} {name}{bare}"));
     let last = extra.len() - 1;
     for (i, (a, t)) in extra.into_iter().enumerate() {
         let colon = if i == last { ":" } else { "" };
@@ -352,7 +369,8 @@ fn emit(p: &mut Printer<'_>, indent: usize, at: usize, prefix: &str, lines: Line
 }
 
 fn rule(p: &mut Printer<'_>, r: &RuleDecl, at: usize) {
-    head(p, at, r.overrides.is_some(), "rule", &r.name, &r.cite);
+    let name = (&r.name, r.label.as_ref());
+    head(p, at, r.overrides.is_some(), "rule", name, &r.cite);
     match &r.body {
         RuleBody::Expr(e) => clause(p, 2, e.span.start, "", e),
         RuleBody::Default {
@@ -387,7 +405,8 @@ fn rule(p: &mut Printer<'_>, r: &RuleDecl, at: usize) {
 }
 
 fn decision(p: &mut Printer<'_>, d: &DecisionDecl, at: usize) {
-    head(p, at, d.overrides.is_some(), "decision", &d.name, &d.cite);
+    let name = (&d.name, d.label.as_ref());
+    head(p, at, d.overrides.is_some(), "decision", name, &d.cite);
     for b in &d.branches {
         match &b.when {
             Some(w) => {
@@ -425,7 +444,8 @@ fn action(actor: &Ident, modality: Modality, action: &str) -> String {
 }
 
 fn duty(p: &mut Printer<'_>, d: &DutyDecl, at: usize) {
-    head(p, at, d.overrides.is_some(), "duty", &d.name, &d.cite);
+    let name = (&d.name, d.label.as_ref());
+    head(p, at, d.overrides.is_some(), "duty", name, &d.cite);
     p.line(
         2,
         d.actor.span.start,
@@ -563,7 +583,7 @@ pub(crate) fn anchor_term(t: &AnchorTerm) -> String {
 }
 
 fn timeline(p: &mut Printer<'_>, t: &TimelineDecl) {
-    head(p, t.span.start, false, "timeline", &t.name, &t.cite);
+    head(p, t.span.start, false, "timeline", (&t.name, None), &t.cite);
     p.line(
         2,
         t.start.span().start,
@@ -588,7 +608,12 @@ fn timeline(p: &mut Printer<'_>, t: &TimelineDecl) {
         p.line(
             2,
             s.span.start,
-            &format!("step {days} {}{}:", s.name.node, cite(&s.cite)),
+            &format!(
+                "step {days} {}{}{}:",
+                s.name.node,
+                label(s.label.as_ref()),
+                cite(&s.cite)
+            ),
         );
         p.line(
             4,

@@ -12,6 +12,8 @@ use crate::syntax::trivia::Trivia;
 pub enum DeclKind {
     Module,
     Source,
+    /// Who a duty falls on (`actor name "Title"`).
+    Actor,
     Fact,
     Value,
     Rule,
@@ -152,6 +154,21 @@ impl Index {
                     s.name.node,
                     s.title,
                     h.place(s.span)
+                ),
+            }),
+            Item::Actor(a) => self.push(Decl {
+                name: a.name.node.clone(),
+                kind: DeclKind::Actor,
+                source: h.source.clone(),
+                span: a.name.span,
+                full: a.span,
+                summary: format!("actor: {}", a.title.node),
+                hover: format!(
+                    "**actor** `{}`: {}\n\n{}{}",
+                    a.name.node,
+                    a.title.node,
+                    h.place(a.span),
+                    h.notes(a.span.start)
                 ),
             }),
             Item::Fact(f) => self.add_fact(h, f),

@@ -446,6 +446,8 @@ fn who(q: &Numbered) -> String {
 /// What a declaration is, as the card beside its quote says it.
 struct Decl {
     kind: &'static str,
+    /// Its `label "…"`, what people read for it, where it has one.
+    label: Option<String>,
     /// Modality, actor and action of a duty.
     duty: Option<(&'static str, String, String)>,
     deadline: Option<String>,
@@ -465,6 +467,7 @@ fn decl(program: &Program, name: &str) -> Option<Decl> {
                     crate::check::program::RuleKind::Rule => "rule",
                     crate::check::program::RuleKind::Decision => "decision",
                 },
+                label: rule.label.clone(),
                 duty: None,
                 deadline: None,
                 cite: rule.cite.as_ref().map(|c| c.text.clone()),
@@ -475,9 +478,10 @@ fn decl(program: &Program, name: &str) -> Option<Decl> {
             let text = &program.source_of(duty.module).text;
             Some(Decl {
                 kind: "duty",
+                label: duty.label.clone(),
                 duty: Some((
                     duty.modality.as_str(),
-                    duty.actor.clone(),
+                    duty.actor_title.clone(),
                     duty.action.clone(),
                 )),
                 deadline: duty
@@ -522,6 +526,9 @@ fn card(program: &Program, q: &Numbered, out: &mut String) {
             let d = decl(program, &q.v.owner);
             if let Some(d) = &d {
                 let _ = write!(out, " <span class=\"kind\">{}</span>", d.kind);
+                if let Some(label) = &d.label {
+                    let _ = write!(out, "<br><span class=\"label\">{}</span>", escape(label));
+                }
                 if let Some((modality, actor, action)) = &d.duty {
                     let _ = write!(
                         out,
@@ -619,7 +626,10 @@ fn written(program: &Program) -> Vec<(String, usize, crate::span::Span)> {
                         put(&step.name.node, m, step.span);
                     }
                 }
-                ast::Item::Source(_) | ast::Item::Fact(_) | ast::Item::NotEncoded(_) => {}
+                ast::Item::Source(_)
+                | ast::Item::Fact(_)
+                | ast::Item::NotEncoded(_)
+                | ast::Item::Actor(_) => {}
             }
         }
     }

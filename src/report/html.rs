@@ -141,7 +141,7 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
             let _ = writeln!(
                 out,
                 "<li><span class=\"what\">{}</span>: {value} <span class=\"cites\">{}</span></li>",
-                escape(&capitalise(&words(o.name))),
+                named(report, &o.label, o.name),
                 cites(&o.cites)
             );
         }
@@ -194,12 +194,12 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
     {
         let _ = writeln!(
             out,
-            "<p class=\"next\">Next deadline: <strong>{}</strong> — {} {} {} (<code>{}</code>), {}.</p>",
+            "<p class=\"next\">Next deadline: <strong>{}</strong> — {} {} {} ({}), {}.</p>",
             chart::long_date(due.date()),
-            escape(&words(next.actor)),
+            actor(report, next),
             next.modality,
             escape(next.action),
-            escape(next.name),
+            named(report, &next.label, next.name),
             escape(&next.deadline.describe())
         );
         if let Some(sentence) = next.deadline.due_sentence(Detail::Full) {
@@ -340,10 +340,10 @@ fn next_deadlines(report: &Report<'_>, out: &mut String) {
             out,
             "<tr><td class=\"due\">{due}{}</td><td>{} {} {}{may}<div class=\"name\">{}</div></td><td><span class=\"status s-{}\">{}</span></td></tr>",
             counted_html(&d.deadline),
-            escape(&words(d.actor)),
+            actor(report, d),
             d.modality,
             escape(d.action),
-            code(d.name),
+            named(report, &d.label, d.name),
             d.deadline.status.name(),
             escape(&d.deadline.describe())
         );
@@ -360,6 +360,33 @@ fn capitalise(s: &str) -> String {
 }
 
 /// A name as code that may break after its underscores.
+/// What people read for a declaration, its code name on hover; the code name itself with
+/// `--names`.
+fn named(report: &Report<'_>, label: &str, name: &str) -> String {
+    if report.names {
+        code(name)
+    } else {
+        format!(
+            "<span class=\"label\" title=\"{}\">{}</span>",
+            escape(name),
+            escape(label)
+        )
+    }
+}
+
+/// Who a duty falls on: the actor's title, its code name on hover.
+fn actor(report: &Report<'_>, d: &super::model::DutyRow<'_>) -> String {
+    if report.names {
+        escape(d.actor)
+    } else {
+        format!(
+            "<span title=\"{}\">{}</span>",
+            escape(d.actor),
+            escape(d.actor_title)
+        )
+    }
+}
+
 fn code(name: &str) -> String {
     format!("<code>{}</code>", escape(name).replace('_', "_<wbr>"))
 }
@@ -386,8 +413,8 @@ fn timeline(report: &Report<'_>, out: &mut String) {
         for d in waiting {
             let _ = writeln!(
                 out,
-                "<li><code>{}</code>: {}</li>",
-                escape(d.name),
+                "<li>{}: {}</li>",
+                named(report, &d.label, d.name),
                 escape(&d.deadline.describe())
             );
         }
@@ -461,9 +488,9 @@ fn duties(report: &Report<'_>, out: &mut String) {
             let _ = writeln!(
                 out,
                 "<tr><td class=\"actor\">{}</td><td class=\"modality m-{m}\">{m}</td><td>{}<div class=\"name\">{}</div>{depends}</td><td class=\"due\">{due}</td><td>{status}</td><td class=\"cites\">{}</td></tr>",
-                escape(&words(d.actor)),
+                actor(report, d),
                 escape(d.action),
-                code(d.name),
+                named(report, &d.label, d.name),
                 d.cite.map_or(String::new(), |c| format!(
                     "<cite>{}</cite>",
                     escape(&c.text)
@@ -494,7 +521,7 @@ fn outcomes(report: &Report<'_>, out: &mut String) {
             out,
             "<tr><td><a href=\"#why-{}\">{}</a>{}</td><td>{value}</td><td class=\"cites\">{note}</td></tr>",
             escape(o.name),
-            code(o.name),
+            named(report, &o.label, o.name),
             if o.decision {
                 " <span class=\"tag\">decision</span>"
             } else {

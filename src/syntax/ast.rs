@@ -37,6 +37,8 @@ pub enum ModuleKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Source(SourceDecl),
+    /// `actor name "Title"`: who duties fall on.
+    Actor(ActorDecl),
     Fact(FactDecl),
     Rule(RuleDecl),
     Decision(DecisionDecl),
@@ -56,6 +58,15 @@ pub struct SourceDecl {
     pub file: Option<Spanned<String>>,
     /// `sha256 "…"`: the SHA-256 of that file's bytes.
     pub sha256: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+/// `actor children_social_care "Children's Social Care"`
+#[derive(Debug, Clone)]
+pub struct ActorDecl {
+    pub name: Ident,
+    /// The title people read in every people-facing output.
+    pub title: Spanned<String>,
     pub span: Span,
 }
 
@@ -116,6 +127,8 @@ pub struct NotEncodedDecl {
 #[derive(Debug, Clone)]
 pub struct FactDecl {
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub ty: TypeExpr,
     pub ask: Option<String>,
     pub span: Span,
@@ -139,6 +152,8 @@ pub enum TypeExpr {
 #[derive(Debug, Clone)]
 pub struct RuleDecl {
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,
     pub body: RuleBody,
     /// Where `override` was written, when this rule replaces one of the extended module.
@@ -170,6 +185,8 @@ pub struct Exception {
 #[derive(Debug, Clone)]
 pub struct DecisionDecl {
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,
     pub branches: Vec<Branch>,
     pub overrides: Option<Span>,
@@ -189,6 +206,8 @@ pub struct Branch {
 #[derive(Debug, Clone)]
 pub struct DutyDecl {
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,
     pub actor: Ident,
     pub modality: Modality,
@@ -222,6 +241,8 @@ pub struct TimelineDecl {
 pub struct Step {
     pub days: StepDays,
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,
     pub actor: Ident,
     pub modality: Modality,

@@ -52,6 +52,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
         Some(RuleDef {
             text,
             name: r.name.node.clone(),
+            label: r.label.as_ref().map(|l| l.node.clone()),
             kind: RuleKind::Rule,
             ty,
             cite: Self::cite(&r.cite),
@@ -133,6 +134,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
         ok.then(|| RuleDef {
             text: String::new(),
             name: d.name.node.clone(),
+            label: d.label.as_ref().map(|l| l.node.clone()),
             kind: RuleKind::Decision,
             ty: Type::Enum(e),
             cite: Self::cite(&d.cite),
@@ -229,7 +231,9 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 .map_or(String::new(), |w| self.text(m, w.span.start, w.span.end)),
             when: when?,
             name: d.name.node.clone(),
+            label: d.label.as_ref().map(|l| l.node.clone()),
             actor: d.actor.node.clone(),
+            actor_title: d.actor.node.clone(),
             modality: d.modality,
             action: d.action.clone(),
             cite: Self::cite(&d.cite),

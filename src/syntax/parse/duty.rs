@@ -6,9 +6,10 @@ use super::*;
 pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> {
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
-    let (name, cite, actor, modality, action) = duty_head(&mut parts, at)?;
+    let (name, label, cite, actor, modality, action) = duty_head(&mut parts, at)?;
     let mut duty = DutyDecl {
         name,
+        label,
         cite,
         actor,
         modality,
@@ -143,12 +144,23 @@ pub(super) fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
     })
 }
 
-/// What a duty and a timeline step both start with: `name cite …: actor must "what"`.
+/// A duty's or a step's name, label, citation, actor, modality and action.
+type DutyHead = (
+    Ident,
+    Option<Spanned<String>>,
+    Option<Citation>,
+    Ident,
+    Modality,
+    String,
+);
+
+/// What a duty and a timeline step both start with: `name label … cite …: actor must "what"`.
 pub(super) fn duty_head<'i>(
     parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
     at: Span,
-) -> Result<(Ident, Option<Citation>, Ident, Modality, String)> {
+) -> Result<DutyHead> {
     let name = ident(next(parts, at, "name")?);
+    let label = opt_label(parts);
     let cite = opt_citation(parts)?;
     let actor = ident(next(parts, at, "actor")?);
     let modality_pair = next(parts, at, "modality")?;
@@ -159,7 +171,7 @@ pub(super) fn duty_head<'i>(
         _ => return Err(shape("modality", span(&modality_pair))),
     };
     let action = string(next(parts, at, "action")?);
-    Ok((name, cite, actor, modality, action))
+    Ok((name, label, cite, actor, modality, action))
 }
 
 /// `anchor`: a term, or an `anchor_choice`.
@@ -268,10 +280,11 @@ pub(super) fn step(pair: Pair<'_, Rule>) -> Result<Step> {
             span: dspan,
         },
     };
-    let (name, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
+    let (name, label, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
     let mut step = Step {
         days,
         name,
+        label,
         cite,
         actor,
         modality,

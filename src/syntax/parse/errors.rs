@@ -192,9 +192,11 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
             "a header: `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`"
         }
         Rule::lone_item => {
-            "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `override`)"
+            "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `actor`, `override`)"
         }
         Rule::source_decl => "`source`",
+        Rule::actor_decl | Rule::kw_actor => "`actor NAME \"TITLE\"`",
+        Rule::label | Rule::kw_label => "`label \"words people read\"`",
         Rule::fact_decl => "`fact`",
         Rule::rule_decl => "`rule`",
         Rule::decision_decl => "`decision`",
