@@ -38,6 +38,7 @@ mod output;
 mod parse;
 mod progress;
 mod provenance;
+mod reach;
 mod rebase;
 mod reliability;
 mod repl;
