@@ -412,8 +412,8 @@ impl<'p> Search<'p> {
             return Some("its condition can never hold".into());
         }
         // The one item above that takes every case it covers, if there is one.
-        for k in 0..i {
-            if self.dead(&[Lit::is(conds[k], false), Lit::is(own, true)]) {
+        for (k, &above) in conds.iter().enumerate().take(i) {
+            if self.dead(&[Lit::is(above, false), Lit::is(own, true)]) {
                 let text = texts.get(k).copied().unwrap_or_default();
                 return Some(if kind == "branch" {
                     format!(

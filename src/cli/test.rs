@@ -28,7 +28,7 @@ pub struct Test {
     /// Also report every rule value, exception, decision branch and duty outcome no scenario exercised
     #[arg(long)]
     coverage: bool,
-    /// As --coverage, and fail if anything was not exercised
+    /// As --coverage, and fail if anything a case can reach was not exercised (an item the checker proves unreachable is listed, not a failure)
     #[arg(long)]
     require_coverage: bool,
     /// The regression report: run each scenario as written and on this edition of the
