@@ -137,7 +137,7 @@ pub fn unreachable(program: &Program) -> Vec<Unreachable> {
         if s.dead(&[Lit::is(when, true)]) {
             out.push(Unreachable {
                 part: Part::Applies(d, true),
-                reason: "its condition can never hold".into(),
+                reason: s.never(when),
             });
             if duty.deadline.is_some() {
                 out.push(Unreachable {
@@ -392,6 +392,29 @@ impl<'p> Search<'p> {
         found
     }
 
+    /// Why a condition proved never to hold cannot: the first two of its `and`-ed parts
+    /// that contradict each other, or the first part that alone can never hold.
+    fn never(&mut self, cond: &Expr) -> String {
+        let general = "its condition can never hold".to_string();
+        let Expr::And(parts) = cond else {
+            return general;
+        };
+        let text = |e: &Expr| crate::diff::canon::expr(self.p, e);
+        for a in parts {
+            if self.dead(&[Lit::is(a, true)]) {
+                return format!("{general}: `{}` is never true", text(a));
+            }
+        }
+        for (i, a) in parts.iter().enumerate() {
+            for b in &parts[i + 1..] {
+                if self.dead(&[Lit::is(a, true), Lit::is(b, true)]) {
+                    return format!("{general}: `{}` contradicts `{}`", text(a), text(b));
+                }
+            }
+        }
+        general
+    }
+
     /// Why item `i` of a first-match list can never be the one taken, if it cannot:
     /// `conds[i]` holding while `conds[..i]` do not. `conds` holds the conditions up to
     /// `i`'s; `texts` the items as written, for the reason.
@@ -409,7 +432,7 @@ impl<'p> Search<'p> {
             return None;
         }
         if self.dead(&[Lit::is(own, true)]) {
-            return Some("its condition can never hold".into());
+            return Some(self.never(own));
         }
         // The one item above that takes every case it covers, if there is one.
         for (k, &above) in conds.iter().enumerate().take(i) {
