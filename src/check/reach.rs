@@ -61,7 +61,7 @@ pub struct Unreachable {
 const STEPS_PER_PART: usize = 20_000;
 
 /// Search steps allowed for a whole program: past them, the rest is not looked at.
-const STEPS_PER_PROGRAM: usize = 400_000;
+const STEPS_PER_PROGRAM: usize = 100_000;
 
 /// Most values of a set-valued fact for it to be split on (2⁶ answers).
 const MAX_SET_VALUES: usize = 6;
@@ -261,7 +261,9 @@ struct Search<'p> {
     cone: Vec<RuleId>,
     steps: usize,
     total: usize,
-    /// Answers already found for a list of conditions (by their text).
+    /// Answers already found for a list of conditions, by their compiled form written out:
+    /// equal conditions of different rules or duties (duties often share one) are searched
+    /// once, which saves more than the writing costs.
     memo: BTreeMap<String, bool>,
 }
 
@@ -460,7 +462,7 @@ impl<'p> Search<'p> {
 }
 
 /// Most cases tried to show that a default is never counted (see [`default_never_counted`]).
-const MAX_DEFAULT_CASES: usize = 20_000;
+const MAX_DEFAULT_CASES: usize = 6_561;
 
 /// Whether no case, complete or not, settles rule `r` by its default. Every complete case
 /// taking an exception is not enough: a case leaving an exception open still counts the
