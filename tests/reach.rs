@@ -46,6 +46,7 @@ fn policy(e: &[String; 7]) -> String {
         r#"guidance prop "random"
   version 2024-01-01
 source S = "s"
+actor someone "Someone"
 fact a: bool ask "a?"
 fact b: bool ask "b?"
 fact c: bool ask "c?"

@@ -2,6 +2,8 @@
 //! keyed to working days from a start event); the rest of the checker sees one duty per
 //! step, due on the step's (last) day in working days after the start event, citing the
 //! step (or else the timeline), under the timeline's condition joined to the step's.
+//! `on day 14` is an appointment (a duty `on 14 working days after` the start) and
+//! `on days 2-10` a window (`within 10 … not before 2 working days after` the start).
 //!
 //! The parser keeps the timeline as written, so that `cspr fmt` and the language server
 //! see it; this is the one place its meaning is given.
@@ -47,21 +49,38 @@ fn step_duty(timeline: &TimelineDecl, step: &Step) -> DutyDecl {
         }
         (a, b) => a.or(b),
     };
+    // Day `n` of the timeline: `n` working days after its start event.
+    let day = |kind, n| Deadline {
+        kind,
+        amount: Spanned::new(n, step.days.span),
+        unit: TimeUnit::WorkingDays,
+        assumed: false,
+        anchor: timeline.start.clone(),
+        choices: timeline.choices.clone(),
+        shift: None,
+        span: step.days.span,
+    };
     DutyDecl {
         name: step.name.clone(),
+        label: step.label.clone(),
         cite: step.cite.clone().or_else(|| timeline.cite.clone()),
         actor: step.actor.clone(),
         modality: step.modality,
         action: step.action.clone(),
         when,
-        deadline: Some(Deadline {
-            kind: DeadlineKind::Within,
-            amount: Spanned::new(step.days.last, step.days.span),
-            unit: TimeUnit::WorkingDays,
-            anchor: timeline.start.clone(),
-            choices: timeline.choices.clone(),
-            span: step.days.span,
-        }),
+        deadline: Some(day(
+            if step.days.on && step.days.first.is_none() {
+                DeadlineKind::On
+            } else {
+                DeadlineKind::Within
+            },
+            step.days.last,
+        )),
+        // `on days 2-10`: a window, not before its first day.
+        opens: match (step.days.on, step.days.first) {
+            (true, Some(first)) => Some(Box::new(day(DeadlineKind::NotBefore, first))),
+            _ => None,
+        },
         done: step.done.clone(),
         overrides: None,
         span: step.span,
