@@ -331,10 +331,7 @@ fn from_entries(
                 )
             });
             let (kind, hint) = if program.lookup(key).is_some() {
-                (
-                    format!("is worked out by `{id}`, not a fact to give"),
-                    hint,
-                )
+                (format!("is worked out by `{id}`, not a fact to give"), hint)
             } else if also.is_empty() {
                 (format!("is not a fact of `{id}`"), hint)
             } else {
