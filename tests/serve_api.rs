@@ -1067,3 +1067,88 @@ fn procedures_from_a_folder() {
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["duties"][0]["due"], "2024-03-11");
 }
+
+/// `guidance=EDITION` is `--guidance EDITION`: the same answers; guidance itself, or an
+/// edition that is not one, is the checker's problem; `auto` is refused with a reason.
+#[test]
+fn a_procedure_on_another_edition() {
+    let server = Server::start(&[]);
+    let case = "policies/examples/lincolnshire-rapid-review.json";
+    let body = std::fs::read(root().join(case)).unwrap();
+    for (endpoint, args) in [
+        (
+            "eval",
+            vec![
+                "eval",
+                "lincolnshire",
+                case,
+                "--guidance",
+                "working_together_2023",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ],
+        ),
+        (
+            "timeline",
+            vec![
+                "timeline",
+                "lincolnshire",
+                case,
+                "--guidance",
+                "working_together_2023",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ],
+        ),
+    ] {
+        let (code, stdout, _) = cli(&args);
+        assert_eq!(code, 0);
+        // Twice: checked the first time, kept after.
+        for _ in 0..2 {
+            let reply = server.post(
+                &format!(
+                    "/api/v1/procedures/lincolnshire/{endpoint}?guidance=working_together_2023&as_of={AS_OF}"
+                ),
+                "application/json",
+                &body,
+            );
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            assert_eq!(reply.body, stdout, "{endpoint}");
+        }
+    }
+    let p = server
+        .post(
+            "/api/v1/procedures/working_together_2018/eval?guidance=working_together_2023",
+            "application/json",
+            "{}",
+        )
+        .problem(400);
+    assert_eq!(p["errors"][0]["code"], "cspr::not_a_procedure");
+    server
+        .post(
+            "/api/v1/procedures/lincolnshire/eval?guidance=lincolnshire",
+            "application/json",
+            "{}",
+        )
+        .problem(400);
+    let p = server
+        .post(
+            "/api/v1/procedures/lincolnshire/eval?guidance=auto",
+            "application/json",
+            "{}",
+        )
+        .problem(400);
+    assert!(p["detail"].as_str().unwrap().contains("guidance=EDITION"));
+    // The report takes no edition, as `cspr report` takes none.
+    server
+        .post(
+            "/api/v1/procedures/lincolnshire/report?guidance=working_together_2023",
+            "application/json",
+            &body,
+        )
+        .problem(400);
+}

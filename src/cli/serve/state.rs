@@ -1,8 +1,9 @@
 //! What the server loads once at start: every procedure cspr can reach, checked, with its
 //! engine tables, its JSON template and its edition table, shared by every request.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use cspr::check::Program;
@@ -37,7 +38,12 @@ impl Procedure {
 
 /// Every procedure served, in the order listed (procedures, then guidance; by id).
 pub struct State {
-    pub procedures: Vec<Procedure>,
+    pub procedures: Vec<Arc<Procedure>>,
+    /// Where `--procedures` looks first (a name inside that folder), for loading more.
+    near: Option<PathBuf>,
+    /// Procedures put on another edition of the guidance (`guidance=EDITION`), checked
+    /// the first time they are asked for and kept.
+    rebased: Mutex<HashMap<(String, String), Arc<Procedure>>>,
 }
 
 impl State {
@@ -58,7 +64,7 @@ impl State {
         let mut procedures = Vec::new();
         for (id, _) in Library::new(near.as_deref()).listing() {
             match load_procedure_near(&id, near.as_deref()) {
-                Ok((program, _warnings)) => procedures.push(Procedure::new(id, program)),
+                Ok((program, _warnings)) => procedures.push(Arc::new(Procedure::new(id, program))),
                 Err(problems) => {
                     report(&problems);
                     note!("not serving `{id}`: it does not check");
@@ -73,12 +79,39 @@ impl State {
         }
         procedures
             .sort_by(|a, b| (a.kind != "procedure", &a.id).cmp(&(b.kind != "procedure", &b.id)));
-        Ok(State { procedures })
+        Ok(State {
+            procedures,
+            near,
+            rebased: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The procedure with this id.
-    pub fn get(&self, id: &str) -> Option<&Procedure> {
+    pub fn get(&self, id: &str) -> Option<&Arc<Procedure>> {
         self.procedures.iter().find(|p| p.id == id)
+    }
+
+    /// The procedure `id` put on the edition `edition` of the guidance, as `--guidance
+    /// EDITION` loads it (checked once, then kept); the checker's problems when it cannot
+    /// be (guidance itself, an edition that is not one, what no longer resolves).
+    pub fn on_edition(
+        &self,
+        id: &str,
+        edition: &str,
+    ) -> Result<Arc<Procedure>, Vec<cspr::Problem>> {
+        let key = (id.to_string(), edition.to_string());
+        let mut rebased = self
+            .rebased
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(p) = rebased.get(&key) {
+            return Ok(p.clone());
+        }
+        let (program, _) =
+            crate::cli::load_procedure_onto(id, self.near.as_deref(), Some(edition))?;
+        let p = Arc::new(Procedure::new(id.to_string(), program));
+        rebased.insert(key, p.clone());
+        Ok(p)
     }
 }
 
