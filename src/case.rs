@@ -346,16 +346,24 @@ fn from_entries(
                 .iter()
                 .map(|f| f.name.as_str())
                 .chain(also.iter().copied());
+            let id = &program.entry().id;
             let hint = did_you_mean(key, names).unwrap_or_else(|| {
                 format!(
-                    "the facts a case can give are the `fact` declarations of `{}` and the guidance it extends",
-                    program.entry().id
+                    "the facts a case can give are the `fact` declarations of `{id}` and the guidance it extends"
                 )
             });
-            let kind = if program.lookup(key).is_some() {
-                "is worked out by the procedure, not a fact to give"
+            let (kind, hint) = if program.lookup(key).is_some() {
+                (format!("is worked out by `{id}`, not a fact to give"), hint)
+            } else if also.is_empty() {
+                (format!("is not a fact of `{id}`"), hint)
             } else {
-                "is not a fact of this procedure"
+                (
+                    format!("is not a fact of `{id}` nor of any other procedure found"),
+                    crate::diagnostic::then(
+                        &hint,
+                        "Procedures are found in policies/ and the folders named in CSPR_PATH",
+                    ),
+                )
             };
             problems.push(
                 Problem::error("cspr::unknown_fact", format!("`{key}` {kind}"))

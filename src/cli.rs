@@ -199,15 +199,33 @@ pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-/// `--as-of`: a real date, `YYYY-MM-DD`.
+/// `--as-of`: a real date, `YYYY-MM-DD` or, as dates are written in England, `DD/MM/YYYY`
+/// (the REPL's `as-of` reads the same forms).
 pub fn parse_as_of(s: &str) -> Result<chrono::NaiveDate, String> {
-    cspr::case::parse_date(s).ok_or_else(|| format!("`{s}` is not a real date; write YYYY-MM-DD"))
+    match cspr::repl::answer::day(s) {
+        Ok(Some(day)) => Ok(day),
+        Ok(None) => Err(format!(
+            "`{s}` is not a {}date; write YYYY-MM-DD or DD/MM/YYYY (e.g. 2024-05-10 or 10/05/2024)",
+            if iso_shaped(s) { "real " } else { "" }
+        )),
+        Err(problem) => Err(format!(
+            "{}; write YYYY-MM-DD or DD/MM/YYYY (e.g. 2024-05-10 or 10/05/2024)",
+            problem.message
+        )),
+    }
+}
+
+/// `2024-02-30`: written as a date, whether or not it is one.
+fn iso_shaped(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d] if y.len() == 4
+        && [y, m, d].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())))
 }
 
 /// The `--as-of` option, shared by the commands that judge deadlines.
 #[derive(clap::Args)]
 pub struct AsOf {
-    /// The day deadlines are judged on (YYYY-MM-DD) [default: today]
+    /// The day deadlines are judged on (YYYY-MM-DD or DD/MM/YYYY) [default: today]
     #[arg(long = "as-of", value_name = "DATE", value_parser = parse_as_of)]
     as_of: Option<chrono::NaiveDate>,
 }
@@ -499,13 +517,16 @@ impl Library {
     /// `rebase` and `under` may name), sorted, each once.
     pub fn editions(&self) -> Vec<String> {
         let mut out: Vec<String> = self
-            .index()
+            .listing()
             .into_iter()
-            .filter(|(_, p)| {
-                std::fs::read_to_string(p)
-                    .ok()
-                    .and_then(|t| cspr::scenario::suite::module_kind(&t))
-                    == Some(cspr::syntax::ast::ModuleKind::Guidance)
+            .filter(|(_, found)| {
+                let kind = match found {
+                    Found::File(p) => std::fs::read_to_string(p)
+                        .ok()
+                        .and_then(|t| cspr::scenario::suite::module_kind(&t)),
+                    Found::Builtin(m) => cspr::scenario::suite::module_kind(&m.source().text),
+                };
+                kind == Some(cspr::syntax::ast::ModuleKind::Guidance)
             })
             .map(|(i, _)| i)
             .collect();

@@ -54,6 +54,19 @@ pub struct Problem {
     pub source: Option<Box<Source>>,
 }
 
+/// Two sentences of a help text one after the other: `first` ends with its own `?` or `.`,
+/// or gets a `.`.
+pub fn then(first: &str, next: &str) -> String {
+    let first = first.trim_end();
+    if first.is_empty() {
+        next.to_string()
+    } else if first.ends_with(['?', '.', '!']) {
+        format!("{first} {next}")
+    } else {
+        format!("{first}. {next}")
+    }
+}
+
 impl Problem {
     pub fn error(code: &'static str, message: impl Into<String>) -> Problem {
         Problem {

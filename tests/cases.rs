@@ -56,7 +56,7 @@ fn absent_and_null_are_unknown() {
 fn an_unknown_key_names_the_key_and_suggests() {
     let out = errors(r#"{"child_dyed": true}"#, Format::Json);
     assert!(
-        out.contains("`child_dyed` is not a fact of this procedure"),
+        out.contains("`child_dyed` is not a fact of `model`"),
         "{out}"
     );
     assert!(out.contains("did you mean `child_died`?"), "{out}");
@@ -67,7 +67,7 @@ fn an_unknown_key_names_the_key_and_suggests() {
 fn a_rule_name_is_not_a_fact() {
     let out = errors(r#"{"r": true}"#, Format::Json);
     assert!(
-        out.contains("`r` is worked out by the procedure, not a fact to give"),
+        out.contains("`r` is worked out by `model`, not a fact to give"),
         "{out}"
     );
 }

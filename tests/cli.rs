@@ -759,3 +759,37 @@ fn compare_fits_the_width() {
     let (w, table) = widest(Some("250"));
     assert!(w <= 250 && table, "COLUMNS=250: a table ({w})");
 }
+
+/// `cspr test --guidance EDITION` run outside the project folder (no `policies/` beside it)
+/// finds the built-in editions, as `cspr eval --guidance` does there.
+#[test]
+fn test_guidance_outside_the_project_finds_the_built_in_editions() {
+    let elsewhere = tempfile::tempdir().expect("a temporary directory");
+    let suite = root().join("tests/scenarios/national");
+    let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(["test", "--guidance", "working_together_2023"])
+        .arg(&suite)
+        .current_dir(elsewhere.path())
+        .env("NO_COLOR", "1")
+        .env_remove("CSPR_PATH")
+        .output()
+        .expect("cspr runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("test result on working_together_2023: ok"),
+        "{stdout}"
+    );
+    let wrong = Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(["test", "--guidance", "working_together_2019"])
+        .arg(&suite)
+        .current_dir(elsewhere.path())
+        .env("NO_COLOR", "1")
+        .env_remove("CSPR_PATH")
+        .output()
+        .expect("cspr runs");
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(!wrong.status.success());
+    assert!(stderr.contains("working_together_2018"), "{stderr}");
+}

@@ -203,7 +203,7 @@ fn set_shows_only_what_changed() {
         .find(|o| o.name == "serious_child_safeguarding_case")
         .expect("unsettled");
     assert_eq!(serious.after, None);
-    assert!(cspr::repl::changes::render(&c).contains("- serious_child_safeguarding_case"));
+    assert!(cspr::repl::changes::render(&c).contains("- Serious child safeguarding case"));
     // Setting a fact to the value it has changes nothing.
     let c = changes(&ok(&mut s, &host, "set la_aware_on = 2024-03-05")).clone();
     assert!(c.is_empty());
@@ -607,7 +607,8 @@ fn an_incomplete_lincolnshire_referral_is_taken_to_a_pathway_by_ask() {
         stage = q.stage;
     }
     assert!(q.settles.contains(&"pathway".to_string()));
-    assert_eq!(q.choices, ["true", "false"]);
+    assert_eq!(q.choices, ["yes", "no"]);
+    assert_eq!(q.ty, "yes or no");
     let r = ok(&mut s, &host, "1");
     assert!(
         changes(&r)
@@ -733,7 +734,7 @@ fn answers_are_taken_as_people_write_them() {
     let mut answered = 0;
     while let Some(q) = s.question().cloned() {
         let answer = match q.ty.as_str() {
-            "bool" => "y",
+            "yes or no" => "y",
             "date" => "03/04/2024",
             _ if !q.choices.is_empty() => "1",
             _ => "skip",

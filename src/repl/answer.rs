@@ -78,11 +78,21 @@ pub fn read(program: &Program, fact: FactId, answer: &str) -> Result<Read, Vec<P
         options.get(n.checked_sub(1)?).cloned()
     };
     match def.ty {
-        Type::Bool => plain(match answer.to_ascii_lowercase().as_str() {
-            "yes" | "y" | "true" => "true".into(),
-            "no" | "n" | "false" => "false".into(),
-            _ => pick(answer).unwrap_or_else(|| answer.to_string()),
-        }),
+        Type::Bool => {
+            let picked = pick(answer);
+            plain(
+                match picked
+                    .as_deref()
+                    .unwrap_or(answer)
+                    .to_ascii_lowercase()
+                    .as_str()
+                {
+                    "yes" | "y" | "true" => "true".into(),
+                    "no" | "n" | "false" => "false".into(),
+                    _ => answer.to_string(),
+                },
+            )
+        }
         Type::Enum(_) => plain(pick(answer).unwrap_or_else(|| answer.to_string())),
         Type::Set(_) if !answer.starts_with('{') => {
             let items: Vec<String> = answer

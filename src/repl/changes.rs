@@ -18,8 +18,13 @@ use crate::value::Display;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub name: String,
+    /// What people read for it (its label, else its name in words).
+    pub label: String,
     pub before: Option<String>,
     pub after: Option<String>,
+    /// For a due date now known: what it counts from (`5 working days after la_aware_on
+    /// (2024-03-04)`, with `; Sun 24 Jan 2027 — not a working day` where it is not one).
+    pub counted: Option<String>,
 }
 
 /// The difference between an evaluation before and after.
@@ -74,8 +79,10 @@ impl Changes {
             if a != b {
                 list.push(Change {
                     name: name.to_string(),
+                    label: new.label_of(name),
                     before: b,
                     after: a,
+                    counted: None,
                 });
             }
         };
@@ -94,12 +101,17 @@ impl Changes {
             let b = o.and_then(|o| applies(before, o));
             push(&mut out.duties, &def.name, b, applies(after, d));
             if after.duties[d].applies != Some(false) {
+                let len = out.dues.len();
                 push(
                     &mut out.dues,
                     &def.name,
                     o.and_then(|o| due(before, o)),
                     due(after, d),
                 );
+                if let Some(change) = out.dues.get_mut(len) {
+                    change.counted = crate::report::counted::duty_sentence(new, after, d)
+                        .and_then(|s| s.split_once(" = ").map(|(_, c)| c.to_string()));
+                }
             }
         }
         out
@@ -130,7 +142,7 @@ pub fn render(changes: &Changes) -> String {
             None => shown(&c.after, "undetermined"),
             Some(b) => format!("{} (was {b})", shown(&c.after, "undetermined")),
         };
-        rows.push((mark(c), c.name.clone(), text));
+        rows.push((mark(c), c.label.clone(), text));
     }
     for c in &changes.duties {
         let text = format!(
@@ -138,16 +150,20 @@ pub fn render(changes: &Changes) -> String {
             shown(&c.after, "may apply"),
             shown(&c.before, "may apply")
         );
-        rows.push((mark(c), format!("duty {}", c.name), text));
+        rows.push((mark(c), format!("duty: {}", c.label), text));
     }
     for c in &changes.dues {
+        let counted = c
+            .counted
+            .as_ref()
+            .map_or(String::new(), |c| format!(" = {c}"));
         let text = match (&c.before, &c.after) {
-            (None, Some(a)) => format!("due {a}"),
+            (None, Some(a)) => format!("due {a}{counted}"),
             (Some(b), None) => format!("due date unknown again (was {b})"),
-            (Some(b), Some(a)) => format!("due {a} (was {b})"),
+            (Some(b), Some(a)) => format!("due {a} (was {b}){counted}"),
             (None, None) => continue,
         };
-        rows.push((mark(c), format!("duty {}", c.name), text));
+        rows.push((mark(c), format!("duty: {}", c.label), text));
     }
     let mut out = String::new();
     if rows.is_empty() {

@@ -100,12 +100,10 @@ impl Stages {
             for (d, def) in program.duties.iter().enumerate() {
                 let mut s = deepest(&def.when.iter().collect::<Vec<_>>(), &rule, &duty);
                 if let Some(deadline) = &def.deadline {
-                    for a in std::iter::once(&deadline.anchor)
-                        .chain(deadline.choices.iter().map(|(_, a)| a))
-                    {
+                    for a in deadline.anchors() {
                         let after = match a {
-                            Anchor::Duty(o) => Some(*o),
-                            Anchor::Fact(f) => done_by.get(*f).copied().flatten(),
+                            Anchor::Duty(o) | Anchor::Done(o, _) => Some(o),
+                            Anchor::Fact(f) => done_by.get(f).copied().flatten(),
                         };
                         if let Some(o) = after
                             && o != d
@@ -183,11 +181,12 @@ impl Stages {
                 return u32::MAX;
             };
             // Anchors form no cycle in a checked program; the depth bounds it all the same.
-            let c = std::iter::once(&deadline.anchor)
-                .chain(deadline.choices.iter().map(|(_, a)| a))
+            let c = deadline
+                .anchors()
+                .into_iter()
                 .map(|a| match a {
-                    Anchor::Duty(o) if depth < program.duties.len() => {
-                        clock_of(program, *o, clock, depth + 1).saturating_add(1)
+                    Anchor::Duty(o) | Anchor::Done(o, _) if depth < program.duties.len() => {
+                        clock_of(program, o, clock, depth + 1).saturating_add(1)
                     }
                     _ => 0,
                 })
@@ -279,8 +278,19 @@ pub fn order(program: &Program, eval: &Evaluation) -> Vec<(FactId, u32)> {
     facts.into_iter().map(|f| (f, reach.key[f].0)).collect()
 }
 
-/// The values a person can choose from for a fact of type `ty`.
+/// The values a person can choose from for a fact of type `ty`, as they are offered: a
+/// yes/no question as `yes` and `no` (the language's `true` and `false`, which are taken too:
+/// `answer::read`).
 pub fn choices(program: &Program, ty: Type) -> Vec<String> {
+    match ty {
+        Type::Bool => vec!["yes".into(), "no".into()],
+        ty => values(program, ty),
+    }
+}
+
+/// The values of type `ty` as the language writes them (`true`, `false`, an enum's
+/// variants): what `set FACT = ` completes.
+pub fn values(program: &Program, ty: Type) -> Vec<String> {
     match ty {
         Type::Bool => vec!["true".into(), "false".into()],
         Type::Enum(e) | Type::Set(e) => program.enums[e].variants.clone(),
@@ -303,7 +313,10 @@ pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Qu
             .ask
             .clone()
             .unwrap_or_else(|| format!("What is `{}`?", def.name)),
-        ty: type_name(def.ty, &program.enums),
+        ty: match def.ty {
+            Type::Bool => "yes or no".to_string(),
+            ty => type_name(ty, &program.enums),
+        },
         choices: choices(program, def.ty),
         settles: std::mem::take(&mut reach.settles[best]),
         dates: std::mem::take(&mut reach.dates[best]),

@@ -49,13 +49,13 @@ impl ReplHelper {
                 name: f.name.clone(),
                 ask: f.ask.clone().unwrap_or_default(),
                 ty: cspr::check::type_name(f.ty, &program.enums),
-                values: interview::choices(program, f.ty),
+                values: interview::values(program, f.ty),
             })
             .collect();
         self.outcomes = program
             .rules
             .iter()
-            .map(|r| (r.name.clone(), interview::choices(program, r.ty)))
+            .map(|r| (r.name.clone(), interview::values(program, r.ty)))
             .chain(program.duties.iter().map(|d| (d.name.clone(), Vec::new())))
             .collect();
         self.question = question.cloned();
