@@ -12,6 +12,7 @@ pub mod compare;
 pub mod counted;
 pub mod graph;
 pub mod html;
+pub mod interview_page;
 mod json;
 pub mod model;
 pub mod timeline;

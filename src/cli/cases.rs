@@ -62,7 +62,7 @@ pub fn read_among(
 
 /// `not used by lincolnshire (facts of walsall): referrer_is_staff`, once per set of
 /// procedures declaring the keys.
-fn not_used_note(program: &Program, not_used: &[NotUsed]) -> Option<cspr::Problem> {
+pub(crate) fn not_used_note(program: &Program, not_used: &[NotUsed]) -> Option<cspr::Problem> {
     if not_used.is_empty() {
         return None;
     }

@@ -71,7 +71,7 @@ fn summary(p: &Procedure) -> Value {
 
 /// `GET /api/v1/procedures`: id, title, kind, version and guidance of each.
 async fn procedures(State(state): State<Shared>) -> Json<Value> {
-    let list: Vec<Value> = state.procedures.iter().map(|p| summary(p)).collect();
+    let list: Vec<Value> = state.procedures.iter().map(summary).collect();
     Json(json!({ "procedures": list }))
 }
 
@@ -91,21 +91,41 @@ async fn schema(State(state): State<Shared>, Path(id): Path<String>) -> Result<R
     Ok(with_type(text, "application/schema+json"))
 }
 
+/// A procedure a request asked for: one of those served, or one put on another edition;
+/// owned, so a batch's worker thread can keep it.
+pub enum Picked {
+    Served(Shared, usize),
+    Rebased(Arc<Procedure>),
+}
+
+impl std::ops::Deref for Picked {
+    type Target = Procedure;
+    fn deref(&self) -> &Procedure {
+        match self {
+            Picked::Served(state, i) => &state.procedures[*i],
+            Picked::Rebased(p) => p,
+        }
+    }
+}
+
 /// The procedure with this id, or 404 with "did you mean".
-fn find(state: &Shared, id: &str) -> Result<Arc<Procedure>, ApiError> {
-    state.get(id).cloned().ok_or_else(|| {
-        let help =
-            cspr::diagnostic::did_you_mean(id, state.procedures.iter().map(|p| p.id.as_str()))
-                .unwrap_or_else(|| "GET /api/v1/procedures lists the procedures served".into());
-        let problem =
-            cspr::Problem::error("cspr::input", format!("no procedure `{id}`")).help(help);
-        ApiError::problems(StatusCode::NOT_FOUND, "not-found", vec![problem])
-    })
+fn find(state: &Shared, id: &str) -> Result<Picked, ApiError> {
+    state
+        .position(id)
+        .map(|i| Picked::Served(state.clone(), i))
+        .ok_or_else(|| {
+            let help =
+                cspr::diagnostic::did_you_mean(id, state.procedures.iter().map(|p| p.id.as_str()))
+                    .unwrap_or_else(|| "GET /api/v1/procedures lists the procedures served".into());
+            let problem =
+                cspr::Problem::error("cspr::input", format!("no procedure `{id}`")).help(help);
+            ApiError::problems(StatusCode::NOT_FOUND, "not-found", vec![problem])
+        })
 }
 
 /// The procedure `id`, on the edition `guidance=EDITION` names if it names one (as
 /// `--guidance EDITION`); `auto` is the command line's alone (below).
-fn find_on(state: &Shared, id: &str, params: &Params) -> Result<Arc<Procedure>, ApiError> {
+fn find_on(state: &Shared, id: &str, params: &Params) -> Result<Picked, ApiError> {
     let p = find(state, id)?;
     match params.get("guidance").map(String::as_str) {
         None => Ok(p),
@@ -113,9 +133,12 @@ fn find_on(state: &Shared, id: &str, params: &Params) -> Result<Arc<Procedure>, 
             "guidance",
             "`auto` is not taken here: give guidance=EDITION (each answer's `edition` field says which edition was in force on the case's date)",
         )),
-        Some(edition) => state.on_edition(id, edition).map_err(|problems| {
-            ApiError::problems(StatusCode::BAD_REQUEST, "bad-parameter", problems)
-        }),
+        Some(edition) => state
+            .on_edition(id, edition)
+            .map(Picked::Rebased)
+            .map_err(|problems| {
+                ApiError::problems(StatusCode::BAD_REQUEST, "bad-parameter", problems)
+            }),
     }
 }
 
@@ -287,7 +310,7 @@ fn read_case(
 
 /// One case from the request: the procedure, the case, the keys passed over.
 struct OneCase {
-    p: Arc<Procedure>,
+    p: Picked,
     case: Case,
     not_used: Vec<NotUsed>,
 }
@@ -360,7 +383,7 @@ async fn eval(
 
 /// A JSON Lines batch: evaluated on a worker thread, each line written as `cspr eval
 /// cases.jsonl` writes it (a result, or `{"line":N,"errors":[…]}`), streamed as it goes.
-fn batch(p: Arc<Procedure>, source: Source, as_of: NaiveDate) -> Response {
+fn batch(p: Picked, source: Source, as_of: NaiveDate) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<String>(4);
     tokio::task::spawn_blocking(move || {
         let program = p.program();

@@ -286,8 +286,15 @@ fn refuse(config: &Inner, request: &Request) -> Option<ApiError> {
                     || t.starts_with("multipart/form-data")
                     || t.starts_with("text/plain")
             });
+        // Under `Referrer-Policy: no-referrer` (ours) a browser posts a form with
+        // `Origin: null`; its `Sec-Fetch-Site`, which no page can set, says whether the
+        // post came from this server's own page.
+        let same_origin = headers
+            .get(HeaderName::from_static("sec-fetch-site"))
+            .is_some_and(|v| v.as_bytes() == b"same-origin");
         match origin {
             Some(o) if config.origins.iter().any(|a| a.eq_ignore_ascii_case(o)) => {}
+            Some("null") if same_origin => {}
             Some(o) => {
                 return Some(ApiError::new(
                     StatusCode::FORBIDDEN,

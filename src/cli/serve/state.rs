@@ -38,7 +38,7 @@ impl Procedure {
 
 /// Every procedure served, in the order listed (procedures, then guidance; by id).
 pub struct State {
-    pub procedures: Vec<Arc<Procedure>>,
+    pub procedures: Vec<Procedure>,
     /// Where `--procedures` looks first (a name inside that folder), for loading more.
     near: Option<PathBuf>,
     /// Procedures put on another edition of the guidance (`guidance=EDITION`), checked
@@ -64,7 +64,7 @@ impl State {
         let mut procedures = Vec::new();
         for (id, _) in Library::new(near.as_deref()).listing() {
             match load_procedure_near(&id, near.as_deref()) {
-                Ok((program, _warnings)) => procedures.push(Arc::new(Procedure::new(id, program))),
+                Ok((program, _warnings)) => procedures.push(Procedure::new(id, program)),
                 Err(problems) => {
                     report(&problems);
                     note!("not serving `{id}`: it does not check");
@@ -87,8 +87,13 @@ impl State {
     }
 
     /// The procedure with this id.
-    pub fn get(&self, id: &str) -> Option<&Arc<Procedure>> {
+    pub fn get(&self, id: &str) -> Option<&Procedure> {
         self.procedures.iter().find(|p| p.id == id)
+    }
+
+    /// Where the procedure with this id is in [`State::procedures`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.procedures.iter().position(|p| p.id == id)
     }
 
     /// The procedure `id` put on the edition `edition` of the guidance, as `--guidance
