@@ -509,14 +509,16 @@ fn every_bad_case_of_the_catalogue_is_a_located_problem() {
 #[test]
 fn limits_and_wrong_requests_are_problems() {
     let server = Server::start(&[]);
-    let big = vec![b' '; 1024 * 1024 + 1];
-    let p = server
-        .post(
-            "/api/v1/procedures/lincolnshire/eval",
-            "application/json",
-            &big,
-        )
-        .problem(413);
+    // Announced: refused before the body is read (written by hand, as the server may answer
+    // and close while a client is still sending).
+    let mut request = format!(
+        "POST /api/v1/procedures/lincolnshire/eval HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        server.port,
+        1024 * 1024 + 1
+    )
+    .into_bytes();
+    request.resize(request.len() + 1024 * 1024 + 1, b' ');
+    let p = server.raw(&request).problem(413);
     assert!(p["detail"].as_str().unwrap().contains("1 MiB"), "{p}");
     // Chunked, without a length: refused once it passes the limit.
     let mut request = format!(
@@ -940,35 +942,49 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn graceful_shutdown() {
     let server = Server::start(&[]);
-    let url = server.url("/api/v1/procedures/working_together_2018/eval");
     let batch = std::fs::read_to_string(root().join("policies/examples/batch.jsonl")).unwrap();
     let mut big = String::new();
     while big.len() < 900 * 1024 {
         big.push_str(&batch);
     }
-    let agent = server.agent.clone();
-    let flight = std::thread::spawn(move || {
-        let mut r = agent
-            .post(&url)
-            .header("Content-Type", "application/x-ndjson")
-            .send(big.as_bytes())
-            .unwrap();
-        (
-            r.status().as_u16(),
-            r.body_mut()
-                .with_config()
-                .limit(1 << 30)
-                .read_to_string()
-                .unwrap(),
-        )
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        stream,
+        "POST /api/v1/procedures/working_together_2018/eval HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/x-ndjson\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{big}",
+        server.port,
+        big.len()
+    )
+    .unwrap();
+    // The answer has begun: the request is in flight.
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    assert!(String::from_utf8_lossy(&head).starts_with("HTTP/1.1 200"));
+    // Read on while the server is told to stop (it finishes writing to a reader).
+    let reader = std::thread::spawn(move || {
+        let mut rest = Vec::new();
+        stream.read_to_end(&mut rest).unwrap();
+        rest
     });
-    std::thread::sleep(Duration::from_millis(30));
+    std::thread::sleep(Duration::from_millis(20));
     let (code, log) = server.terminate();
-    let (status, body) = flight.join().unwrap();
+    let rest = reader.join().unwrap();
+    let rest = String::from_utf8_lossy(&rest);
     assert_eq!(code, 0, "{log}");
     assert!(log.ends_with("stopped\n"), "{log}");
-    assert_eq!(status, 200);
-    assert!(body.lines().count() > 1000, "the batch was cut short");
+    // Chunked to its last chunk, every case answered.
+    assert!(rest.ends_with("0\r\n\r\n"), "the batch was cut short");
+    let answered = rest.matches("\"procedure\":").count();
+    assert_eq!(
+        answered,
+        big.lines().filter(|l| !l.trim().is_empty()).count()
+    );
 }
 
 /// Random and mutated case bodies: always a 200 or a problem+json 4xx, never a 500 or a
@@ -1066,4 +1082,89 @@ fn procedures_from_a_folder() {
     );
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.json()["duties"][0]["due"], "2024-03-11");
+}
+
+/// `guidance=EDITION` is `--guidance EDITION`: the same answers; guidance itself, or an
+/// edition that is not one, is the checker's problem; `auto` is refused with a reason.
+#[test]
+fn a_procedure_on_another_edition() {
+    let server = Server::start(&[]);
+    let case = "policies/examples/lincolnshire-rapid-review.json";
+    let body = std::fs::read(root().join(case)).unwrap();
+    for (endpoint, args) in [
+        (
+            "eval",
+            vec![
+                "eval",
+                "lincolnshire",
+                case,
+                "--guidance",
+                "working_together_2023",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ],
+        ),
+        (
+            "timeline",
+            vec![
+                "timeline",
+                "lincolnshire",
+                case,
+                "--guidance",
+                "working_together_2023",
+                "--format",
+                "json",
+                "--as-of",
+                AS_OF,
+            ],
+        ),
+    ] {
+        let (code, stdout, _) = cli(&args);
+        assert_eq!(code, 0);
+        // Twice: checked the first time, kept after.
+        for _ in 0..2 {
+            let reply = server.post(
+                &format!(
+                    "/api/v1/procedures/lincolnshire/{endpoint}?guidance=working_together_2023&as_of={AS_OF}"
+                ),
+                "application/json",
+                &body,
+            );
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            assert_eq!(reply.body, stdout, "{endpoint}");
+        }
+    }
+    let p = server
+        .post(
+            "/api/v1/procedures/working_together_2018/eval?guidance=working_together_2023",
+            "application/json",
+            "{}",
+        )
+        .problem(400);
+    assert_eq!(p["errors"][0]["code"], "cspr::not_a_procedure");
+    server
+        .post(
+            "/api/v1/procedures/lincolnshire/eval?guidance=lincolnshire",
+            "application/json",
+            "{}",
+        )
+        .problem(400);
+    let p = server
+        .post(
+            "/api/v1/procedures/lincolnshire/eval?guidance=auto",
+            "application/json",
+            "{}",
+        )
+        .problem(400);
+    assert!(p["detail"].as_str().unwrap().contains("guidance=EDITION"));
+    // The report takes no edition, as `cspr report` takes none.
+    server
+        .post(
+            "/api/v1/procedures/lincolnshire/report?guidance=working_together_2023",
+            "application/json",
+            &body,
+        )
+        .problem(400);
 }

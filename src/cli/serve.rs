@@ -37,10 +37,10 @@ pub type Shared = Arc<State>;
 /// Serve the JSON API and the browser interview over HTTP
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr serve                                       (http://127.0.0.1:8080, loopback only)\n  cspr serve --addr 127.0.0.1:0                    (any free port; the address is printed)\n  cspr serve --procedures ./my-policies            (also serve the .policy files of a folder)\n  cspr serve --addr 0.0.0.0:8080 --token-file /etc/cspr/token   (off loopback: a bearer token is required)\n\n  curl -s http://127.0.0.1:8080/api/v1/procedures\n  curl -s -H 'Content-Type: application/json' --data @case.json \\\n       http://127.0.0.1:8080/api/v1/procedures/lincolnshire/eval\n\nNothing about a case is stored: cases travel in request bodies, never in addresses, and the\naccess log on stderr holds the method, path, status and time only. See docs/serve.md."
+    after_help = "Examples:\n  cspr serve                                       (http://127.0.0.1:8080, loopback only)\n  cspr serve --addr 127.0.0.1:0                    (any free port; the address is printed)\n  cspr serve --procedures ./my-policies            (also serve the .policy files of a folder)\n  cspr serve --addr 0.0.0.0:8080 --token-file /etc/cspr/token   (off loopback: a bearer token is required)\n\n  curl -s http://127.0.0.1:8080/api/v1/procedures\n  curl -s -H 'Content-Type: application/json' --data-binary @case.json \\\n       http://127.0.0.1:8080/api/v1/procedures/lincolnshire/eval\n\nNothing about a case is stored: cases travel in request bodies, never in addresses, and the\naccess log on stderr holds the method, path, status and time only. See docs/serve.md."
 )]
 pub struct Serve {
-    /// The address to listen on; port 0 picks a free port [default: 127.0.0.1:8080]
+    /// The address to listen on; port 0 picks a free port
     #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
     /// A folder of .policy files to serve as well as the procedures cspr finds

@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
+use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
@@ -79,7 +80,8 @@ async fn procedure(
     State(state): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(summary(find(&state, &id)?)))
+    let p = find(&state, &id)?;
+    Ok(Json(summary(&p)))
 }
 
 /// `GET /api/v1/procedures/{id}/schema`: the JSON Schema of its case.
@@ -89,16 +91,55 @@ async fn schema(State(state): State<Shared>, Path(id): Path<String>) -> Result<R
     Ok(with_type(text, "application/schema+json"))
 }
 
+/// A procedure a request asked for: one of those served, or one put on another edition;
+/// owned, so a batch's worker thread can keep it.
+pub enum Picked {
+    Served(Shared, usize),
+    Rebased(Arc<Procedure>),
+}
+
+impl std::ops::Deref for Picked {
+    type Target = Procedure;
+    fn deref(&self) -> &Procedure {
+        match self {
+            Picked::Served(state, i) => &state.procedures[*i],
+            Picked::Rebased(p) => p,
+        }
+    }
+}
+
 /// The procedure with this id, or 404 with "did you mean".
-fn find<'s>(state: &'s Shared, id: &str) -> Result<&'s Procedure, ApiError> {
-    state.get(id).ok_or_else(|| {
-        let help =
-            cspr::diagnostic::did_you_mean(id, state.procedures.iter().map(|p| p.id.as_str()))
-                .unwrap_or_else(|| "GET /api/v1/procedures lists the procedures served".into());
-        let problem =
-            cspr::Problem::error("cspr::input", format!("no procedure `{id}`")).help(help);
-        ApiError::problems(StatusCode::NOT_FOUND, "not-found", vec![problem])
-    })
+fn find(state: &Shared, id: &str) -> Result<Picked, ApiError> {
+    state
+        .position(id)
+        .map(|i| Picked::Served(state.clone(), i))
+        .ok_or_else(|| {
+            let help =
+                cspr::diagnostic::did_you_mean(id, state.procedures.iter().map(|p| p.id.as_str()))
+                    .unwrap_or_else(|| "GET /api/v1/procedures lists the procedures served".into());
+            let problem =
+                cspr::Problem::error("cspr::input", format!("no procedure `{id}`")).help(help);
+            ApiError::problems(StatusCode::NOT_FOUND, "not-found", vec![problem])
+        })
+}
+
+/// The procedure `id`, on the edition `guidance=EDITION` names if it names one (as
+/// `--guidance EDITION`); `auto` is the command line's alone (below).
+fn find_on(state: &Shared, id: &str, params: &Params) -> Result<Picked, ApiError> {
+    let p = find(state, id)?;
+    match params.get("guidance").map(String::as_str) {
+        None => Ok(p),
+        Some(crate::cli::edition::AUTO) => Err(bad_param(
+            "guidance",
+            "`auto` is not taken here: give guidance=EDITION (each answer's `edition` field says which edition was in force on the case's date)",
+        )),
+        Some(edition) => state
+            .on_edition(id, edition)
+            .map(Picked::Rebased)
+            .map_err(|problems| {
+                ApiError::problems(StatusCode::BAD_REQUEST, "bad-parameter", problems)
+            }),
+    }
 }
 
 /// The query parameters the case endpoints take.
@@ -201,10 +242,11 @@ fn body_format(headers: &HeaderMap, batch: bool) -> Result<Body_, ApiError> {
     }
 }
 
-/// The body as text, named for its format (errors are located in `case.json`, …), with
-/// the checks `cspr` makes of a file: UTF-8, no control characters, no byte-order mark.
-async fn body_text(body: Body, name: &str) -> Result<Source, ApiError> {
-    let bytes: Bytes = axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
+/// The whole body (at most [`MAX_BODY`]), read before anything else is checked: an
+/// answer sent with the body unread closes the connection, and a client that reuses it
+/// would find it gone.
+async fn body_bytes(body: Body) -> Result<Bytes, ApiError> {
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|e| {
         // The only error of a body within the server's own limits is its length.
         if std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
         {
@@ -216,7 +258,12 @@ async fn body_text(body: Body, name: &str) -> Result<Source, ApiError> {
                 format!("the request body could not be read: {e}"),
             )
         }
-    })?;
+    })
+}
+
+/// The body as text, named for its format (errors are located in `case.json`, …), with
+/// the checks `cspr` makes of a file: UTF-8, no control characters, no byte-order mark.
+fn body_text(bytes: Bytes, name: &str) -> Result<Source, ApiError> {
     let text = crate::cli::text_of(name, bytes.to_vec()).map_err(|p| {
         ApiError::problems(StatusCode::UNPROCESSABLE_ENTITY, "invalid-case", vec![p])
     })?;
@@ -254,35 +301,35 @@ fn read_case(
                 .procedures
                 .iter()
                 .filter(|o| o.id != p.id)
-                .map(Procedure::program)
+                .map(|o| o.program())
                 .collect();
             cspr::case::parse_among(program, source, format, &others).map_err(invalid)
         }
     }
 }
 
-/// One case from the request: the procedure, the case, the keys passed over, the options.
-struct OneCase<'s> {
-    p: &'s Procedure,
+/// One case from the request: the procedure, the case, the keys passed over.
+struct OneCase {
+    p: Picked,
     case: Case,
     not_used: Vec<NotUsed>,
 }
 
 /// Read one case for `id` from the request (`batch` when the endpoint also takes one).
-async fn one_case<'s>(
-    state: &'s Shared,
+fn one_case(
+    state: &Shared,
     id: &str,
     params: &Params,
     headers: &HeaderMap,
-    body: Body,
-) -> Result<OneCase<'s>, ApiError> {
-    let p = find(state, id)?;
+    body: Bytes,
+) -> Result<OneCase, ApiError> {
+    let p = find_on(state, id, params)?;
     let format = match body_format(headers, false)? {
         Body_::One(f) => f,
         Body_::Batch => Format::JsonLines,
     };
-    let source = body_text(body, source_name(format)).await?;
-    let (case, not_used) = read_case(state, p, &source, format, flag(params, "strict")?)?;
+    let source = body_text(body, source_name(format))?;
+    let (case, not_used) = read_case(state, &p, &source, format, flag(params, "strict")?)?;
     Ok(OneCase { p, case, not_used })
 }
 
@@ -313,15 +360,17 @@ async fn eval(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let body = body_bytes(body).await?;
     let params = params(query)?;
-    only(&params, &["as_of", "strict"])?;
+    only(&params, &["as_of", "strict", "guidance"])?;
     let as_of = as_of(&params)?;
-    let p = find(&state, &id)?;
     if body_format(&headers, true)? == Body_::Batch {
-        let source = body_text(body, "cases.jsonl").await?;
-        return Ok(batch(state.clone(), id, source, as_of));
+        let p = find_on(&state, &id, &params)?;
+        let source = body_text(body, "cases.jsonl")?;
+        return Ok(batch(p, source, as_of));
     }
-    let one = one_case(&state, &id, &params, &headers, body).await?;
+    let one = one_case(&state, &id, &params, &headers, body)?;
+    let p = &one.p;
     let finding = p.editions.finding(&one.case);
     let eval = evaluate(p, one.case)?;
     let mut out = String::new();
@@ -334,10 +383,9 @@ async fn eval(
 
 /// A JSON Lines batch: evaluated on a worker thread, each line written as `cspr eval
 /// cases.jsonl` writes it (a result, or `{"line":N,"errors":[…]}`), streamed as it goes.
-fn batch(state: Shared, id: String, source: Source, as_of: NaiveDate) -> Response {
+fn batch(p: Picked, source: Source, as_of: NaiveDate) -> Response {
     let (tx, rx) = tokio::sync::mpsc::channel::<String>(4);
     tokio::task::spawn_blocking(move || {
-        let Some(p) = state.get(&id) else { return };
         let program = p.program();
         let engine = p.shared.engine();
         let mut chunk = String::new();
@@ -389,16 +437,17 @@ async fn explain(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let body = body_bytes(body).await?;
     let params = params(query)?;
-    only(&params, &["name", "why_not", "strict"])?;
+    only(&params, &["name", "why_not", "strict", "guidance"])?;
     if params.contains_key("why_not") && !params.contains_key("name") {
         return Err(bad_param(
             "why_not",
             "`why_not` needs `name`: the decision or rule it asks about",
         ));
     }
-    let one = one_case(&state, &id, &params, &headers, body).await?;
-    let p = one.p;
+    let one = one_case(&state, &id, &params, &headers, body)?;
+    let p = &one.p;
     let eval = evaluate(p, one.case)?;
     let program = p.program();
     let mut explainer = cspr::eval::explain::Explainer::new(program, &eval);
@@ -425,8 +474,12 @@ async fn timeline(
     body: Body,
 ) -> Result<Response, ApiError> {
     use cspr::report::timeline as tl;
+    let body = body_bytes(body).await?;
     let params = params(query)?;
-    only(&params, &["as_of", "strict", "format", "ics_case_id"])?;
+    only(
+        &params,
+        &["as_of", "strict", "format", "ics_case_id", "guidance"],
+    )?;
     let as_of = as_of(&params)?;
     let ics = match params.get("format").map(String::as_str) {
         None | Some("json") => false,
@@ -434,8 +487,8 @@ async fn timeline(
         Some(other) => return Err(bad_param("format", format!("`{other}` is not json or ics"))),
     };
     let ics_case_id = flag(&params, "ics_case_id")?;
-    let one = one_case(&state, &id, &params, &headers, body).await?;
-    let p = one.p;
+    let one = one_case(&state, &id, &params, &headers, body)?;
+    let p = &one.p;
     let finding = p.editions.finding(&one.case);
     let eval = evaluate(p, one.case)?;
     let program = p.program();
@@ -473,6 +526,7 @@ async fn report(
     body: Body,
 ) -> Result<Response, ApiError> {
     use cspr::report::{Report, html};
+    let body = body_bytes(body).await?;
     let params = params(query)?;
     only(&params, &["as_of", "strict", "full"])?;
     let as_of = as_of(&params)?;
@@ -481,8 +535,8 @@ async fn report(
     } else {
         html::Layout::Brief
     };
-    let one = one_case(&state, &id, &params, &headers, body).await?;
-    let p = one.p;
+    let one = one_case(&state, &id, &params, &headers, body)?;
+    let p = &one.p;
     let finding = p.editions.finding(&one.case);
     let eval = evaluate(p, one.case)?;
     let page = Editions::html(
@@ -506,10 +560,11 @@ async fn missing(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let body = body_bytes(body).await?;
     let params = params(query)?;
-    only(&params, &["strict"])?;
-    let one = one_case(&state, &id, &params, &headers, body).await?;
-    let eval = evaluate(one.p, one.case)?;
+    only(&params, &["strict", "guidance"])?;
+    let one = one_case(&state, &id, &params, &headers, body)?;
+    let eval = evaluate(&one.p, one.case)?;
     let json = cspr::repl::interview::questions_json(one.p.program(), &eval);
     Ok(with_type(format!("{json}\n"), "application/json"))
 }

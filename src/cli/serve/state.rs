@@ -1,8 +1,9 @@
 //! What the server loads once at start: every procedure cspr can reach, checked, with its
 //! engine tables, its JSON template and its edition table, shared by every request.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 use cspr::check::Program;
@@ -38,6 +39,11 @@ impl Procedure {
 /// Every procedure served, in the order listed (procedures, then guidance; by id).
 pub struct State {
     pub procedures: Vec<Procedure>,
+    /// Where `--procedures` looks first (a name inside that folder), for loading more.
+    near: Option<PathBuf>,
+    /// Procedures put on another edition of the guidance (`guidance=EDITION`), checked
+    /// the first time they are asked for and kept.
+    rebased: Mutex<HashMap<(String, String), Arc<Procedure>>>,
 }
 
 impl State {
@@ -73,12 +79,44 @@ impl State {
         }
         procedures
             .sort_by(|a, b| (a.kind != "procedure", &a.id).cmp(&(b.kind != "procedure", &b.id)));
-        Ok(State { procedures })
+        Ok(State {
+            procedures,
+            near,
+            rebased: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The procedure with this id.
     pub fn get(&self, id: &str) -> Option<&Procedure> {
         self.procedures.iter().find(|p| p.id == id)
+    }
+
+    /// Where the procedure with this id is in [`State::procedures`].
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.procedures.iter().position(|p| p.id == id)
+    }
+
+    /// The procedure `id` put on the edition `edition` of the guidance, as `--guidance
+    /// EDITION` loads it (checked once, then kept); the checker's problems when it cannot
+    /// be (guidance itself, an edition that is not one, what no longer resolves).
+    pub fn on_edition(
+        &self,
+        id: &str,
+        edition: &str,
+    ) -> Result<Arc<Procedure>, Vec<cspr::Problem>> {
+        let key = (id.to_string(), edition.to_string());
+        let mut rebased = self
+            .rebased
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(p) = rebased.get(&key) {
+            return Ok(p.clone());
+        }
+        let (program, _) =
+            crate::cli::load_procedure_onto(id, self.near.as_deref(), Some(edition))?;
+        let p = Arc::new(Procedure::new(id.to_string(), program));
+        rebased.insert(key, p.clone());
+        Ok(p)
     }
 }
 
