@@ -25,7 +25,7 @@ mod policy;
 mod printer;
 mod scenario;
 
-pub(crate) use policy::deadline_text;
+pub(crate) use policy::{Period, anchor_term, deadline_text};
 
 use crate::diagnostic::{Problem, Source};
 

@@ -95,7 +95,7 @@ impl DeadlineView<'_> {
         let anchor_counted_from = match (counted_from, eval.duties[d].due) {
             (Some(c), Some(due)) if c.duty => match due.from.anchor {
                 crate::check::Anchor::Duty(o) => counted::CountedFrom::chain(program, eval, o),
-                crate::check::Anchor::Fact(_) => Vec::new(),
+                crate::check::Anchor::Fact(_) | crate::check::Anchor::Done(..) => Vec::new(),
             },
             _ => Vec::new(),
         };
@@ -134,19 +134,18 @@ impl DeadlineView<'_> {
         if let Some(c) = &self.counted_from {
             out.push_str(",\"counted_from\":{\"anchor\":\"");
             out.push_str(c.anchor);
-            out.push_str(if c.duty {
-                "\",\"kind\":\"duty\",\"date\":\""
-            } else {
-                "\",\"kind\":\"fact\",\"date\":\""
-            });
+            out.push_str("\",\"kind\":\"");
+            out.push_str(c.kind_name());
+            out.push_str("\",\"date\":\"");
             let _ = write!(out, "{}", c.date);
             out.push_str("\",\"direction\":\"");
             out.push_str(c.direction());
             let _ = write!(
                 out,
-                "\",\"period\":{{\"amount\":{},\"unit\":\"{}\"}}}}",
+                "\",\"period\":{{\"amount\":{},\"unit\":\"{}\"}}{}}}",
                 c.amount,
-                counted::unit_name(c.unit)
+                counted::unit_name(c.unit),
+                c.extra_json()
             );
         }
         if let (Some(at), Some(off)) = (self.due, &self.not_working)
@@ -164,8 +163,14 @@ impl DeadlineView<'_> {
             Status::Pending {
                 working_days_left: n,
             }
+            | Status::NotYetOpen {
+                working_days_left: n,
+                ..
+            }
             | Status::Overdue { working_days: n }
-            | Status::MetLate { working_days: n } => Some(n),
+            | Status::MetLate { working_days: n }
+            | Status::TooEarly { working_days: n }
+            | Status::Late { working_days: n } => Some(n),
             _ => None,
         }
     }
@@ -223,6 +228,37 @@ impl DeadlineView<'_> {
                 (None, None) => format!("met late ({})", self.uncounted()),
             },
             Status::Running { until } => format!("running until {}", until.format("%Y-%m-%d")),
+            Status::NotYetOpen {
+                opens,
+                working_days_left: n,
+            } => match n {
+                Some(n) => format!(
+                    "not open yet: opens {} ({n} working day{} from now)",
+                    opens.format("%Y-%m-%d"),
+                    plural(*n)
+                ),
+                None => format!("not open yet: opens {}", opens.format("%Y-%m-%d")),
+            },
+            Status::TooEarly { working_days: n } => {
+                let (did, when) = match self.counted_from.map(|c| c.kind) {
+                    Some(crate::syntax::ast::DeadlineKind::On) => ("held", "its day"),
+                    _ => ("done", "the window opened"),
+                };
+                match n {
+                    Some(n) if *n > 0 => format!(
+                        "too early: {did} {n} working day{} before {when}",
+                        plural(*n)
+                    ),
+                    _ => format!("too early: {did} before {when}"),
+                }
+            }
+            Status::OnTheDay => "on the day".to_string(),
+            Status::Late { working_days: n } => match n {
+                Some(n) if *n > 0 => {
+                    format!("late: held {n} working day{} after its day", plural(*n))
+                }
+                _ => "late: held after its day".to_string(),
+            },
             Status::Completed => "completed".to_string(),
         };
         if self.provisional {
@@ -287,7 +323,7 @@ pub fn report_text(report: &Report<'_>) -> String {
                     .collect::<Vec<_>>()
                     .join("; ")
             };
-            [o.name.to_string(), o.shown.clone(), note]
+            [report.outcome_name(o).to_string(), o.shown.clone(), note]
         })
         .collect();
     table(&rows, &mut out);
@@ -296,7 +332,7 @@ pub fn report_text(report: &Report<'_>) -> String {
     let width = report
         .duties
         .iter()
-        .map(|d| d.name.chars().count())
+        .map(|d| report.duty_name(d).chars().count())
         .max()
         .unwrap_or(0);
     for d in &report.duties {
@@ -309,7 +345,9 @@ pub fn report_text(report: &Report<'_>) -> String {
         let _ = writeln!(
             out,
             "  {applies:<14}  {:<width$}  {} {}{cite}",
-            d.name, d.actor, d.modality
+            report.duty_name(d),
+            report.actor(d),
+            d.modality
         );
         let _ = writeln!(out, "  {:<14}  {:<width$}  {}", "", "", d.action);
         if d.applies.is_none() {
@@ -323,7 +361,12 @@ pub fn report_text(report: &Report<'_>) -> String {
         }
         if d.has_deadline && d.applies != Some(false) {
             let view = &d.deadline;
-            let due = view.due.map_or(String::new(), |d| format!("due {d}: "));
+            // An appointment is held on its day, not due by it.
+            let word = match view.counted_from.map(|c| c.kind) {
+                Some(crate::syntax::ast::DeadlineKind::On) => "on",
+                _ => "due",
+            };
+            let due = view.due.map_or(String::new(), |d| format!("{word} {d}: "));
             let _ = writeln!(
                 out,
                 "  {:<14}  {:<width$}  {due}{}",

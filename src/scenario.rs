@@ -64,7 +64,7 @@ pub enum CheckKind {
 }
 
 /// Every status name `expect … status` accepts.
-pub const STATUS_NAMES: [&str; 10] = [
+pub const STATUS_NAMES: [&str; 14] = [
     "not_applicable",
     "no_deadline",
     "waiting",
@@ -75,6 +75,10 @@ pub const STATUS_NAMES: [&str; 10] = [
     "met_late",
     "running",
     "completed",
+    "not_yet_open",
+    "too_early",
+    "on_the_day",
+    "late",
 ];
 
 /// The edition of the guidance a program runs on: the root of its chain of modules

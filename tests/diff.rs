@@ -290,9 +290,9 @@ fn every_witness_reproduces_under_eval() {
     // The modality edit's witness and the added duty's (and the 2023 care-leaver duty's)
     // are among those re-run.
     for want in [
-        "reading-notify-1: applies: local_authority must \"notify the Panel\" -> applies: local_authority should \"notify the Panel\"",
-        "reading-notify_custody_death-1: not declared -> applies: local_authority must",
-        "reading-notify_secretary_of_state_and_ofsted_care_leaver-1: not declared -> applies: local_authority should",
+        "reading-notify-1: applies: Local authority must \"notify the Panel\" -> applies: Local authority should \"notify the Panel\"",
+        "reading-notify_custody_death-1: not declared -> applies: Local authority must",
+        "reading-notify_secretary_of_state_and_ofsted_care_leaver-1: not declared -> applies: Local authority should",
     ] {
         assert!(
             checked.iter().any(|c| c.starts_with(want)),
@@ -341,7 +341,7 @@ fn each_edit_is_found() {
         (
             "actor",
             "actor changed",
-            Some("duty `notify` falls to partnership (was local_authority)"),
+            Some("duty `notify` falls to Partnership (was Local authority)"),
         ),
         (
             "action",
@@ -352,7 +352,7 @@ fn each_edit_is_found() {
             "duty-added",
             "added",
             Some(
-                "a new duty `notify_custody_death` (local_authority must) applies when custody_death",
+                "a new duty `notify_custody_death` (Local authority must) applies when custody_death",
             ),
         ),
         (
@@ -531,7 +531,7 @@ fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
     );
     let closing = plain.lines().last().unwrap();
     assert!(
-        closing.contains("a new duty `notify_secretary_of_state_and_ofsted_care_leaver` (local_authority should) applies when care_leaver_death_notifiable"),
+        closing.contains("a new duty `notify_secretary_of_state_and_ofsted_care_leaver` (Local authority should) applies when care_leaver_death_notifiable"),
         "{closing}"
     );
     assert!(!plain.contains("citation changed"), "{plain}");
@@ -583,11 +583,11 @@ fn a_modality_change_and_an_added_duty_each_get_a_witness() {
     let w = &reading["witnesses"][0];
     assert_eq!(
         w["old"],
-        "applies: local_authority must \"notify the Panel\""
+        "applies: Local authority must \"notify the Panel\""
     );
     assert_eq!(
         w["new"],
-        "applies: local_authority should \"notify the Panel\""
+        "applies: Local authority should \"notify the Panel\""
     );
     let facts: Vec<&str> = w["facts"]
         .as_array()
@@ -620,7 +620,7 @@ fn a_modality_change_and_an_added_duty_each_get_a_witness() {
         w["new"]
             .as_str()
             .unwrap()
-            .starts_with("applies: local_authority must")
+            .starts_with("applies: Local authority must")
     );
     assert_eq!(w["facts"].as_array().unwrap().len(), 2, "{w}");
     // And the reverse: the removed duty, where it applied in OLD.
@@ -630,7 +630,7 @@ fn a_modality_change_and_an_added_duty_each_get_a_witness() {
         "tests/diff/base.policy",
     ]);
     assert!(
-        stdout.contains("duty `notify_custody_death` (local_authority must) is gone: it applied when custody_death"),
+        stdout.contains("duty `notify_custody_death` (Local authority must) is gone: it applied when custody_death"),
         "{stdout}"
     );
 }

@@ -53,6 +53,7 @@ decision k cite S "3":
   x when {} cite S "3.1"
   y when q or ({}) cite S "3.2"
   otherwise z cite S "3.3"
+actor someone "Someone"
 duty t cite S "4":
   someone must "act" when {}
 "#,

@@ -105,7 +105,9 @@ fn random_program(seed: u64) -> String {
         }
     }
     let when = g.expr(2, &bools, &decisions);
-    text += &format!("duty act cite T \"9\":\n  someone must \"act\"\n  when {when}\n");
+    text += &format!(
+        "actor someone \"Someone\"\nduty act cite T \"9\":\n  someone must \"act\"\n  when {when}\n"
+    );
     text
 }
 
@@ -399,7 +401,9 @@ fn read_once_program(seed: u64) -> String {
         rules.push(format!("r{i}"));
     }
     let when = rules.join(if g.next(2) == 0 { " and " } else { " or " });
-    text += &format!("duty act cite T \"9\":\n  someone must \"act\"\n  when {when}\n");
+    text += &format!(
+        "actor someone \"Someone\"\nduty act cite T \"9\":\n  someone must \"act\"\n  when {when}\n"
+    );
     text
 }
 

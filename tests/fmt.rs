@@ -202,6 +202,27 @@ timeline tl:\n  starts t\n\n  step days 2-7 one:\n    x may \"go\"\n\n  step day
     all_properties("m.policy", messy);
 }
 
+/// Actors are grouped like facts and sources; a label is written after the name it
+/// labels, on the declaration's first line.
+#[test]
+fn actors_and_labels() {
+    let messy = "guidance g \"T\"\nsource S = \"s\"\nactor x \"Ex\" actor y   \"Why \\\"y\\\"\"\n\
+fact a label \"A given\": bool fact t: date\n\
+rule r label \"R holds\" cite S \"1\": a\n\
+decision k label \"The route\": p when r otherwise q\n\
+duty d label \"Do it\" cite S \"2\": x must \"do\" when r\n\
+timeline tl: starts t step day 2 one label \"Step one\": y may \"go\"\n";
+    let want = "guidance g \"T\"\n\nsource S = \"s\"\n\n\
+actor x \"Ex\"\nactor y \"Why \\\"y\\\"\"\n\n\
+fact a label \"A given\": bool\nfact t: date\n\n\
+rule r label \"R holds\" cite S \"1\":\n  a\n\n\
+decision k label \"The route\":\n  p\n    when r\n  otherwise q\n\n\
+duty d label \"Do it\" cite S \"2\":\n  x must \"do\"\n  when r\n\n\
+timeline tl:\n  starts t\n\n  step day 2 one label \"Step one\":\n    y may \"go\"\n";
+    assert_eq!(fmt("m.policy", messy), want);
+    all_properties("m.policy", messy);
+}
+
 #[test]
 fn long_chains_break_one_operand_a_line() {
     let long = "x".repeat(45);

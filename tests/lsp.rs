@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::common::root;
 
-struct Client {
+pub(crate) struct Client {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
@@ -19,7 +19,7 @@ struct Client {
 }
 
 impl Client {
-    fn start() -> Client {
+    pub(crate) fn start() -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_cspr"))
             .arg("lsp")
             .current_dir(root())
@@ -92,7 +92,7 @@ impl Client {
     }
 
     /// The diagnostics last published for `uri`, waiting for them if need be.
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+    pub(crate) fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
         // A request answered means every notification before it has arrived.
         self.request(
             "textDocument/documentSymbol",
@@ -106,7 +106,7 @@ impl Client {
             .unwrap_or_else(|| panic!("no diagnostics for {uri}"))
     }
 
-    fn open(&mut self, path: &str, text: &str) -> String {
+    pub(crate) fn open(&mut self, path: &str, text: &str) -> String {
         let u = uri(path);
         let language = if path.ends_with(".scenario") {
             "cspr-scenario"
@@ -120,7 +120,14 @@ impl Client {
         u
     }
 
-    fn at(&mut self, method: &str, uri: &str, text: &str, needle: &str, nth: usize) -> Value {
+    pub(crate) fn at(
+        &mut self,
+        method: &str,
+        uri: &str,
+        text: &str,
+        needle: &str,
+        nth: usize,
+    ) -> Value {
         let (line, character) = position(text, needle, nth);
         let context = if method == "textDocument/completion" {
             json!({"triggerKind": 1})
@@ -137,7 +144,7 @@ impl Client {
         )
     }
 
-    fn shutdown(mut self) {
+    pub(crate) fn shutdown(mut self) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
         let status = self.child.wait().unwrap();
@@ -352,6 +359,81 @@ fn a_session_on_the_shipped_procedures() {
     )
     .unwrap();
     assert_eq!(edits[0]["newText"], json!(want));
+    c.shutdown();
+}
+
+/// Actors: hover shows the title, definition finds the `actor` declaration (in the national
+/// module for a national actor), completion offers them, and an undeclared one is
+/// `cspr check`'s error with its "did you mean".
+#[test]
+fn actors_are_hovered_defined_completed_and_checked() {
+    let mut c = Client::start();
+    let text = read("policies/lincolnshire.policy");
+    let lin = c.open("policies/lincolnshire.policy", &text);
+
+    let hover = c.at("textDocument/hover", &lin, &text, "sirg must", 0);
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        shown.starts_with("**actor** `sirg`: Serious Incident Review Group (SIRG)"),
+        "{shown}"
+    );
+
+    let def = c.at(
+        "textDocument/definition",
+        &lin,
+        &text,
+        "safeguarding_partners must",
+        0,
+    );
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/policies/working-together-2018.policy"),
+        "{def}"
+    );
+    let national = read("policies/working-together-2018.policy");
+    assert_eq!(
+        def["range"]["start"]["line"],
+        json!(position(&national, "actor safeguarding_partners", 0).0)
+    );
+    let def = c.at("textDocument/definition", &lin, &text, "sirg must", 0);
+    assert_eq!(
+        def["range"]["start"]["line"],
+        json!(position(&text, "actor sirg ", 0).0)
+    );
+
+    let items = c.at("textDocument/completion", &lin, &text, "sirg must", 0);
+    let offered: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for want in [
+        "sirg",
+        "local_authority",
+        "business_manager",
+        "actor",
+        "label",
+    ] {
+        assert!(offered.contains(&want), "{want} not offered");
+    }
+
+    let typo = text.replacen("  sirg must", "  sirgg must", 1);
+    let edited = c.open("policies/lincolnshire.policy", &typo);
+    let diags = c.diagnostics(&edited);
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == "cspr::undeclared_actor")
+        .expect("an undeclared actor");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean `sirg`?"),
+        "{d}"
+    );
     c.shutdown();
 }
 

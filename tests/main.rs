@@ -22,6 +22,7 @@ mod cases;
 mod check_errors;
 mod cli;
 mod common;
+mod deadline_constructs;
 mod deadlines;
 mod diff;
 mod diff_props;

@@ -230,9 +230,25 @@ fn keywords_are_refused_as_names_exactly_where_the_grammar_says() {
         "order", "notify", "index",
     ]);
     for word in words {
-        // `day` and `days` are keywords only where a timeline step expects them; the words
-        // of scenario expectations (`cw_…`) only there; `true`/`false` are values.
-        let keyword = language.contains(&word) && !matches!(word, "day" | "days");
+        // `day` and `days` are keywords only where a timeline step expects them, `actor`
+        // and `label` only where a declaration or its label starts; the words of scenario
+        // expectations (`cw_…`) only there; `true`/`false` are values. The words of
+        // deadlines (`on`, `earliest`, …) likewise only where a deadline expects them
+        // (`non-working` is no name at all).
+        let keyword = language.contains(&word)
+            && !matches!(
+                word,
+                "day"
+                    | "days"
+                    | "on"
+                    | "next"
+                    | "previous"
+                    | "earliest"
+                    | "latest"
+                    | "assumed"
+                    | "actor"
+                    | "label"
+            );
         let value = matches!(word, "true" | "false");
         let accepted = |text: String| parse(&Source::new("k.policy", text.as_str())).is_ok();
         assert_eq!(

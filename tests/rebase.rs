@@ -13,6 +13,7 @@ procedure local "A local procedure"
   extends base
 
 source LP = "Local procedure"
+actor business_manager "Business manager"
 
 duty tell_chair cite LP "2.1":
   business_manager must "tell the chair"

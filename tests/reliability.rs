@@ -11,7 +11,7 @@ use crate::common::{case, eval, program, render};
 /// from a fact: resolving `d0` walks the whole chain.
 fn chain_policy(n: usize) -> String {
     let mut s = String::from(
-        "guidance g \"t\"\n  calendar england_and_wales\nsource S = \"s\"\nfact start: date ask \"s\"\n",
+        "guidance g \"t\"\n  calendar england_and_wales\nsource S = \"s\"\nactor a \"A\"\nfact start: date ask \"s\"\n",
     );
     for i in 0..n - 1 {
         s.push_str(&format!(
@@ -48,7 +48,7 @@ fn a_long_chain_of_deadline_anchors_resolves_without_recursion() {
 /// One duty due `deadline` after the fact `start`.
 fn one_duty(calendar: bool, deadline: &str) -> cspr::check::Program {
     program(&format!(
-        "guidance g \"t\"\n{}source S = \"s\"\nfact start: date ask \"s\"\nduty d cite S \"1\": a must \"x\" {deadline} after start\n",
+        "guidance g \"t\"\n{}source S = \"s\"\nactor a \"A\"\nfact start: date ask \"s\"\nduty d cite S \"1\": a must \"x\" {deadline} after start\n",
         if calendar {
             "  calendar england_and_wales\n"
         } else {
@@ -141,7 +141,7 @@ fn parse_duty(text: &str) -> cspr::syntax::ast::DutyDecl {
 fn every_unit_and_modality_word_of_the_grammar_is_read_as_itself() {
     // The converter once read any unit it did not know as months and any modality as
     // `may`: a word added to the grammar would have weakened an obligation silently.
-    let head = "guidance g \"t\"\nsource S = \"s\"\nfact st: date ask \"s\"\n";
+    let head = "guidance g \"t\"\nsource S = \"s\"\nactor a \"A\"\nfact st: date ask \"s\"\n";
     let mut units = grammar_words("calendar_unit");
     units.extend(
         grammar_words("day_word")

@@ -68,6 +68,7 @@ guidance hostile "Procedure <b>bold</b> & \"quoted\""
   version 2024-01-01
   calendar england_and_wales
 source H = "Source <i>"
+actor chair "Chair <b>of</b> & \"the\" panel"
 fact notes: text ask "What <script>alert('ask')</script> happened?"
 fact serious: bool ask "Serious & <urgent>?"
 fact start: date ask "Start?"
@@ -405,9 +406,14 @@ fn the_brief_report_and_the_full_one() {
             "{section} lost from the full report"
         );
     }
+    // Every duty, by its label, with its code name on hover.
     for d in &report.duties {
         assert!(
-            full.contains(&html::escape(d.name).replace('_', "_<wbr>")),
+            full.contains(&format!(
+                "<span class=\"label\" title=\"{}\">{}</span>",
+                html::escape(d.name),
+                html::escape(&d.label)
+            )),
             "{}",
             d.name
         );

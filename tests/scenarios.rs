@@ -14,6 +14,7 @@ const POLICY: &str = r#"
 procedure small "A small procedure for scenario tests" version 2024-01-10 extends base
   calendar england_and_wales
 source P = "Small procedure"
+actor business_manager "Business manager"
 fact in_custody: bool ask "Was the child in custody?"
 fact review_decided_on: date ask "When was the review decided?"
 fact notified_on: date ask "When were they told?"

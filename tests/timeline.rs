@@ -2,9 +2,10 @@
 //! order, and the iCalendar file — folding, escaping, CRLF, stable UIDs, and no case
 //! facts beyond the case id.
 
+use cspr::report::model::Report;
 use cspr::report::timeline::{
-    IcsOptions, escape_text, fold_line, timeline, timeline_ics, timeline_ics_with, timeline_json,
-    timeline_text,
+    IcsOptions, escape_text, fold_line, report_timeline_text, timeline, timeline_ics,
+    timeline_ics_with, timeline_json, timeline_text,
 };
 
 use crate::common::{eval, program};
@@ -14,6 +15,7 @@ guidance timeline_test "Timeline tests"
   version 2024-01-01
   calendar england_and_wales
 source T = "Tests"
+actor chair "Chair"
 fact serious: bool ask "Serious?"
 fact notes: text ask "Notes?"
 fact d1: date ask "First date?"
@@ -33,7 +35,7 @@ duty evening cite T "3":
 duty morning cite T "4":
   chair must "act 24 hours after t2"
   within 24 hours after t2
-duty next_day cite T "5":
+duty next_day label "Act on the next day" cite T "5":
   chair must "act the day after d1"
   within 1 day after d1
 duty not_serious cite T "6":
@@ -117,7 +119,8 @@ fn left_out_does_not_apply_and_no_deadline_but_keeps_may_apply() {
 fn the_text_marks_what_may_apply_and_what_waits() {
     let p = program(POLICY);
     let e = eval(&p, r#"{"d1": "2024-03-08"}"#);
-    let text = timeline_text(&p, &e, as_of());
+    // With `--names`: the code names, in a column of their own.
+    let text = report_timeline_text(&Report::new(&p, &e, as_of()).with_names(true));
     let row = |name: &str| {
         text.lines()
             .find(|l| l.contains(&format!("  {name}  ")))
@@ -140,6 +143,30 @@ fn the_text_marks_what_may_apply_and_what_waits() {
     };
     assert_eq!(col("next_day"), col("waits_second"));
     assert_eq!(col("maybe"), col("morning"));
+    assert!(row("next_day").contains("  chair must  "), "{text}");
+}
+
+#[test]
+fn the_text_shows_labels_and_actors_titles_unless_names_are_asked_for() {
+    let p = program(POLICY);
+    let e = eval(&p, r#"{"d1": "2024-03-08"}"#);
+    let text = timeline_text(&p, &e, as_of());
+    let row = |label: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!("  {label}  ")))
+            .unwrap_or_else(|| panic!("no row for {label} in\n{text}"))
+            .to_string()
+    };
+    // A `label` where the duty has one; its name in words where it has none.
+    assert!(
+        row("Act on the next day").contains("  Chair must  "),
+        "{text}"
+    );
+    assert!(row("Maybe").contains("  Chair should  "), "{text}");
+    assert!(
+        !text.contains("next_day") && !text.contains("chair must"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -148,6 +175,7 @@ fn an_empty_timeline_says_so() {
         r#"
 guidance empty "Nothing due"
 source T = "Tests"
+actor chair "Chair"
 fact serious: bool ask "Serious?"
 fact d1: date ask "When?"
 duty only_if_serious cite T "1":
@@ -301,7 +329,10 @@ fn ics_events_for_dates_and_date_times() {
     };
     has(0, "DTSTART;VALUE=DATE:20240309");
     has(0, "DTEND;VALUE=DATE:20240310");
-    has(0, "SUMMARY:next_day: chair must act the day after d1");
+    has(
+        0,
+        "SUMMARY:Act on the next day: Chair must act the day after d1",
+    );
     has(0, "DTSTAMP:20240308T000000Z");
     has(0, "TRANSP:TRANSPARENT");
     has(1, "DTSTART:20240310T090000");
@@ -343,7 +374,7 @@ fn ics_marks_what_may_apply() {
         lines
             .iter()
             .any(|l| l
-                == "SUMMARY:maybe: chair should act if serious\\, two days after d1 (may apply)"),
+                == "SUMMARY:Maybe: Chair should act if serious\\, two days after d1 (may apply)"),
         "{ics}"
     );
     assert!(

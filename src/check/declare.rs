@@ -60,10 +60,12 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
         .collect();
     check_headers(&chain, &mut problems);
     let sources = declare_sources(&chain, &mut problems);
+    let actors = declare_actors(&chain, &mut problems);
     let (enums, facts, mut declared) = declare_facts(&chain, &mut problems);
     let (rule_srcs, duty_srcs, replaced) =
         declare_rules_and_duties(&chain, &mut declared, &mut problems);
     check_citations(&chain, &sources, &rule_srcs, &duty_srcs, &mut problems);
+    check_actors(&chain, &actors, &mut problems);
     let names: super::program::Names = declared.into_iter().map(|(k, v)| (k, v.name)).collect();
 
     let compiler = Compiler::new(
@@ -77,6 +79,12 @@ pub(super) fn build(chain: Vec<super::Loaded>) -> (Option<Program>, Vec<Problem>
     );
     let program = compiler.run(modules.clone(), sources).map(|mut p| {
         p.replaced = replaced;
+        for d in &mut p.duties {
+            if let Some(a) = actors.iter().find(|a| a.name == d.actor) {
+                d.actor_title.clone_from(&a.title);
+            }
+        }
+        p.actors = actors;
         p
     });
     (program, problems)
@@ -141,6 +149,68 @@ fn declare_sources(chain: &[super::Loaded], problems: &mut Vec<Problem>) -> Vec<
     sources
 }
 
+/// The actors of every module, each name declared once.
+fn declare_actors(chain: &[super::Loaded], problems: &mut Vec<Problem>) -> Vec<ActorDef> {
+    let mut actors: Vec<ActorDef> = Vec::new();
+    for (m, (source, module)) in chain.iter().enumerate() {
+        for item in &module.items {
+            let ast::Item::Actor(a) = item else { continue };
+            if let Some(prev) = actors.iter().find(|p| p.name == a.name.node) {
+                problems.push(duplicate(
+                    &a.name,
+                    "actor",
+                    prev.module == m,
+                    prev.span,
+                    source,
+                ));
+                continue;
+            }
+            actors.push(ActorDef {
+                name: a.name.node.clone(),
+                title: a.title.node.clone(),
+                module: m,
+                span: a.name.span,
+            });
+        }
+    }
+    actors
+}
+
+/// Every duty's actor is declared, by its own module or one it extends (a guidance
+/// module's duty cannot fall on an actor only a procedure declares).
+fn check_actors(chain: &[super::Loaded], actors: &[ActorDef], problems: &mut Vec<Problem>) {
+    for (m, (source, module)) in chain.iter().enumerate() {
+        let visible = || actors.iter().filter(|a| a.module <= m);
+        let mut check = |actor: &ast::Ident| {
+            if visible().any(|a| a.name == actor.node) {
+                return;
+            }
+            let mut p = Problem::error(
+                "cspr::undeclared_actor",
+                format!("the actor `{}` is not declared", actor.node),
+            )
+            .label(actor.span, "no `actor` declaration of this name")
+            .in_source(source);
+            let names = visible().map(|a| a.name.as_str());
+            p = match did_you_mean(&actor.node, names) {
+                Some(h) => p.help(h),
+                None => p.help(format!(
+                    "declare it near the top of the module: `actor {} \"Its title\"`",
+                    actor.node
+                )),
+            };
+            problems.push(p);
+        };
+        for item in &module.items {
+            match item {
+                ast::Item::Duty(d) => check(&d.actor),
+                ast::Item::Timeline(t) => t.steps.iter().for_each(|s| check(&s.actor)),
+                _ => {}
+            }
+        }
+    }
+}
+
 /// The facts of every module, with their enumerations interned by value list, and the
 /// name table they start.
 fn declare_facts(
@@ -181,6 +251,7 @@ fn declare_facts(
             let id = facts.len();
             facts.push(FactDef {
                 name: f.name.node.clone(),
+                label: f.label.as_ref().map(|l| l.node.clone()),
                 ty,
                 ask: f.ask.clone(),
                 module: m,

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::Source;
 use crate::span::Span;
-use crate::syntax::ast::{CmpOp, DeadlineKind, Modality, ModuleKind, TimeUnit};
+use crate::syntax::ast::{CmpOp, DeadlineKind, Modality, ModuleKind, PickKind, Shift, TimeUnit};
 use crate::value::{EnumDef, Type, Value};
 
 pub type FactId = usize;
@@ -21,6 +21,8 @@ pub struct Program {
     /// The chain of modules, the extended guidance first and the entry module last.
     pub modules: Vec<ModuleInfo>,
     pub sources: Vec<SourceDef>,
+    /// Who duties fall on (`actor name "Title"`), the extended module's first.
+    pub actors: Vec<ActorDef>,
     pub enums: Vec<EnumDef>,
     pub facts: Vec<FactDef>,
     /// Rules and decisions, in declaration order (the extended module's first).
@@ -108,6 +110,32 @@ impl Program {
 
     pub fn source_of(&self, module: ModuleId) -> &Source {
         &self.modules[module].source
+    }
+
+    /// The title of the actor `name` (its code name when no module declares it, which
+    /// `check` does not let happen).
+    pub fn actor_title<'p>(&'p self, name: &'p str) -> &'p str {
+        self.actors
+            .iter()
+            .find(|a| a.name == name)
+            .map_or(name, |a| a.title.as_str())
+    }
+
+    /// What people read for a fact, rule, decision or duty (see [`Program::label_of`]).
+    pub fn label(&self, name: Name) -> String {
+        match name {
+            Name::Fact(f) => self.facts[f].label(),
+            Name::Rule(r) => self.rules[r].label(),
+            Name::Duty(d) => self.duties[d].label(),
+        }
+    }
+
+    /// What people read for a declaration named `name`: its `label`, else its question
+    /// (a fact), else its name in words; `name` itself when the
+    /// program declares no such thing.
+    pub fn label_of(&self, name: &str) -> String {
+        self.lookup(name)
+            .map_or_else(|| name.to_string(), |n| self.label(n))
     }
 
     /// Fact names joined with commas, for "depends on a, b".
@@ -202,9 +230,32 @@ impl std::fmt::Display for Cite {
     }
 }
 
+/// `actor children_social_care "Children's Social Care"`
+#[derive(Debug, Clone)]
+pub struct ActorDef {
+    pub name: String,
+    pub title: String,
+    /// The module that declares it, and where.
+    pub module: ModuleId,
+    pub span: Span,
+}
+
+/// A code name in words, for a declaration with neither a label nor text of its own:
+/// `rapid_review_required` → `Rapid review required`.
+pub fn name_in_words(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FactDef {
     pub name: String,
+    /// `label "…"` as written.
+    pub label: Option<String>,
     pub ty: Type,
     pub ask: Option<String>,
     pub module: ModuleId,
@@ -220,6 +271,8 @@ pub enum RuleKind {
 #[derive(Debug, Clone)]
 pub struct RuleDef {
     pub name: String,
+    /// `label "…"` as written.
+    pub label: Option<String>,
     pub kind: RuleKind,
     pub ty: Type,
     pub cite: Option<Cite>,
@@ -269,7 +322,12 @@ pub struct BranchDef {
 #[derive(Debug, Clone)]
 pub struct DutyDef {
     pub name: String,
+    /// `label "…"` as written.
+    pub label: Option<String>,
+    /// The actor's code name, as written.
     pub actor: String,
+    /// The actor's title, from its `actor` declaration.
+    pub actor_title: String,
     pub modality: Modality,
     pub action: String,
     pub cite: Option<Cite>,
@@ -289,17 +347,79 @@ pub struct DeadlineDef {
     pub kind: DeadlineKind,
     pub amount: u32,
     pub unit: TimeUnit,
+    /// The unit is a reading of a text that says only "days" (`assumed working`).
+    pub assumed: bool,
     /// What it counts from when no choice applies (or there is none).
-    pub anchor: Anchor,
+    pub anchor: AnchorDef,
     /// `(a if condition else b)`: tried in order; the first whose condition holds.
-    pub choices: Vec<(Expr, Anchor)>,
+    pub choices: Vec<(Expr, AnchorDef)>,
+    /// `on a non-working day: …`: where a due date on a weekend or bank holiday moves.
+    pub shift: Option<Shift>,
+    /// `not before …`: the day a window opens (kind `NotBefore`).
+    pub opens: Option<Box<DeadlineDef>>,
+    /// Each anchor as written (`earliest(a, b done)`): the choices' in order, then the
+    /// default's — what an output names when an anchor is the earliest or latest of several.
+    pub written: Vec<String>,
     pub span: Span,
 }
 
+impl DeadlineDef {
+    /// Every date the deadline may count from (its own and its window's), chosen or not,
+    /// in the order written.
+    pub fn anchors(&self) -> Vec<Anchor> {
+        let mut out = Vec::new();
+        for a in std::iter::once(&self.anchor).chain(self.choices.iter().map(|(_, a)| a)) {
+            a.leaves(&mut out);
+        }
+        if let Some(o) = &self.opens {
+            out.extend(o.anchors());
+        }
+        out
+    }
+
+    /// The first `f` gives for the anchors, in the order of [`DeadlineDef::anchors`],
+    /// without collecting them (the evaluator's hot path).
+    pub fn find_anchor<T>(&self, f: &mut impl FnMut(Anchor) -> Option<T>) -> Option<T> {
+        std::iter::once(&self.anchor)
+            .chain(self.choices.iter().map(|(_, a)| a))
+            .find_map(|a| a.find(f))
+            .or_else(|| self.opens.as_ref().and_then(|o| o.find_anchor(f)))
+    }
+}
+
+/// One date a deadline may count from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Anchor {
     Fact(FactId),
+    /// Another duty's due date.
     Duty(DutyId),
+    /// `send_sin done`: the day the duty was done (the fact its `done` clause names).
+    Done(DutyId, FactId),
+}
+
+/// What a deadline counts from: one date, or the earliest or latest of several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AnchorDef {
+    One(Anchor),
+    Pick(PickKind, Vec<AnchorDef>),
+}
+
+impl AnchorDef {
+    /// Appends every date this may be, in the order written.
+    pub fn leaves(&self, out: &mut Vec<Anchor>) {
+        match self {
+            AnchorDef::One(a) => out.push(*a),
+            AnchorDef::Pick(_, parts) => parts.iter().for_each(|p| p.leaves(out)),
+        }
+    }
+
+    /// The first `f` gives for the dates this may be, in the order written.
+    pub fn find<T>(&self, f: &mut impl FnMut(Anchor) -> Option<T>) -> Option<T> {
+        match self {
+            AnchorDef::One(a) => f(*a),
+            AnchorDef::Pick(_, parts) => parts.iter().find_map(|p| p.find(f)),
+        }
+    }
 }
 
 /// A compiled expression: names resolved, enumeration values as indices.
@@ -335,7 +455,34 @@ impl Expr {
     }
 }
 
+impl FactDef {
+    /// What people read for the fact: its label, else its question, else its name in words.
+    pub fn label(&self) -> String {
+        self.label
+            .clone()
+            .or_else(|| self.ask.clone())
+            .unwrap_or_else(|| name_in_words(&self.name))
+    }
+}
+
+impl DutyDef {
+    /// What people read for the duty: its label, else its name in words (its action,
+    /// a sentence, is shown beside it where there is room).
+    pub fn label(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| name_in_words(&self.name))
+    }
+}
+
 impl RuleDef {
+    /// What people read for the rule or decision: its label, else its name in words.
+    pub fn label(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| name_in_words(&self.name))
+    }
+
     /// Every expression of the rule's body.
     pub fn exprs(&self) -> Vec<&Expr> {
         match &self.body {

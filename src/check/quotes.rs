@@ -556,7 +556,10 @@ pub fn citations(module: &ast::Module) -> Vec<(&str, &ast::Citation)> {
                     out.extend(s.cite.iter().map(|c| (s.name.node.as_str(), c)));
                 }
             }
-            ast::Item::Source(_) | ast::Item::Fact(_) | ast::Item::NotEncoded(_) => {}
+            ast::Item::Source(_)
+            | ast::Item::Actor(_)
+            | ast::Item::Fact(_)
+            | ast::Item::NotEncoded(_) => {}
         }
     }
     out

@@ -135,6 +135,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
         Some(Program {
             modules,
             sources,
+            actors: Vec::new(),
             enums: self.enums,
             facts: self.facts,
             rules: rules?,

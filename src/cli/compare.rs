@@ -16,7 +16,7 @@ use super::{Library, load_procedure, read_source, usage_error};
 /// Evaluate one case under every procedure, side by side, with the differences marked
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr compare policies/examples/death-in-area.json\n  cspr compare case.json --procedures lincolnshire,buckinghamshire --all\n  cspr compare case.json --width 200\n  cspr compare case.json --format json\n\nBy default only the rows that differ between the procedures are shown; --all shows every\nrule, decision and duty (rows that differ marked *). JSON keeps every row, each with
+    after_help = "Examples:\n  cspr compare policies/examples/death-in-area.json\n  cspr compare case.json --procedures lincolnshire,buckinghamshire --all\n  cspr compare case.json --width 200\n  cspr compare case.json --names                 (code names, not labels)\n  cspr compare case.json --format json\n\nBy default only the rows that differ between the procedures are shown; --all shows every\nrule, decision and duty (rows that differ marked *). JSON keeps every row, each with
 \"differs\", unless --differences. In a cell, ? is undetermined, - means the\nprocedure has no such rule or duty, and a duty that applies shows its modality, due date and status.\n\nThe text fits the terminal's width (COLUMNS, else the terminal's size, else 100 when not a\nterminal; --width N to choose): a table with a column per procedure when it fits in 120\ncolumns or more, otherwise one block per row with a line per procedure."
 )]
 pub struct Compare {
@@ -35,6 +35,9 @@ pub struct Compare {
     /// Only the rows that differ (the default for text; for JSON, which otherwise keeps every row)
     #[arg(long, conflicts_with = "all")]
     differences: bool,
+    /// Show code names (`notify_national_panel`) where the text shows labels
+    #[arg(long)]
+    names: bool,
     /// Fit the text to N columns [default: COLUMNS, else the terminal's width, else 100]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..))]
     width: Option<u16>,
@@ -105,6 +108,7 @@ impl Compare {
             })
             .collect();
         let mut comparison = Comparison::new(columns, as_of);
+        comparison.names = self.names;
         // Text shows the differences unless --all; JSON keeps every row (each carries
         // `differs`) unless --differences asks for fewer.
         let text = matches!(self.format, OutputFormat::Text);

@@ -20,7 +20,7 @@ pub enum OutputFormat {
 /// Evaluate a case: every outcome, the duties that apply, and what is still unknown
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n  cspr eval lincolnshire case.json --guidance auto                   (on the edition in force on the case's date)\n  cspr eval lincolnshire case.json --strict                          (refuse facts only other procedures declare)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown. In a batch, a bad line (not JSON, not UTF-8, or over 64 MiB) is an error record {\"line\":N,\"errors\":[…]} in its place and the other lines are still evaluated. A key that\nanother procedure declares is listed once on stderr (and as \"not_used\" in JSON) and ignored.\nWhen the case's date (la_aware_on, else referral_received_on) falls under another edition of the\nguidance than the one evaluated, a note says which was in force (JSON: the `edition` field)."
+    after_help = "Examples:\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr eval policies/working-together-2018.policy case.toml --format json\n  cspr eval working_together_2018 policies/examples/batch.jsonl      (one JSON result per line)\n  cspr eval working_together_2018 policies/examples/death-in-area.json --names   (code names, not labels)\n  cspr eval working_together_2018 - < cases.jsonl                    (a batch from standard input)\n  cspr eval working_together_2018 cases.jsonl > results.jsonl        (a progress bar on a terminal; --no-progress to hide it)\n  cspr eval working_together_2018 cases.jsonl --jobs 1               (one core; by default a batch uses every core)\n  cspr eval lincolnshire case.json --guidance auto                   (on the edition in force on the case's date)\n  cspr eval lincolnshire case.json --strict                          (refuse facts only other procedures declare)\n\nA case is a JSON or TOML object of fact names and values; a key left out is unknown. In a batch, a bad line (not JSON, not UTF-8, or over 64 MiB) is an error record {\"line\":N,\"errors\":[…]} in its place and the other lines are still evaluated. A key that\nanother procedure declares is listed once on stderr (and as \"not_used\" in JSON) and ignored.\nWhen the case's date (la_aware_on, else referral_received_on) falls under another edition of the\nguidance than the one evaluated, a note says which was in force (JSON: the `edition` field)."
 )]
 pub struct Eval {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -45,6 +45,10 @@ pub struct Eval {
     /// (by default such keys are listed once on stderr and ignored)
     #[arg(long)]
     strict: bool,
+    /// Show code names (`notify_national_panel`, `local_authority`) where the output shows
+    /// labels and actors' titles
+    #[arg(long)]
+    names: bool,
 }
 
 impl Eval {
@@ -62,6 +66,7 @@ impl Eval {
             first: true,
             line_buf: String::new(),
             progress: None,
+            names: self.names,
             editions: self.guidance.editions(&program),
             not_used: Vec::new(),
         };
@@ -138,6 +143,8 @@ struct Emit<'p, W: Write> {
     line_buf: String,
     /// The batch's progress bar, when one may be drawn.
     progress: Option<Progress>,
+    /// `--names`: code names in the text, not labels.
+    names: bool,
     /// Which edition was in force on each case's date.
     editions: super::edition::Editions,
     /// The keys of a single case that only other procedures declare (a JSON field).
@@ -184,7 +191,10 @@ impl<W: Write> Emit<'_, W> {
                     "{sep}{}",
                     super::edition::Editions::text(
                         finding,
-                        &cspr::report::eval_text(program, &eval, self.as_of)
+                        &cspr::report::report_text(
+                            &cspr::report::model::Report::new(program, &eval, self.as_of)
+                                .with_names(self.names)
+                        )
                     )
                 )
             }

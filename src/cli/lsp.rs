@@ -626,6 +626,7 @@ fn completion_kind(kind: DeclKind) -> lsp::CompletionItemKind {
     match kind {
         DeclKind::Module => K::MODULE,
         DeclKind::Source => K::REFERENCE,
+        DeclKind::Actor => K::CLASS,
         DeclKind::Fact => K::FIELD,
         DeclKind::Value => K::ENUM_MEMBER,
         DeclKind::Rule | DeclKind::Decision => K::FUNCTION,
@@ -643,6 +644,7 @@ fn document_symbol(lines: &Lines<'_>, s: &ide::Symbol) -> lsp::DocumentSymbol {
     let kind = match s.kind {
         S::Module => lsp::SymbolKind::MODULE,
         S::Source => lsp::SymbolKind::CONSTANT,
+        S::Actor => lsp::SymbolKind::CLASS,
         S::Fact => lsp::SymbolKind::FIELD,
         S::Rule | S::Decision => lsp::SymbolKind::FUNCTION,
         S::Duty => lsp::SymbolKind::EVENT,
@@ -652,6 +654,7 @@ fn document_symbol(lines: &Lines<'_>, s: &ide::Symbol) -> lsp::DocumentSymbol {
     let detail = match s.kind {
         S::Module => "module",
         S::Source => "source",
+        S::Actor => "actor",
         S::Fact => "fact",
         S::Rule => "rule",
         S::Decision => "decision",

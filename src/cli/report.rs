@@ -35,6 +35,10 @@ pub struct ReportCmd {
     /// (by default such keys are listed once on stderr and ignored)
     #[arg(long)]
     strict: bool,
+    /// Show code names (`notify_national_panel`, `local_authority`) where the output shows
+    /// labels and actors' titles
+    #[arg(long)]
+    names: bool,
 }
 
 impl ReportCmd {
@@ -64,7 +68,10 @@ impl ReportCmd {
             };
             let page = Editions::html(
                 editions.finding(&case),
-                &html::render_with(&Report::new(&program, &eval, as_of), self.layout()),
+                &html::render_with(
+                    &Report::new(&program, &eval, as_of).with_names(self.names),
+                    self.layout(),
+                ),
             );
             return match &self.output {
                 Some(path) => write_file(path, &page).map(|()| 0),
@@ -110,7 +117,7 @@ impl ReportCmd {
                     continue;
                 }
             };
-            let model = Report::new(&program, &eval, as_of);
+            let model = Report::new(&program, &eval, as_of).with_names(self.names);
             let file = file_name(line, model.case_id);
             let page = Editions::html(
                 editions.finding(&case),

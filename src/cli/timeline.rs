@@ -22,7 +22,7 @@ pub enum TimelineFormat {
 /// List every deadline of a case in date order, with who must act, its status and citation
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n  cspr timeline lincolnshire case.json --guidance auto     (on the edition in force on the case's date)\n  cspr timeline lincolnshire case.json --format ics --ics-case-id > case.ics\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date and carries no case facts and no case id (calendars sync off the machine):\neach due date says what it counts from by the anchor's name, not its date. --ics-case-id adds the\ncase id to the calendar's name and each event. It is written to stdout only."
+    after_help = "Examples:\n  cspr timeline working_together_2018 policies/examples/death-in-area.json\n  cspr timeline working_together_2018 policies/examples/incomplete.json --as-of 2024-03-08 --format json\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --format ics > case.ics\n  cspr timeline lincolnshire case.json --guidance auto     (on the edition in force on the case's date)\n  cspr timeline lincolnshire case.json --format ics --ics-case-id > case.ics\n  cspr timeline working_together_2018 policies/examples/death-in-area.json --names   (code names, not labels)\n\nDeadlines whose start date is not yet known are listed last, as waiting. The iCalendar file has one\nevent per due date and carries no case facts and no case id (calendars sync off the machine):\neach due date says what it counts from by the anchor's name, not its date. --ics-case-id adds the\ncase id to the calendar's name and each event. It is written to stdout only."
 )]
 pub struct Timeline {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -44,6 +44,10 @@ pub struct Timeline {
     /// (by default such keys are listed once on stderr and ignored)
     #[arg(long)]
     strict: bool,
+    /// Show code names (`notify_national_panel`, `local_authority`) where the output shows
+    /// labels and actors' titles
+    #[arg(long)]
+    names: bool,
 }
 
 impl Timeline {
@@ -60,9 +64,10 @@ impl Timeline {
         if self.format == TimelineFormat::Ics {
             Editions::stderr(finding);
         }
+        let model = cspr::report::model::Report::new(&program, &eval, as_of).with_names(self.names);
         let text = match self.format {
             TimelineFormat::Text => {
-                Editions::text(finding, &timeline::timeline_text(&program, &eval, as_of))
+                Editions::text(finding, &timeline::report_timeline_text(&model))
             }
             TimelineFormat::Json => {
                 let mut json = timeline::timeline_json(&program, &eval, as_of);
@@ -71,10 +76,8 @@ impl Timeline {
                 json.push('\n');
                 json
             }
-            TimelineFormat::Ics => match timeline::timeline_ics_with(
-                &program,
-                &eval,
-                as_of,
+            TimelineFormat::Ics => match timeline::report_timeline_ics_with(
+                &model,
                 timeline::IcsOptions {
                     case_id: self.ics_case_id,
                 },

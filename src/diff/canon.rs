@@ -8,7 +8,7 @@
 //! equal mean the same thing in programs that give their names the same meaning, so a
 //! reformatted file shows no change.
 
-use crate::check::{Anchor, Body, DeadlineDef, DutyDef, Expr, Program, RuleDef};
+use crate::check::{Anchor, AnchorDef, Body, DeadlineDef, DutyDef, Expr, Program, RuleDef};
 use crate::value::{Display, Type, Value, set_members};
 
 /// An expression as canonical text.
@@ -63,30 +63,61 @@ pub fn enum_name(program: &Program, ty: Type, i: u8) -> String {
     }
 }
 
-/// `within 5 working days after la_aware_on`.
+/// `within 5 working days after la_aware_on` (with its window's `not before …`).
 pub fn deadline(program: &Program, dl: &DeadlineDef) -> String {
     let anchor = if dl.choices.is_empty() {
-        anchor_name(program, dl.anchor)
+        anchor_def(program, &dl.anchor)
     } else {
         let mut s = String::from("(");
         for (cond, a) in &dl.choices {
             s += &format!(
                 "{} if {} else ",
-                anchor_name(program, *a),
+                anchor_def(program, a),
                 expr(program, cond)
             );
         }
-        s += &anchor_name(program, dl.anchor);
+        s += &anchor_def(program, &dl.anchor);
         s + ")"
     };
-    crate::fmt::deadline_text(dl.kind, dl.amount, dl.unit, &anchor)
+    let mut s = crate::fmt::deadline_text(
+        &crate::fmt::Period {
+            kind: dl.kind,
+            amount: dl.amount,
+            unit: dl.unit,
+            assumed: dl.assumed,
+            shift: dl.shift,
+        },
+        &anchor,
+    );
+    if let Some(o) = &dl.opens {
+        s.push(' ');
+        s.push_str(&deadline(program, o));
+    }
+    s
 }
 
-/// The fact or duty a deadline counts from.
+/// `a`, `send_sin done`, `earliest(a, b)`.
+pub fn anchor_def(program: &Program, a: &AnchorDef) -> String {
+    match a {
+        AnchorDef::One(a) => anchor_name(program, *a),
+        AnchorDef::Pick(kind, parts) => format!(
+            "{}({})",
+            kind.as_str(),
+            parts
+                .iter()
+                .map(|p| anchor_def(program, p))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The fact or duty a deadline counts from (`send_sin done` for a duty's completion).
 pub fn anchor_name(program: &Program, a: Anchor) -> String {
     match a {
         Anchor::Fact(f) => program.facts[f].name.clone(),
         Anchor::Duty(d) => program.duties[d].name.clone(),
+        Anchor::Done(d, _) => format!("{} done", program.duties[d].name),
     }
 }
 

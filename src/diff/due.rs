@@ -169,9 +169,9 @@ impl Pair<'_> {
                 return false;
             }
         }
-        let anchors = a.choices.iter().map(|c| c.1).chain([a.anchor]);
-        let others = b.choices.iter().map(|c| c.1).chain([b.anchor]);
-        for (x, y) in anchors.zip(others) {
+        // The same text, so the same shape: the anchors line up one for one.
+        let (anchors, others) = (a.anchors(), b.anchors());
+        for (x, y) in anchors.into_iter().zip(others) {
             if let (Anchor::Duty(x), Anchor::Duty(y)) = (x, y) {
                 let always = Expr::Const(Value::Bool(true));
                 let (wx, wy) = (
@@ -235,16 +235,18 @@ impl<'p> Reckoning<'p> {
         let duty = &p.duties[d];
         self.conds.extend(duty.when.as_ref());
         let Some(dl) = &duty.deadline else { return };
-        for (c, a) in &dl.choices {
-            self.choices.push(c);
-            self.anchor(p, *a, depth);
+        self.choices.extend(dl.choices.iter().map(|(c, _)| c));
+        if let Some(o) = &dl.opens {
+            self.choices.extend(o.choices.iter().map(|(c, _)| c));
         }
-        self.anchor(p, dl.anchor, depth);
+        for a in dl.anchors() {
+            self.anchor(p, a, depth);
+        }
     }
 
     fn anchor(&mut self, p: &'p Program, a: Anchor, depth: usize) {
         match a {
-            Anchor::Fact(f) => self.dates.push(p.facts[f].name.clone()),
+            Anchor::Fact(f) | Anchor::Done(_, f) => self.dates.push(p.facts[f].name.clone()),
             Anchor::Duty(o) => self.gather(p, o, depth + 1),
         }
     }

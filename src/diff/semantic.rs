@@ -246,10 +246,29 @@ pub(super) enum One {
     Duty(DutyId),
 }
 
-/// A duty's reading: `local_authority must "notify the Panel"`.
+/// A duty's reading as people read it (the actor's title, as `cspr explain` words it):
+/// `Local authority must "notify the Panel"`. An actor renamed in the code but not in its
+/// title reads the same.
 pub(super) fn reading_text(p: &Program, d: DutyId) -> String {
     let def = &p.duties[d];
-    format!("{} {} \"{}\"", def.actor, def.modality.as_str(), def.action)
+    format!(
+        "{} {} \"{}\"",
+        def.actor_title,
+        def.modality.as_str(),
+        def.action
+    )
+}
+
+/// A reading's actor (a title, of any number of words), modality and quoted action:
+/// `Local authority must "notify the Panel"` → (`Local authority`, `must`,
+/// `"notify the Panel"`).
+fn reading_parts(s: &str) -> (&str, &str, &str) {
+    for modality in ["must", "should", "may"] {
+        if let Some(i) = s.find(&format!(" {modality} \"")) {
+            return (&s[..i], modality, &s[i + modality.len() + 2..]);
+        }
+    }
+    (s, "", "")
 }
 
 /// What changed for cases, in plain words, from a different target and its first witness.
@@ -258,15 +277,20 @@ fn summary(t: &Target) -> String {
         return format!("`{}` differs", t.name);
     };
     let bare = |s: &str| s.trim_start_matches("applies: ").to_string();
-    // `local_authority should`: who, and how strongly, without the action's words.
-    let who = |s: &str| bare(s).splitn(3, ' ').take(2).collect::<Vec<_>>().join(" ");
+    // `Local authority should`: who, and how strongly, without the action's words.
+    let who = |s: &str| {
+        let reading = bare(s);
+        let (actor, modality, _) = reading_parts(&reading);
+        format!("{actor} {modality}").trim().to_string()
+    };
     match (t.kind, t.declared) {
         ("reading", "new") => format!("a new duty `{}` ({}) applies", t.name, who(&w.new)),
         ("reading", "old") => format!("duty `{}` ({}) is gone", t.name, who(&w.old)),
         ("reading", _) => {
             let (o, n) = (bare(&w.old), bare(&w.new));
-            let (ow, nw): (Vec<&str>, Vec<&str>) =
-                (o.splitn(3, ' ').collect(), n.splitn(3, ' ').collect());
+            let (oa, om, ot) = reading_parts(&o);
+            let (na, nm, nt) = reading_parts(&n);
+            let (ow, nw) = (vec![oa, om, ot], vec![na, nm, nt]);
             let mut parts = Vec::new();
             if ow.get(1) != nw.get(1) {
                 parts.push(format!(
@@ -454,25 +478,25 @@ impl<'p> Pair<'p> {
                 (Declared::New, Some(w)) => format!(
                     "a new duty `{}` ({} {}) applies when {w}",
                     def.name,
-                    def.actor,
+                    def.actor_title,
                     def.modality.as_str()
                 ),
                 (Declared::New, None) => format!(
                     "a new duty `{}` ({} {}) applies to every case",
                     def.name,
-                    def.actor,
+                    def.actor_title,
                     def.modality.as_str()
                 ),
                 (Declared::Old, Some(w)) => format!(
                     "duty `{}` ({} {}) is gone: it applied when {w}",
                     def.name,
-                    def.actor,
+                    def.actor_title,
                     def.modality.as_str()
                 ),
                 (Declared::Old, None) => format!(
                     "duty `{}` ({} {}) is gone: it applied to every case",
                     def.name,
-                    def.actor,
+                    def.actor_title,
                     def.modality.as_str()
                 ),
             });

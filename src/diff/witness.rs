@@ -144,8 +144,20 @@ pub(super) fn result(p: &Program, eval: &Evaluation, what: What) -> String {
             Some(false) => "does not apply".into(),
             None => "undetermined".into(),
         },
+        // An appointment is on its day, a window opens on one: a changed kind is a
+        // different reading of the same date.
         What::Due(d) => match eval.duties[d].due {
-            Some(due) => format!("due {}", due.at),
+            Some(due) => {
+                let on = p.duties[d]
+                    .deadline
+                    .as_ref()
+                    .is_some_and(|dl| dl.kind == crate::syntax::ast::DeadlineKind::On);
+                let mut s = format!("{} {}", if on { "on" } else { "due" }, due.at);
+                if let Some(opens) = due.opens {
+                    s += &format!(", not before {opens}");
+                }
+                s
+            }
             None => "no due date".into(),
         },
         What::Reading(d) => match eval.duties[d].applies {
@@ -170,10 +182,10 @@ pub(super) fn why(p: &Program, eval: &Evaluation, what: What) -> String {
         && let (Some(dl), Some(due)) = (&p.duties[d].deadline, eval.duties[d].due)
     {
         // How the due date was reckoned, before why the duty applies.
-        let from = match dl.anchor {
+        let from = match due.from.anchor {
             // With a choice of anchors, the deadline's text shows the choice.
             _ if !dl.choices.is_empty() => None,
-            Anchor::Fact(f) => eval.facts[f].as_ref().map(|v| {
+            Anchor::Fact(f) | Anchor::Done(_, f) => eval.facts[f].as_ref().map(|v| {
                 format!(
                     " ({} = {})",
                     p.facts[f].name,

@@ -17,9 +17,9 @@ use chrono::{Datelike, Months, NaiveDate, NaiveDateTime, Timelike};
 
 use super::Evaluation;
 use super::kleene::{self, Env};
-use crate::check::{Anchor, DeadlineDef, DutyId, FactId, Program};
+use crate::check::{Anchor, AnchorDef, DeadlineDef, DutyId, FactId, Program};
 use crate::diagnostic::Problem;
-use crate::syntax::ast::{DeadlineKind, TimeUnit};
+use crate::syntax::ast::{DeadlineKind, PickKind, Shift, TimeUnit};
 use crate::time::{Calendar, add_days, add_hours, add_months, add_weeks};
 use crate::value::Value;
 
@@ -62,13 +62,19 @@ pub struct Due {
     /// `due 2026-04-30 = 15 working days after panel_notified_on (2026-04-09)`.
     pub from: CountedFrom,
     /// The due date is a Saturday, Sunday or bank holiday in the program's calendar
-    /// (`None` when no calendar is named or the date is outside its years). Shown as
-    /// computed and marked: the language does not (yet) say how such a date moves.
+    /// (`None` when no calendar is named or the date is outside its years, and when the
+    /// procedure says how such a date moves: then `moved_from` says from where).
     pub off_day: Option<OffDay>,
+    /// `on a non-working day: next working day`: the date as counted, when it fell on a
+    /// weekend or bank holiday and moved to `at`.
+    pub moved_from: Option<(NaiveDate, OffDay)>,
+    /// `not before …`: the day the window opens (nothing done before it counts).
+    pub opens: Option<Moment>,
 }
 
-/// What a due date was counted from: the anchor chosen in this case (a fact, or another
-/// duty whose own [`Due`] says what it counts from), the anchor's date and the period.
+/// What a due date was counted from: the anchor chosen in this case (a fact, a duty's
+/// completion, or another duty whose own [`Due`] says what it counts from), the anchor's
+/// date and the period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CountedFrom {
     pub anchor: Anchor,
@@ -76,6 +82,11 @@ pub struct CountedFrom {
     pub kind: DeadlineKind,
     pub amount: u32,
     pub unit: TimeUnit,
+    /// The unit is the procedure's reading of a text that says only "days".
+    pub assumed: bool,
+    /// The anchor was the earliest (or latest) of several: which, and the anchor written
+    /// (the index of the choice taken, or the number of choices for the default).
+    pub pick: Option<(PickKind, usize)>,
 }
 
 /// Why a due date is not a working day.
@@ -101,11 +112,202 @@ pub fn calendar_of(program: &Program) -> Result<Option<&'static Calendar>, Probl
     })
 }
 
+/// What an anchor (or a due date) comes to in a case: a moment, or what is known of one
+/// not yet known — bounds every answer of the facts still missing keeps it within.
+///
+/// Bounds make the earliest and latest of dates exact: `earliest(a, b)` with `a` known
+/// and `b` not is `a` when `b` is known to come no earlier (its lower bound is at least
+/// `a`, e.g. a due date counted after `a`), and unknown otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dated {
+    Known {
+        at: Moment,
+        provisional: bool,
+        /// The one date it is (for `earliest`/`latest`, the one that came first or last).
+        leaf: Anchor,
+    },
+    Unknown {
+        /// No answer makes it earlier than this (`None`: nothing is known).
+        lo: Option<Moment>,
+        /// No answer makes it later than this.
+        hi: Option<Moment>,
+    },
+}
+
+const UNBOUNDED: Dated = Dated::Unknown { lo: None, hi: None };
+
+impl Dated {
+    fn lo(self) -> Option<Moment> {
+        match self {
+            Dated::Known { at, .. } => Some(at),
+            Dated::Unknown { lo, .. } => lo,
+        }
+    }
+
+    fn hi(self) -> Option<Moment> {
+        match self {
+            Dated::Known { at, .. } => Some(at),
+            Dated::Unknown { hi, .. } => hi,
+        }
+    }
+}
+
+/// Moments in time order, a date as its first instant.
+fn key(m: Moment) -> NaiveDateTime {
+    match m {
+        Moment::Date(d) => d.and_time(chrono::NaiveTime::MIN),
+        Moment::DateTime(t) => t,
+    }
+}
+
+fn min_m(a: Moment, b: Moment) -> Moment {
+    if key(b) < key(a) { b } else { a }
+}
+
+fn max_m(a: Moment, b: Moment) -> Moment {
+    if key(b) > key(a) { b } else { a }
+}
+
+/// The earliest (or latest) of several dates, known or bounded. Exact for independent
+/// parts: known exactly when one known part comes first (last) whatever the others turn
+/// out to be.
+pub fn pick(kind: PickKind, parts: &[Dated]) -> Dated {
+    let earliest = kind == PickKind::Earliest;
+    // The known part that comes first (last); ties keep the first written.
+    let mut best: Option<Dated> = None;
+    for p in parts {
+        if let Dated::Known { at, .. } = *p {
+            let better = match best {
+                Some(Dated::Known { at: b, .. }) => {
+                    if earliest {
+                        key(at) < key(b)
+                    } else {
+                        key(at) > key(b)
+                    }
+                }
+                _ => true,
+            };
+            if better {
+                best = Some(*p);
+            }
+        }
+    }
+    if let Some(Dated::Known { at, .. }) = best {
+        let settled = parts.iter().all(|p| match *p {
+            Dated::Known { .. } => true,
+            Dated::Unknown { lo, hi } => {
+                if earliest {
+                    lo.is_some_and(|lo| key(lo) >= key(at))
+                } else {
+                    hi.is_some_and(|hi| key(hi) <= key(at))
+                }
+            }
+        });
+        if settled {
+            return best.unwrap_or(UNBOUNDED);
+        }
+    }
+    // Bounds of the earliest: the least lower bound (none if any part has none), the
+    // least upper bound any part has; of the latest, the mirror.
+    let all = |f: fn(Dated) -> Option<Moment>, join: fn(Moment, Moment) -> Moment| {
+        parts
+            .iter()
+            .map(|p| f(*p))
+            .try_fold(None, |acc: Option<Moment>, m| {
+                m.map(|m| Some(acc.map_or(m, |a| join(a, m))))
+            })
+            .flatten()
+    };
+    let any = |f: fn(Dated) -> Option<Moment>, join: fn(Moment, Moment) -> Moment| {
+        parts.iter().filter_map(|p| f(*p)).reduce(join)
+    };
+    if earliest {
+        Dated::Unknown {
+            lo: all(Dated::lo, min_m),
+            hi: any(Dated::hi, min_m),
+        }
+    } else {
+        Dated::Unknown {
+            lo: any(Dated::lo, max_m),
+            hi: all(Dated::hi, max_m),
+        }
+    }
+}
+
+/// What several possible dates (an undecided choice) come to: one date if all agree,
+/// else bounds around all of them.
+fn union(parts: &[Dated]) -> Dated {
+    match parts.first() {
+        Some(Dated::Known { at, .. })
+            if parts
+                .iter()
+                .all(|p| matches!(p, Dated::Known { at: a, .. } if a == at)) =>
+        {
+            parts[0]
+        }
+        _ => {
+            let lo = parts
+                .iter()
+                .map(|p| p.lo())
+                .try_fold(None, |acc: Option<Moment>, m| {
+                    m.map(|m| Some(acc.map_or(m, |a| min_m(a, m))))
+                })
+                .flatten();
+            let hi = parts
+                .iter()
+                .map(|p| p.hi())
+                .try_fold(None, |acc: Option<Moment>, m| {
+                    m.map(|m| Some(acc.map_or(m, |a| max_m(a, m))))
+                })
+                .flatten();
+            Dated::Unknown { lo, hi }
+        }
+    }
+}
+
+/// What one anchor comes to, the duties' due dates (or bounds) so far in `memo`.
+fn dated(anchor: &AnchorDef, env: &Env<'_>, memo: &[Option<Dated>]) -> Dated {
+    match anchor {
+        AnchorDef::One(a) => leaf(*a, env, memo),
+        AnchorDef::Pick(kind, parts) => {
+            let parts: Vec<Dated> = parts.iter().map(|p| dated(p, env, memo)).collect();
+            pick(*kind, &parts)
+        }
+    }
+}
+
+fn leaf(a: Anchor, env: &Env<'_>, memo: &[Option<Dated>]) -> Dated {
+    let known = |at| Dated::Known {
+        at,
+        provisional: false,
+        leaf: a,
+    };
+    match a {
+        Anchor::Fact(f) | Anchor::Done(_, f) => match &env.facts[f] {
+            Some(Value::Date(x)) => known(Moment::Date(*x)),
+            Some(Value::DateTime(x)) => known(Moment::DateTime(*x)),
+            _ => UNBOUNDED,
+        },
+        Anchor::Duty(o) => match memo.get(o).copied().flatten() {
+            Some(Dated::Known {
+                at, provisional, ..
+            }) => Dated::Known {
+                at,
+                provisional,
+                leaf: a,
+            },
+            Some(u) => u,
+            None => UNBOUNDED,
+        },
+    }
+}
+
 /// The due date of every duty that may apply and whose anchor is known, in duty order.
 ///
-/// A deadline may count from another duty's due date, and that one from a third: chains
-/// are followed with an explicit stack, never by recursion, so a chain of any length is
-/// resolved without touching the call stack (the checker has refused chains that loop).
+/// A deadline may count from other duties' due dates, and those from others: they are
+/// resolved in dependency order with an explicit stack, never by recursion, so a chain
+/// of any length is resolved without touching the call stack (the checker has refused
+/// chains that loop).
 pub fn due_dates(
     program: &Program,
     facts: &[Option<Value>],
@@ -115,81 +317,174 @@ pub fn due_dates(
 ) -> Result<Vec<Option<Due>>, Problem> {
     let env = Env { facts, rules };
     let n = program.duties.len();
-    let mut memo: Vec<Option<Option<Due>>> = vec![None; n];
+    // Each duty's due date, or what is known of it: `None` until resolved.
+    let mut memo: Vec<Option<Dated>> = vec![None; n];
+    let mut dues: Vec<Option<Due>> = vec![None; n];
     let mut stack: Vec<DutyId> = Vec::new();
     for start in 0..n {
-        // Walk down the chain of anchoring duties to one already resolved, or to a fact.
         stack.push(start);
         while let Some(&d) = stack.last() {
             if memo[d].is_some() {
                 stack.pop();
                 continue;
             }
-            match anchor_duty(program, &env, applies, d) {
+            let pending = program.duties[d]
+                .deadline
+                .as_ref()
+                .filter(|_| applies[d] != Some(false))
+                .and_then(|dl| {
+                    dl.find_anchor(&mut |a| match a {
+                        Anchor::Duty(o) if memo[o].is_none() => Some(o),
+                        _ => None,
+                    })
+                });
+            match pending {
                 // The checker refuses loops; the length guards regardless.
-                Some(o) if memo[o].is_none() && stack.len() <= n => stack.push(o),
+                Some(o) if stack.len() <= n => stack.push(o),
                 _ => {
-                    memo[d] = Some(resolve(program, &env, applies, calendar, d, &memo)?);
+                    let (m, due) = resolve(program, &env, applies, calendar, d, &memo)?;
+                    memo[d] = Some(m);
+                    dues[d] = due;
                     stack.pop();
                 }
             }
         }
     }
-    Ok(memo.into_iter().map(Option::flatten).collect())
+    Ok(dues)
 }
 
-/// The duty whose due date `d`'s deadline counts from in this case, if it is one.
-fn anchor_duty(
-    program: &Program,
-    env: &Env<'_>,
-    applies: &[Option<bool>],
-    d: DutyId,
-) -> Option<DutyId> {
-    match (&program.duties[d].deadline, applies[d]) {
-        (None, _) | (_, Some(false)) => None,
-        (Some(dl), _) => match choose(dl, env) {
-            Some(Anchor::Duty(o)) => Some(o),
-            _ => None,
-        },
+/// The anchor a deadline counts from in this case: the first choice whose condition
+/// holds, else the last (its index: the number of choices); `None` while a condition
+/// that could decide it is unknown.
+fn choose<'d>(dl: &'d DeadlineDef, env: &Env<'_>) -> Option<(usize, &'d AnchorDef)> {
+    for (i, (cond, anchor)) in dl.choices.iter().enumerate() {
+        match env.truth(cond) {
+            Some(true) => return Some((i, anchor)),
+            Some(false) => {}
+            None => return None,
+        }
     }
+    Some((dl.choices.len(), &dl.anchor))
 }
 
-/// The due date of duty `d`, the duty it counts from (if any) being resolved in `memo`.
+/// What a deadline's anchor comes to in this case: the chosen one's date, or, while
+/// the choice is undecided, the dates it may still be.
+fn anchor_of(dl: &DeadlineDef, env: &Env<'_>, memo: &[Option<Dated>]) -> (Dated, Option<usize>) {
+    if let Some((i, a)) = choose(dl, env) {
+        return (dated(a, env, memo), Some(i));
+    }
+    let mut parts = Vec::new();
+    for (cond, a) in &dl.choices {
+        match env.truth(cond) {
+            Some(false) => {}
+            Some(true) => {
+                parts.push(dated(a, env, memo));
+                return (union(&parts), None);
+            }
+            None => parts.push(dated(a, env, memo)),
+        }
+    }
+    parts.push(dated(&dl.anchor, env, memo));
+    (union(&parts), None)
+}
+
+/// The due date of duty `d` (and what is known of it when it is not known), the duties
+/// it counts from being resolved in `memo`.
 fn resolve(
     program: &Program,
     env: &Env<'_>,
     applies: &[Option<bool>],
     calendar: Option<&Calendar>,
     d: DutyId,
-    memo: &[Option<Option<Due>>],
-) -> Result<Option<Due>, Problem> {
+    memo: &[Option<Dated>],
+) -> Result<(Dated, Option<Due>), Problem> {
     let duty = &program.duties[d];
     let (Some(dl), false) = (&duty.deadline, applies[d] == Some(false)) else {
-        return Ok(None);
+        return Ok((UNBOUNDED, None));
     };
-    let Some(chosen) = choose(dl, env) else {
-        return Ok(None);
-    };
-    let anchor = match chosen {
-        Anchor::Fact(f) => match &env.facts[f] {
-            Some(Value::Date(x)) => Some((Moment::Date(*x), false)),
-            Some(Value::DateTime(x)) => Some((Moment::DateTime(*x), false)),
-            _ => None,
-        },
-        Anchor::Duty(o) => memo[o].flatten().map(|due| (due.at, due.provisional)),
-    };
-    anchor
-        .map(|(at, provisional)| {
+    let (anchor, chosen) = anchor_of(dl, env, memo);
+    match anchor {
+        // Known (whichever way a choice still undecided goes, when it is undecided).
+        Dated::Known {
+            at,
+            provisional,
+            leaf,
+        } => {
+            let written = chosen.map(|i| dl.choices.get(i).map_or(&dl.anchor, |c| &c.1));
+            let pick = match (written, chosen) {
+                (Some(AnchorDef::Pick(k, _)), Some(i)) => Some((*k, i)),
+                _ => None,
+            };
             let from = CountedFrom {
-                anchor: chosen,
+                anchor: leaf,
                 date: at,
                 kind: dl.kind,
                 amount: dl.amount,
                 unit: dl.unit,
+                assumed: dl.assumed,
+                pick,
             };
-            reckon(program, d, dl, from, provisional, calendar)
-        })
-        .transpose()
+            let mut due = reckon(program, d, dl, from, provisional, calendar)?;
+            if let Some(opening) = &dl.opens {
+                let (o, _) = anchor_of(opening, env, memo);
+                due.opens = match o {
+                    Dated::Known {
+                        at, provisional, ..
+                    } => {
+                        let from = CountedFrom {
+                            date: at,
+                            kind: opening.kind,
+                            amount: opening.amount,
+                            unit: opening.unit,
+                            assumed: opening.assumed,
+                            pick: None,
+                            ..from
+                        };
+                        reckon(program, d, opening, from, provisional, calendar)
+                            .ok()
+                            .map(|o| o.at)
+                    }
+                    Dated::Unknown { .. } => None,
+                };
+            }
+            Ok((
+                Dated::Known {
+                    at: due.at,
+                    provisional: due.provisional,
+                    leaf: Anchor::Duty(d),
+                },
+                Some(due),
+            ))
+        }
+        Dated::Unknown { lo, hi } => {
+            // Counting is monotone in the anchor, so the bounds carry over.
+            let lo = lo.and_then(|m| bound(program, d, dl, m, calendar));
+            let hi = hi.and_then(|m| bound(program, d, dl, m, calendar));
+            Ok((Dated::Unknown { lo, hi }, None))
+        }
+    }
+}
+
+/// The due date counted from `at`, or `None` where it cannot be counted.
+fn bound(
+    program: &Program,
+    d: DutyId,
+    dl: &DeadlineDef,
+    at: Moment,
+    calendar: Option<&Calendar>,
+) -> Option<Moment> {
+    let from = CountedFrom {
+        anchor: Anchor::Duty(d),
+        date: at,
+        kind: dl.kind,
+        amount: dl.amount,
+        unit: dl.unit,
+        assumed: dl.assumed,
+        pick: None,
+    };
+    reckon(program, d, dl, from, false, calendar)
+        .ok()
+        .map(|due| due.at)
 }
 
 /// Why `day` is not a working day in `calendar`, if it is not one (and the calendar
@@ -206,19 +501,6 @@ pub fn off_day(calendar: Option<&Calendar>, day: NaiveDate) -> Option<OffDay> {
         ),
         _ => None,
     }
-}
-
-/// The anchor a deadline counts from in this case: the first choice whose condition
-/// holds, else the last; `None` while a condition that could decide it is unknown.
-fn choose(dl: &DeadlineDef, env: &Env<'_>) -> Option<Anchor> {
-    for (cond, anchor) in &dl.choices {
-        match env.truth(cond) {
-            Some(true) => return Some(*anchor),
-            Some(false) => {}
-            None => return None,
-        }
-    }
-    Some(dl.anchor)
 }
 
 fn reckon(
@@ -240,43 +522,45 @@ fn reckon(
         .help("check the dates in the case")
         .in_source(source)
     };
+    let no_calendar = || {
+        Problem::error(
+            "cspr::no_calendar",
+            format!(
+                "`{}` counts working days, but no calendar is named",
+                duty.name
+            ),
+        )
+        .label(dl.span, "working days")
+        .help("add `calendar england_and_wales` to the guidance module's header")
+        .in_source(source)
+    };
+    let calendar_error = |cal: &Calendar, e: crate::time::CalendarError| {
+        Problem::error(
+            "cspr::calendar",
+            format!("cannot count the working days for `{}`: {e}", duty.name),
+        )
+        .label(dl.span, "counted here")
+        .help(format!(
+            "the {} calendar answers {}–{}",
+            cal.id(),
+            cal.years().start(),
+            cal.years().end()
+        ))
+        .in_source(source)
+    };
     let n = dl.amount;
     let back = dl.kind == DeadlineKind::AtLeastBefore;
     let base = from.date.date();
     let (at, provisional) = match dl.unit {
         TimeUnit::WorkingDays => {
-            let Some(cal) = calendar else {
-                return Err(Problem::error(
-                    "cspr::no_calendar",
-                    format!(
-                        "`{}` counts working days, but no calendar is named",
-                        duty.name
-                    ),
-                )
-                .label(dl.span, "working days")
-                .help("add `calendar england_and_wales` to the guidance module's header")
-                .in_source(source));
-            };
+            let cal = calendar.ok_or_else(no_calendar)?;
             let reckoned = if back {
                 cal.sub_working_days(base, n)
             } else {
                 cal.add_working_days(base, n)
             }
             .map(|r| (r.date, r.provisional));
-            let (date, provisional) = reckoned.map_err(|e| {
-                Problem::error(
-                    "cspr::calendar",
-                    format!("cannot count the working days for `{}`: {e}", duty.name),
-                )
-                .label(dl.span, "counted here")
-                .help(format!(
-                    "the {} calendar answers {}–{}",
-                    cal.id(),
-                    cal.years().start(),
-                    cal.years().end()
-                ))
-                .in_source(source)
-            })?;
+            let (date, provisional) = reckoned.map_err(|e| calendar_error(cal, e))?;
             (Moment::Date(date), provisional)
         }
         TimeUnit::Days | TimeUnit::Weeks => {
@@ -312,11 +596,31 @@ fn reckon(
             (Moment::DateTime(at), false)
         }
     };
+    let off = off_day(calendar, at.date());
+    // `on a non-working day: next working day`: moved only where the procedure says so.
+    if let (Some(shift), Some(why), Moment::Date(day)) = (dl.shift, off, at) {
+        let cal = calendar.ok_or_else(no_calendar)?;
+        let moved = match shift {
+            Shift::NextWorkingDay => cal.add_working_days(day, 1),
+            Shift::PreviousWorkingDay => cal.sub_working_days(day, 1),
+        }
+        .map_err(|e| calendar_error(cal, e))?;
+        return Ok(Due {
+            at: Moment::Date(moved.date),
+            provisional: provisional || anchor_provisional || moved.provisional,
+            from,
+            off_day: None,
+            moved_from: Some((day, why)),
+            opens: None,
+        });
+    }
     Ok(Due {
         at,
         provisional: provisional || anchor_provisional,
         from,
-        off_day: off_day(calendar, at.date()),
+        off_day: off,
+        moved_from: None,
+        opens: None,
     })
 }
 
@@ -350,6 +654,23 @@ pub enum Status {
     MetLate {
         working_days: Option<i64>,
     },
+    /// A window (`not before …`) not open yet, and nothing done: it opens on that day,
+    /// this many working days from today.
+    NotYetOpen {
+        opens: NaiveDate,
+        working_days_left: Option<i64>,
+    },
+    /// Done before its window opened or before its appointed day, by this many working
+    /// days: it does not count as done.
+    TooEarly {
+        working_days: Option<i64>,
+    },
+    /// An appointment (`on …`) held on its day.
+    OnTheDay,
+    /// An appointment held after its day, by this many working days.
+    Late {
+        working_days: Option<i64>,
+    },
     /// A minimum period (`for at least …`) still running / over.
     Running {
         until: NaiveDate,
@@ -369,6 +690,10 @@ impl Status {
             Status::Overdue { .. } => "overdue",
             Status::Met => "met",
             Status::MetLate { .. } => "met_late",
+            Status::NotYetOpen { .. } => "not_yet_open",
+            Status::TooEarly { .. } => "too_early",
+            Status::OnTheDay => "on_the_day",
+            Status::Late { .. } => "late",
             Status::Running { .. } => "running",
             Status::Completed => "completed",
         }
@@ -427,6 +752,25 @@ pub fn status(
         };
         // Done after the day judged on: as of that day it was not done yet.
         if let Some(done) = done.filter(|done| *done <= today) {
+            // Before the window opened, or before the appointed day: too early.
+            let opens = match dl.kind {
+                DeadlineKind::On => Some(due_day),
+                _ => due.opens.map(Moment::date),
+            };
+            if let Some(opens) = opens.filter(|o| done < *o) {
+                return Status::TooEarly {
+                    working_days: count(done, opens),
+                };
+            }
+            if dl.kind == DeadlineKind::On {
+                return if done == due_day {
+                    Status::OnTheDay
+                } else {
+                    Status::Late {
+                        working_days: count(due_day, done),
+                    }
+                };
+            }
             let late = match (due.at, &eval.facts[f]) {
                 (Moment::DateTime(t), Some(Value::DateTime(x))) => *x > t,
                 _ => done > due_day,
@@ -439,6 +783,12 @@ pub fn status(
                 Status::Met
             };
         }
+    }
+    if let Some(opens) = due.opens.map(Moment::date).filter(|o| today < *o) {
+        return Status::NotYetOpen {
+            opens,
+            working_days_left: count(today, opens),
+        };
     }
     match today.cmp(&due_day) {
         std::cmp::Ordering::Less => Status::Pending {
@@ -486,9 +836,24 @@ fn waiting_for(program: &Program, eval: &Evaluation, d: DutyId) -> Option<FactId
                 kleene::missing(cond, &env, &rule_missing, &mut out);
                 return out.into_iter().min();
             }
-            Some(Anchor::Fact(f)) => return Some(f),
-            Some(Anchor::Duty(o)) if eval.duties[o].due.is_none() => current = o,
-            Some(Anchor::Duty(_)) => break,
+            Some((_, anchor)) => {
+                // The first date not known yet: a fact, or a duty whose due date waits.
+                let mut leaves = Vec::new();
+                anchor.leaves(&mut leaves);
+                let mut next = None;
+                for a in leaves {
+                    match a {
+                        Anchor::Fact(f) | Anchor::Done(_, f) if eval.facts[f].is_none() => {
+                            return Some(f);
+                        }
+                        Anchor::Duty(o) if eval.duties[o].due.is_none() && next.is_none() => {
+                            next = Some(o);
+                        }
+                        _ => {}
+                    }
+                }
+                current = next?;
+            }
         }
     }
     None

@@ -508,7 +508,7 @@ pub struct Explanation<'a> {
     /// `explained above`, `undetermined`.
     pub verdict: Option<&'static str>,
     /// The policy text the step rests on: a default's body, an exception or branch as
-    /// written, a duty's `actor modality "action"`.
+    /// written, a duty's `Actor's title modality "action"`.
     pub text: Option<String>,
     /// For an unknown fact, the question that would settle it.
     pub ask: Option<&'a str>,
@@ -722,7 +722,7 @@ fn node<'a>(program: &'a Program, n: Node<'_, '_>) -> Explanation<'a> {
             e.verdict = Some(verdict(*applies));
             e.text = Some(format!(
                 "{} {} \"{}\"",
-                def.actor,
+                def.actor_title,
                 def.modality.as_str(),
                 def.action
             ));

@@ -23,6 +23,7 @@ pub fn answer(
     let r = with.rules.len();
     with.rules.push(RuleDef {
         name: "?".into(),
+        label: None,
         kind: RuleKind::Rule,
         ty,
         cite: None,

@@ -13,6 +13,7 @@ use super::WIDTH;
 use super::expr::{Lines, flat, layout, quote, width};
 use super::printer::Printer;
 use crate::diagnostic::{Problem, Source};
+use crate::span::Spanned;
 use crate::syntax::ast::*;
 
 pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
@@ -38,7 +39,9 @@ pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
         let start = starts[i];
         let grouped = matches!(
             (prev, item),
-            (Some(Item::Fact(_)), Item::Fact(_)) | (Some(Item::Source(_)), Item::Source(_))
+            (Some(Item::Fact(_)), Item::Fact(_))
+                | (Some(Item::Source(_)), Item::Source(_))
+                | (Some(Item::Actor(_)), Item::Actor(_))
         );
         if !grouped || p.trivia.blank_line_before(p.block_start(start)) {
             p.blank();
@@ -63,6 +66,7 @@ pub(super) fn format(source: &Source) -> Result<String, Vec<Problem>> {
 fn item_span(item: &Item) -> crate::span::Span {
     match item {
         Item::Source(s) => s.span,
+        Item::Actor(a) => a.span,
         Item::Fact(f) => f.span,
         Item::Rule(r) => r.span,
         Item::Decision(d) => d.span,
@@ -75,6 +79,7 @@ fn item_span(item: &Item) -> crate::span::Span {
 fn item_start(item: &Item) -> usize {
     match item {
         Item::Source(s) => s.span.start,
+        Item::Actor(a) => a.span.start,
         Item::Fact(f) => f.span.start,
         Item::Rule(r) => r.overrides.unwrap_or(r.span).start,
         Item::Decision(d) => d.overrides.unwrap_or(d.span).start,
@@ -157,6 +162,11 @@ fn item(p: &mut Printer<'_>, item: &Item) {
                 p.line(2, h.span.start, &format!("sha256 {}", quote(&h.node)));
             }
         }
+        Item::Actor(a) => p.line(
+            0,
+            at,
+            &format!("actor {} {}", a.name.node, quote(&a.title.node)),
+        ),
         Item::NotEncoded(n) => {
             let c = &n.cite;
             p.line(
@@ -174,7 +184,7 @@ fn item(p: &mut Printer<'_>, item: &Item) {
             );
         }
         Item::Fact(f) => {
-            let head = format!("fact {}: ", f.name.node);
+            let head = format!("fact {}{}: ", f.name.node, label(f.label.as_ref()));
             for (i, line) in type_expr(&f.ty, width(&head)).into_iter().enumerate() {
                 match i {
                     0 => p.line(0, at, &format!("{head}{line}")),
@@ -266,25 +276,32 @@ fn quote_lines(q: &Quote, out: &mut Vec<(usize, String)>) {
     }
 }
 
-/// `[override ]keyword name cite …:`
+/// ` label "…"`, or nothing.
+fn label(l: Option<&Spanned<String>>) -> String {
+    l.map(|l| format!(" label {}", quote(&l.node)))
+        .unwrap_or_default()
+}
+
+/// `[override ]keyword name label "…" cite …:`
 fn head(
     p: &mut Printer<'_>,
     at: usize,
     over: bool,
     keyword: &str,
-    name: &Ident,
+    (name, l): (&Ident, Option<&Spanned<String>>),
     c: &Option<Citation>,
 ) {
     let over = if over { "override " } else { "" };
     let extra = c.as_ref().map(carried).unwrap_or_default();
-    let one = format!("{over}{keyword} {}{}:", name.node, cite(c));
+    let name = format!("{}{}", name.node, label(l));
+    let one = format!("{over}{keyword} {name}{}:", cite(c));
     if extra.is_empty() || (extra.len() == 1 && width(&one) <= WIDTH) {
         p.line(0, at, &one);
         return;
     }
     // A quote that does not fit: the citation's line, then the words under it.
     let bare = c.as_ref().map(bare_cite).unwrap_or_default();
-    p.line(0, at, &format!("{over}{keyword} {}{bare}", name.node));
+    p.line(0, at, &format!("{over}{keyword} {name}{bare}"));
     let last = extra.len() - 1;
     for (i, (a, t)) in extra.into_iter().enumerate() {
         let colon = if i == last { ":" } else { "" };
@@ -306,7 +323,8 @@ fn emit(p: &mut Printer<'_>, indent: usize, at: usize, prefix: &str, lines: Line
 }
 
 fn rule(p: &mut Printer<'_>, r: &RuleDecl, at: usize) {
-    head(p, at, r.overrides.is_some(), "rule", &r.name, &r.cite);
+    let name = (&r.name, r.label.as_ref());
+    head(p, at, r.overrides.is_some(), "rule", name, &r.cite);
     match &r.body {
         RuleBody::Expr(e) => clause(p, 2, e.span.start, "", e),
         RuleBody::Default {
@@ -330,7 +348,8 @@ fn rule(p: &mut Printer<'_>, r: &RuleDecl, at: usize) {
 }
 
 fn decision(p: &mut Printer<'_>, d: &DecisionDecl, at: usize) {
-    head(p, at, d.overrides.is_some(), "decision", &d.name, &d.cite);
+    let name = (&d.name, d.label.as_ref());
+    head(p, at, d.overrides.is_some(), "decision", name, &d.cite);
     for b in &d.branches {
         match &b.when {
             Some(w) => {
@@ -351,7 +370,8 @@ fn action(actor: &Ident, modality: Modality, action: &str) -> String {
 }
 
 fn duty(p: &mut Printer<'_>, d: &DutyDecl, at: usize) {
-    head(p, at, d.overrides.is_some(), "duty", &d.name, &d.cite);
+    let name = (&d.name, d.label.as_ref());
+    head(p, at, d.overrides.is_some(), "duty", name, &d.cite);
     p.line(
         2,
         d.actor.span.start,
@@ -363,6 +383,9 @@ fn duty(p: &mut Printer<'_>, d: &DutyDecl, at: usize) {
     }
     if let Some(dl) = &d.deadline {
         clauses.push((dl.span.start, Clause::Deadline(dl)));
+    }
+    if let Some(o) = &d.opens {
+        clauses.push((o.span.start, Clause::Deadline(o)));
     }
     if let Some(done) = &d.done {
         clauses.push((done.span.start, Clause::Done(done)));
@@ -388,17 +411,43 @@ enum Clause<'a> {
 
 fn deadline(p: &Printer<'_>, d: &Deadline) -> String {
     deadline_text(
-        d.kind,
-        d.amount.node,
-        d.unit,
+        &Period {
+            kind: d.kind,
+            amount: d.amount.node,
+            unit: d.unit,
+            assumed: d.assumed,
+            shift: d.shift.as_ref().map(|s| s.node),
+        },
         &anchor(p, &d.anchor, &d.choices),
     )
+}
+
+/// A deadline's words other than its anchor.
+pub(crate) struct Period {
+    pub kind: DeadlineKind,
+    pub amount: u32,
+    pub unit: TimeUnit,
+    pub assumed: bool,
+    pub shift: Option<Shift>,
 }
 
 /// `within 5 working days after la_aware_on`: a deadline as the language writes it,
 /// the unit singular for one. The one phrasing, shared by `cspr fmt` and the diff's
 /// canonical text (`crate::diff::canon`).
-pub(crate) fn deadline_text(kind: DeadlineKind, n: u32, unit: TimeUnit, anchor: &str) -> String {
+pub(crate) fn deadline_text(period: &Period, anchor: &str) -> String {
+    let Period {
+        kind,
+        amount: n,
+        unit,
+        assumed,
+        shift,
+    } = *period;
+    // `5 days assumed working`: the unit as written (days), then the reading.
+    let (unit, reading) = match (assumed, unit) {
+        (true, TimeUnit::WorkingDays) => (TimeUnit::Days, " assumed working"),
+        (true, _) => (TimeUnit::Days, " assumed calendar"),
+        (false, unit) => (unit, ""),
+    };
     let unit = match (unit, n == 1) {
         (TimeUnit::WorkingDays, true) => "working day",
         (TimeUnit::WorkingDays, false) => "working days",
@@ -411,32 +460,59 @@ pub(crate) fn deadline_text(kind: DeadlineKind, n: u32, unit: TimeUnit, anchor: 
         (TimeUnit::Months, true) => "month",
         (TimeUnit::Months, false) => "months",
     };
-    match kind {
-        DeadlineKind::Within => format!("within {n} {unit} after {anchor}"),
-        DeadlineKind::AtLeastBefore => format!("at least {n} {unit} before {anchor}"),
-        DeadlineKind::ForAtLeast => format!("for at least {n} {unit} after {anchor}"),
+    let mut s = match kind {
+        DeadlineKind::Within => format!("within {n} {unit}{reading} after {anchor}"),
+        DeadlineKind::AtLeastBefore => format!("at least {n} {unit}{reading} before {anchor}"),
+        DeadlineKind::ForAtLeast => format!("for at least {n} {unit}{reading} after {anchor}"),
+        DeadlineKind::On => format!("on {n} {unit}{reading} after {anchor}"),
+        // `not before X`: the window opens on the anchor's own day.
+        DeadlineKind::NotBefore if n == 0 && unit == "days" && reading.is_empty() => {
+            format!("not before {anchor}")
+        }
+        DeadlineKind::NotBefore => format!("not before {n} {unit}{reading} after {anchor}"),
+    };
+    if let Some(shift) = shift {
+        s.push_str(&format!(" on a non-working day: {}", shift.as_str()));
     }
+    s
 }
 
 /// `name`, or `(a if condition else b)`
-fn anchor(p: &Printer<'_>, last: &Ident, choices: &[(Ident, Expr)]) -> String {
+fn anchor(p: &Printer<'_>, last: &AnchorTerm, choices: &[(AnchorTerm, Expr)]) -> String {
     if choices.is_empty() {
-        return last.node.clone();
+        return anchor_term(last);
     }
     let mut out = String::from("(");
-    for (name, cond) in choices {
-        out.push_str(&format!("{} if {} else ", name.node, flat(&p.trivia, cond)));
+    for (term, cond) in choices {
+        out.push_str(&format!(
+            "{} if {} else ",
+            anchor_term(term),
+            flat(&p.trivia, cond)
+        ));
     }
-    out.push_str(&last.node);
+    out.push_str(&anchor_term(last));
     out.push(')');
     out
 }
 
+/// `name`, `name done`, `earliest(a, b)`.
+pub(crate) fn anchor_term(t: &AnchorTerm) -> String {
+    match t {
+        AnchorTerm::Name(n) => n.node.clone(),
+        AnchorTerm::Done(n) => format!("{} done", n.node),
+        AnchorTerm::Pick(kind, parts) => format!(
+            "{}({})",
+            kind.node.as_str(),
+            parts.iter().map(anchor_term).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
 fn timeline(p: &mut Printer<'_>, t: &TimelineDecl) {
-    head(p, t.span.start, false, "timeline", &t.name, &t.cite);
+    head(p, t.span.start, false, "timeline", (&t.name, None), &t.cite);
     p.line(
         2,
-        t.start.span.start,
+        t.start.span().start,
         &format!("starts {}", anchor(p, &t.start, &t.choices)),
     );
     if let Some(w) = &t.when {
@@ -450,10 +526,20 @@ fn timeline(p: &mut Printer<'_>, t: &TimelineDecl) {
             Some(first) => format!("days {first}-{}", s.days.last),
             None => format!("day {}", s.days.last),
         };
+        let days = if s.days.on {
+            format!("on {days}")
+        } else {
+            days
+        };
         p.line(
             2,
             s.span.start,
-            &format!("step {days} {}{}:", s.name.node, cite(&s.cite)),
+            &format!(
+                "step {days} {}{}{}:",
+                s.name.node,
+                label(s.label.as_ref()),
+                cite(&s.cite)
+            ),
         );
         p.line(
             4,

@@ -12,6 +12,8 @@ use crate::syntax::trivia::Trivia;
 pub enum DeclKind {
     Module,
     Source,
+    /// Who a duty falls on (`actor name "Title"`).
+    Actor,
     Fact,
     Value,
     Rule,
@@ -154,6 +156,21 @@ impl Index {
                     h.place(s.span)
                 ),
             }),
+            Item::Actor(a) => self.push(Decl {
+                name: a.name.node.clone(),
+                kind: DeclKind::Actor,
+                source: h.source.clone(),
+                span: a.name.span,
+                full: a.span,
+                summary: format!("actor: {}", a.title.node),
+                hover: format!(
+                    "**actor** `{}`: {}\n\n{}{}",
+                    a.name.node,
+                    a.title.node,
+                    h.place(a.span),
+                    h.notes(a.span.start)
+                ),
+            }),
             Item::Fact(f) => self.add_fact(h, f),
             Item::Rule(r) => {
                 let from = r.overrides.unwrap_or(r.span).start;
@@ -275,7 +292,7 @@ impl Index {
                 "**timeline** `{}`: {} steps from `{}`{}\n\n{}{}",
                 t.name.node,
                 t.steps.len(),
-                t.start.node,
+                crate::fmt::anchor_term(&t.start),
                 h.cite(&t.cite),
                 h.place(t.span),
                 h.notes(t.span.start)
@@ -295,12 +312,22 @@ impl Index {
                     s.modality.as_str()
                 ),
                 hover: format!(
-                    "{}{}\n\nA step of timeline `{}`: due on working day {} after `{}`.\n\n{}{}",
+                    "{}{}\n\nA step of timeline `{}`: {} `{}`.\n\n{}{}",
                     h.code(s.span.start, s.span),
                     h.cite(&s.cite.clone().or_else(|| t.cite.clone())),
                     t.name.node,
-                    s.days.last,
-                    t.start.node,
+                    match (s.days.on, s.days.first) {
+                        (true, None) => format!(
+                            "an appointment, held on working day {} (too early before it, late after it) after",
+                            s.days.last
+                        ),
+                        (true, Some(first)) => format!(
+                            "a window, not before working day {first} and due by working day {} after",
+                            s.days.last
+                        ),
+                        (false, _) => format!("due on working day {} after", s.days.last),
+                    },
+                    crate::fmt::anchor_term(&t.start),
                     h.place(s.span),
                     h.notes(s.span.start)
                 ),

@@ -9,6 +9,7 @@ use crate::syntax::ast::{Item, Module, Scenario};
 pub enum SymbolKind {
     Module,
     Source,
+    Actor,
     Fact,
     Rule,
     Decision,
@@ -42,6 +43,7 @@ pub fn outline(module: &Module) -> Vec<Symbol> {
     for item in &module.items {
         children.push(match item {
             Item::Source(s) => leaf(&s.name, SymbolKind::Source, s.span),
+            Item::Actor(a) => leaf(&a.name, SymbolKind::Actor, a.span),
             Item::Fact(f) => leaf(&f.name, SymbolKind::Fact, f.span),
             Item::Rule(r) => leaf(&r.name, SymbolKind::Rule, r.span),
             Item::Decision(d) => leaf(&d.name, SymbolKind::Decision, d.span),

@@ -100,12 +100,10 @@ impl Stages {
             for (d, def) in program.duties.iter().enumerate() {
                 let mut s = deepest(&def.when.iter().collect::<Vec<_>>(), &rule, &duty);
                 if let Some(deadline) = &def.deadline {
-                    for a in std::iter::once(&deadline.anchor)
-                        .chain(deadline.choices.iter().map(|(_, a)| a))
-                    {
+                    for a in deadline.anchors() {
                         let after = match a {
-                            Anchor::Duty(o) => Some(*o),
-                            Anchor::Fact(f) => done_by.get(*f).copied().flatten(),
+                            Anchor::Duty(o) | Anchor::Done(o, _) => Some(o),
+                            Anchor::Fact(f) => done_by.get(f).copied().flatten(),
                         };
                         if let Some(o) = after
                             && o != d
@@ -183,11 +181,12 @@ impl Stages {
                 return u32::MAX;
             };
             // Anchors form no cycle in a checked program; the depth bounds it all the same.
-            let c = std::iter::once(&deadline.anchor)
-                .chain(deadline.choices.iter().map(|(_, a)| a))
+            let c = deadline
+                .anchors()
+                .into_iter()
                 .map(|a| match a {
-                    Anchor::Duty(o) if depth < program.duties.len() => {
-                        clock_of(program, *o, clock, depth + 1).saturating_add(1)
+                    Anchor::Duty(o) | Anchor::Done(o, _) if depth < program.duties.len() => {
+                        clock_of(program, o, clock, depth + 1).saturating_add(1)
                     }
                     _ => 0,
                 })

@@ -50,6 +50,10 @@ struct Window<'r, 'a> {
 pub fn status_style(status: &Status) -> (&'static str, &'static str) {
     match status {
         Status::Met => ("#2e7d32", "met"),
+        Status::OnTheDay => ("#2e7d32", "on the day"),
+        Status::Late { .. } => ("#e07b00", "late"),
+        Status::TooEarly { .. } => ("#c62828", "too early"),
+        Status::NotYetOpen { .. } => ("#1f5fbf", "not open yet"),
         Status::MetLate { .. } => ("#e07b00", "met late"),
         Status::Pending { .. } => ("#1f5fbf", "pending"),
         Status::DueToday => ("#7b3fb0", "due today"),

@@ -31,6 +31,8 @@ pub struct Column {
 /// One row: a rule, decision or duty, with a cell per procedure (`None`: not declared).
 pub struct Row {
     pub name: String,
+    /// What people read for it (the label of the first procedure that declares it).
+    pub label: String,
     /// `rule`, `decision` or `duty`.
     pub kind: &'static str,
     pub cells: Vec<Option<Cell>>,
@@ -63,6 +65,8 @@ pub struct Comparison {
     pub as_of: NaiveDate,
     /// How many rows [`Comparison::differences_only`] left out (the same everywhere).
     pub same: usize,
+    /// Show code names in the text, not labels (`--names`).
+    pub names: bool,
 }
 
 impl Comparison {
@@ -75,6 +79,7 @@ impl Comparison {
             rows,
             as_of,
             same: 0,
+            names: false,
         }
     }
 
@@ -121,27 +126,32 @@ impl Comparison {
 /// The rows: every rule and decision, then every duty, in the order first declared.
 fn rows(columns: &[Column], as_of: NaiveDate) -> Vec<Row> {
     let mut seen = std::collections::HashSet::new();
-    let mut names: Vec<(&str, &'static str)> = Vec::new();
+    let mut names: Vec<(&str, &'static str, &Program)> = Vec::new();
     let rules = columns.iter().flat_map(|c| {
         c.program.rules.iter().enumerate().map(|(i, r)| {
             let decision = crate::eval::is_decision(&c.program, i);
-            (r.name.as_str(), if decision { "decision" } else { "rule" })
+            let kind = if decision { "decision" } else { "rule" };
+            (r.name.as_str(), kind, &c.program)
         })
     });
-    let duties = columns
-        .iter()
-        .flat_map(|c| c.program.duties.iter().map(|d| (d.name.as_str(), "duty")));
-    for (name, kind) in rules.chain(duties) {
+    let duties = columns.iter().flat_map(|c| {
+        c.program
+            .duties
+            .iter()
+            .map(|d| (d.name.as_str(), "duty", &c.program))
+    });
+    for (name, kind, program) in rules.chain(duties) {
         if seen.insert(name) {
-            names.push((name, kind));
+            names.push((name, kind, program));
         }
     }
     names
         .into_iter()
-        .map(|(name, kind)| {
+        .map(|(name, kind, program)| {
             let cells = columns.iter().map(|c| cell(c, name, as_of)).collect();
             Row {
                 name: name.to_string(),
+                label: program.label_of(name),
                 kind,
                 cells,
             }
@@ -194,6 +204,7 @@ fn cell(c: &Column, name: &str, as_of: NaiveDate) -> Option<Cell> {
                             "applies": true,
                             "modality": duty.modality.as_str(),
                             "actor": duty.actor,
+                            "actor_title": duty.actor_title,
                             "due": view.due.map(|m| m.to_string()),
                             "status": view.status.name(),
                         }),
@@ -261,7 +272,20 @@ fn text(cmp: &Comparison, width: usize) -> String {
         .iter()
         .map(|c| c.program.entry().id.clone())
         .collect();
-    let name_width = rows.iter().map(|r| r.name.len()).max().unwrap_or(4).max(4) + 2;
+    let name_of = |r: &Row| -> String {
+        if cmp.names {
+            r.name.clone()
+        } else {
+            r.label.clone()
+        }
+    };
+    let name_width = rows
+        .iter()
+        .map(|r| name_of(r).chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4)
+        + 2;
     let widths: Vec<usize> = heads
         .iter()
         .enumerate()
@@ -298,7 +322,7 @@ fn text(cmp: &Comparison, width: usize) -> String {
         }
         let mark = if row.differs() { '*' } else { ' ' };
         if table {
-            let mut line = format!("{mark} {:<name_width$}", row.name);
+            let mut line = format!("{mark} {:<name_width$}", name_of(row));
             for (c, w) in row.cells.iter().zip(&widths) {
                 let t = c.as_ref().map_or("-", |c| c.text.as_str());
                 let _ = write!(line, "  {t:<w$}");
@@ -322,11 +346,15 @@ fn text(cmp: &Comparison, width: usize) -> String {
                 && let [only] = ids.as_slice()
             {
                 // Declared by one procedure alone: one line.
-                let line = format!("{mark} {} ({}, only in {only}): {t}", row.name, row.kind);
+                let line = format!(
+                    "{mark} {} ({}, only in {only}): {t}",
+                    name_of(row),
+                    row.kind
+                );
                 wrap(&mut out, "", "      ", &line, width);
                 continue;
             }
-            let _ = writeln!(out, "{mark} {} ({})", row.name, row.kind);
+            let _ = writeln!(out, "{mark} {} ({})", name_of(row), row.kind);
             for (t, ids) in groups {
                 wrap(
                     &mut out,
@@ -406,7 +434,7 @@ fn to_json(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> Json {
                     )
                 })
                 .collect();
-            json!({"name": r.name, "kind": r.kind, "differs": r.differs(), "cells": cells})
+            json!({"name": r.name, "label": r.label, "kind": r.kind, "differs": r.differs(), "cells": cells})
         })
         .collect();
     json!({

@@ -186,14 +186,12 @@ impl Graph {
                 w.visit_refs(&mut |n| g.edge(node_of(n), to, EdgeKind::Uses));
             }
             if let Some(dl) = &duty.deadline {
-                let mut anchors = vec![dl.anchor];
-                for (cond, a) in &dl.choices {
+                for (cond, _) in &dl.choices {
                     cond.visit_refs(&mut |n| g.edge(node_of(n), to, EdgeKind::Uses));
-                    anchors.push(*a);
                 }
-                for a in anchors {
+                for a in dl.anchors() {
                     let from = match a {
-                        Anchor::Fact(f) => facts[f],
+                        Anchor::Fact(f) | Anchor::Done(_, f) => facts[f],
                         Anchor::Duty(o) => duties[o],
                     };
                     g.edge(from, to, EdgeKind::Deadline);

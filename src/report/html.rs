@@ -140,7 +140,7 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
             let _ = writeln!(
                 out,
                 "<li><span class=\"what\">{}</span>: {value} <span class=\"cites\">{}</span></li>",
-                escape(&capitalise(&words(o.name))),
+                named(report, &o.label, o.name),
                 cites(&o.cites)
             );
         }
@@ -165,7 +165,12 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
         .filter(|d| d.applies == Some(true) && d.has_deadline)
         .count();
     let overdue = count(&|s| matches!(s, Status::Overdue { .. }));
-    let due = count(&|s| matches!(s, Status::Pending { .. } | Status::DueToday));
+    let due = count(&|s| {
+        matches!(
+            s,
+            Status::Pending { .. } | Status::DueToday | Status::NotYetOpen { .. }
+        )
+    });
     let late = count(&|s| matches!(s, Status::MetLate { .. }));
     let _ = writeln!(
         out,
@@ -188,12 +193,12 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
     {
         let _ = writeln!(
             out,
-            "<p class=\"next\">Next deadline: <strong>{}</strong> — {} {} {} (<code>{}</code>), {}.</p>",
+            "<p class=\"next\">Next deadline: <strong>{}</strong> — {} {} {} ({}), {}.</p>",
             chart::long_date(due.date()),
-            escape(&words(next.actor)),
+            actor(report, next),
             next.modality,
             escape(next.action),
-            escape(next.name),
+            named(report, &next.label, next.name),
             escape(&next.deadline.describe())
         );
         if let Some(sentence) = next.deadline.due_sentence(Detail::Full) {
@@ -254,6 +259,15 @@ fn counted_html(view: &DeadlineView<'_>) -> String {
     let mut out = String::new();
     if let Some(c) = counted::counted_text(&view.chain(), Detail::Full) {
         let _ = write!(out, "<div class=\"counted\">= {}</div>", escape(&c));
+    }
+    // An appointment is held on its day; a window says when it opens.
+    if let Some(c) = view.counted_from {
+        if c.kind == crate::syntax::ast::DeadlineKind::On {
+            out.push_str("<div class=\"counted\">an appointment: held on this day</div>");
+        }
+        if let Some(opens) = c.opens {
+            let _ = write!(out, "<div class=\"counted\">not before {opens}</div>");
+        }
     }
     if let (Some(at), Some(off)) = (view.due, &view.not_working) {
         let _ = write!(
@@ -325,10 +339,10 @@ fn next_deadlines(report: &Report<'_>, out: &mut String) {
             out,
             "<tr><td class=\"due\">{due}{}</td><td>{} {} {}{may}<div class=\"name\">{}</div></td><td><span class=\"status s-{}\">{}</span></td></tr>",
             counted_html(&d.deadline),
-            escape(&words(d.actor)),
+            actor(report, d),
             d.modality,
             escape(d.action),
-            code(d.name),
+            named(report, &d.label, d.name),
             d.deadline.status.name(),
             escape(&d.deadline.describe())
         );
@@ -345,6 +359,33 @@ fn capitalise(s: &str) -> String {
 }
 
 /// A name as code that may break after its underscores.
+/// What people read for a declaration, its code name on hover; the code name itself with
+/// `--names`.
+fn named(report: &Report<'_>, label: &str, name: &str) -> String {
+    if report.names {
+        code(name)
+    } else {
+        format!(
+            "<span class=\"label\" title=\"{}\">{}</span>",
+            escape(name),
+            escape(label)
+        )
+    }
+}
+
+/// Who a duty falls on: the actor's title, its code name on hover.
+fn actor(report: &Report<'_>, d: &super::model::DutyRow<'_>) -> String {
+    if report.names {
+        escape(d.actor)
+    } else {
+        format!(
+            "<span title=\"{}\">{}</span>",
+            escape(d.actor),
+            escape(d.actor_title)
+        )
+    }
+}
+
 fn code(name: &str) -> String {
     format!("<code>{}</code>", escape(name).replace('_', "_<wbr>"))
 }
@@ -371,8 +412,8 @@ fn timeline(report: &Report<'_>, out: &mut String) {
         for d in waiting {
             let _ = writeln!(
                 out,
-                "<li><code>{}</code>: {}</li>",
-                escape(d.name),
+                "<li>{}: {}</li>",
+                named(report, &d.label, d.name),
                 escape(&d.deadline.describe())
             );
         }
@@ -446,9 +487,9 @@ fn duties(report: &Report<'_>, out: &mut String) {
             let _ = writeln!(
                 out,
                 "<tr><td class=\"actor\">{}</td><td class=\"modality m-{m}\">{m}</td><td>{}<div class=\"name\">{}</div>{depends}</td><td class=\"due\">{due}</td><td>{status}</td><td class=\"cites\">{}</td></tr>",
-                escape(&words(d.actor)),
+                actor(report, d),
                 escape(d.action),
-                code(d.name),
+                named(report, &d.label, d.name),
                 d.cite.map_or(String::new(), |c| format!(
                     "<cite>{}</cite>",
                     escape(&c.text)
@@ -479,7 +520,7 @@ fn outcomes(report: &Report<'_>, out: &mut String) {
             out,
             "<tr><td><a href=\"#why-{}\">{}</a>{}</td><td>{value}</td><td class=\"cites\">{note}</td></tr>",
             escape(o.name),
-            code(o.name),
+            named(report, &o.label, o.name),
             if o.decision {
                 " <span class=\"tag\">decision</span>"
             } else {

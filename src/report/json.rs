@@ -38,7 +38,7 @@ struct RuleTemplate {
 }
 
 struct DutyTemplate {
-    /// `{"name":…,"actor":…,"modality":…,"applies":`
+    /// `{"name":…,"label":…,"actor":…,"actor_title":…,"modality":…,"applies":`
     head: String,
     /// `,"cite":[…]`
     cite: String,
@@ -154,7 +154,11 @@ impl JsonWriter {
                     })
                     .collect();
                 RuleTemplate {
-                    key: format!("{}:{{\"value\":", quoted(&rule.name)),
+                    key: format!(
+                        "{}:{{\"label\":{},\"value\":",
+                        quoted(&rule.name),
+                        quoted(&rule.label())
+                    ),
                     cite: cite_array(&own),
                     cite_via,
                 }
@@ -165,9 +169,11 @@ impl JsonWriter {
             .iter()
             .map(|d| DutyTemplate {
                 head: format!(
-                    "{{\"name\":{},\"actor\":{},\"modality\":{},\"applies\":",
+                    "{{\"name\":{},\"label\":{},\"actor\":{},\"actor_title\":{},\"modality\":{},\"applies\":",
                     quoted(&d.name),
+                    quoted(&d.label()),
                     quoted(&d.actor),
+                    quoted(&d.actor_title),
                     quoted(d.modality.as_str())
                 ),
                 cite: cite_array(&d.cite.iter().collect::<Vec<_>>()),

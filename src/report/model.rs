@@ -18,12 +18,12 @@
 use chrono::NaiveDate;
 
 use super::DeadlineView;
-use crate::check::{Anchor, Body, Cite, DutyId, FactId, Program, RuleId, RuleKind};
+use crate::check::{Body, Cite, DutyId, FactId, Program, RuleId, RuleKind};
 use crate::eval::Evaluation;
 use crate::eval::deadline::Moment;
 use crate::eval::explain::{self, Explainer};
 pub use crate::eval::explain::{Explanation, NodeKind};
-use crate::eval::kleene::{Env, Via};
+use crate::eval::kleene::Via;
 use crate::value::{Display, Type, Value};
 
 /// An evaluated case, ready to render.
@@ -45,6 +45,9 @@ pub struct Report<'a> {
     /// Indices into `duties` of the deadlines that apply or may apply, in timeline order
     /// (see [`super::timeline`]).
     pub timeline: Vec<usize>,
+    /// Show code names where people-facing outputs show labels and actors' titles
+    /// (`--names`).
+    pub names: bool,
 }
 
 /// The procedure evaluated.
@@ -69,6 +72,8 @@ pub struct GivenFact<'a> {
 pub struct OutcomeRow<'a> {
     pub rule: RuleId,
     pub name: &'a str,
+    /// What people read for it: its `label`, else its name in words.
+    pub label: String,
     pub decision: bool,
     pub ty: Type,
     /// `None` exactly when undetermined.
@@ -85,7 +90,12 @@ pub struct OutcomeRow<'a> {
 pub struct DutyRow<'a> {
     pub duty: DutyId,
     pub name: &'a str,
+    /// Its `label`, else its name in words (its action is shown beside it).
+    pub label: String,
+    /// The actor's code name.
     pub actor: &'a str,
+    /// The actor's title, from its `actor` declaration.
+    pub actor_title: &'a str,
     pub modality: &'static str,
     pub action: &'a str,
     /// `None` when it may apply.
@@ -141,6 +151,7 @@ impl<'a> Report<'a> {
                 OutcomeRow {
                     rule: r,
                     name: &def.name,
+                    label: def.label(),
                     decision: def.kind == RuleKind::Decision,
                     ty: def.ty,
                     value: o.value.as_ref(),
@@ -157,10 +168,6 @@ impl<'a> Report<'a> {
                 }
             })
             .collect();
-        let env = Env {
-            facts: &eval.facts,
-            rules: &eval.values,
-        };
         let duties: Vec<DutyRow<'a>> = program
             .duties
             .iter()
@@ -169,13 +176,15 @@ impl<'a> Report<'a> {
             .map(|(d, (def, o))| DutyRow {
                 duty: d,
                 name: &def.name,
+                label: def.label(),
                 actor: &def.actor,
+                actor_title: &def.actor_title,
                 modality: def.modality.as_str(),
                 action: &def.action,
                 applies: o.applies,
                 has_deadline: def.deadline.is_some(),
                 deadline: DeadlineView::in_calendar(program, eval, d, as_of, calendar),
-                starts: starts(program, eval, &env, d),
+                starts: eval.duties[d].due.map(|due| due.from.date),
                 done: def.done.and_then(|f| moment(&eval.facts[f])),
                 cite: def.cite.as_ref(),
                 missing: if o.applies.is_none() {
@@ -220,7 +229,31 @@ impl<'a> Report<'a> {
             duties,
             questions,
             timeline,
+            names: false,
         }
+    }
+
+    /// The report with code names in place of labels and actors' titles (`--names`).
+    #[must_use]
+    pub fn with_names(mut self, names: bool) -> Self {
+        self.names = names;
+        self
+    }
+
+    /// What people read for an outcome: its label, or its code name with `--names`.
+    pub fn outcome_name<'r>(&'r self, o: &'r OutcomeRow<'a>) -> &'r str {
+        if self.names { o.name } else { &o.label }
+    }
+
+    /// Who a duty falls on: the actor's title, or its code name with `--names`.
+    pub fn actor(&self, d: &DutyRow<'a>) -> &'a str {
+        if self.names { d.actor } else { d.actor_title }
+    }
+
+    /// What people read for a duty beside its action: its label (else its name in
+    /// words), or its code name with `--names`.
+    pub fn duty_name<'r>(&'r self, d: &'r DutyRow<'a>) -> &'r str {
+        if self.names { d.name } else { &d.label }
     }
 
     /// The deadlines on the timeline, in order.
@@ -274,30 +307,5 @@ fn moment(v: &Option<Value>) -> Option<Moment> {
         Some(Value::Date(d)) => Some(Moment::Date(*d)),
         Some(Value::DateTime(t)) => Some(Moment::DateTime(*t)),
         _ => None,
-    }
-}
-
-/// The moment a duty's deadline counts from, where the case gives it: the anchor chosen
-/// as `eval::deadline` chooses it (the first choice whose condition holds, else the
-/// default), a fact's value or another duty's due date.
-fn starts(program: &Program, eval: &Evaluation, env: &Env<'_>, d: DutyId) -> Option<Moment> {
-    let dl = program.duties[d].deadline.as_ref()?;
-    let mut anchor = Some(dl.anchor);
-    for (cond, a) in &dl.choices {
-        match env.truth(cond) {
-            Some(true) => {
-                anchor = Some(*a);
-                break;
-            }
-            Some(false) => {}
-            None => {
-                anchor = None;
-                break;
-            }
-        }
-    }
-    match anchor? {
-        Anchor::Fact(f) => moment(&eval.facts[f]),
-        Anchor::Duty(o) => eval.duties[o].due.map(|due| due.at),
     }
 }

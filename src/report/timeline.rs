@@ -130,8 +130,8 @@ pub fn report_timeline_text(report: &Report<'_>) -> String {
                 }
                 .into(),
                 e.deadline.describe(),
-                e.name.to_string(),
-                format!("{} {}", e.actor, e.modality),
+                report.duty_name(e).to_string(),
+                format!("{} {}", report.actor(e), e.modality),
                 e.cite.map_or(String::new(), |c| format!("[{c}]")),
             ]
         })
@@ -174,7 +174,11 @@ pub struct ProcedureJson<'a> {
 #[derive(Serialize)]
 pub struct EntryJson<'a> {
     pub name: &'a str,
+    /// What people read for the duty (its `label`, else its name in words).
+    pub label: &'a str,
     pub actor: &'a str,
+    /// The actor's title, from its `actor` declaration.
+    pub actor_title: &'a str,
     pub modality: &'static str,
     pub action: &'a str,
     /// `true`, or `null` when the duty only may apply.
@@ -214,7 +218,9 @@ impl<'a> TimelineJson<'a> {
             .timeline_duties()
             .map(|e| EntryJson {
                 name: e.name,
+                label: &e.label,
                 actor: e.actor,
+                actor_title: e.actor_title,
                 modality: e.modality,
                 action: e.action,
                 applies: e.applies,
@@ -367,7 +373,10 @@ pub fn report_timeline_ics_with(
             "SUMMARY:{}",
             escape_text(&format!(
                 "{}: {} {} {}{may}",
-                e.name, e.actor, e.modality, e.action
+                report.duty_name(e),
+                report.actor(e),
+                e.modality,
+                e.action
             ))
         ));
         let mut description = format!("Status as of {as_of_text}: {}.", e.deadline.describe());
@@ -378,10 +387,12 @@ pub fn report_timeline_ics_with(
             let line = match (
                 sentence.strip_prefix("due "),
                 sentence.strip_prefix("ends "),
+                sentence.strip_prefix("on "),
             ) {
-                (Some(rest), _) => format!("Due: {rest}"),
-                (None, Some(rest)) => format!("Ends: {rest}"),
-                (None, None) => sentence,
+                (Some(rest), _, _) => format!("Due: {rest}"),
+                (None, Some(rest), _) => format!("Ends: {rest}"),
+                (None, None, Some(rest)) => format!("On: {rest}"),
+                (None, None, None) => sentence,
             };
             let _ = write!(description, "\n{line}.");
         }

@@ -37,6 +37,8 @@ pub enum ModuleKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Source(SourceDecl),
+    /// `actor name "Title"`: who duties fall on.
+    Actor(ActorDecl),
     Fact(FactDecl),
     Rule(RuleDecl),
     Decision(DecisionDecl),
@@ -56,6 +58,15 @@ pub struct SourceDecl {
     pub file: Option<Spanned<String>>,
     /// `sha256 "…"`: the SHA-256 of that file's bytes.
     pub sha256: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+/// `actor children_social_care "Children's Social Care"`
+#[derive(Debug, Clone)]
+pub struct ActorDecl {
+    pub name: Ident,
+    /// The title people read in every people-facing output.
+    pub title: Spanned<String>,
     pub span: Span,
 }
 
@@ -116,6 +127,8 @@ pub struct NotEncodedDecl {
 #[derive(Debug, Clone)]
 pub struct FactDecl {
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub ty: TypeExpr,
     pub ask: Option<String>,
     pub span: Span,
@@ -139,6 +152,8 @@ pub enum TypeExpr {
 #[derive(Debug, Clone)]
 pub struct RuleDecl {
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,
     pub body: RuleBody,
     /// Where `override` was written, when this rule replaces one of the extended module.
@@ -170,6 +185,8 @@ pub struct Exception {
 #[derive(Debug, Clone)]
 pub struct DecisionDecl {
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,
     pub branches: Vec<Branch>,
     pub overrides: Option<Span>,
@@ -189,12 +206,16 @@ pub struct Branch {
 #[derive(Debug, Clone)]
 pub struct DutyDecl {
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,
     pub actor: Ident,
     pub modality: Modality,
     pub action: String,
     pub when: Option<Expr>,
     pub deadline: Option<Deadline>,
+    /// `not before …`: the day a window opens (its kind is `NotBefore`).
+    pub opens: Option<Box<Deadline>>,
     pub done: Option<Ident>,
     pub overrides: Option<Span>,
     pub span: Span,
@@ -207,9 +228,9 @@ pub struct TimelineDecl {
     pub name: Ident,
     pub cite: Option<Citation>,
     /// The start event when no choice below applies (or there is none).
-    pub start: Ident,
+    pub start: AnchorTerm,
     /// `(a if condition else b)`: start events tried in order.
-    pub choices: Vec<(Ident, Expr)>,
+    pub choices: Vec<(AnchorTerm, Expr)>,
     pub when: Option<Expr>,
     pub steps: Vec<Step>,
     pub span: Span,
@@ -220,6 +241,8 @@ pub struct TimelineDecl {
 pub struct Step {
     pub days: StepDays,
     pub name: Ident,
+    /// `label "…"`: the words people read instead of the name.
+    pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,
     pub actor: Ident,
     pub modality: Modality,
@@ -230,8 +253,11 @@ pub struct Step {
 }
 
 /// `day 15` (`first` is `None`) or `days 2-7`; the step is due on its `last` day.
+/// With `on`, `on day 14` is an appointment (held on that day) and `on days 2-10` a
+/// window (not before its first day).
 #[derive(Debug, Clone)]
 pub struct StepDays {
+    pub on: bool,
     pub first: Option<u32>,
     pub last: u32,
     pub span: Span,
@@ -262,11 +288,85 @@ pub struct Deadline {
     pub kind: DeadlineKind,
     pub amount: Spanned<u32>,
     pub unit: TimeUnit,
+    /// `5 days assumed working`: the text does not say which kind of day; `unit` is the
+    /// reading (`WorkingDays` or `Days`), shown everywhere as an assumption.
+    pub assumed: bool,
     /// What the deadline counts from when no choice below applies (or there is none).
-    pub anchor: Ident,
+    pub anchor: AnchorTerm,
     /// `(a if condition else b)`: anchors tried in order, the first whose condition holds.
-    pub choices: Vec<(Ident, Expr)>,
+    pub choices: Vec<(AnchorTerm, Expr)>,
+    /// `on a non-working day: next working day`: how a due date on a weekend or bank
+    /// holiday moves (only where written).
+    pub shift: Option<Spanned<Shift>>,
     pub span: Span,
+}
+
+/// What a deadline counts from, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnchorTerm {
+    /// A date fact, or a duty (its due date).
+    Name(Ident),
+    /// `send_sin done`: the date the duty was done.
+    Done(Ident),
+    /// `earliest(a, b)` / `latest(a, b)`.
+    Pick(Spanned<PickKind>, Vec<AnchorTerm>),
+}
+
+impl AnchorTerm {
+    /// From the first name to the closing bracket.
+    pub fn span(&self) -> Span {
+        match self {
+            AnchorTerm::Name(n) | AnchorTerm::Done(n) => n.span,
+            AnchorTerm::Pick(k, parts) => parts.last().map_or(k.span, |p| {
+                Span::new(k.span.start, p.span().end.max(k.span.end))
+            }),
+        }
+    }
+
+    /// Every name the term mentions, in order.
+    pub fn names(&self) -> Vec<&Ident> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(t) = stack.pop() {
+            match t {
+                AnchorTerm::Name(n) | AnchorTerm::Done(n) => out.push(n),
+                AnchorTerm::Pick(_, parts) => stack.extend(parts.iter().rev()),
+            }
+        }
+        out
+    }
+}
+
+/// `earliest(…)` (whichever comes first) or `latest(…)` (whichever comes last).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PickKind {
+    Earliest,
+    Latest,
+}
+
+impl PickKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PickKind::Earliest => "earliest",
+            PickKind::Latest => "latest",
+        }
+    }
+}
+
+/// Where a due date on a non-working day moves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Shift {
+    NextWorkingDay,
+    PreviousWorkingDay,
+}
+
+impl Shift {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Shift::NextWorkingDay => "next working day",
+            Shift::PreviousWorkingDay => "previous working day",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -277,6 +377,10 @@ pub enum DeadlineKind {
     AtLeastBefore,
     /// `for at least N … after X`: a minimum period that ends N after X.
     ForAtLeast,
+    /// `on N … after X`: an appointment, held on that day.
+    On,
+    /// `not before N … after X`: the day a window opens.
+    NotBefore,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -65,6 +65,8 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_extends
             | Rule::kw_calendar
             | Rule::kw_source
+            | Rule::kw_actor
+            | Rule::kw_label
             | Rule::kw_fact
             | Rule::kw_ask
             | Rule::kw_cite

@@ -24,14 +24,15 @@ same_except_span! {
     Citation { source, locator, quote, reading }
     Reading { text, from, locator, quote }
     NotEncodedDecl { cite, because }
-    FactDecl { name, ty, ask }
+    ActorDecl { name, title }
+    FactDecl { name, label, ty, ask }
     Exception { cite, value, when }
     Branch { value, when, cite }
-    Deadline { kind, amount, unit, anchor, choices }
+    Deadline { kind, amount, unit, assumed, anchor, choices, shift }
     Expr { kind }
     TimelineDecl { name, cite, start, choices, when, steps }
-    Step { days, name, cite, actor, modality, action, when, done }
-    StepDays { first, last }
+    Step { days, name, label, cite, actor, modality, action, when, done }
+    StepDays { on, first, last }
     Scenario { name, target, as_of, given, expects }
     Expectation { kind, under }
 }
@@ -40,12 +41,14 @@ impl PartialEq for RuleDecl {
     fn eq(&self, other: &Self) -> bool {
         let RuleDecl {
             name,
+            label,
             cite,
             body,
             overrides,
             span: _,
         } = self;
         *name == other.name
+            && *label == other.label
             && *cite == other.cite
             && *body == other.body
             && overrides.is_some() == other.overrides.is_some()
@@ -56,12 +59,14 @@ impl PartialEq for DecisionDecl {
     fn eq(&self, other: &Self) -> bool {
         let DecisionDecl {
             name,
+            label,
             cite,
             branches,
             overrides,
             span: _,
         } = self;
         *name == other.name
+            && *label == other.label
             && *cite == other.cite
             && *branches == other.branches
             && overrides.is_some() == other.overrides.is_some()
@@ -72,23 +77,27 @@ impl PartialEq for DutyDecl {
     fn eq(&self, other: &Self) -> bool {
         let DutyDecl {
             name,
+            label,
             cite,
             actor,
             modality,
             action,
             when,
             deadline,
+            opens,
             done,
             overrides,
             span: _,
         } = self;
         *name == other.name
+            && *label == other.label
             && *cite == other.cite
             && *actor == other.actor
             && *modality == other.modality
             && *action == other.action
             && *when == other.when
             && *deadline == other.deadline
+            && *opens == other.opens
             && *done == other.done
             && overrides.is_some() == other.overrides.is_some()
     }

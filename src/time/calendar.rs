@@ -218,6 +218,14 @@ impl Calendar {
         Ok(self.holidays.get(&d).cloned())
     }
 
+    /// The title of the bank holiday on `d` (`Easter Monday`), borrowed from the calendar;
+    /// `None` when it is not one or is outside the calendar's years.
+    #[must_use]
+    pub fn holiday_title(&self, d: NaiveDate) -> Option<&str> {
+        self.check(d).ok()?;
+        self.holidays.get(&d).map(|h| h.title.as_str())
+    }
+
     /// N working days after d: count forward from the day after d, skipping Saturdays, Sundays
     /// and bank holidays; the Nth such day. `n = 0` gives `d` itself.
     ///

@@ -80,6 +80,9 @@ test("shipped files are highlighted", async () => {
     ...files(path.join(repo, "docs", "tutorial"), ".policy"),
     ...files(path.join(repo, "docs", "tutorial"), ".scenario"),
     ...files(path.join(repo, "tests", "scenarios"), ".scenario"),
+    // The deadline constructs (appointments, windows, anchors, assumed days, moves).
+    ...files(path.join(repo, "tests", "clock"), ".policy"),
+    ...files(path.join(repo, "tests", "clock"), ".scenario"),
   ];
   assert.ok(all.length > 20, `found only ${all.length} files`);
   let cites = 0;
@@ -105,7 +108,7 @@ test("shipped files are highlighted", async () => {
       if (has(t, "entity.name.type.source")) cites += 1;
     }
     // Each declaration's name is highlighted as one.
-    for (const m of fs.readFileSync(file, "utf8").matchAll(/^(?:override )?(?:fact|rule|decision|duty|timeline) (\w+)/gm)) {
+    for (const m of fs.readFileSync(file, "utf8").matchAll(/^(?:override )?(?:actor|fact|rule|decision|duty|timeline) (\w+)/gm)) {
       const t = toks.find((x) => x.text === m[1] && x.line.startsWith(m[0]));
       assert.ok(t && has(t, "entity.name.function"), `${name}: \`${m[1]}\` not highlighted as a declaration`);
     }

@@ -52,6 +52,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
         Some(RuleDef {
             text,
             name: r.name.node.clone(),
+            label: r.label.as_ref().map(|l| l.node.clone()),
             kind: RuleKind::Rule,
             ty,
             cite: Self::cite(&r.cite),
@@ -133,6 +134,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
         ok.then(|| RuleDef {
             text: String::new(),
             name: d.name.node.clone(),
+            label: d.label.as_ref().map(|l| l.node.clone()),
             kind: RuleKind::Decision,
             ty: Type::Enum(e),
             cite: Self::cite(&d.cite),
@@ -149,29 +151,51 @@ impl<'a, 'p> Compiler<'a, 'p> {
             Some(w) => self.expr(w, Some(Type::Bool), m).map(|(e, _)| Some(e)),
             None => Some(None),
         };
-        let deadline = match &d.deadline {
-            None => None,
-            Some(dl) => {
-                let anchor = self.anchor(&dl.anchor, dl.unit, m);
-                let mut choices = Vec::with_capacity(dl.choices.len());
-                let mut ok = anchor.is_some();
-                for (name, cond) in &dl.choices {
-                    let a = self.anchor(name, dl.unit, m);
-                    let c = self.expr(cond, Some(Type::Bool), m);
-                    match (a, c) {
-                        (Some(a), Some((c, _))) => choices.push((c, a)),
-                        _ => ok = false,
+        let deadline = match (&d.deadline, &d.opens) {
+            (None, None) => None,
+            (None, Some(o)) => {
+                self.err(
+                    m,
+                    Problem::error(
+                        "cspr::type",
+                        format!("`{}` opens a window but never closes it", d.name.node),
+                    )
+                    .label(o.span, "the window opens here")
+                    .help("add the day it closes, e.g. `within 10 working days after …`, or write an appointment with `on …`"),
+                );
+                return None;
+            }
+            (Some(dl), opens) => {
+                let mut def = self.deadline(dl, m);
+                if let Some(o) = opens {
+                    if matches!(
+                        dl.kind,
+                        ast::DeadlineKind::On
+                            | ast::DeadlineKind::ForAtLeast
+                            | ast::DeadlineKind::AtLeastBefore
+                    ) {
+                        self.err(
+                            m,
+                            Problem::error(
+                                "cspr::type",
+                                format!("`not before` opens a window, but `{}` has no window to open", d.name.node),
+                            )
+                            .label(o.span, "not before")
+                            .label(dl.span, "not a `within` deadline")
+                            .help("a window is `within … not before …`; an appointment (`on …`) is its own day"),
+                        );
+                        return None;
                     }
+                    let opens = self.deadline(o, m);
+                    def = match (def, opens) {
+                        (Some(mut def), Some(o)) => {
+                            def.opens = Some(Box::new(o));
+                            Some(def)
+                        }
+                        _ => None,
+                    };
                 }
-                let anchor = anchor.filter(|_| ok)?;
-                Some(DeadlineDef {
-                    kind: dl.kind,
-                    amount: dl.amount.node,
-                    unit: dl.unit,
-                    anchor,
-                    choices,
-                    span: dl.span,
-                })
+                Some(def?)
             }
         };
         let done = match &d.done {
@@ -207,7 +231,9 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 .map_or(String::new(), |w| self.text(m, w.span.start, w.span.end)),
             when: when?,
             name: d.name.node.clone(),
+            label: d.label.as_ref().map(|l| l.node.clone()),
             actor: d.actor.node.clone(),
+            actor_title: d.actor.node.clone(),
             modality: d.modality,
             action: d.action.clone(),
             cite: Self::cite(&d.cite),
@@ -217,6 +243,125 @@ impl<'a, 'p> Compiler<'a, 'p> {
             span: d.name.span,
             overrides: d.overrides.is_some(),
         })
+    }
+
+    /// A deadline clause (or a window's `not before`), its anchors resolved.
+    pub(super) fn deadline(&mut self, dl: &ast::Deadline, m: ModuleId) -> Option<DeadlineDef> {
+        let anchor = self.anchor_term(&dl.anchor, dl.unit, m);
+        let mut choices = Vec::with_capacity(dl.choices.len());
+        let mut ok = anchor.is_some();
+        for (term, cond) in &dl.choices {
+            let a = self.anchor_term(term, dl.unit, m);
+            let c = self.expr(cond, Some(Type::Bool), m);
+            match (a, c) {
+                (Some(a), Some((c, _))) => choices.push((c, a)),
+                _ => ok = false,
+            }
+        }
+        if let Some(shift) = &dl.shift
+            && dl.unit == TimeUnit::WorkingDays
+        {
+            self.err(
+                m,
+                Problem::error(
+                    "cspr::type",
+                    "a count of working days always ends on a working day",
+                )
+                .label(shift.span, "this never moves a date")
+                .help("say where a due date moves only for a period in days, weeks or months"),
+            );
+            ok = false;
+        }
+        let anchor = anchor.filter(|_| ok)?;
+        Some(DeadlineDef {
+            kind: dl.kind,
+            amount: dl.amount.node,
+            unit: dl.unit,
+            assumed: dl.assumed,
+            anchor,
+            choices,
+            shift: dl.shift.as_ref().map(|s| s.node),
+            opens: None,
+            written: dl
+                .choices
+                .iter()
+                .map(|(t, _)| t)
+                .chain([&dl.anchor])
+                .map(crate::fmt::anchor_term)
+                .collect(),
+            span: dl.span,
+        })
+    }
+
+    /// A term of an anchor: a name, `duty done`, or the earliest or latest of terms
+    /// (nested only as deep as the parser's nesting limit).
+    pub(super) fn anchor_term(
+        &mut self,
+        term: &ast::AnchorTerm,
+        unit: TimeUnit,
+        m: ModuleId,
+    ) -> Option<AnchorDef> {
+        match term {
+            ast::AnchorTerm::Name(name) => self.anchor(name, unit, m).map(AnchorDef::One),
+            ast::AnchorTerm::Done(name) => self.done_anchor(name, unit, m).map(AnchorDef::One),
+            ast::AnchorTerm::Pick(kind, parts) => {
+                let mut out = Vec::with_capacity(parts.len());
+                let mut ok = true;
+                for p in parts {
+                    match self.anchor_term(p, unit, m) {
+                        Some(a) => out.push(a),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(AnchorDef::Pick(kind.node, out))
+            }
+        }
+    }
+
+    /// `send_sin done`: the date fact `send_sin`'s `done` clause names.
+    fn done_anchor(&mut self, name: &ast::Ident, unit: TimeUnit, m: ModuleId) -> Option<Anchor> {
+        match self.names.get(&name.node).copied() {
+            Some(Name::Duty(o)) => {
+                let Some(done) = self.duty_srcs[o].0.done.clone() else {
+                    self.err(
+                        m,
+                        Problem::error(
+                            "cspr::type",
+                            format!("`{}` records no `done` date to count from", name.node),
+                        )
+                        .label(name.span, "a duty with no `done` clause")
+                        .help(format!(
+                            "give `{}` a `done FACT` clause naming the date fact that records when it was done",
+                            name.node
+                        )),
+                    );
+                    return None;
+                };
+                match self.anchor(&done, unit, m)? {
+                    Anchor::Fact(f) => Some(Anchor::Done(o, f)),
+                    _ => None,
+                }
+            }
+            Some(_) => {
+                self.err(
+                    m,
+                    Problem::error(
+                        "cspr::type",
+                        format!(
+                            "`{} done` counts from a duty's completion, but `{}` is not a duty",
+                            name.node, name.node
+                        ),
+                    )
+                    .label(name.span, "not a duty")
+                    .help("an anchor is a date fact, a duty's due date or a duty's `done`"),
+                );
+                None
+            }
+            None => {
+                self.undefined(&name.node, name.span, m);
+                None
+            }
+        }
     }
 
     /// What a deadline counts from: a date or date-time fact (a date-time for hours), or
@@ -268,7 +413,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
                         ),
                     )
                     .label(name.span, "not a date")
-                    .help("count from a date or date-time fact, or from another duty's due date"),
+                    .help("an anchor is a date fact, a duty's due date or a duty's `done`"),
                 );
                 None
             }

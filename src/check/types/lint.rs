@@ -13,11 +13,12 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 let Some(dl) = d.as_ref().and_then(|d| d.deadline.as_ref()) else {
                     return Vec::new();
                 };
-                std::iter::once(&dl.anchor)
-                    .chain(dl.choices.iter().map(|(_, a)| a))
+                // A duty's `done` is a fact of the case: no edge.
+                dl.anchors()
+                    .into_iter()
                     .filter_map(|a| match a {
-                        Anchor::Duty(o) => Some(*o),
-                        Anchor::Fact(_) => None,
+                        Anchor::Duty(o) => Some(o),
+                        Anchor::Fact(_) | Anchor::Done(..) => None,
                     })
                     .collect()
             })
@@ -49,7 +50,7 @@ impl<'a, 'p> Compiler<'a, 'p> {
                             let at = decl
                                 .deadline
                                 .as_ref()
-                                .map_or(decl.name.span, |dl| dl.anchor.span);
+                                .map_or(decl.name.span, |dl| dl.anchor.span());
                             let message = format!(
                                 "the deadline of `{}` counts from itself: {}",
                                 decl.name.node,

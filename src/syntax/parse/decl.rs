@@ -65,6 +65,7 @@ pub(super) fn header(pair: Pair<'_, Rule>) -> Result<Module> {
 pub(super) fn item(pair: Pair<'_, Rule>) -> Result<Item> {
     Ok(match pair.as_rule() {
         Rule::source_decl => Item::Source(source_decl(pair)?),
+        Rule::actor_decl => Item::Actor(actor_decl(pair)?),
         Rule::fact_decl => Item::Fact(fact_decl(pair)?),
         Rule::rule_decl => Item::Rule(rule_decl(pair, None)?),
         Rule::decision_decl => Item::Decision(decision_decl(pair, None)?),
@@ -96,7 +97,28 @@ pub(super) fn source_decl(pair: Pair<'_, Rule>) -> Result<SourceDecl> {
     })
 }
 
-fn spanned_string(pair: Pair<'_, Rule>) -> Spanned<String> {
+/// `actor name "Title"`
+pub(super) fn actor_decl(pair: Pair<'_, Rule>) -> Result<ActorDecl> {
+    let at = span(&pair);
+    let mut parts = inner(pair);
+    let name = ident(next(&mut parts, at, "actor name")?);
+    let title = spanned_string(next(&mut parts, at, "actor title")?);
+    Ok(ActorDecl {
+        name,
+        title,
+        span: at,
+    })
+}
+
+/// An optional `label "…"`, consumed only if it is next.
+pub(super) fn opt_label<'i>(
+    parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+) -> Option<Spanned<String>> {
+    let pair = parts.next_if(|p| p.as_rule() == Rule::label)?;
+    inner(pair).next().map(spanned_string)
+}
+
+pub(super) fn spanned_string(pair: Pair<'_, Rule>) -> Spanned<String> {
     let at = span(&pair);
     Spanned::new(string(pair), at)
 }
@@ -152,8 +174,9 @@ pub(super) fn not_encoded_decl(pair: Pair<'_, Rule>) -> Result<NotEncodedDecl> {
 
 pub(super) fn fact_decl(pair: Pair<'_, Rule>) -> Result<FactDecl> {
     let at = span(&pair);
-    let mut parts = inner(pair);
+    let mut parts = inner(pair).peekable();
     let name = ident(next(&mut parts, at, "fact name")?);
+    let label = opt_label(&mut parts);
     let ty_pair = next(&mut parts, at, "fact type")?;
     let ty = match ty_pair.as_rule() {
         Rule::prim_type => match ty_pair.as_str() {
@@ -173,6 +196,7 @@ pub(super) fn fact_decl(pair: Pair<'_, Rule>) -> Result<FactDecl> {
         .map(|p| inner(p).next().map(string).unwrap_or_default());
     Ok(FactDecl {
         name,
+        label,
         ty,
         ask,
         span: at,
@@ -215,6 +239,7 @@ pub(super) fn rule_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
     let name = ident(next(&mut parts, at, "rule name")?);
+    let label = opt_label(&mut parts);
     let cite = opt_citation(&mut parts)?;
     let body_pair = next(&mut parts, at, "rule body")?;
     let body = match body_pair.as_rule() {
@@ -232,6 +257,7 @@ pub(super) fn rule_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result
     };
     Ok(RuleDecl {
         name,
+        label,
         cite,
         body,
         overrides,
@@ -257,10 +283,12 @@ pub(super) fn decision_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Re
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
     let name = ident(next(&mut parts, at, "decision name")?);
+    let label = opt_label(&mut parts);
     let cite = opt_citation(&mut parts)?;
     let branches = parts.map(branch).collect::<Result<_>>()?;
     Ok(DecisionDecl {
         name,
+        label,
         cite,
         branches,
         overrides,

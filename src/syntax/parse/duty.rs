@@ -6,15 +6,17 @@ use super::*;
 pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> {
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
-    let (name, cite, actor, modality, action) = duty_head(&mut parts, at)?;
+    let (name, label, cite, actor, modality, action) = duty_head(&mut parts, at)?;
     let mut duty = DutyDecl {
         name,
+        label,
         cite,
         actor,
         modality,
         action,
         when: None,
         deadline: None,
+        opens: None,
         done: None,
         overrides,
         span: at,
@@ -25,14 +27,18 @@ pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result
             Rule::when_clause | Rule::done_clause => {
                 when_or_done(clause, &mut duty.when, &mut duty.done)?
             }
-            Rule::within_clause | Rule::before_clause | Rule::for_clause
+            Rule::within_clause | Rule::before_clause | Rule::for_clause | Rule::on_clause
                 if duty.deadline.is_some() =>
             {
                 return Err(repeated("deadline", cspan));
             }
-            Rule::within_clause | Rule::before_clause | Rule::for_clause => {
+            Rule::within_clause | Rule::before_clause | Rule::for_clause | Rule::on_clause => {
                 duty.deadline = Some(deadline(clause)?)
             }
+            Rule::not_before if duty.opens.is_some() => {
+                return Err(repeated("not before", cspan));
+            }
+            Rule::not_before => duty.opens = Some(Box::new(deadline(clause)?)),
             _ => return Err(shape("duty clause", cspan)),
         }
     }
@@ -45,10 +51,28 @@ pub(super) fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
         Rule::within_clause => DeadlineKind::Within,
         Rule::before_clause => DeadlineKind::AtLeastBefore,
         Rule::for_clause => DeadlineKind::ForAtLeast,
+        Rule::on_clause => DeadlineKind::On,
+        Rule::not_before => DeadlineKind::NotBefore,
         _ => return Err(shape("deadline", at)),
     };
-    let mut parts = inner(pair);
-    let dur = next(&mut parts, at, "duration")?;
+    // `on` (an appointment) is a word of the grammar the other keywords' filter keeps.
+    let mut parts = inner(pair)
+        .filter(|p| p.as_rule() != Rule::kw_on)
+        .peekable();
+    // `not before X`: the window opens on the anchor's own day.
+    let Some(dur) = parts.next_if(|p| p.as_rule() == Rule::duration) else {
+        let (anchor, choices) = anchor(next(&mut parts, at, "anchor")?)?;
+        return Ok(Deadline {
+            kind,
+            amount: Spanned::new(0, at),
+            unit: TimeUnit::Days,
+            assumed: false,
+            anchor,
+            choices,
+            shift: None,
+            span: at,
+        });
+    };
     let dspan = span(&dur);
     let mut dparts = inner(dur);
     let amount_pair = next(&mut dparts, dspan, "amount")?;
@@ -75,23 +99,68 @@ pub(super) fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
         (Rule::calendar_unit, "month" | "months") => TimeUnit::Months,
         _ => return Err(shape("unit of time", unit_span)),
     };
+    // `5 days assumed working`: only a unit that leaves the kind of day unstated.
+    let (unit, assumed) = match dparts.next() {
+        None => (unit, false),
+        // `assumed working` or `assumed calendar` (the grammar allows no other word).
+        Some(a) if unit == TimeUnit::Days => match a.as_str().trim_end().ends_with("working") {
+            true => (TimeUnit::WorkingDays, true),
+            false => (TimeUnit::Days, true),
+        },
+        Some(a) => {
+            return Err(Problem::error(
+                "cspr::syntax",
+                "`assumed` reads a period in days whose kind the text does not state",
+            )
+            .label(span(&a), "the unit already says what is counted")
+            .help("write `5 days assumed working` (or `assumed calendar`) where the text says only \"days\""));
+        }
+    };
     let (anchor, choices) = anchor(next(&mut parts, at, "anchor")?)?;
+    let shift = match parts.next() {
+        Some(sh) => {
+            let sspan = span(&sh);
+            let to = inner(sh)
+                .find(|p| p.as_rule() == Rule::shift_to)
+                .ok_or_else(|| shape("non-working day clause", sspan))?;
+            let shift = if to.as_str().trim() == "previous" {
+                Shift::PreviousWorkingDay
+            } else {
+                Shift::NextWorkingDay
+            };
+            Some(Spanned::new(shift, sspan))
+        }
+        None => None,
+    };
     Ok(Deadline {
         kind,
         amount: Spanned::new(amount, amount_span),
         unit,
+        assumed,
         anchor,
         choices,
+        shift,
         span: at,
     })
 }
 
-/// What a duty and a timeline step both start with: `name cite …: actor must "what"`.
+/// A duty's or a step's name, label, citation, actor, modality and action.
+type DutyHead = (
+    Ident,
+    Option<Spanned<String>>,
+    Option<Citation>,
+    Ident,
+    Modality,
+    String,
+);
+
+/// What a duty and a timeline step both start with: `name label … cite …: actor must "what"`.
 pub(super) fn duty_head<'i>(
     parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
     at: Span,
-) -> Result<(Ident, Option<Citation>, Ident, Modality, String)> {
+) -> Result<DutyHead> {
     let name = ident(next(parts, at, "name")?);
+    let label = opt_label(parts);
     let cite = opt_citation(parts)?;
     let actor = ident(next(parts, at, "actor")?);
     let modality_pair = next(parts, at, "modality")?;
@@ -102,29 +171,52 @@ pub(super) fn duty_head<'i>(
         _ => return Err(shape("modality", span(&modality_pair))),
     };
     let action = string(next(parts, at, "action")?);
-    Ok((name, cite, actor, modality, action))
+    Ok((name, label, cite, actor, modality, action))
 }
 
-/// `anchor`: a name, or an `anchor_choice`.
-pub(super) fn anchor(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
+/// `anchor`: a term, or an `anchor_choice`.
+pub(super) fn anchor(pair: Pair<'_, Rule>) -> Result<(AnchorTerm, Vec<(AnchorTerm, Expr)>)> {
     if pair.as_rule() == Rule::anchor_choice {
         anchor_choice(pair)
     } else {
-        Ok((ident(pair), Vec::new()))
+        Ok((anchor_term(pair)?, Vec::new()))
+    }
+}
+
+/// `anchor_term`: a name, `name done`, or `earliest(…)` / `latest(…)`. Picks nest only
+/// as deep as the parentheses the nesting limit allows, so recursion is bounded.
+pub(super) fn anchor_term(pair: Pair<'_, Rule>) -> Result<AnchorTerm> {
+    let at = span(&pair);
+    match pair.as_rule() {
+        Rule::ident => Ok(AnchorTerm::Name(ident(pair))),
+        Rule::done_anchor => Ok(AnchorTerm::Done(ident(next(&mut inner(pair), at, "duty")?))),
+        Rule::anchor_pick => {
+            let mut parts = inner(pair);
+            let kw = next(&mut parts, at, "earliest or latest")?;
+            let kind = if kw.as_rule() == Rule::kw_latest {
+                PickKind::Latest
+            } else {
+                PickKind::Earliest
+            };
+            let kind = Spanned::new(kind, span(&kw));
+            let terms = parts.map(anchor_term).collect::<Result<Vec<_>>>()?;
+            Ok(AnchorTerm::Pick(kind, terms))
+        }
+        _ => Err(shape("anchor", at)),
     }
 }
 
 /// `anchor_choice`: `(a if condition else b …)`, the choices in order and the fallback
-/// (the last name, which no condition follows).
-pub(super) fn anchor_choice(pair: Pair<'_, Rule>) -> Result<(Ident, Vec<(Ident, Expr)>)> {
+/// (the last term, which no condition follows).
+pub(super) fn anchor_choice(pair: Pair<'_, Rule>) -> Result<(AnchorTerm, Vec<(AnchorTerm, Expr)>)> {
     let at = span(&pair);
     let mut parts = inner(pair);
     let mut choices = Vec::new();
     loop {
-        let name = ident(next(&mut parts, at, "anchor")?);
+        let term = anchor_term(next(&mut parts, at, "anchor")?)?;
         match parts.next() {
-            Some(cond) => choices.push((name, expr(cond)?)),
-            None => return Ok((name, choices)),
+            Some(cond) => choices.push((term, expr(cond)?)),
+            None => return Ok((term, choices)),
         }
     }
 }
@@ -160,7 +252,9 @@ pub(super) fn step(pair: Pair<'_, Rule>) -> Result<Step> {
     let mut sp = inner(pair).peekable();
     let days = next(&mut sp, sspan, "step days")?;
     let dspan = span(&days);
-    let text = next(&mut inner(days), dspan, "day")?.as_str().to_string();
+    let mut dparts = inner(days).peekable();
+    let on = dparts.next_if(|p| p.as_rule() == Rule::kw_on).is_some();
+    let text = next(&mut dparts, dspan, "day")?.as_str().to_string();
     let number = |s: &str| -> Result<u32> {
         s.parse().map_err(|_| {
             Problem::error(
@@ -174,20 +268,23 @@ pub(super) fn step(pair: Pair<'_, Rule>) -> Result<Step> {
     let first = bounds.next().unwrap_or(&text);
     let days = match bounds.next() {
         Some(last) => StepDays {
+            on,
             first: Some(number(first)?),
             last: number(last)?,
             span: dspan,
         },
         None => StepDays {
+            on,
             first: None,
             last: number(first)?,
             span: dspan,
         },
     };
-    let (name, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
+    let (name, label, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
     let mut step = Step {
         days,
         name,
+        label,
         cite,
         actor,
         modality,

@@ -124,8 +124,12 @@ pub(super) fn syntax_problem(e: &pest::error::Error<Rule>, offset: usize, len: u
         InputLocation::Span((s, e)) => (s, e),
     };
     let span = Span::new(start + offset, end + offset);
+    let mut help = "see docs/language.md for the shape of each declaration".to_string();
     let (message, label) = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
+            if let Some(h) = anchor_help(e, positives) {
+                help = h;
+            }
             let mut names: Vec<&str> = positives
                 .iter()
                 .filter(|r| !matches!(r, Rule::WHITESPACE | Rule::COMMENT))
@@ -147,7 +151,36 @@ pub(super) fn syntax_problem(e: &pest::error::Error<Rule>, offset: usize, len: u
     };
     Problem::error("cspr::syntax", message)
         .label(span, label)
-        .help("see docs/language.md for the shape of each declaration")
+        .help(help)
+}
+
+/// What an anchor may be, where one was expected or a name after `after`, `before` or
+/// `starts` is followed by `(` (`min(a, b)`: a function the language does not have).
+fn anchor_help(e: &pest::error::Error<Rule>, positives: &[Rule]) -> Option<String> {
+    const WHAT: &str = "an anchor is a date fact, a duty's due date or a duty's `done` (`send_sin done`); the earlier or later of several is `earliest(a, b)` or `latest(a, b)`, one chosen by condition `(a if condition else b)`";
+    if positives.iter().any(|r| {
+        matches!(
+            r,
+            Rule::anchor_choice | Rule::anchor_pick | Rule::done_anchor
+        )
+    }) && !positives.contains(&Rule::kw_done)
+    {
+        return Some(WHAT.to_string());
+    }
+    // `after min(a, b)`: the name was read as an anchor, then `(` could not follow.
+    let col = match e.line_col {
+        pest::error::LineColLocation::Pos((_, c))
+        | pest::error::LineColLocation::Span((_, c), _) => c,
+    };
+    let line = e.line();
+    let (before, rest) = line.split_at(line.char_indices().nth(col.saturating_sub(1))?.0);
+    let mut words = before.split_whitespace().rev();
+    let name = words.next()?;
+    let word = words.next()?;
+    (rest.starts_with('(')
+        && matches!(word, "after" | "before" | "starts")
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+    .then(|| format!("`{name}(…)` is not an anchor: {WHAT}"))
 }
 
 /// The name a person would use for a grammar rule, for "expected …" messages.
@@ -159,9 +192,11 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
             "a header: `guidance ID \"TITLE\"` or `procedure ID \"TITLE\"`"
         }
         Rule::lone_item => {
-            "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `override`)"
+            "a declaration (`fact`, `rule`, `decision`, `duty`, `source`, `actor`, `override`)"
         }
         Rule::source_decl => "`source`",
+        Rule::actor_decl | Rule::kw_actor => "`actor NAME \"TITLE\"`",
+        Rule::label | Rule::kw_label => "`label \"words people read\"`",
         Rule::fact_decl => "`fact`",
         Rule::rule_decl => "`rule`",
         Rule::decision_decl => "`decision`",
@@ -185,6 +220,17 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::within_clause | Rule::before_clause | Rule::for_clause => {
             "a deadline such as `within 5 working days after la_aware_on`"
         }
+        Rule::on_clause => "an appointment such as `on 14 working days after panel_notified_on`",
+        Rule::not_before => "a window's opening such as `not before 2 working days after …`",
+        Rule::shift | Rule::kw_on => "`on`",
+        Rule::word_a => "`a`",
+        Rule::kw_non_working => "`non-working`",
+        Rule::shift_to | Rule::kw_next | Rule::kw_previous => "`next` or `previous`",
+        Rule::anchor_pick | Rule::kw_earliest | Rule::kw_latest => {
+            "`earliest(a, b)` or `latest(a, b)`"
+        }
+        Rule::done_anchor => "`DUTY done`",
+        Rule::assumed | Rule::kw_assumed => "`assumed working` or `assumed calendar`",
         Rule::duration => "a duration such as `5 working days`",
         Rule::time_unit | Rule::working_days | Rule::calendar_unit | Rule::day_word => {
             "a unit (`working days`, `days`, `weeks`, `hours`, `months`)"
