@@ -537,7 +537,7 @@ fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
     assert!(!plain.contains("citation changed"), "{plain}");
     assert!(
         plain.contains(
-            "Citations: 33 declarations changed only their citation (--citations to list them)"
+            "Citations: 34 declarations changed only their citation (--citations to list them)"
         ),
         "{plain}"
     );
@@ -545,7 +545,7 @@ fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
     assert!(!plain.contains("partial assignments explored"), "{plain}");
 
     let (_, cited, _) = cspr(&[pair[0], pair[1], pair[2], "--citations"]);
-    assert_eq!(cited.matches("citation changed").count(), 33, "{cited}");
+    assert_eq!(cited.matches("citation changed").count(), 34, "{cited}");
     assert!(!cited.contains("--citations to list them"), "{cited}");
 
     let (_, stats, _) = cspr(&[pair[0], pair[1], pair[2], "--stats"]);
@@ -554,7 +554,7 @@ fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
 
     let (_, md, _) = cspr(&[pair[0], pair[1], pair[2], "--format", "markdown"]);
     assert!(
-        md.contains("33 declarations changed only their citation (`--citations` lists them)."),
+        md.contains("34 declarations changed only their citation (`--citations` lists them)."),
         "{md}"
     );
     assert!(

@@ -231,7 +231,9 @@ fn a_session_on_the_shipped_procedures() {
         "{shown}"
     );
     assert!(
-        shown.contains("Cites **WT18** ch.4 para 10: Working Together"),
+        shown.contains(
+            "Cites **LSCP21** Chapter 1, quoting WT18 ch.4 para 10: Lincolnshire Safeguarding"
+        ),
         "{shown}"
     );
     assert!(
