@@ -558,26 +558,40 @@ fn json_of(case: &BTreeMap<String, String>) -> String {
 
 /// Every due date under one case (`None`: not known).
 fn dues(p: &cspr::check::Program, engine: &Engine<'_>, json: &str) -> Vec<Option<String>> {
+    dues_from(p, engine, json)
+        .into_iter()
+        .map(|d| d.map(|(at, _)| at))
+        .collect()
+}
+
+/// Each duty's due date and the date of the anchor it was counted from.
+fn dues_from(
+    p: &cspr::check::Program,
+    engine: &Engine<'_>,
+    json: &str,
+) -> Vec<Option<(String, String)>> {
     let eval = engine.evaluate(&case(p, json)).unwrap();
     eval.duties
         .iter()
-        .map(|d| d.due.map(|d| d.at.to_string()))
+        .map(|d| d.due.map(|d| (d.at.to_string(), d.from.date.to_string())))
         .collect()
 }
 
 /// The oracle: each duty's due date under every completion of the case (every unknown
-/// yes/no both ways, every unknown date at both ends of time); `Some` when all agree.
+/// yes/no both ways, every unknown date at both ends of time); `Some` when all agree. With
+/// it, whether the anchor's date agreed too.
 fn oracle(
     p: &cspr::check::Program,
     engine: &Engine<'_>,
     case: &BTreeMap<String, String>,
-) -> Vec<Option<String>> {
+) -> Vec<(Option<String>, bool)> {
     let unknown: Vec<&str> = ["b0", "b1", "b2", "u0", "u1", "c0", "c1"]
         .into_iter()
         .filter(|f| !case.contains_key(*f))
         .collect();
-    let mut agreed: Option<Vec<Option<String>>> = None;
+    let mut agreed: Option<Vec<Option<(String, String)>>> = None;
     let mut same = vec![true; p.duties.len()];
+    let mut same_anchor = vec![true; p.duties.len()];
     for mask in 0..1u32 << unknown.len() {
         let mut full = case.clone();
         for (i, f) in unknown.iter().enumerate() {
@@ -589,12 +603,14 @@ fn oracle(
             };
             full.insert((*f).to_string(), v);
         }
-        let got = dues(p, engine, &json_of(&full));
+        let got = dues_from(p, engine, &json_of(&full));
         match &agreed {
             None => agreed = Some(got),
             Some(first) => {
                 for d in 0..same.len() {
-                    same[d] &= first[d] == got[d];
+                    let at = |x: &Option<(String, String)>| x.as_ref().map(|x| x.0.clone());
+                    same[d] &= at(&first[d]) == at(&got[d]);
+                    same_anchor[d] &= first[d] == got[d];
                 }
             }
         }
@@ -602,8 +618,8 @@ fn oracle(
     agreed
         .unwrap_or_default()
         .into_iter()
-        .zip(same)
-        .map(|(due, same)| due.filter(|_| same))
+        .zip(same.into_iter().zip(same_anchor))
+        .map(|(due, (same, anchor))| (due.map(|d| d.0).filter(|_| same), anchor))
         .collect()
 }
 
@@ -624,10 +640,11 @@ fn check_against_oracle(seed: u64, once: bool) -> Result<(), TestCaseError> {
     let want = oracle(&p, &engine, &case);
     for d in 0..p.duties.len() {
         // Sound always: a due date the engine gives is the one every completion gives.
+        let (want_due, anchor_agrees) = &want[d];
         if let Some(g) = &got[d] {
             prop_assert_eq!(
                 Some(g),
-                want[d].as_ref(),
+                want_due.as_ref(),
                 "d{} of\n{}\ncase {}",
                 d,
                 text,
@@ -635,11 +652,14 @@ fn check_against_oracle(seed: u64, once: bool) -> Result<(), TestCaseError> {
             );
         }
         // Exact where the parts are independent: no due date every completion agrees
-        // on is left unknown.
-        if once {
+        // on, counted from an anchor every completion agrees on, is left unknown. (When
+        // only the due date agrees — an anchor known to lie between a Friday and the
+        // Sunday after, one working day after it — the engine says unknown: a known
+        // limit, docs/language.md "Earliest and latest".)
+        if once && *anchor_agrees {
             prop_assert_eq!(
                 &got[d],
-                &want[d],
+                want_due,
                 "d{} of\n{}\ncase {}",
                 d,
                 text,
@@ -651,7 +671,7 @@ fn check_against_oracle(seed: u64, once: bool) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
+    #![proptest_config(ProptestConfig::with_cases(128))]
 
     #[test]
     fn picks_and_completions_are_exact_with_independent_parts(seed in any::<u64>()) {
@@ -690,4 +710,38 @@ fn earliest_of_a_known_date_and_a_later_unknown_one_is_known() {
         cspr::eval::deadline::status(&p, &eval, 2, day, cal),
         Status::Waiting { fact: Some(_) }
     ));
+}
+
+/// The oracle tests are not vacuous: over many seeds, due dates are settled by bounds
+/// while a date they read is unknown, and others stay unknown because the answer could go
+/// either way.
+#[test]
+fn the_oracle_programs_exercise_bounds_both_ways() {
+    let (mut settled_with_unknowns, mut unknown) = (0, 0);
+    for seed in 1..200u64 {
+        let text = random_dates_program(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15), true);
+        let p = program(&text);
+        let engine = Engine::new(&p);
+        let case = random_dates_case(seed);
+        let got = dues(&p, &engine, &json_of(&case));
+        for (d, due) in got.iter().enumerate() {
+            let reads_unknown = text
+                .lines()
+                .skip_while(|l| !l.starts_with(&format!("duty d{d} ")))
+                .nth(2)
+                .is_some_and(|l| {
+                    ["u0", "u1"]
+                        .iter()
+                        .any(|u| l.contains(u) && !case.contains_key(*u))
+                });
+            match due {
+                // Its deadline names a date fact the case leaves unknown, yet it is due.
+                Some(_) if reads_unknown => settled_with_unknowns += 1,
+                None => unknown += 1,
+                _ => {}
+            }
+        }
+    }
+    assert!(settled_with_unknowns > 10, "{settled_with_unknowns}");
+    assert!(unknown > 10, "{unknown}");
 }

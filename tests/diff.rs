@@ -344,6 +344,11 @@ fn each_edit_is_found() {
             Some("duty `notify` falls to Partnership (was Local authority)"),
         ),
         (
+            "actor-title",
+            "title changed",
+            Some("duty `notify` falls to The council (was Local authority)"),
+        ),
+        (
             "action",
             "action changed",
             Some("duty `notify` now reads \"notify the Panel and the Secretary of State\""),

@@ -203,7 +203,7 @@ fn set_shows_only_what_changed() {
         .find(|o| o.name == "serious_child_safeguarding_case")
         .expect("unsettled");
     assert_eq!(serious.after, None);
-    assert!(cspr::repl::changes::render(&c).contains("- serious_child_safeguarding_case"));
+    assert!(cspr::repl::changes::render(&c).contains("- Serious child safeguarding case"));
     // Setting a fact to the value it has changes nothing.
     let c = changes(&ok(&mut s, &host, "set la_aware_on = 2024-03-05")).clone();
     assert!(c.is_empty());

@@ -49,9 +49,10 @@ fn header(h: &Header) -> String {
 }
 
 /// Structural change groups, in the order they are shown.
-const KINDS: [(&str, &str); 7] = [
+const KINDS: [(&str, &str); 8] = [
     ("module", "Module"),
     ("source", "Sources"),
+    ("actor", "Actors"),
     ("fact", "Facts"),
     ("rule", "Rules"),
     ("decision", "Decisions"),

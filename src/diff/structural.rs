@@ -28,14 +28,14 @@ use rules::rules;
 /// One change, with both sides (absent where added or removed).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Change {
-    /// `module`, `source`, `fact`, `rule`, `decision`, `duty` or `override`.
+    /// `module`, `source`, `actor`, `fact`, `rule`, `decision`, `duty` or `override`.
     pub kind: &'static str,
     pub name: String,
     /// `added`, `removed` or `changed`.
     pub change: &'static str,
     /// What about it changed: `type`, `values`, `question`, `expression`, `default`,
     /// `exception`, `branch`, `branch order`, `actor`, `modality`, `action`,
-    /// `condition`, `deadline`, `done`, `citation`, `title`, `version`, `edition`,
+    /// `condition`, `deadline`, `done`, `citation`, `title`, `label`, `version`, `edition`,
     /// `declaration` (added or removed as a whole).
     pub aspect: &'static str,
     pub old: Option<Side>,
@@ -57,6 +57,7 @@ pub fn diff(old: &Program, new: &Program) -> Vec<Change> {
     let mut out = Vec::new();
     modules(old, new, &mut out);
     sources(old, new, &mut out);
+    actors(old, new, &mut out);
     facts(old, new, &mut out);
     rules(old, new, &mut out);
     duties(old, new, &mut out);
@@ -201,6 +202,37 @@ fn sources(old: &Program, new: &Program, out: &mut Vec<Change>) {
     }
 }
 
+/// Actors declared or dropped, and titles changed (what every output for people shows in
+/// the actor's place).
+fn actors(old: &Program, new: &Program, out: &mut Vec<Change>) {
+    let names = union(
+        old.actors.iter().map(|a| a.name.as_str()).collect(),
+        new.actors.iter().map(|a| a.name.as_str()).collect(),
+    );
+    for name in names {
+        let find = |p: &Program| {
+            p.actors
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| side(p, a.module, a.span, None, a.title.clone()))
+        };
+        let (o, n) = (find(old), find(new));
+        if o.as_ref().map(|s| &s.text) != n.as_ref().map(|s| &s.text) {
+            let aspect = if o.is_some() && n.is_some() {
+                "title"
+            } else {
+                "declaration"
+            };
+            out.push(change("actor", name, aspect, o, n));
+        }
+    }
+}
+
+/// A declaration's label as written, or `(none)`.
+pub(super) fn label(l: Option<&String>) -> String {
+    l.map_or("(none)".into(), |l| format!("{l:?}"))
+}
+
 /// An enumeration's values, or `None` for other types.
 fn values(p: &Program, ty: Type) -> Option<&[String]> {
     match ty {
@@ -279,6 +311,15 @@ fn facts(old: &Program, new: &Program, out: &mut Vec<Change>) {
                         ));
                     }
                 }
+                if o.label != n.label {
+                    out.push(change(
+                        "fact",
+                        name,
+                        "label",
+                        Some(s(old, o, label(o.label.as_ref()))),
+                        Some(s(new, n, label(n.label.as_ref()))),
+                    ));
+                }
                 if o.ask != n.ask {
                     let q =
                         |a: &Option<String>| a.clone().unwrap_or_else(|| "(no question)".into());
@@ -345,8 +386,9 @@ fn duties(old: &Program, new: &Program, out: &mut Vec<Change>) {
         };
         let cite =
             |d: &crate::check::DutyDef| d.cite.as_ref().map_or("(none)".into(), |c| c.text.clone());
-        let aspects: [(&'static str, String, String); 7] = [
+        let aspects: [(&'static str, String, String); 8] = [
             ("citation", cite(o), cite(n)),
+            ("label", label(o.label.as_ref()), label(n.label.as_ref())),
             ("actor", o.actor.clone(), n.actor.clone()),
             (
                 "modality",

@@ -752,6 +752,13 @@ pub fn status(
         };
         // Done after the day judged on: as of that day it was not done yet.
         if let Some(done) = done.filter(|done| *done <= today) {
+            // Done, but the day the window opens is not known yet: whether it was too
+            // early waits for the fact that would give it.
+            if let (Some(opening), None) = (&dl.opens, due.opens) {
+                return Status::Waiting {
+                    fact: waiting_from(program, eval, opening),
+                };
+            }
             // Before the window opened, or before the appointed day: too early.
             let opens = match dl.kind {
                 DeadlineKind::On => Some(due_day),
@@ -815,13 +822,17 @@ pub fn hours_late(program: &Program, eval: &Evaluation, d: DutyId, status: &Stat
 
 /// The fact a duty's deadline is waiting for, following chains of duties.
 fn waiting_for(program: &Program, eval: &Evaluation, d: DutyId) -> Option<FactId> {
+    waiting_from(program, eval, program.duties[d].deadline.as_ref()?)
+}
+
+/// The fact deadline `first` is waiting for, following chains of duties.
+fn waiting_from(program: &Program, eval: &Evaluation, first: &DeadlineDef) -> Option<FactId> {
     let env = Env {
         facts: &eval.facts,
         rules: &eval.values,
     };
-    let mut current = d;
+    let mut dl = first;
     for _ in 0..=program.duties.len() {
-        let dl = program.duties[current].deadline.as_ref()?;
         match choose(dl, &env) {
             // An undecided choice: the first unknown fact of the first undecided condition.
             None => {
@@ -852,7 +863,7 @@ fn waiting_for(program: &Program, eval: &Evaluation, d: DutyId) -> Option<FactId
                         _ => {}
                     }
                 }
-                current = next?;
+                dl = program.duties[next?].deadline.as_ref()?;
             }
         }
     }

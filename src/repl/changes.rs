@@ -18,6 +18,8 @@ use crate::value::Display;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
     pub name: String,
+    /// What people read for it (its label, else its name in words).
+    pub label: String,
     pub before: Option<String>,
     pub after: Option<String>,
     /// For a due date now known: what it counts from (`5 working days after la_aware_on
@@ -77,6 +79,7 @@ impl Changes {
             if a != b {
                 list.push(Change {
                     name: name.to_string(),
+                    label: new.label_of(name),
                     before: b,
                     after: a,
                     counted: None,
@@ -139,7 +142,7 @@ pub fn render(changes: &Changes) -> String {
             None => shown(&c.after, "undetermined"),
             Some(b) => format!("{} (was {b})", shown(&c.after, "undetermined")),
         };
-        rows.push((mark(c), c.name.clone(), text));
+        rows.push((mark(c), c.label.clone(), text));
     }
     for c in &changes.duties {
         let text = format!(
@@ -147,7 +150,7 @@ pub fn render(changes: &Changes) -> String {
             shown(&c.after, "may apply"),
             shown(&c.before, "may apply")
         );
-        rows.push((mark(c), format!("duty {}", c.name), text));
+        rows.push((mark(c), format!("duty: {}", c.label), text));
     }
     for c in &changes.dues {
         let counted = c
@@ -160,7 +163,7 @@ pub fn render(changes: &Changes) -> String {
             (Some(b), Some(a)) => format!("due {a} (was {b}){counted}"),
             (None, None) => continue,
         };
-        rows.push((mark(c), format!("duty {}", c.name), text));
+        rows.push((mark(c), format!("duty: {}", c.label), text));
     }
     let mut out = String::new();
     if rows.is_empty() {

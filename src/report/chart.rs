@@ -212,7 +212,8 @@ fn chart(report: &Report<'_>, calendar: Option<&Calendar>, w: &Window<'_, '_>, o
     day_axis(&sc, calendar, day_one, plot_bottom, out);
     // Row grid lines and bars.
     for (k, row) in w.rows.iter().enumerate() {
-        duty_row(&sc, head + k as f64 * ROW_H, row, as_of, out);
+        let name = report.duty_name(row);
+        duty_row(&sc, head + k as f64 * ROW_H, (row, name), as_of, out);
     }
     if as_of >= start && as_of <= end {
         let x = sc.x_of_day(as_of) + day_w / 2.0;
@@ -321,8 +322,15 @@ fn day_axis(
     }
 }
 
-/// One deadline's row at height `y`: its grid line, label, bar, done mark and status.
-fn duty_row(sc: &Scale, y: f64, row: &DutyRow<'_>, as_of: NaiveDate, out: &mut String) {
+/// One deadline's row at height `y`: its grid line, label (what people read for the duty;
+/// its code name is the bar's hover text), bar, done mark and status.
+fn duty_row(
+    sc: &Scale,
+    y: f64,
+    (row, name): (&DutyRow<'_>, &str),
+    as_of: NaiveDate,
+    out: &mut String,
+) {
     let (start, end, day_w) = (sc.start, sc.end, sc.day_w);
     let width = LABEL_W + PLOT_W + STATUS_W;
     let _ = writeln!(
@@ -337,9 +345,9 @@ fn duty_row(sc: &Scale, y: f64, row: &DutyRow<'_>, as_of: NaiveDate, out: &mut S
     let (colour, word) = status_style(&row.deadline.status);
     let may = row.applies.is_none();
     let label = if may {
-        format!("{} (may apply)", row.name)
+        format!("{name} (may apply)")
     } else {
-        row.name.to_string()
+        name.to_string()
     };
     let _ = writeln!(
         out,

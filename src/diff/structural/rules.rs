@@ -55,6 +55,27 @@ pub(super) fn rules(old: &Program, new: &Program, out: &mut Vec<Change>) {
             }
         };
         let kind = kind_of(n.kind);
+        if o.label != n.label {
+            out.push(change(
+                kind,
+                name,
+                "label",
+                Some(side(
+                    old,
+                    o.module,
+                    o.span,
+                    o.cite.as_ref(),
+                    super::label(o.label.as_ref()),
+                )),
+                Some(side(
+                    new,
+                    n.module,
+                    n.span,
+                    n.cite.as_ref(),
+                    super::label(n.label.as_ref()),
+                )),
+            ));
+        }
         if o.cite != n.cite {
             let c = |c: &Option<Cite>| c.as_ref().map_or("(none)".into(), |c| c.text.clone());
             out.push(change(
