@@ -241,9 +241,37 @@ pub struct ActorDef {
 }
 
 /// A code name in words, for a declaration with neither a label nor text of its own:
-/// `rapid_review_required` → `Rapid review required`.
+/// `rapid_review_required` → `Rapid review required`; an acronym the declaration's own
+/// text spells in capitals is spelt so (`complete_lcspr` with "… the LCSPR …" → `Complete
+/// LCSPR`), as are the field's own (`ofsted` → `Ofsted`, `sirg` → `SIRG`).
 pub fn name_in_words(name: &str) -> String {
-    let words = name.replace('_', " ");
+    name_in_words_from(name, "")
+}
+
+/// [`name_in_words`], each word spelt as `text` spells it where `text` has it with capitals.
+pub fn name_in_words_from(name: &str, text: &str) -> String {
+    let spelt = |word: &str| -> String {
+        let from_text = text
+            .split(|c: char| !c.is_alphanumeric())
+            .find(|t| {
+                // An acronym or a word with capitals inside (`LCSPR`, `DfE`), not a word
+                // capitalised for a title (`the Panel`, `a Review`).
+                t.eq_ignore_ascii_case(word) && t.chars().skip(1).any(char::is_uppercase)
+            });
+        if let Some(t) = from_text {
+            return t.to_string();
+        }
+        const FIELD: &[&str] = &[
+            "CSPR", "LCSPR", "SIN", "SIRG", "LSCP", "BSCP", "WSP", "DfE", "Ofsted", "England",
+            "Wales", "NHS", "ICB", "TOR", "SCR", "LADO", "MASH",
+        ];
+        FIELD
+            .iter()
+            .find(|f| f.eq_ignore_ascii_case(word))
+            .map_or_else(|| word.to_string(), |f| (*f).to_string())
+    };
+    let words: Vec<String> = name.split('_').filter(|w| !w.is_empty()).map(spelt).collect();
+    let words = words.join(" ");
     let mut chars = words.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),
@@ -471,7 +499,7 @@ impl DutyDef {
     pub fn label(&self) -> String {
         self.label
             .clone()
-            .unwrap_or_else(|| name_in_words(&self.name))
+            .unwrap_or_else(|| name_in_words_from(&self.name, &self.action))
     }
 }
 
