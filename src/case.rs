@@ -13,7 +13,10 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Vis
 use serde_json::Value as Json;
 
 mod raw;
+pub mod schema;
 use raw::Raw;
+
+pub use schema::case_schema;
 
 use crate::check::Program;
 use crate::check::type_name;
@@ -99,6 +102,25 @@ pub struct NotUsed {
     pub fact: String,
     /// The ids of the procedures that declare it.
     pub facts_of: Vec<String>,
+}
+
+/// Add the `not_used` field to a JSON object on one line, when there are such keys:
+/// `"not_used": [{"fact": …, "facts_of": [ids]}]`, last (`cspr eval`, `cspr timeline` and
+/// the API's answers for a case that gives facts only other procedures declare).
+pub fn push_not_used(json: &mut String, not_used: &[NotUsed]) {
+    if not_used.is_empty() || !json.ends_with('}') {
+        return;
+    }
+    let list = Json::Array(
+        not_used
+            .iter()
+            .map(|n| serde_json::json!({"fact": n.fact, "facts_of": n.facts_of}))
+            .collect(),
+    );
+    json.pop();
+    json.push_str(",\"not_used\":");
+    json.push_str(&list.to_string());
+    json.push('}');
 }
 
 /// One case file, many procedures: read a case under `program`, passing over the keys
@@ -331,10 +353,7 @@ fn from_entries(
                 )
             });
             let (kind, hint) = if program.lookup(key).is_some() {
-                (
-                    format!("is worked out by `{id}`, not a fact to give"),
-                    hint,
-                )
+                (format!("is worked out by `{id}`, not a fact to give"), hint)
             } else if also.is_empty() {
                 (format!("is not a fact of `{id}`"), hint)
             } else {

@@ -24,11 +24,11 @@ macro_rules! out {
     };
 }
 
-mod cases;
+pub(crate) mod cases;
 mod check;
 mod compare;
 mod diff;
-mod edition;
+pub(crate) mod edition;
 mod eval;
 mod explain;
 mod fmt;
@@ -41,6 +41,7 @@ mod rebase;
 mod regression;
 mod repl;
 mod report;
+mod serve;
 mod sources;
 mod test;
 mod timeline;
@@ -67,7 +68,7 @@ pub const MAX_FILE: u64 = 64 * 1024 * 1024;
     about = "A policy language for child safeguarding practice review procedures",
     long_about = "cspr encodes a safeguarding partnership's review procedure, with every rule cited to its \
 paragraph, and evaluates cases against it: which pathway, which duties fall on whom, what is still unknown, and why.",
-    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023\n  cspr fmt --check policies/\n  cspr repl lincolnshire policies/examples/lincolnshire-incomplete.json\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023"
+    after_help = "Examples:\n  cspr check policies/\n  cspr eval working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr test tests/scenarios --coverage\n  cspr compare policies/examples/buckinghamshire-custody-death.json\n  cspr report lincolnshire policies/examples/lincolnshire-rapid-review.json -o report.html\n  cspr graph lincolnshire pathway --format svg > pathway.svg\n  cspr rebase lincolnshire --onto working_together_2023\n  cspr test tests/scenarios/lincolnshire --guidance working_together_2023\n  cspr fmt --check policies/\n  cspr repl lincolnshire policies/examples/lincolnshire-incomplete.json\n  cspr diff lincolnshire lincolnshire --new-guidance working_together_2023\n  cspr serve --addr 127.0.0.1:8080"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -90,6 +91,7 @@ enum Command {
     Lsp(lsp::Lsp),
     Repl(repl::Repl),
     Sources(sources::Sources),
+    Serve(serve::Serve),
 }
 
 /// The arguments, or the exit code once clap has said why not (or printed `--help` or
@@ -133,6 +135,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Lsp(_) => "lsp",
         Command::Repl(_) => "repl",
         Command::Sources(_) => "sources",
+        Command::Serve(_) => "serve",
     });
     let result = match cli.command {
         Command::Check(c) => c.run(),
@@ -149,6 +152,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Lsp(c) => c.run(),
         Command::Repl(c) => c.run(),
         Command::Sources(c) => c.run(),
+        Command::Serve(c) => c.run(),
     };
     // Whatever was printed must have reached standard output.
     let result = result.and_then(|code| output::stdout_result().map(|()| code));

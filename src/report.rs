@@ -12,6 +12,7 @@ pub mod compare;
 pub mod counted;
 pub mod graph;
 pub mod html;
+pub mod interview_page;
 mod json;
 pub mod model;
 pub mod timeline;
@@ -408,6 +409,27 @@ fn table(rows: &[[String; 3]], out: &mut String) {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+}
+
+/// The JSON of `cspr explain --format json`: an array of trees, each duty's with its due
+/// date and what it counts from.
+pub fn explain_json(program: &Program, eval: &Evaluation, trees: &[Tree<'_>]) -> Json {
+    let json = trees
+        .iter()
+        .map(|t| {
+            let mut json = tree_json(program, t);
+            if !t.is_empty()
+                && let crate::eval::explain::Step::Duty { duty, .. } = t.root().step()
+                && let Json::Object(obj) = &mut json
+            {
+                for (key, value) in counted::duty_fields(program, eval, *duty) {
+                    obj.insert(key.into(), value);
+                }
+            }
+            json
+        })
+        .collect();
+    Json::Array(json)
 }
 
 /// A derivation tree as JSON (`cspr explain --format json`), written from its

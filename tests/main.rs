@@ -45,4 +45,7 @@ mod repl;
 mod repl_cli;
 mod report;
 mod scenarios;
+mod serve_api;
+mod serve_browser;
+mod serve_browser_page;
 mod timeline;

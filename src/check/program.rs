@@ -251,13 +251,11 @@ pub fn name_in_words(name: &str) -> String {
 /// [`name_in_words`], each word spelt as `text` spells it where `text` has it with capitals.
 pub fn name_in_words_from(name: &str, text: &str) -> String {
     let spelt = |word: &str| -> String {
-        let from_text = text
-            .split(|c: char| !c.is_alphanumeric())
-            .find(|t| {
-                // An acronym or a word with capitals inside (`LCSPR`, `DfE`), not a word
-                // capitalised for a title (`the Panel`, `a Review`).
-                t.eq_ignore_ascii_case(word) && t.chars().skip(1).any(char::is_uppercase)
-            });
+        let from_text = text.split(|c: char| !c.is_alphanumeric()).find(|t| {
+            // An acronym or a word with capitals inside (`LCSPR`, `DfE`), not a word
+            // capitalised for a title (`the Panel`, `a Review`).
+            t.eq_ignore_ascii_case(word) && t.chars().skip(1).any(char::is_uppercase)
+        });
         if let Some(t) = from_text {
             return t.to_string();
         }
@@ -270,7 +268,11 @@ pub fn name_in_words_from(name: &str, text: &str) -> String {
             .find(|f| f.eq_ignore_ascii_case(word))
             .map_or_else(|| word.to_string(), |f| (*f).to_string())
     };
-    let words: Vec<String> = name.split('_').filter(|w| !w.is_empty()).map(spelt).collect();
+    let words: Vec<String> = name
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(spelt)
+        .collect();
     let words = words.join(" ");
     let mut chars = words.chars();
     match chars.next() {

@@ -68,14 +68,14 @@ fn step_duty(timeline: &TimelineDecl, step: &Step) -> DutyDecl {
         modality: step.modality,
         action: step.action.clone(),
         when,
-        deadline: Some(day(
+        deadline: Some(Box::new(day(
             if step.days.on && step.days.first.is_none() {
                 DeadlineKind::On
             } else {
                 DeadlineKind::Within
             },
             step.days.last,
-        )),
+        ))),
         // `on days 2-10`: a window, not before its first day.
         opens: match (step.days.on, step.days.first) {
             (true, Some(first)) => Some(Box::new(day(DeadlineKind::NotBefore, first))),

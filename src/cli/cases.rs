@@ -62,7 +62,7 @@ pub fn read_among(
 
 /// `not used by lincolnshire (facts of walsall): referrer_is_staff`, once per set of
 /// procedures declaring the keys.
-fn not_used_note(program: &Program, not_used: &[NotUsed]) -> Option<cspr::Problem> {
+pub(crate) fn not_used_note(program: &Program, not_used: &[NotUsed]) -> Option<cspr::Problem> {
     if not_used.is_empty() {
         return None;
     }
@@ -89,24 +89,6 @@ fn not_used_note(program: &Program, not_used: &[NotUsed]) -> Option<cspr::Proble
             "the case also gives facts of other procedures, and they are ignored here; --strict makes them errors",
         ),
     )
-}
-
-/// Add the `not_used` field to a JSON object on one line, when there are such keys:
-/// `"not_used": [{"fact": …, "facts_of": [ids]}]`, last.
-pub fn add_not_used(json: &mut String, not_used: &[NotUsed]) {
-    if not_used.is_empty() || !json.ends_with('}') {
-        return;
-    }
-    let list = serde_json::Value::Array(
-        not_used
-            .iter()
-            .map(|n| serde_json::json!({"fact": n.fact, "facts_of": n.facts_of}))
-            .collect(),
-    );
-    json.pop();
-    json.push_str(",\"not_used\":");
-    json.push_str(&list.to_string());
-    json.push('}');
 }
 
 /// The one case of a `.json` or `.toml` file, for commands that take a single case, with

@@ -83,8 +83,8 @@ impl Compare {
         let others: Vec<&Program> = programs.iter().collect();
         let mut columns = Vec::new();
         for program in &programs {
-            let (case, not_used) = case::parse_among(program, &source, format, &others)
-                .map_err(|ps| {
+            let (case, not_used) =
+                case::parse_among(program, &source, format, &others).map_err(|ps| {
                     ps.into_iter()
                         .map(|p| name_compared(p, &program.entry().id, &ids))
                         .collect::<Vec<_>>()
@@ -132,9 +132,15 @@ fn name_compared(mut problem: cspr::Problem, id: &str, ids: &[String]) -> cspr::
     let one = format!("is not a fact of `{id}` nor of any other procedure found");
     if problem.code == "cspr::unknown_fact" && problem.message.ends_with(&one) {
         let head = problem.message.trim_end_matches(&one);
-        problem.message = format!("{head}is not a fact of any procedure compared ({})", ids.join(", "));
+        problem.message = format!(
+            "{head}is not a fact of any procedure compared ({})",
+            ids.join(", ")
+        );
         let hint = problem.help.take().unwrap_or_default();
-        let hint = hint.split(" Procedures are found in").next().unwrap_or_default();
+        let hint = hint
+            .split(" Procedures are found in")
+            .next()
+            .unwrap_or_default();
         problem.help = Some(cspr::diagnostic::then(
             hint,
             "Compare other procedures with --procedures ID,ID (or .policy paths), or put their folder in CSPR_PATH",

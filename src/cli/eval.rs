@@ -181,7 +181,7 @@ impl<W: Write> Emit<'_, W> {
                 self.writer
                     .write(program, &eval, self.as_of, &mut self.line_buf);
                 super::edition::Editions::json(finding, &mut self.line_buf);
-                cases::add_not_used(&mut self.line_buf, &self.not_used);
+                cspr::case::push_not_used(&mut self.line_buf, &self.not_used);
                 writeln!(self.out, "{}", self.line_buf)
             }
             (Ok(eval), OutputFormat::Text) => {

@@ -3,14 +3,12 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use cspr::check::Name;
-use cspr::diagnostic::did_you_mean;
 use cspr::eval::Engine;
 use cspr::eval::explain::{self, Explainer};
 
+use super::cases;
 use super::edition::Editions;
 use super::eval::OutputFormat;
-use super::{cases, usage_error};
 
 /// Show why a case gets its outcomes: each step with its value and citation
 #[derive(Args)]
@@ -49,50 +47,13 @@ impl Explain {
             Err(code) => return Ok(code),
         };
         let mut explainer = Explainer::new(&program, &eval);
-        let trees = match &self.name {
-            Some(name) => {
-                let node = match (program.lookup(name), &self.why_not) {
-                    (Some(Name::Rule(r)), Some(v)) => explainer
-                        .why_not(r, v)
-                        .map_err(|m| vec![usage_error(m, "see `cspr explain --help`")])?,
-                    (Some(Name::Rule(r)), None) => explainer.rule(r),
-                    (Some(Name::Duty(d)), None) => explainer.duty(d),
-                    (Some(Name::Duty(_)), Some(_)) => {
-                        return Err(vec![usage_error(
-                            format!("`{name}` is a duty: --why-not takes a decision or rule"),
-                            "explain the duty without --why-not",
-                        )]);
-                    }
-                    (Some(Name::Fact(_)), _) => {
-                        return Err(vec![usage_error(
-                            format!("`{name}` is a fact of the case, not something worked out"),
-                            "name a rule, decision or duty",
-                        )]);
-                    }
-                    (None, _) => {
-                        let help = did_you_mean(name, program.all_names()).unwrap_or_else(|| {
-                            "name a rule, decision or duty of the procedure".into()
-                        });
-                        return Err(vec![usage_error(
-                            format!(
-                                "`{name}` is not a rule, decision or duty of `{}`",
-                                program.entry().id
-                            ),
-                            help,
-                        )]);
-                    }
-                };
-                vec![node]
-            }
-            None => {
-                let mut trees: Vec<_> = explain::top_level(&program)
-                    .into_iter()
-                    .map(|r| explainer.standalone().rule(r))
-                    .collect();
-                trees.extend((0..program.duties.len()).map(|d| explainer.standalone().duty(d)));
-                trees
-            }
-        };
+        let trees = explain::select(
+            &program,
+            &mut explainer,
+            self.name.as_deref(),
+            self.why_not.as_deref(),
+        )
+        .map_err(|p| vec![p])?;
         match self.format {
             OutputFormat::Text => {
                 let text: Vec<String> = trees
@@ -115,25 +76,8 @@ impl Explain {
             }
             OutputFormat::Json => {
                 Editions::stderr(finding);
-                let json: Vec<_> = trees
-                    .iter()
-                    .map(|t| {
-                        let mut json = cspr::report::tree_json(&program, t);
-                        // A duty's due date, and what it counts from.
-                        if !t.is_empty()
-                            && let explain::Step::Duty { duty, .. } = t.root().step()
-                            && let serde_json::Value::Object(obj) = &mut json
-                        {
-                            for (key, value) in
-                                cspr::report::counted::duty_fields(&program, &eval, *duty)
-                            {
-                                obj.insert(key.into(), value);
-                            }
-                        }
-                        json
-                    })
-                    .collect();
-                super::output::print(&format!("{}\n", serde_json::Value::Array(json)))?;
+                let json = cspr::report::explain_json(&program, &eval, &trees);
+                super::output::print(&format!("{}\n", json))?;
             }
         }
         Ok(0)

@@ -72,7 +72,7 @@ impl Timeline {
             TimelineFormat::Json => {
                 let mut json = timeline::timeline_json(&program, &eval, as_of);
                 Editions::json(finding, &mut json);
-                cases::add_not_used(&mut json, &not_used);
+                cspr::case::push_not_used(&mut json, &not_used);
                 json.push('\n');
                 json
             }

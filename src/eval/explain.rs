@@ -397,6 +397,60 @@ impl<'a> Explainer<'a> {
     }
 }
 
+/// The trees `cspr explain` shows: of `name` (a rule, decision or duty), or why `name`
+/// does not have the value `why_not`; with no name, every top-level rule and decision and
+/// every duty. A name that is not a rule, decision or duty (or `why_not` on a duty) is a
+/// problem saying so, with "did you mean".
+pub fn select<'a>(
+    program: &'a Program,
+    explainer: &mut Explainer<'a>,
+    name: Option<&str>,
+    why_not: Option<&str>,
+) -> Result<Vec<Tree<'a>>, crate::Problem> {
+    let input = |message: String, help: &str| {
+        crate::Problem::error("cspr::input", message).help(help.to_string())
+    };
+    let Some(name) = name else {
+        let mut trees: Vec<_> = top_level(program)
+            .into_iter()
+            .map(|r| explainer.standalone().rule(r))
+            .collect();
+        trees.extend((0..program.duties.len()).map(|d| explainer.standalone().duty(d)));
+        return Ok(trees);
+    };
+    let node = match (program.lookup(name), why_not) {
+        (Some(Name::Rule(r)), Some(v)) => explainer
+            .why_not(r, v)
+            .map_err(|m| input(m, "see `cspr explain --help`"))?,
+        (Some(Name::Rule(r)), None) => explainer.rule(r),
+        (Some(Name::Duty(d)), None) => explainer.duty(d),
+        (Some(Name::Duty(_)), Some(_)) => {
+            return Err(input(
+                format!("`{name}` is a duty: --why-not takes a decision or rule"),
+                "explain the duty without --why-not",
+            ));
+        }
+        (Some(Name::Fact(_)), _) => {
+            return Err(input(
+                format!("`{name}` is a fact of the case, not something worked out"),
+                "name a rule, decision or duty",
+            ));
+        }
+        (None, _) => {
+            let help = did_you_mean(name, program.all_names())
+                .unwrap_or_else(|| "name a rule, decision or duty of the procedure".into());
+            return Err(input(
+                format!(
+                    "`{name}` is not a rule, decision or duty of `{}`",
+                    program.entry().id
+                ),
+                &help,
+            ));
+        }
+    };
+    Ok(vec![node])
+}
+
 /// The rules and decisions no other rule uses: the natural roots to explain.
 pub fn top_level(program: &Program) -> Vec<RuleId> {
     let mut used = vec![false; program.rules.len()];

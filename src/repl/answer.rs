@@ -81,7 +81,12 @@ pub fn read(program: &Program, fact: FactId, answer: &str) -> Result<Read, Vec<P
         Type::Bool => {
             let picked = pick(answer);
             plain(
-                match picked.as_deref().unwrap_or(answer).to_ascii_lowercase().as_str() {
+                match picked
+                    .as_deref()
+                    .unwrap_or(answer)
+                    .to_ascii_lowercase()
+                    .as_str()
+                {
                     "yes" | "y" | "true" => "true".into(),
                     "no" | "n" | "false" => "false".into(),
                     _ => answer.to_string(),

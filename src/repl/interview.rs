@@ -324,6 +324,59 @@ pub fn next(program: &Program, eval: &Evaluation, skipped: &[bool]) -> Option<Qu
     })
 }
 
+/// Every question an interview could still ask, in the order it asks them: [`next`]'s
+/// question first (with nothing skipped), then the ones after it.
+pub fn questions(program: &Program, eval: &Evaluation) -> Vec<Question> {
+    let mut reach = reach(program, eval);
+    order(program, eval)
+        .into_iter()
+        .map(|(f, stage)| {
+            let def = &program.facts[f];
+            Question {
+                fact: f,
+                name: def.name.clone(),
+                ask: def
+                    .ask
+                    .clone()
+                    .unwrap_or_else(|| format!("What is `{}`?", def.name)),
+                ty: type_name(def.ty, &program.enums),
+                choices: choices(program, def.ty),
+                settles: std::mem::take(&mut reach.settles[f]),
+                dates: std::mem::take(&mut reach.dates[f]),
+                stage,
+            }
+        })
+        .collect()
+}
+
+/// The questions as JSON (the API's `missing`): the procedure, the case id, and each
+/// question with its fact, words, type, choices, what it could settle and its stage.
+pub fn questions_json(program: &Program, eval: &Evaluation) -> serde_json::Value {
+    let entry = program.entry();
+    let list: Vec<serde_json::Value> = questions(program, eval)
+        .into_iter()
+        .map(|q| {
+            serde_json::json!({
+                "fact": q.name,
+                "ask": q.ask,
+                "type": q.ty,
+                "choices": q.choices,
+                "settles": q.settles,
+                "dates": q.dates,
+                "stage": q.stage,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "procedure": {
+            "id": entry.id,
+            "version": entry.version.map(|v| v.format("%Y-%m-%d").to_string()),
+        },
+        "case_id": eval.case_id,
+        "questions": list,
+    })
+}
+
 /// `missing` in the REPL: the facts that could still change an outcome (the evaluation's
 /// `missing`, as `cspr eval` lists them), grouped by stage and in the order `ask` asks them.
 pub fn missing_text(program: &Program, eval: &Evaluation, as_of: chrono::NaiveDate) -> String {

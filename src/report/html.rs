@@ -562,6 +562,15 @@ fn explanations(report: &Report<'_>, out: &mut String) {
     out.push_str("</section>\n");
 }
 
+/// One explanation as the report draws it: a collapsible tree, open at its root (the
+/// browser interview's `why`, `cspr serve`).
+pub fn explanation(e: &Explanation<'_>, out: &mut String) {
+    out.push_str("<details class=\"why\" open>");
+    node_summary(e, out);
+    children(e, out);
+    out.push_str("</details>\n");
+}
+
 fn node_summary(e: &Explanation<'_>, out: &mut String) {
     out.push_str("<summary>");
     node_line(e, out);

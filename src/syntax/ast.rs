@@ -213,7 +213,7 @@ pub struct DutyDecl {
     pub modality: Modality,
     pub action: String,
     pub when: Option<Expr>,
-    pub deadline: Option<Deadline>,
+    pub deadline: Option<Box<Deadline>>,
     /// `not before …`: the day a window opens (its kind is `NotBefore`).
     pub opens: Option<Box<Deadline>>,
     pub done: Option<Ident>,

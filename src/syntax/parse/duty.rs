@@ -33,7 +33,7 @@ pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result
                 return Err(repeated("deadline", cspan));
             }
             Rule::within_clause | Rule::before_clause | Rule::for_clause | Rule::on_clause => {
-                duty.deadline = Some(deadline(clause)?)
+                duty.deadline = Some(Box::new(deadline(clause)?))
             }
             Rule::not_before if duty.opens.is_some() => {
                 return Err(repeated("not before", cspan));
