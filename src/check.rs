@@ -7,7 +7,8 @@
 //!    applying `override`s and reporting duplicates.
 //! 3. `types` compiles every expression with its type, depth first, so that rules come
 //!    out in dependency order and a cycle is found as it is walked.
-//! 4. `lint` adds the warnings: missing citations and facts no rule uses.
+//! 4. `lint` adds the warnings: missing citations and facts no rule uses; [`reach`] the
+//!    branches, exceptions and duty conditions no case can reach.
 //!
 //! Every problem found is reported, errors and warnings together; a program is returned
 //! only when there is no error.
@@ -16,6 +17,7 @@ mod declare;
 mod line;
 pub mod program;
 pub mod quotes;
+pub mod reach;
 pub mod rebase;
 pub mod timeline;
 mod types;
@@ -187,6 +189,9 @@ fn checked(
             p.rebased_onto = rebased.map(str::to_string);
             p
         });
+    if let Some(p) = &program {
+        problems.extend(reach::warnings(p));
+    }
     Checked { program, problems }
 }
 

@@ -18,6 +18,7 @@
 //! Like every stage, this does no I/O: the front end hands over the file's text.
 
 pub mod coverage;
+pub mod html;
 pub mod nearest;
 pub mod normal;
 pub mod paragraph;

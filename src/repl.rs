@@ -379,7 +379,16 @@ impl Session {
                 ));
             }
         };
-        Ok(Reply::of(Block::Report(explain::render(program, &tree))))
+        // The tree, with the title of every source abbreviation it cites.
+        let mut used = Vec::new();
+        explain::sources_used(program, &tree, &mut used);
+        let mut text = explain::render(program, &tree);
+        let sources = explain::sources_block(program, &used);
+        if !sources.is_empty() {
+            text.push('\n');
+            text.push_str(&sources);
+        }
+        Ok(Reply::of(Block::Report(text)))
     }
 
     /// `? EXPRESSION`: the expression's value on the case, exact as a rule's is (`x or

@@ -397,6 +397,21 @@ pub fn report_text(report: &Report<'_>) -> String {
             let _ = writeln!(out, "  {:<width$}  answer: {}", "", q.answer);
         }
     }
+    // What each abbreviation cited above stands for.
+    let mut used = Vec::new();
+    crate::eval::explain::cited_sources(
+        report
+            .outcomes
+            .iter()
+            .flat_map(|o| o.cites.iter().copied())
+            .chain(report.duties.iter().filter_map(|d| d.cite)),
+        &mut used,
+    );
+    let sources = crate::eval::explain::sources_block(report.program, &used);
+    if !sources.is_empty() {
+        out.push('\n');
+        out.push_str(&sources);
+    }
     out
 }
 
@@ -418,6 +433,14 @@ pub fn explain_json(program: &Program, eval: &Evaluation, trees: &[Tree<'_>]) ->
         .iter()
         .map(|t| {
             let mut json = tree_json(program, t);
+            // The title of every source abbreviation the tree cites.
+            let mut used = Vec::new();
+            crate::eval::explain::sources_used(program, t, &mut used);
+            if let Json::Object(obj) = &mut json
+                && !used.is_empty()
+            {
+                obj.insert("sources".into(), sources_json(program, &used));
+            }
             if !t.is_empty()
                 && let crate::eval::explain::Step::Duty { duty, .. } = t.root().step()
                 && let Json::Object(obj) = &mut json
@@ -430,6 +453,23 @@ pub fn explain_json(program: &Program, eval: &Evaluation, trees: &[Tree<'_>]) ->
         })
         .collect();
     Json::Array(json)
+}
+
+/// The sources `used` as JSON: `[{"abbr": "BSCP", "title": "…"}]`, so no abbreviation in a
+/// JSON output is left unexplained.
+pub fn sources_json(program: &Program, used: &[String]) -> Json {
+    Json::Array(
+        used.iter()
+            .map(|abbr| {
+                let title = program
+                    .sources
+                    .iter()
+                    .find(|s| s.name == *abbr)
+                    .map(|s| s.title.clone());
+                json!({ "abbr": abbr, "title": title })
+            })
+            .collect(),
+    )
 }
 
 /// A derivation tree as JSON (`cspr explain --format json`), written from its

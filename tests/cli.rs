@@ -797,3 +797,25 @@ fn test_guidance_outside_the_project_finds_the_built_in_editions() {
     assert!(!wrong.status.success());
     assert!(stderr.contains("working_together_2018"), "{stderr}");
 }
+
+/// `cspr test --require-coverage` on a module with parts no case can reach: each is listed
+/// as unreachable, with why, and not counted; the one branch only numbers make dead is not
+/// proved, so it stays "not exercised" and fails the run.
+#[test]
+fn coverage_lists_unreachable_items_apart() {
+    let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args([
+            "test",
+            "tests/cli/data/reach/dead-branches.scenario",
+            "--require-coverage",
+        ])
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env("CSPR_PATH", root().join("tests/cli/data/reach"))
+        .env_remove("COLUMNS")
+        .output()
+        .expect("cspr runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    insta::assert_snapshot!(stdout);
+}

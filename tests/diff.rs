@@ -542,7 +542,7 @@ fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
     assert!(!plain.contains("citation changed"), "{plain}");
     assert!(
         plain.contains(
-            "Citations: 34 declarations changed only their citation (--citations to list them)"
+            "Citations: 64 declarations changed only their citation (--citations to list them)"
         ),
         "{plain}"
     );
@@ -559,7 +559,7 @@ fn citations_fold_into_one_line_and_the_search_counts_wait_for_stats() {
 
     let (_, md, _) = cspr(&[pair[0], pair[1], pair[2], "--format", "markdown"]);
     assert!(
-        md.contains("34 declarations changed only their citation (`--citations` lists them)."),
+        md.contains("64 declarations changed only their citation (`--citations` lists them)."),
         "{md}"
     );
     assert!(

@@ -83,13 +83,16 @@ fn same_meaning(name: &str, before: &str, after: &str) {
 }
 
 /// Each comment with whether it ends a line of code, and the number of code words
-/// before it: the comment's place among the code, whatever the layout.
+/// before it: the comment's place among the code, whatever the layout. Strings that follow
+/// one another with only whitespace between them (a quote's strings, which `cspr fmt` may
+/// cut differently) count as one word.
 fn comment_places(text: &str) -> Vec<(String, bool, usize)> {
     let cs = comments(text);
     let mut words = Vec::new();
     let mut at = 0;
     let mut in_word = false;
     let mut in_string = false;
+    let mut after_string = false;
     let mut next = cs.iter().peekable();
     let mut chars = text.char_indices();
     while let Some((i, c)) = chars.next() {
@@ -111,15 +114,23 @@ fn comment_places(text: &str) -> Vec<(String, bool, usize)> {
                 chars.next();
             } else if c == '"' {
                 in_string = false;
+                after_string = true;
             }
             continue;
         }
         let word_char = c.is_alphanumeric() || c == '_' || c == '-' || c == '–';
         if c == '"' {
             in_string = true;
-            at += 1;
+            if !after_string {
+                at += 1;
+            }
             in_word = false;
-        } else if word_char && !in_word {
+            continue;
+        }
+        if !c.is_whitespace() {
+            after_string = false;
+        }
+        if word_char && !in_word {
             at += 1;
             in_word = true;
         } else if !word_char {

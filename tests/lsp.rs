@@ -542,3 +542,24 @@ fn scenario_files_show_failures_and_offer_to_run() {
     );
     c.shutdown();
 }
+
+#[test]
+fn an_unreachable_branch_is_a_located_warning_in_the_editor() {
+    let path = "tests/check/unreachable.policy";
+    let text = read(path);
+    let mut c = Client::start();
+    let u = c.open(path, &text);
+    let diags = c.diagnostics(&u);
+    let dead: Vec<&Value> = diags
+        .iter()
+        .filter(|d| d["code"] == "cspr::unreachable_branch")
+        .collect();
+    assert_eq!(dead.len(), 5, "{diags:?}");
+    // The shadowed branch, on its own line (0-based 16), with why.
+    let (line, _) = position(&text, "urgent_review when child_died", 0);
+    assert_eq!(dead[0]["range"]["start"]["line"], json!(line), "{diags:?}");
+    assert_eq!(dead[0]["severity"], json!(2), "a warning");
+    let message = dead[0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("taken by branch 1 above"), "{message}");
+    c.shutdown();
+}

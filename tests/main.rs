@@ -39,6 +39,7 @@ mod output;
 mod parse;
 mod progress;
 mod provenance;
+mod reach;
 mod rebase;
 mod reliability;
 mod repl;

@@ -418,6 +418,14 @@ fn a_byte_order_mark_is_accepted_in_every_kind_of_file() {
     bom("policies/examples/death-in-custody.toml", "case.toml");
     bom("policies/examples/batch.jsonl", "batch.jsonl");
     bom("docs/tutorial/exampleshire.policy", "exampleshire.policy");
+    // The text the tutorial's policy quotes, beside it as it is in docs/tutorial (unchanged:
+    // its SHA-256 is pinned).
+    std::fs::create_dir_all(dir.0.join("sources")).unwrap();
+    std::fs::copy(
+        root.join("docs/tutorial/sources/exampleshire-procedure-2024.txt"),
+        dir.0.join("sources/exampleshire-procedure-2024.txt"),
+    )
+    .unwrap();
     bom(
         "docs/tutorial/exampleshire.scenario",
         "exampleshire.scenario",

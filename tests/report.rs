@@ -210,7 +210,7 @@ fn cspr(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -259,7 +259,7 @@ fn a_batch_writes_one_page_per_case_and_an_index() {
 }
 
 /// A headless browser on this machine: `CSPR_CHROMIUM`, or the usual names on PATH.
-fn browser() -> Option<PathBuf> {
+pub(crate) fn browser() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("CSPR_CHROMIUM") {
         return Some(PathBuf::from(p));
     }
@@ -275,8 +275,11 @@ fn browser() -> Option<PathBuf> {
     None
 }
 
-/// Run the browser on `page` with `flag`, waiting at most two minutes.
-fn headless(browser: &Path, page: &Path, flag: &str) {
+/// Run the browser on `page` with `flag`, waiting at most two minutes; returns the
+/// messages the page logged to its console (`CONSOLE` lines of the browser's log).
+pub(crate) fn headless(browser: &Path, page: &Path, flag: &str) -> Vec<String> {
+    let log_path = page.with_extension("log");
+    let log = std::fs::File::create(&log_path).unwrap();
     let mut child = Command::new(browser)
         .args([
             "--headless",
@@ -285,18 +288,25 @@ fn headless(browser: &Path, page: &Path, flag: &str) {
             "--hide-scrollbars",
             "--no-pdf-header-footer",
             "--window-size=1200,1800",
+            "--enable-logging=stderr",
+            "--v=0",
             flag,
         ])
         .arg(format!("file://{}", page.display()))
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             assert!(status.success(), "{} {flag} failed", browser.display());
-            return;
+            return std::fs::read_to_string(&log_path)
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| l.contains(":CONSOLE"))
+                .map(str::to_string)
+                .collect();
         }
         if start.elapsed() > Duration::from_secs(120) {
             let _ = child.kill();

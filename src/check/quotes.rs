@@ -133,6 +133,9 @@ pub struct Provenance {
     pub info: Vec<(String, SourceInfo)>,
     pub verified: Vec<Verified>,
     pub problems: Vec<Problem>,
+    /// The sources whose text the module being checked declares itself: abbreviation, the
+    /// module, and where the file is named (coverage is required of these).
+    pub own: Vec<(String, Source, Span)>,
 }
 
 impl Provenance {
@@ -169,6 +172,53 @@ impl Provenance {
             .collect();
         coverage(&sources, &claims)
     }
+
+    /// `--require-source-coverage`: an error on each text the module declares whose
+    /// rule-bearing sentences are not all quoted or recorded as `not encoded`, listing the
+    /// sentences left (located on the text's file name).
+    #[must_use]
+    pub fn uncovered(&self, coverage: &Coverage) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for s in &coverage.sources {
+            let Some((_, module, at)) = self.own.iter().find(|(a, _, _)| *a == s.source) else {
+                continue;
+            };
+            let left: Vec<_> = s.sentences.iter().filter(|c| !c.is_covered()).collect();
+            if left.is_empty() {
+                continue;
+            }
+            let mut help = String::from(
+                "quote each in the declaration that encodes it, or record it as not encoded quote \"…\" because \"…\":",
+            );
+            for c in &left {
+                let place = c
+                    .sentence
+                    .paragraph
+                    .as_deref()
+                    .map_or_else(String::new, |p| format!("{p}, "));
+                let _ = write!(
+                    help,
+                    "\n  {place}line {}: {}",
+                    c.sentence.line, c.sentence.text
+                );
+            }
+            out.push(
+                Problem::error(
+                    "cspr::source_coverage",
+                    format!(
+                        "{} of {} rule-bearing sentences of `{}` are neither encoded nor recorded as not encoded",
+                        left.len(),
+                        s.sentences.len(),
+                        s.source
+                    ),
+                )
+                .label(*at, "this text is not fully covered")
+                .help(help)
+                .in_source(module),
+            );
+        }
+        out
+    }
 }
 
 /// Whether a path names a file beside or below the module: relative, no `..`.
@@ -202,6 +252,10 @@ pub fn verify(
                 file: Some(decl.file.0.to_string()),
             };
             out.info.push((decl.abbr.to_string(), info));
+            if decl.own {
+                out.own
+                    .push((decl.abbr.to_string(), decl.module.clone(), decl.file.1));
+            }
         }
     }
     for q in quotes {

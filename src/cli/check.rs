@@ -9,7 +9,7 @@ use super::{FAILED, Library, policy_files, read_source, report};
 /// Parse and check policy files: every error and warning, each at its place in the file
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy\n  cspr check --require-quotes --deny-warnings policies/buckinghamshire.policy\n  cspr check --list"
+    after_help = "Examples:\n  cspr check policies/\n  cspr check --deny-warnings policies/lincolnshire.policy\n  cspr check --require-quotes --deny-warnings policies/buckinghamshire.policy\n  cspr check --require-source-coverage policies/walsall.policy\n  cspr check --list"
 )]
 pub struct Check {
     /// Policy files, or directories to search for `.policy` files
@@ -22,6 +22,11 @@ pub struct Check {
     /// (`cspr::unquoted_citation`); with --deny-warnings, fail on them
     #[arg(long)]
     require_quotes: bool,
+    /// Fail (`cspr::source_coverage`) when a rule-bearing sentence of a source text the
+    /// module declares is neither quoted by a declaration nor recorded as `not encoded`,
+    /// listing those sentences (see `cspr sources`)
+    #[arg(long)]
+    require_source_coverage: bool,
     /// List the procedure and calendar ids cspr can reach, and where each comes from
     /// (a file in policies/ or CSPR_PATH, or built into cspr), instead of checking
     #[arg(long, conflicts_with = "deny_warnings")]
@@ -59,6 +64,11 @@ impl Check {
             if checked.program.is_some() || !checked.has_errors() {
                 let provenance =
                     cspr::check::provenance(&source, &library, &parsed, self.require_quotes);
+                if self.require_source_coverage {
+                    checked
+                        .problems
+                        .extend(provenance.uncovered(&provenance.coverage()));
+                }
                 checked.problems.extend(provenance.problems);
             }
             for p in &checked.problems {

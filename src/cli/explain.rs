@@ -13,7 +13,7 @@ use super::eval::OutputFormat;
 /// Show why a case gets its outcomes: each step with its value and citation
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr explain working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr explain lincolnshire case.json pathway --why-not learning_review"
+    after_help = "Examples:\n  cspr explain working_together_2018 policies/examples/death-in-area.json\n  cspr explain working_together_2018 policies/examples/death-in-area.json notify_national_panel\n  cspr explain lincolnshire case.json pathway --why-not learning_review\n  cspr explain walsall case.json --no-quotes\n\nEach step shows its citation and, under it, the words the citation carries: a quote of the source (\u{201c}…\u{201d} (WSP 7 Minute Briefing)), or a reading, which is the module's own words, with the words of the text it rests on (reading (WT23 ch.5): …; read from BSCP 8.2.18: \u{201c}…\u{201d}). A Sources block at the end gives the full title of every source abbreviation used; JSON gives it as \"sources\" on each tree."
 )]
 pub struct Explain {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -34,6 +34,13 @@ pub struct Explain {
     /// (by default such keys are listed once on stderr and ignored)
     #[arg(long)]
     strict: bool,
+    /// Show under each step the words its citation carries: the quote of the source, or a
+    /// reading and the words it rests on (the default)
+    #[arg(long, overrides_with = "no_quotes")]
+    quotes: bool,
+    /// Show only each step's citation, not the words it carries
+    #[arg(long, overrides_with = "quotes")]
+    no_quotes: bool,
 }
 
 impl Explain {
@@ -54,12 +61,13 @@ impl Explain {
             self.why_not.as_deref(),
         )
         .map_err(|p| vec![p])?;
+        let quotes = !self.no_quotes;
         match self.format {
             OutputFormat::Text => {
                 let text: Vec<String> = trees
                     .iter()
                     .map(|t| {
-                        let mut text = explain::render(&program, t);
+                        let mut text = explain::render_with(&program, t, quotes);
                         // A duty's due date, and what it counts from.
                         if !t.is_empty()
                             && let explain::Step::Duty { duty, .. } = t.root().step()
@@ -72,7 +80,17 @@ impl Explain {
                         text
                     })
                     .collect();
-                super::output::print(&Editions::before(finding, &text.join("\n")))?;
+                let mut used = Vec::new();
+                for t in &trees {
+                    explain::sources_used(&program, t, &mut used);
+                }
+                let mut text = text.join("\n");
+                let sources = explain::sources_block(&program, &used);
+                if !sources.is_empty() {
+                    text.push('\n');
+                    text.push_str(&sources);
+                }
+                super::output::print(&Editions::before(finding, &text))?;
             }
             OutputFormat::Json => {
                 Editions::stderr(finding);

@@ -1,6 +1,8 @@
 //! `cspr sources`: the source texts a procedure cites, every sentence of them that carries a
 //! rule, and which declarations quote it (or `not encoded`), with the share covered.
 
+use std::path::PathBuf;
+
 use clap::{Args, ValueEnum};
 use cspr::provenance::render;
 
@@ -12,6 +14,10 @@ pub enum SourcesFormat {
     Text,
     /// The same as JSON: {procedure, sources: [{source, title, file, rule_sentences, covered, share, sentences}], overall}
     Json,
+    /// The literate page: one self-contained HTML file, each source's text paragraph by
+    /// paragraph with every quoted passage highlighted and the declaration that encodes it
+    /// beside it
+    Html,
 }
 
 /// Source coverage: every sentence of the procedure's source texts that carries a rule (a
@@ -19,7 +25,7 @@ pub enum SourcesFormat {
 /// or as not encoded, and the share covered per source and overall
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  cspr sources buckinghamshire\n  cspr sources policies/walsall.policy --format json\n\nOnly sources whose declaration names a text file (source X = \"…\" file \"sources/x.txt\" sha256 \"…\") are listed. Problems with the texts or the quotes are printed as cspr check prints them."
+    after_help = "Examples:\n  cspr sources buckinghamshire\n  cspr sources policies/walsall.policy --format json\n  cspr sources buckinghamshire --format html -o buckinghamshire-sources.html\n\nOnly sources whose declaration names a text file (source X = \"…\" file \"sources/x.txt\" sha256 \"…\") are listed. Problems with the texts or the quotes are printed as cspr check prints them."
 )]
 pub struct Sources {
     /// A .policy file, or a procedure id found in policies/ or CSPR_PATH
@@ -27,6 +33,9 @@ pub struct Sources {
     /// Output format
     #[arg(long, value_enum, default_value = "text")]
     format: SourcesFormat,
+    /// Write to this file (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 impl Sources {
@@ -46,8 +55,12 @@ impl Sources {
                 let json = render::json(&program.entry().id, &coverage, &provenance.info);
                 format!("{json:#}\n")
             }
+            SourcesFormat::Html => cspr::provenance::html::render(&program, &provenance),
         };
-        super::output::print(&text)?;
+        match &self.output {
+            Some(path) => super::output::write_file(path, text.as_bytes()).map_err(|p| vec![p])?,
+            None => super::output::print(&text)?,
+        }
         Ok(u8::from(
             provenance.problems.iter().any(cspr::Problem::is_error),
         ))

@@ -28,7 +28,7 @@ pub struct Test {
     /// Also report every rule value, exception, decision branch and duty outcome no scenario exercised
     #[arg(long)]
     coverage: bool,
-    /// As --coverage, and fail if anything was not exercised
+    /// As --coverage, and fail if anything a case can reach was not exercised (an item the checker proves unreachable is listed, not a failure)
     #[arg(long)]
     require_coverage: bool,
     /// The regression report: run each scenario as written and on this edition of the
@@ -348,7 +348,8 @@ pub(super) fn expect_line(source: &Source, span: cspr::span::Span) -> String {
     format!("line {line}: {}", scenario::written(source, span))
 }
 
-/// The coverage section: totals per module, then each item nothing exercised.
+/// The coverage section: totals per module, then each item nothing exercised, then each
+/// item the checker proved no case can reach (not counted in the totals).
 fn coverage_report(coverage: &Coverage) -> String {
     let mut out =
         String::from("\ncoverage (rule values, exceptions, decision branches, duty outcomes):\n");
@@ -367,6 +368,21 @@ fn coverage_report(coverage: &Coverage) -> String {
             let _ = writeln!(
                 out,
                 "      not exercised: {}:{}  {}",
+                m.file, item.line, item.what
+            );
+        }
+        if !m.unreachable.is_empty() {
+            let n = m.unreachable.len();
+            let _ = writeln!(
+                out,
+                "    {n} unreachable (no case can reach {}: not counted, and not a gap; `cspr check` warns):",
+                if n == 1 { "it" } else { "them" }
+            );
+        }
+        for (item, why) in &m.unreachable {
+            let _ = writeln!(
+                out,
+                "      unreachable:   {}:{}  {} — {why}",
                 m.file, item.line, item.what
             );
         }

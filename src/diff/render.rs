@@ -91,9 +91,10 @@ pub struct TextOptions {
     pub stats: bool,
 }
 
-/// Whether a structural change touches only a citation.
+/// Whether a structural change touches only a citation (the place cited, or the words it
+/// carries: its quote or reading).
 fn citation_only(c: &Change) -> bool {
-    c.aspect == "citation"
+    c.aspect == "citation" || c.aspect == "quote"
 }
 
 /// The diff as text for a person, with the default options.

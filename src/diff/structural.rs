@@ -35,7 +35,8 @@ pub struct Change {
     pub change: &'static str,
     /// What about it changed: `type`, `values`, `question`, `expression`, `default`,
     /// `exception`, `branch`, `branch order`, `actor`, `modality`, `action`,
-    /// `condition`, `deadline`, `done`, `citation`, `title`, `label`, `version`, `edition`,
+    /// `condition`, `deadline`, `done`, `citation`, `quote` (the words a citation carries:
+    /// its quote, or its reading and the words that rests on), `title`, `label`, `version`, `edition`,
     /// `declaration` (added or removed as a whole).
     pub aspect: &'static str,
     pub old: Option<Side>,
@@ -75,6 +76,29 @@ fn side(p: &Program, module: ModuleId, span: Span, cite: Option<&Cite>, text: St
         text,
         cite: cite.map(|c| c.text.clone()),
         at: at(p, module, span),
+    }
+}
+
+/// The words a citation carries, as a diff shows them: a quote in quotation marks, a
+/// reading as a reading with the words it rests on (never as the guidance's text).
+pub(crate) fn words(cite: Option<&Cite>) -> String {
+    let Some(c) = cite else {
+        return "(no citation)".into();
+    };
+    let mut parts = Vec::new();
+    if let Some(q) = &c.quote {
+        parts.push(format!("quote \u{201c}{q}\u{201d}"));
+    }
+    if let Some(r) = &c.reading {
+        parts.push(format!(
+            "reading: {}; read from {}: \u{201c}{}\u{201d}",
+            r.text, r.from, r.quote
+        ));
+    }
+    if parts.is_empty() {
+        "(no quote or reading)".into()
+    } else {
+        parts.join("; ")
     }
 }
 
@@ -386,9 +410,10 @@ fn duties(old: &Program, new: &Program, out: &mut Vec<Change>) {
         };
         let cite =
             |d: &crate::check::DutyDef| d.cite.as_ref().map_or("(none)".into(), |c| c.text.clone());
-        let aspects: [(&'static str, String, String); 8] = [
+        let aspects: [(&'static str, String, String); 9] = [
             ("citation", cite(o), cite(n)),
             ("label", label(o.label.as_ref()), label(n.label.as_ref())),
+            ("quote", words(o.cite.as_ref()), words(n.cite.as_ref())),
             ("actor", o.actor.clone(), n.actor.clone()),
             (
                 "modality",

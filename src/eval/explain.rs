@@ -468,16 +468,84 @@ pub fn top_level(program: &Program) -> Vec<RuleId> {
         .collect()
 }
 
-/// A tree as indented text, one step a line, citations in brackets.
+/// A tree as indented text, one step a line, citations in brackets, each citation's words
+/// (its quote, or its reading and the words that rests on) under its step.
 pub fn render(program: &Program, tree: &Tree<'_>) -> String {
+    render_with(program, tree, true)
+}
+
+/// [`render`], with the citations' words under each step or not (`quotes`).
+pub fn render_with(program: &Program, tree: &Tree<'_>, quotes: bool) -> String {
     let mut out = String::new();
     if !tree.is_empty() {
-        line(&Explanation::from_tree(program, tree), "", "", &mut out);
+        line(
+            &Explanation::from_tree(program, tree),
+            "",
+            "",
+            quotes,
+            &mut out,
+        );
     }
     out
 }
 
-fn line(e: &Explanation<'_>, first: &str, rest: &str, out: &mut String) {
+/// The source abbreviations the citations of `tree` use (the source cited, and the source
+/// a reading is read from), added to `used` in the order first met.
+pub fn sources_used(program: &Program, tree: &Tree<'_>, used: &mut Vec<String>) {
+    fn walk(e: &Explanation<'_>, used: &mut Vec<String>) {
+        cited_sources(e.cites.iter().copied(), used);
+        for child in &e.children {
+            walk(child, used);
+        }
+    }
+    if !tree.is_empty() {
+        walk(&Explanation::from_tree(program, tree), used);
+    }
+}
+
+/// The source abbreviations `cites` use (the source cited, and the source a reading is
+/// read from), added to `used` in the order first met.
+pub fn cited_sources<'a>(cites: impl IntoIterator<Item = &'a Cite>, used: &mut Vec<String>) {
+    for c in cites {
+        let from = c
+            .reading
+            .as_ref()
+            .and_then(|r| r.from.split_whitespace().next());
+        for abbr in std::iter::once(c.source.as_str()).chain(from) {
+            if !used.iter().any(|u| u == abbr) {
+                used.push(abbr.to_string());
+            }
+        }
+    }
+}
+
+/// The titles of the sources `used`, so no abbreviation is left unexplained:
+///
+/// ```text
+/// Sources:
+///   WT18  Working Together to Safeguard Children (2018)
+///   BSCP  Buckinghamshire Safeguarding Children Partnership procedures, 8.2 …
+/// ```
+///
+/// Empty when no source is used.
+pub fn sources_block(program: &Program, used: &[String]) -> String {
+    if used.is_empty() {
+        return String::new();
+    }
+    let width = used.iter().map(String::len).max().unwrap_or(0);
+    let mut out = String::from("Sources:\n");
+    for abbr in used {
+        let title = program
+            .sources
+            .iter()
+            .find(|s| s.name == *abbr)
+            .map_or("(not declared by the procedure)", |s| s.title.as_str());
+        let _ = writeln!(out, "  {abbr:width$}  {title}");
+    }
+    out
+}
+
+fn line(e: &Explanation<'_>, first: &str, rest: &str, quotes: bool, out: &mut String) {
     let _ = write!(out, "{first}{}", e.sentence);
     if !e.cites.is_empty() {
         let joined: Vec<String> = e.cites.iter().map(ToString::to_string).collect();
@@ -485,7 +553,7 @@ fn line(e: &Explanation<'_>, first: &str, rest: &str, out: &mut String) {
     }
     out.push('\n');
     // The words each citation carries, under the step.
-    for c in &e.cites {
+    for c in e.cites.iter().filter(|_| quotes) {
         if let Some(q) = &c.quote {
             let _ = writeln!(out, "{rest}    \u{201c}{q}\u{201d} ({c})");
         }
@@ -505,7 +573,13 @@ fn line(e: &Explanation<'_>, first: &str, rest: &str, out: &mut String) {
         } else {
             ("├── ", "│   ")
         };
-        line(child, &format!("{rest}{f}"), &format!("{rest}{r}"), out);
+        line(
+            child,
+            &format!("{rest}{f}"),
+            &format!("{rest}{r}"),
+            quotes,
+            out,
+        );
     }
 }
 

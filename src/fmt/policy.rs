@@ -174,7 +174,7 @@ fn item(p: &mut Printer<'_>, item: &Item) {
                 at,
                 &format!("not encoded cite {} {}", c.source.node, quote(&c.locator)),
             );
-            for (a, t) in carried(c) {
+            for (a, t) in carried(c, 4) {
                 p.line(4, a, &t);
             }
             p.line(
@@ -230,16 +230,17 @@ fn type_expr(ty: &TypeExpr, col: usize) -> Vec<String> {
 
 /// ` cite SOURCE "locator"`, and the words it carries on the same line.
 fn cite(c: &Option<Citation>) -> String {
-    c.as_ref()
-        .map(|c| {
-            let mut out = bare_cite(c);
-            for (_, t) in carried(c) {
-                out.push(' ');
-                out.push_str(t.trim_start());
-            }
-            out
-        })
-        .unwrap_or_default()
+    c.as_ref().map(one_line).unwrap_or_default()
+}
+
+/// ` cite SOURCE "locator"` and the words it carries, on one line.
+fn one_line(c: &Citation) -> String {
+    let mut out = bare_cite(c);
+    for (_, t) in carried(c, 0) {
+        out.push(' ');
+        out.push_str(t.trim_start());
+    }
+    out
 }
 
 /// ` cite SOURCE "locator"` alone.
@@ -250,10 +251,13 @@ fn bare_cite(c: &Citation) -> String {
 /// The words a citation carries after its locator, as lines with the offsets they came
 /// from: `quote "…"` and each further string of the quote under the first;
 /// `reading "…"`, `from SOURCE "…"` and its quote.
-fn carried(c: &Citation) -> Vec<(usize, String)> {
+fn carried(c: &Citation, indent: usize) -> Vec<(usize, String)> {
     let mut out = Vec::new();
+    // The widest string literal that fits after `quote ` at `indent` (a closing `:` may
+    // stand one past it).
+    let fits = WIDTH.saturating_sub(indent + "quote ".len());
     if let Some(q) = &c.quote {
-        quote_lines(q, &mut out);
+        quote_lines(q, fits, &mut out);
     }
     if let Some(r) = &c.reading {
         out.push((
@@ -264,16 +268,58 @@ fn carried(c: &Citation) -> Vec<(usize, String)> {
             r.from.span.start,
             format!("from {} {}", r.from.node, quote(&r.locator.node)),
         ));
-        quote_lines(&r.quote, &mut out);
+        quote_lines(&r.quote, fits, &mut out);
     }
     out
 }
 
-fn quote_lines(q: &Quote, out: &mut Vec<(usize, String)>) {
-    for (i, part) in q.parts.iter().enumerate() {
+/// `quote "…"` and each further string under the first, as written. When a string is
+/// wider than `fits` (as a literal, with its quotation marks), the whole quote is laid out
+/// again: its words cut at spaces into strings each as wide as fits. The quote's words are
+/// its strings joined by a space, so they stay the same, and the strings a cut makes fit,
+/// so formatting again changes nothing.
+fn quote_lines(q: &Quote, fits: usize, out: &mut Vec<(usize, String)>) {
+    let at = q.parts.first().map_or(q.span.start, |p| p.span.start);
+    let pieces: Vec<(usize, String)> = if q.parts.iter().all(|p| width(&quote(&p.node)) <= fits) {
+        q.parts
+            .iter()
+            .map(|p| (p.span.start, p.node.clone()))
+            .collect()
+    } else {
+        wrap(&q.text(), fits)
+            .into_iter()
+            .map(|piece| (at, piece.to_string()))
+            .collect()
+    };
+    for (i, (a, piece)) in pieces.into_iter().enumerate() {
         let lead = if i == 0 { "quote " } else { "      " };
-        out.push((part.span.start, format!("{lead}{}", quote(&part.node))));
+        out.push((a, format!("{lead}{}", quote(&piece))));
     }
+}
+
+/// `text` cut at single spaces into pieces whose literals are at most `fits` wide (a word
+/// wider than that stays whole); joined by a space, the pieces are `text` again.
+fn wrap(text: &str, fits: usize) -> Vec<&str> {
+    // A space between two words (not one of a run of spaces).
+    let single = |rest: &str, at: usize| {
+        at > 0 && !rest[..at].ends_with(' ') && !rest[at + 1..].starts_with(' ')
+    };
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while width(&quote(rest)) > fits {
+        let mut cut = None;
+        for (at, _) in rest.match_indices(' ').filter(|(at, _)| single(rest, *at)) {
+            if cut.is_some() && width(&quote(&rest[..at])) > fits {
+                break;
+            }
+            cut = Some(at);
+        }
+        let Some(at) = cut else { break };
+        pieces.push(&rest[..at]);
+        rest = &rest[at + 1..];
+    }
+    pieces.push(rest);
+    pieces
 }
 
 /// ` label "…"`, or nothing.
@@ -292,7 +338,7 @@ fn head(
     c: &Option<Citation>,
 ) {
     let over = if over { "override " } else { "" };
-    let extra = c.as_ref().map(carried).unwrap_or_default();
+    let extra = c.as_ref().map(|c| carried(c, 4)).unwrap_or_default();
     let name = format!("{}{}", name.node, label(l));
     let one = format!("{over}{keyword} {name}{}:", cite(c));
     if extra.is_empty() || (extra.len() == 1 && width(&one) <= WIDTH) {
@@ -336,10 +382,21 @@ fn rule(p: &mut Printer<'_>, r: &RuleDecl, at: usize) {
                 let start = format!("exception{}: {}", cite(&x.cite), flat(&p.trivia, &x.value));
                 let cond = flat(&p.trivia, &x.when);
                 let one = format!("{start} when {cond}");
+                let carries = x.cite.as_ref().map(|c| carried(c, 6)).unwrap_or_default();
                 if 2 + width(&one) <= WIDTH && !p.trivia.multiline(x.span) {
                     p.line(2, x.span.start, &one);
-                } else {
+                } else if 2 + width(&start) <= WIDTH || carries.is_empty() {
                     p.line(2, x.span.start, &start);
+                    clause(p, 4, x.when.span.start, "when ", &x.when);
+                } else if let Some(c) = &x.cite {
+                    // A quote too long for the exception's line: its words under the citation.
+                    p.line(2, x.span.start, &format!("exception{}", bare_cite(c)));
+                    let value = format!(": {}", flat(&p.trivia, &x.value));
+                    let last = carries.len() - 1;
+                    for (i, (a, t)) in carries.into_iter().enumerate() {
+                        let end = if i == last { value.as_str() } else { "" };
+                        p.line(6, a, &format!("{t}{end}"));
+                    }
                     clause(p, 4, x.when.span.start, "when ", &x.when);
                 }
             }
@@ -359,8 +416,25 @@ fn decision(p: &mut Printer<'_>, d: &DecisionDecl, at: usize) {
             None => p.line(2, b.span.start, &format!("otherwise {}", b.value.node)),
         }
         if let Some(c) = &b.cite {
-            p.line(4, c.span.start, cite(&b.cite).trim_start());
+            cite_lines(p, 4, c, "");
         }
+    }
+}
+
+/// A citation on lines of its own at `indent` (a branch's): on one line when it fits,
+/// else `cite SOURCE "…"` and the words it carries under it; `end` after the last.
+fn cite_lines(p: &mut Printer<'_>, indent: usize, c: &Citation, end: &str) {
+    let extra = carried(c, indent + 2);
+    let one = format!("{}{end}", one_line(c).trim_start());
+    if extra.len() <= 1 && indent + width(&one) <= WIDTH {
+        p.line(indent, c.span.start, &one);
+        return;
+    }
+    p.line(indent, c.span.start, bare_cite(c).trim_start());
+    let last = extra.len().saturating_sub(1);
+    for (i, (a, t)) in extra.into_iter().enumerate() {
+        let tail = if i == last { end } else { "" };
+        p.line(indent + 2, a, &format!("{t}{tail}"));
     }
 }
 

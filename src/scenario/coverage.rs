@@ -11,12 +11,20 @@
 //! program, so the national module's rules are covered by any scenario, whatever procedure
 //! it runs under. Only the modules some scenario ran under are reported. A value settled only because every answer to the unknown facts gives it
 //! ("in all cases") does not count for a branch or an exception: no branch was taken.
+//!
+//! An item the checker proves no case can reach ([`crate::check::reach`]: a branch shadowed
+//! by the ones above it, a condition that can never hold) is **unreachable**, with the
+//! reason: it is listed apart and is not a gap (no scenario could fill it), so it does not
+//! fail `--require-coverage`; `cspr check` warns about it (`cspr::unreachable_branch`). An
+//! item is unreachable only when it is so in every program registered that has it (a
+//! procedure may override a rule the branch reads), and never once a scenario exercised it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::check::{Body, Program};
+use crate::check::reach::{self, Part};
+use crate::check::{Body, Expr, Program};
 use crate::eval::Evaluation;
-use crate::eval::kleene::Via;
+use crate::eval::kleene::{Env, Via};
 use crate::value::{Type, Value};
 
 /// Where an item is declared: module id, declaration kind and name, and what of it.
@@ -39,6 +47,8 @@ pub struct Coverage {
     probes: BTreeMap<String, Vec<(Item, Probe)>>,
     /// The modules some scenario ran under: the ones reported.
     targets: BTreeSet<String>,
+    /// Per item, why no case can reach it (`None` once a program registered can).
+    dead: BTreeMap<Item, Option<String>>,
 }
 
 /// How to tell whether an evaluation exercised an item.
@@ -55,12 +65,50 @@ enum Probe {
 }
 
 impl Probe {
-    fn hit(self, e: &Evaluation) -> bool {
+    /// The part of the program this probe looks at, for reachability.
+    fn part(self) -> Option<Part> {
+        Some(match self {
+            Probe::RuleIs(r, b) => Part::RuleIs(r, b),
+            Probe::RuleDetermined(_)
+            | Probe::Via(_, Via::Expr | Via::Default | Via::Undetermined | Via::AllCases) => {
+                return None;
+            }
+            Probe::Default(r) => Part::Default(r),
+            Probe::Via(r, Via::Exception(i)) => Part::Exception(r, i),
+            Probe::Via(r, Via::Branch(i)) => Part::Branch(r, i),
+            Probe::DutyApplies(d, b) => Part::Applies(d, b),
+            Probe::DutyDue(d) => Part::Due(d),
+        })
+    }
+
+    /// Whether `e` exercised the item. A branch or exception counts only when the ones
+    /// above it are known not to hold: Kleene's logic reports the first branch known to hold
+    /// even when an earlier one, with the same value, may hold too — and then the case did
+    /// not show which one it takes. (A default counts whenever the value is the default's,
+    /// an exception that may apply giving the same value.)
+    fn hit(self, e: &Evaluation, program: &Program) -> bool {
+        let env = Env {
+            facts: &e.facts,
+            rules: &e.values,
+        };
+        let known_false = |w: &Expr| env.truth(w) == Some(false);
         match self {
             Probe::RuleIs(r, b) => e.outcomes[r].value == Some(Value::Bool(b)),
             Probe::RuleDetermined(r) => e.outcomes[r].value.is_some(),
             Probe::Default(r) => e.outcomes[r].via == Via::Default && e.outcomes[r].value.is_some(),
-            Probe::Via(r, via) => e.outcomes[r].via == via,
+            Probe::Via(r, via) => {
+                e.outcomes[r].via == via
+                    && match (&program.rules[r].body, via) {
+                        (Body::Default { exceptions, .. }, Via::Exception(i)) => {
+                            exceptions.iter().take(i).all(|x| known_false(&x.when))
+                        }
+                        (Body::Decision { branches }, Via::Branch(i)) => branches
+                            .iter()
+                            .take(i)
+                            .all(|b| b.when.as_ref().is_some_and(known_false)),
+                        _ => true,
+                    }
+            }
             Probe::DutyApplies(d, b) => e.duties[d].applies == Some(b),
             Probe::DutyDue(d) => e.duties[d].due.is_some(),
         }
@@ -74,8 +122,10 @@ pub struct ModuleCoverage {
     pub file: String,
     pub covered: usize,
     pub total: usize,
-    /// The items no scenario exercised, in file order.
+    /// The items no scenario exercised, in file order (not counting the unreachable ones).
     pub uncovered: Vec<Item>,
+    /// The items no case can reach, with why, in file order: not counted in `total`.
+    pub unreachable: Vec<(Item, String)>,
 }
 
 impl Coverage {
@@ -95,8 +145,23 @@ impl Coverage {
                 .or_insert_with(|| m.source.name.to_string());
         }
         let probes = items(program);
-        for (item, _) in &probes {
+        let dead: BTreeMap<Part, String> = reach::unreachable(program)
+            .into_iter()
+            .map(|u| (u.part, u.reason))
+            .collect();
+        for (item, probe) in &probes {
             self.items.entry(item.clone()).or_insert(false);
+            let why = probe.part().and_then(|p| dead.get(&p).cloned());
+            match self.dead.get_mut(item) {
+                None => {
+                    self.dead.insert(item.clone(), why);
+                }
+                Some(known) => {
+                    if why.is_none() {
+                        *known = None;
+                    }
+                }
+            }
         }
         self.probes.insert(id, probes);
     }
@@ -109,7 +174,7 @@ impl Coverage {
             return;
         };
         for (item, probe) in probes {
-            if probe.hit(eval)
+            if probe.hit(eval, program)
                 && let Some(seen) = self.items.get_mut(item)
             {
                 *seen = true;
@@ -134,7 +199,12 @@ impl Coverage {
                     covered: 0,
                     total: 0,
                     uncovered: Vec::new(),
+                    unreachable: Vec::new(),
                 });
+            if let Some(why) = self.unreachable(item).filter(|_| !*seen) {
+                m.unreachable.push((item.clone(), why.to_string()));
+                continue;
+            }
             m.total += 1;
             if *seen {
                 m.covered += 1;
@@ -145,11 +215,17 @@ impl Coverage {
         out.into_values().collect()
     }
 
-    /// Whether every item of the reported modules was exercised.
+    /// Whether every item of the reported modules was exercised (an unreachable item is
+    /// not a gap).
     pub fn is_complete(&self) -> bool {
-        self.items
-            .iter()
-            .all(|(item, seen)| *seen || !self.targets.contains(&item.module))
+        self.items.iter().all(|(item, seen)| {
+            *seen || !self.targets.contains(&item.module) || self.unreachable(item).is_some()
+        })
+    }
+
+    /// Why no case can reach `item`, when the checker proved it in every program that has it.
+    pub fn unreachable(&self, item: &Item) -> Option<&str> {
+        self.dead.get(item).and_then(Option::as_deref)
     }
 }
 

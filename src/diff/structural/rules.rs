@@ -86,6 +86,16 @@ pub(super) fn rules(old: &Program, new: &Program, out: &mut Vec<Change>) {
                 Some(side(new, n.module, n.span, n.cite.as_ref(), c(&n.cite))),
             ));
         }
+        let (wo, wn) = (super::words(o.cite.as_ref()), super::words(n.cite.as_ref()));
+        if wo != wn {
+            out.push(change(
+                kind,
+                name,
+                "quote",
+                Some(side(old, o.module, o.span, o.cite.as_ref(), wo)),
+                Some(side(new, n.module, n.span, n.cite.as_ref(), wn)),
+            ));
+        }
         match (&o.body, &n.body) {
             (Body::Expr(a), Body::Expr(b)) => {
                 let (ta, tb) = (canon::expr(old, a), canon::expr(new, b));
