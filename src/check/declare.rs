@@ -181,25 +181,31 @@ fn declare_actors(chain: &[super::Loaded], problems: &mut Vec<Problem>) -> Vec<A
 fn check_actors(chain: &[super::Loaded], actors: &[ActorDef], problems: &mut Vec<Problem>) {
     for (m, (source, module)) in chain.iter().enumerate() {
         let visible = || actors.iter().filter(|a| a.module <= m);
+        // A module that declares no actor of its own was written before actors were
+        // declared (an older revision `cspr diff FILE@REV` reads, a partnership's file
+        // not yet updated): an actor it names that is near no declared one is a warning,
+        // so it still evaluates; a near miss of a declared actor is an error everywhere.
+        let legacy = !module.items.iter().any(|i| matches!(i, ast::Item::Actor(_)));
         let mut check = |actor: &ast::Ident| {
             if visible().any(|a| a.name == actor.node) {
                 return;
             }
-            let mut p = Problem::error(
-                "cspr::undeclared_actor",
-                format!("the actor `{}` is not declared", actor.node),
-            )
+            let names = visible().map(|a| a.name.as_str());
+            let near = did_you_mean(&actor.node, names);
+            let message = format!("the actor `{}` is not declared", actor.node);
+            let p = match (&near, legacy) {
+                (None, true) => Problem::warning("cspr::undeclared_actor", message),
+                _ => Problem::error("cspr::undeclared_actor", message),
+            }
             .label(actor.span, "no `actor` declaration of this name")
             .in_source(source);
-            let names = visible().map(|a| a.name.as_str());
-            p = match did_you_mean(&actor.node, names) {
+            problems.push(match near {
                 Some(h) => p.help(h),
                 None => p.help(format!(
                     "declare it near the top of the module: `actor {} \"Its title\"`",
                     actor.node
                 )),
-            };
-            problems.push(p);
+            });
         };
         for item in &module.items {
             match item {
