@@ -185,7 +185,10 @@ fn check_actors(chain: &[super::Loaded], actors: &[ActorDef], problems: &mut Vec
         // declared (an older revision `cspr diff FILE@REV` reads, a partnership's file
         // not yet updated): an actor it names that is near no declared one is a warning,
         // so it still evaluates; a near miss of a declared actor is an error everywhere.
-        let legacy = !module.items.iter().any(|i| matches!(i, ast::Item::Actor(_)));
+        let legacy = !module
+            .items
+            .iter()
+            .any(|i| matches!(i, ast::Item::Actor(_)));
         let mut check = |actor: &ast::Ident| {
             if visible().any(|a| a.name == actor.node) {
                 return;
