@@ -484,7 +484,8 @@ fn a_rapid_review_interview_completed_by_clicking_agrees_with_cspr_eval() {
         submit(c, &css(c, "form.what-if button").await).await;
         let what_if = text(c, "#what-if").await;
         assert!(what_if.contains("the case is unchanged"), "{what_if}");
-        assert!(what_if.contains("pathway"), "{what_if}");
+        // The changed decision, by its label (its code name on hover).
+        assert!(what_if.contains("Pathway"), "{what_if}");
         assert_eq!(carried_case(c).await, before);
 
         // The decision report downloaded is `cspr report`'s for the same case.

@@ -35,13 +35,14 @@ pub(super) fn changes_list(program: &Program, changes: &Changes, out: &mut Strin
     for c in outcomes {
         let _ = writeln!(
             out,
-            "<li{}><code>{}</code>: {} <span class=\"was\">(was {})</span></li>",
+            "<li{}><span class=\"label\" title=\"{}\">{}</span>: {} <span class=\"was\">(was {})</span></li>",
             if decision(&c.name) {
                 " class=\"decision\""
             } else {
                 ""
             },
             escape(&c.name),
+            escape(&program.label_of(&c.name)),
             shown(&c.after, "undetermined"),
             shown(&c.before, "undetermined")
         );
@@ -49,10 +50,15 @@ pub(super) fn changes_list(program: &Program, changes: &Changes, out: &mut Strin
     for c in &changes.dues {
         let _ = writeln!(
             out,
-            "<li>due date of <code>{}</code>: {} <span class=\"was\">(was {})</span></li>",
+            "<li>due date of <span class=\"label\" title=\"{}\">{}</span>: {} <span class=\"was\">(was {})</span>{}</li>",
             escape(&c.name),
+            escape(&program.label_of(&c.name)),
             shown(&c.after, "unknown"),
-            shown(&c.before, "unknown")
+            shown(&c.before, "unknown"),
+            c.counted.as_ref().map_or(String::new(), |k| format!(
+                " <span class=\"counted\">= {}</span>",
+                escape(k)
+            ))
         );
     }
     for (after, label) in [
