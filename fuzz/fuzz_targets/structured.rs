@@ -187,11 +187,16 @@ fn text_and_json_agree(program: &Program, eval: &Evaluation, as_of: chrono::Naiv
         .unwrap_or_else(|| panic!("no Duties section"));
     for rule in &program.rules {
         let value = &json["outcomes"][&rule.name]["value"];
-        let line = outcomes_text
+        // The text shows each outcome by its label (the JSON's `label`), then the value
+        // after a column gap of at least two spaces.
+        let label = json["outcomes"][&rule.name]["label"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no JSON label for `{}`", rule.name));
+        let shown = outcomes_text
             .lines()
-            .find(|l| l.split_whitespace().next() == Some(rule.name.as_str()))
-            .unwrap_or_else(|| panic!("no text line for `{}`", rule.name));
-        let shown = line.trim_start()[rule.name.len()..].trim_start();
+            .find_map(|l| l.trim_start().strip_prefix(label)?.strip_prefix("  "))
+            .unwrap_or_else(|| panic!("no text line for `{}` ({label})", rule.name))
+            .trim_start();
         let agrees = match value {
             J::Null => shown.starts_with("undetermined"),
             J::Bool(b) => shown.starts_with(&b.to_string()),
@@ -210,6 +215,9 @@ fn text_and_json_agree(program: &Program, eval: &Evaluation, as_of: chrono::Naiv
     }
     for (d, duty) in program.duties.iter().enumerate() {
         let applies = &json["duties"][d]["applies"];
+        let label = json["duties"][d]["label"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no JSON label for duty `{}`", duty.name));
         let word = match applies {
             J::Bool(true) => "applies",
             J::Bool(false) => "does not apply",
@@ -217,8 +225,13 @@ fn text_and_json_agree(program: &Program, eval: &Evaluation, as_of: chrono::Naiv
         };
         let found = duties_text.lines().any(|l| {
             let t = l.trim_start();
-            t.starts_with(word)
-                && t[word.len()..].split_whitespace().next() == Some(duty.name.as_str())
+            t.strip_prefix(word).is_some_and(|rest| {
+                rest.starts_with(' ')
+                    && rest
+                        .trim_start()
+                        .strip_prefix(label)
+                        .is_some_and(|r| r.starts_with("  "))
+            })
         });
         assert!(
             found,
