@@ -379,6 +379,15 @@ pub fn report_text(report: &Report<'_>) -> String {
                 let _ = writeln!(out, "  {:<14}  {:<width$}  {sentence}", "", "");
             }
         }
+        if let Some(r) = model::refines_of(report.program, report.eval, d.duty) {
+            let _ = writeln!(
+                out,
+                "  {:<14}  {:<width$}  {}",
+                "",
+                "",
+                refines_line(&r)
+            );
+        }
     }
 
     if report.questions.is_empty() {
@@ -413,6 +422,18 @@ pub fn report_text(report: &Report<'_>) -> String {
         out.push_str(&sources);
     }
     out
+}
+
+/// `refines notify_national_panel (due 2024-03-11); the earlier binds`, saying which
+/// date binds, or that it is not yet known.
+pub fn refines_line(r: &model::Refines<'_>) -> String {
+    let due = r.due.map_or_else(|| "due date not yet known".to_string(), |d| format!("due {d}"));
+    let binds = match r.binds {
+        Some(true) => "the earlier binds: this duty's date".to_string(),
+        Some(false) => format!("the earlier binds: {}'s date", r.name),
+        None => "the earlier binds (which is not yet known)".to_string(),
+    };
+    format!("refines {} ({due}); {binds}", r.name)
 }
 
 /// Rows in aligned columns, indented two spaces.

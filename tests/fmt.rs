@@ -479,3 +479,14 @@ fn cli_stdin_formats_or_leaves_untouched() {
         "scenario \"s\" for g:\n  given a = true\n  expect a = true\n"
     );
 }
+
+/// `refines` stays on the duty's first line, after its name and before its label.
+#[test]
+fn a_refining_duty_keeps_what_it_refines() {
+    let messy = "procedure p \"T\" extends base\nsource S = \"s\"\nfact t: date\n\
+duty d   refines   notify label \"Do it\" cite S \"2\": x must \"do\" within 5 days assumed calendar after t\n";
+    let want = "procedure p \"T\"\n  extends base\n\nsource S = \"s\"\n\nfact t: date\n\n\
+duty d refines notify label \"Do it\" cite S \"2\":\n  x must \"do\"\n  within 5 days assumed calendar after t\n";
+    assert_eq!(fmt("m.policy", messy), want);
+    all_properties("m.policy", messy);
+}

@@ -40,6 +40,7 @@ mod parse;
 mod progress;
 mod provenance;
 mod reach;
+mod refines;
 mod rebase;
 mod reliability;
 mod repl;

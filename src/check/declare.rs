@@ -389,7 +389,72 @@ fn declare_rules_and_duties<'a>(
             );
         }
     }
+    check_refines(chain, declared, problems);
     (rule_srcs, duty_srcs, replaced)
+}
+
+/// `duty a refines b`: `b` must be a duty of a module this one extends, and a refining
+/// duty is a new act beside it, never an `override` as well.
+fn check_refines(
+    chain: &[super::Loaded],
+    declared: &HashMap<String, Declared>,
+    problems: &mut Vec<Problem>,
+) {
+    for (m, (source, module)) in chain.iter().enumerate() {
+        for item in &module.items {
+            let ast::Item::Duty(d) = item else { continue };
+            let Some(target) = &d.refines else { continue };
+            if let Some(kw) = d.overrides {
+                problems.push(
+                    Problem::error(
+                        "cspr::refines_override",
+                        format!(
+                            "`{}` both overrides and refines: a refining duty stands beside the duty it refines",
+                            d.name.node
+                        ),
+                    )
+                    .label(kw, "remove `override`")
+                    .label(target.span, "")
+                    .help("`override` replaces the inherited duty; `refines` keeps it in force")
+                    .in_source(source),
+                );
+                continue;
+            }
+            let found = declared.get(&target.node);
+            if let Some(prev) = found
+                && matches!(prev.name, Name::Duty(_))
+                && prev.module < m
+            {
+                continue;
+            }
+            let what = match found.map(|f| (f.name, f.module < m)) {
+                Some((Name::Duty(_), false)) => "a duty of this module, not an inherited one",
+                Some((Name::Fact(_), _)) => "a fact, not a duty",
+                Some((Name::Rule(_), _)) => "a rule or decision, not a duty",
+                _ => "not a duty of any extended module",
+            };
+            let mut candidates: Vec<&str> = declared
+                .iter()
+                .filter(|(_, v)| matches!(v.name, Name::Duty(_)) && v.module < m)
+                .map(|(k, _)| k.as_str())
+                .collect();
+            candidates.sort_unstable();
+            let mut p = Problem::error(
+                "cspr::refines_nothing",
+                format!(
+                    "`{}` refines `{}`, which is {what}",
+                    d.name.node, target.node
+                ),
+            )
+            .label(target.span, "no inherited duty of this name")
+            .in_source(source);
+            p = match did_you_mean(&target.node, candidates) {
+                Some(h) => p.help(h),
+                None => p.help("a duty refines a duty of the guidance (or procedure) it extends"),
+            };
+            problems.push(p);
+        }
+    }
 }
 
 /// Citations must name declared sources.

@@ -368,6 +368,9 @@ pub struct DutyDef {
     pub module: ModuleId,
     pub span: Span,
     pub overrides: bool,
+    /// `refines name`: the inherited duty this one refines (the same act; both in force,
+    /// the earlier due date binds).
+    pub refines: Option<DutyId>,
     /// The `when` condition as written.
     pub text: String,
 }

@@ -444,7 +444,12 @@ fn action(actor: &Ident, modality: Modality, action: &str) -> String {
 }
 
 fn duty(p: &mut Printer<'_>, d: &DutyDecl, at: usize) {
-    let name = (&d.name, d.label.as_ref());
+    // `duty name refines other label "…"`: what it refines is part of its name's line.
+    let mut shown = d.name.clone();
+    if let Some(r) = &d.refines {
+        shown.node = format!("{} refines {}", d.name.node, r.node);
+    }
+    let name = (&shown, d.label.as_ref());
     head(p, at, d.overrides.is_some(), "duty", name, &d.cite);
     p.line(
         2,

@@ -111,6 +111,42 @@ pub struct DutyRow<'a> {
     pub missing: Vec<&'a str>,
 }
 
+/// `duty a refines b`: the duty refined, its due date where known, and whether the
+/// refining duty's own date binds (the earlier of the two; `None` when either is unknown).
+pub struct Refines<'a> {
+    pub name: &'a str,
+    pub due: Option<Moment>,
+    pub binds: Option<bool>,
+}
+
+/// What duty `d` refines, if it refines one, and which of the two due dates binds: the
+/// earlier (a date is due by the end of its day; on the same day the refining duty binds).
+pub fn refines_of<'a>(program: &'a Program, eval: &Evaluation, d: DutyId) -> Option<Refines<'a>> {
+    let r = program.duties.get(d)?.refines?;
+    let other = program.duties.get(r)?;
+    let key = |m: Moment| match m {
+        Moment::Date(day) => (day, None::<chrono::NaiveTime>),
+        Moment::DateTime(t) => (t.date(), Some(t.time())),
+    };
+    let mine = eval.duties.get(d).and_then(|o| o.due).map(|due| due.at);
+    let theirs = eval.duties.get(r).and_then(|o| o.due).map(|due| due.at);
+    let theirs_applies = eval.duties.get(r).and_then(|o| o.applies);
+    let binds = match (mine, theirs) {
+        // A date without a time is due by the end of its day: after any time on it.
+        (Some(a), Some(b)) => {
+            let (ka, kb) = (key(a), key(b));
+            Some(ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1.is_some() || kb.1.is_none() || ka.1 <= kb.1)))
+        }
+        (Some(_), None) if theirs_applies == Some(false) => Some(true),
+        _ => None,
+    };
+    Some(Refines {
+        name: &other.name,
+        due: theirs,
+        binds,
+    })
+}
+
 /// A question that would settle part of the case.
 pub struct Question<'a> {
     pub fact: FactId,

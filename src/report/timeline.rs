@@ -148,6 +148,9 @@ pub fn report_timeline_text(report: &Report<'_>) -> String {
         if let Some(sentence) = e.deadline.due_sentence(Detail::Full) {
             let _ = writeln!(out, "{indent}{sentence}");
         }
+        if let Some(r) = super::model::refines_of(report.program, report.eval, e.duty) {
+            let _ = writeln!(out, "{indent}{}", super::refines_line(&r));
+        }
         if e.applies.is_none() {
             let _ = writeln!(out, "{indent}depends on {}", e.missing.join(", "));
         }
@@ -184,6 +187,13 @@ pub struct EntryJson<'a> {
     /// `true`, or `null` when the duty only may apply.
     pub applies: Option<bool>,
     pub due: Option<String>,
+    /// `duty a refines b`: the refined duty's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refines: Option<&'a str>,
+    /// Only with `refines`: whether this duty's date is the earlier, binding one
+    /// (`null` while either date is unknown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub binds: Option<Option<bool>>,
     pub status: &'static str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub provisional: bool,
@@ -232,6 +242,10 @@ impl<'a> TimelineJson<'a> {
                 provisional: e.deadline.provisional,
                 waiting_for: e.deadline.waiting_for,
                 due: e.deadline.due.map(|d| d.to_string()),
+                refines: super::model::refines_of(report.program, report.eval, e.duty)
+                    .map(|r| r.name),
+                binds: super::model::refines_of(report.program, report.eval, e.duty)
+                    .map(|r| r.binds),
                 cite: e.cite.iter().map(|c| c.text.as_str()).collect(),
                 missing: e.applies.is_none().then(|| e.missing.clone()),
             })

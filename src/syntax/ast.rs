@@ -218,6 +218,8 @@ pub struct DutyDecl {
     pub opens: Option<Box<Deadline>>,
     pub done: Option<Ident>,
     pub overrides: Option<Span>,
+    /// `refines name`: the inherited duty this one refines (the same act; both stay in force).
+    pub refines: Option<Ident>,
     pub span: Span,
 }
 

@@ -118,6 +118,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::pw_from
             | Rule::pw_encoded
             | Rule::pw_because
+            | Rule::pw_refines
     )
 }
 

@@ -87,9 +87,11 @@ impl PartialEq for DutyDecl {
             opens,
             done,
             overrides,
+            refines,
             span: _,
         } = self;
         *name == other.name
+            && *refines == other.refines
             && *label == other.label
             && *cite == other.cite
             && *actor == other.actor

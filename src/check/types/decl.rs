@@ -242,6 +242,13 @@ impl<'a, 'p> Compiler<'a, 'p> {
             module: m,
             span: d.name.span,
             overrides: d.overrides.is_some(),
+            refines: d
+                .refines
+                .as_ref()
+                .and_then(|r| match self.names.get(&r.node).copied() {
+                    Some(Name::Duty(id)) => Some(id),
+                    _ => None,
+                }),
         })
     }
 

@@ -6,7 +6,18 @@ use super::*;
 pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> {
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
-    let (name, label, cite, actor, modality, action) = duty_head(&mut parts, at)?;
+    let name = ident(next(&mut parts, at, "name")?);
+    let refines = match parts.next_if(|p| p.as_rule() == Rule::refines) {
+        Some(r) => {
+            let rspan = span(&r);
+            let target = inner(r)
+                .find(|p| p.as_rule() == Rule::ident)
+                .ok_or_else(|| shape("refines", rspan))?;
+            Some(ident(target))
+        }
+        None => None,
+    };
+    let (label, cite, actor, modality, action) = duty_rest(&mut parts, at)?;
     let mut duty = DutyDecl {
         name,
         label,
@@ -19,6 +30,7 @@ pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result
         opens: None,
         done: None,
         overrides,
+        refines,
         span: at,
     };
     for clause in parts {
@@ -160,6 +172,22 @@ pub(super) fn duty_head<'i>(
     at: Span,
 ) -> Result<DutyHead> {
     let name = ident(next(parts, at, "name")?);
+    let (label, cite, actor, modality, action) = duty_rest(parts, at)?;
+    Ok((name, label, cite, actor, modality, action))
+}
+
+/// A duty's head after its name (and `refines`): label, citation, actor, modality, action.
+#[allow(clippy::type_complexity)]
+fn duty_rest<'i>(
+    parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+    at: Span,
+) -> Result<(
+    Option<Spanned<String>>,
+    Option<Citation>,
+    Ident,
+    Modality,
+    String,
+)> {
     let label = opt_label(parts);
     let cite = opt_citation(parts)?;
     let actor = ident(next(parts, at, "actor")?);
@@ -171,7 +199,7 @@ pub(super) fn duty_head<'i>(
         _ => return Err(shape("modality", span(&modality_pair))),
     };
     let action = string(next(parts, at, "action")?);
-    Ok((name, label, cite, actor, modality, action))
+    Ok((label, cite, actor, modality, action))
 }
 
 /// `anchor`: a term, or an `anchor_choice`.

@@ -305,6 +305,7 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::quote | Rule::pw_quote => "`quote \"words of the source\"`",
         Rule::reading | Rule::pw_reading => "`reading \"…\" from SOURCE \"…\" quote \"…\"`",
         Rule::pw_from => "`from`",
+        Rule::refines | Rule::pw_refines => "`refines DUTY`",
         Rule::source_file | Rule::pw_file => "`file \"sources/….txt\"`",
         Rule::pw_sha256 => "`sha256 \"…\"`",
         Rule::not_encoded_decl | Rule::pw_encoded => {

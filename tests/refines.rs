@@ -1,0 +1,136 @@
+//! `duty a refines b` (docs/language.md, "Refining an inherited duty"): both duties stay in
+//! force, and every output shows the refined duty's due date beside the refining one's and
+//! which of the two binds (the earlier), or that it is not yet known.
+
+use cspr::eval::Engine;
+
+use crate::common::{case, program, root};
+
+fn cspr(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Slough's Trust notifies within 5 calendar days of the incident; the national duty (5
+/// working days from the local authority's awareness) stays in force. Over Easter 2024 the
+/// two dates are six days apart: the Trust's binds.
+#[test]
+fn slough_shows_both_dates_across_easter_and_that_the_earlier_binds() {
+    let case_path = root().join("target/refines-easter.json");
+    std::fs::write(
+        &case_path,
+        r#"{"abuse_or_neglect": "suspected", "child_died": true, "incident_location": "in_area", "incident_on": "2024-03-28", "la_aware_on": "2024-03-28"}"#,
+    )
+    .unwrap();
+    let case_arg = case_path.to_str().unwrap();
+    let (code, text, stderr) = cspr(&["eval", "slough", case_arg, "--as-of", "2024-04-02"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(text.contains("due 2024-04-02: due today"), "{text}");
+    assert!(
+        text.contains(
+            "refines notify_national_panel (due 2024-04-08); the earlier binds: this duty's date"
+        ),
+        "{text}"
+    );
+    let (code, json, stderr) = cspr(&[
+        "eval", "slough", case_arg, "--as-of", "2024-04-02", "--format", "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let duty = |name: &str| {
+        v["duties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let trust = duty("trust_sends_notification");
+    assert_eq!(trust["due"], "2024-04-02");
+    assert_eq!(trust["refines"], "notify_national_panel");
+    assert_eq!(trust["binds"], true);
+    let national = duty("notify_national_panel");
+    assert_eq!(national["due"], "2024-04-08");
+    assert_eq!(national["applies"], true);
+    // The refined duty itself carries no `refines` key.
+    assert!(national.get("refines").is_none() && national.get("binds").is_none());
+}
+
+/// Without the local authority's awareness date the national date is unknown, so which
+/// binds is unknown too, and the outputs say so rather than guess.
+#[test]
+fn which_binds_is_unknown_while_either_date_is() {
+    let case_path = root().join("target/refines-unknown.json");
+    std::fs::write(
+        &case_path,
+        r#"{"abuse_or_neglect": "suspected", "child_died": true, "incident_location": "in_area", "incident_on": "2024-03-28"}"#,
+    )
+    .unwrap();
+    let case_arg = case_path.to_str().unwrap();
+    let (code, text, stderr) = cspr(&["eval", "slough", case_arg, "--as-of", "2024-03-29"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        text.contains(
+            "refines notify_national_panel (due date not yet known); the earlier binds (which is not yet known)"
+        ),
+        "{text}"
+    );
+    let (_, json, _) = cspr(&[
+        "eval", "slough", case_arg, "--as-of", "2024-03-29", "--format", "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let trust = v["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == "trust_sends_notification")
+        .unwrap()
+        .clone();
+    assert_eq!(trust["binds"], serde_json::Value::Null);
+}
+
+/// A refining duty with a longer clock: the inherited duty's earlier date binds.
+#[test]
+fn the_inherited_duty_binds_when_it_is_due_first() {
+    let p = program(
+        "procedure local \"Refines\"\n  extends base\n\nsource LOCAL = \"Local\"\n\n\
+fact incident_on: date\n\n\
+duty tell_panel refines notify cite LOCAL \"1\":\n  local_authority must \"tell the Panel\"\n  \
+when serious\n  within 10 days assumed calendar after incident_on\n",
+    );
+    let c = case(
+        &p,
+        r#"{"abuse_or_neglect": "known", "child_died": true, "la_aware_on": "2024-03-28", "incident_on": "2024-03-28"}"#,
+    );
+    let eval = Engine::new(&p).evaluate(&c).unwrap();
+    let d = p.duties.iter().position(|d| d.name == "tell_panel").unwrap();
+    let r = cspr::report::model::refines_of(&p, &eval, d).unwrap();
+    assert_eq!(r.name, "notify");
+    // 28 March + 5 working days over Easter = 8 April; + 10 calendar days = 7 April.
+    assert_eq!(r.due.map(|m| m.to_string()).as_deref(), Some("2024-04-08"));
+    assert_eq!(
+        eval.duties[d].due.map(|m| m.at.to_string()).as_deref(),
+        Some("2024-04-07")
+    );
+    assert_eq!(r.binds, Some(true));
+    let c = case(
+        &p,
+        r#"{"abuse_or_neglect": "known", "child_died": true, "la_aware_on": "2024-03-28", "incident_on": "2024-04-02"}"#,
+    );
+    let eval = Engine::new(&p).evaluate(&c).unwrap();
+    let r = cspr::report::model::refines_of(&p, &eval, d).unwrap();
+    assert_eq!(r.binds, Some(false), "12 April is later than 8 April");
+    // The inherited duty stays in force: both apply.
+    let n = p.duties.iter().position(|d| d.name == "notify").unwrap();
+    assert_eq!(eval.duties[n].applies, Some(true));
+    assert_eq!(eval.duties[d].applies, Some(true));
+}
