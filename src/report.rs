@@ -60,6 +60,8 @@ pub struct DeadlineView<'p> {
     pub anchor_counted_from: Vec<counted::CountedFrom<'p>>,
     /// The due date is a Saturday, Sunday or bank holiday.
     pub not_working: Option<counted::NotWorking>,
+    /// `duty a refines b`: the inherited duty's due date beside this one's, and which binds.
+    pub refines: Option<model::Refines<'p>>,
     /// The calendar's id and years, for saying why working days cannot be counted.
     calendar: Option<(&'static str, i32, i32)>,
 }
@@ -109,6 +111,7 @@ impl DeadlineView<'_> {
             counted_from,
             anchor_counted_from,
             not_working: counted::not_working(due.as_ref(), calendar),
+            refines: model::refines_of(program, eval, d),
             calendar: calendar.map(|c| (c.id(), *c.years().start(), *c.years().end())),
         }
     }
@@ -154,6 +157,17 @@ impl DeadlineView<'_> {
         {
             out.push_str(",\"not_a_working_day\":");
             out.push_str(&text);
+        }
+        if let Some(r) = &self.refines {
+            // A duty's name is a name of the grammar, which JSON needs no escape for.
+            out.push_str(",\"refines\":\"");
+            out.push_str(r.name);
+            out.push_str("\",\"binds\":");
+            out.push_str(match r.binds {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "null",
+            });
         }
     }
 
@@ -379,13 +393,13 @@ pub fn report_text(report: &Report<'_>) -> String {
                 let _ = writeln!(out, "  {:<14}  {:<width$}  {sentence}", "", "");
             }
         }
-        if let Some(r) = model::refines_of(report.program, report.eval, d.duty) {
+        if let Some(r) = &d.deadline.refines {
             let _ = writeln!(
                 out,
                 "  {:<14}  {:<width$}  {}",
                 "",
                 "",
-                refines_line(&r)
+                refines_line(r, report.names)
             );
         }
     }
@@ -424,16 +438,21 @@ pub fn report_text(report: &Report<'_>) -> String {
     out
 }
 
-/// `refines notify_national_panel (due 2024-03-11); the earlier binds`, saying which
-/// date binds, or that it is not yet known.
-pub fn refines_line(r: &model::Refines<'_>) -> String {
-    let due = r.due.map_or_else(|| "due date not yet known".to_string(), |d| format!("due {d}"));
+/// `refines Notify national panel (due 2024-03-11); the earlier binds: this duty's date`,
+/// saying which date binds, or that it is not yet known; the refined duty by its label, or
+/// by its code name with `names` (`--names`, and `cspr explain`, which shows code names).
+pub fn refines_line(r: &model::Refines<'_>, names: bool) -> String {
+    let name = if names { r.name } else { r.label.as_str() };
+    let due = r.due.map_or_else(
+        || "due date not yet known".to_string(),
+        |d| format!("due {d}"),
+    );
     let binds = match r.binds {
         Some(true) => "the earlier binds: this duty's date".to_string(),
-        Some(false) => format!("the earlier binds: {}'s date", r.name),
+        Some(false) => format!("the earlier binds: {name}'s date"),
         None => "the earlier binds (which is not yet known)".to_string(),
     };
-    format!("refines {} ({due}); {binds}", r.name)
+    format!("refines {name} ({due}); {binds}")
 }
 
 /// Rows in aligned columns, indented two spaces.

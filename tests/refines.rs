@@ -36,12 +36,18 @@ fn slough_shows_both_dates_across_easter_and_that_the_earlier_binds() {
     assert!(text.contains("due 2024-04-02: due today"), "{text}");
     assert!(
         text.contains(
-            "refines notify_national_panel (due 2024-04-08); the earlier binds: this duty's date"
+            "refines Notify national panel (due 2024-04-08); the earlier binds: this duty's date"
         ),
         "{text}"
     );
     let (code, json, stderr) = cspr(&[
-        "eval", "slough", case_arg, "--as-of", "2024-04-02", "--format", "json",
+        "eval",
+        "slough",
+        case_arg,
+        "--as-of",
+        "2024-04-02",
+        "--format",
+        "json",
     ]);
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -80,12 +86,18 @@ fn which_binds_is_unknown_while_either_date_is() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         text.contains(
-            "refines notify_national_panel (due date not yet known); the earlier binds (which is not yet known)"
+            "refines Notify national panel (due date not yet known); the earlier binds (which is not yet known)"
         ),
         "{text}"
     );
     let (_, json, _) = cspr(&[
-        "eval", "slough", case_arg, "--as-of", "2024-03-29", "--format", "json",
+        "eval",
+        "slough",
+        case_arg,
+        "--as-of",
+        "2024-03-29",
+        "--format",
+        "json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let trust = v["duties"]
@@ -102,19 +114,26 @@ fn which_binds_is_unknown_while_either_date_is() {
 #[test]
 fn the_inherited_duty_binds_when_it_is_due_first() {
     let p = program(
-        "procedure local \"Refines\"\n  extends base\n\nsource LOCAL = \"Local\"\n\n\
+        "procedure local \"Refines\"\n  extends working_together_2018\n\nsource LOCAL = \"Local\"\n\n\
 fact incident_on: date\n\n\
-duty tell_panel refines notify cite LOCAL \"1\":\n  local_authority must \"tell the Panel\"\n  \
-when serious\n  within 10 days assumed calendar after incident_on\n",
+duty tell_panel refines notify_national_panel cite LOCAL \"1\":\n  local_authority must \"tell the Panel\"\n  \
+when notifiable_incident\n  within 10 days assumed calendar after incident_on\n",
     );
-    let c = case(
-        &p,
-        r#"{"abuse_or_neglect": "known", "child_died": true, "la_aware_on": "2024-03-28", "incident_on": "2024-03-28"}"#,
-    );
-    let eval = Engine::new(&p).evaluate(&c).unwrap();
-    let d = p.duties.iter().position(|d| d.name == "tell_panel").unwrap();
+    let facts = |incident: &str| {
+        format!(
+            r#"{{"abuse_or_neglect": "known", "child_died": true, "incident_location": "in_area", "la_aware_on": "2024-03-28", "incident_on": "{incident}"}}"#
+        )
+    };
+    let eval = Engine::new(&p)
+        .evaluate(&case(&p, &facts("2024-03-28")))
+        .unwrap();
+    let d = p
+        .duties
+        .iter()
+        .position(|d| d.name == "tell_panel")
+        .unwrap();
     let r = cspr::report::model::refines_of(&p, &eval, d).unwrap();
-    assert_eq!(r.name, "notify");
+    assert_eq!(r.name, "notify_national_panel");
     // 28 March + 5 working days over Easter = 8 April; + 10 calendar days = 7 April.
     assert_eq!(r.due.map(|m| m.to_string()).as_deref(), Some("2024-04-08"));
     assert_eq!(
@@ -122,15 +141,96 @@ when serious\n  within 10 days assumed calendar after incident_on\n",
         Some("2024-04-07")
     );
     assert_eq!(r.binds, Some(true));
-    let c = case(
-        &p,
-        r#"{"abuse_or_neglect": "known", "child_died": true, "la_aware_on": "2024-03-28", "incident_on": "2024-04-02"}"#,
-    );
-    let eval = Engine::new(&p).evaluate(&c).unwrap();
+    // Same day: the refining duty binds (either date is met by meeting it).
+    let eval = Engine::new(&p)
+        .evaluate(&case(&p, &facts("2024-03-29")))
+        .unwrap();
+    let r = cspr::report::model::refines_of(&p, &eval, d).unwrap();
+    assert_eq!(r.binds, Some(true), "8 April and 8 April");
+    let eval = Engine::new(&p)
+        .evaluate(&case(&p, &facts("2024-04-02")))
+        .unwrap();
     let r = cspr::report::model::refines_of(&p, &eval, d).unwrap();
     assert_eq!(r.binds, Some(false), "12 April is later than 8 April");
     // The inherited duty stays in force: both apply.
-    let n = p.duties.iter().position(|d| d.name == "notify").unwrap();
+    let n = p
+        .duties
+        .iter()
+        .position(|d| d.name == "notify_national_panel")
+        .unwrap();
     assert_eq!(eval.duties[n].applies, Some(true));
     assert_eq!(eval.duties[d].applies, Some(true));
+}
+
+/// The same two dates in every output that shows a due date: `explain` (text and JSON, by
+/// code name), the timeline (text and JSON) and the HTML report (by label).
+#[test]
+fn explain_timeline_and_report_show_both_dates() {
+    let case_path = root().join("target/refines-outputs.json");
+    std::fs::write(
+        &case_path,
+        r#"{"abuse_or_neglect": "suspected", "child_died": true, "incident_location": "in_area", "incident_on": "2024-03-28", "la_aware_on": "2024-03-28"}"#,
+    )
+    .unwrap();
+    let case_arg = case_path.to_str().unwrap();
+    let line = "(due 2024-04-08); the earlier binds: this duty's date";
+
+    let (code, text, stderr) = cspr(&["explain", "slough", case_arg, "trust_sends_notification"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        text.contains(&format!("refines notify_national_panel {line}")),
+        "{text}"
+    );
+    let (code, json, stderr) = cspr(&[
+        "explain",
+        "slough",
+        case_arg,
+        "trust_sends_notification",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["refines"], "notify_national_panel", "{json}");
+    assert_eq!(v[0]["binds"], true, "{json}");
+
+    let (code, text, stderr) = cspr(&["timeline", "slough", case_arg, "--as-of", "2024-04-02"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        text.contains(&format!("refines Notify national panel {line}")),
+        "{text}"
+    );
+    let (code, json, stderr) = cspr(&[
+        "timeline",
+        "slough",
+        case_arg,
+        "--as-of",
+        "2024-04-02",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        json.contains(r#""refines":"notify_national_panel","binds":true"#),
+        "{json}"
+    );
+
+    let out = root().join("target/refines-report.html");
+    let (code, _, stderr) = cspr(&[
+        "report",
+        "slough",
+        case_arg,
+        "--as-of",
+        "2024-04-02",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains(
+            "<div class=\"refines\">refines Notify national panel (due 2024-04-08); the earlier binds: this duty&#39;s date</div>"
+        ),
+        "the HTML report shows the refined duty's date"
+    );
 }

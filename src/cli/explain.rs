@@ -77,6 +77,14 @@ impl Explain {
                             text.push_str(&s);
                             text.push('\n');
                         }
+                        // A duty that refines an inherited one: both dates, and which binds.
+                        if !t.is_empty()
+                            && let explain::Step::Duty { duty, .. } = t.root().step()
+                            && let Some(r) = cspr::report::model::refines_of(&program, &eval, *duty)
+                        {
+                            text.push_str(&cspr::report::refines_line(&r, true));
+                            text.push('\n');
+                        }
                         text
                     })
                     .collect();

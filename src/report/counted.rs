@@ -449,14 +449,25 @@ pub fn duty_sentence(program: &Program, eval: &Evaluation, d: DutyId) -> Option<
 
 /// Duty `d`'s due date and what it counts from as JSON fields (`cspr explain --format
 /// json` adds them to a duty's explanation): `"due"`, `"counted_from"` and, where the day
-/// is not a working day, `"not_a_working_day"`; empty without a due date.
+/// is not a working day, `"not_a_working_day"`; and for a duty that refines an inherited
+/// one, `"refines"` and `"binds"` (as in `cspr eval`), even without a due date of its own.
 pub fn duty_fields(
     program: &Program,
     eval: &Evaluation,
     d: DutyId,
 ) -> Vec<(&'static str, serde_json::Value)> {
+    let refines = crate::report::model::refines_of(program, eval, d).map(|r| {
+        [
+            ("refines", serde_json::Value::String(r.name.to_string())),
+            (
+                "binds",
+                r.binds
+                    .map_or(serde_json::Value::Null, serde_json::Value::Bool),
+            ),
+        ]
+    });
     let Some(due) = eval.duties.get(d).and_then(|o| o.due) else {
-        return Vec::new();
+        return refines.into_iter().flatten().collect();
     };
     let calendar = crate::eval::deadline::calendar_of(program).ok().flatten();
     let chain = CountedFrom::chain(program, eval, d);
@@ -471,5 +482,6 @@ pub fn duty_fields(
     {
         out.push(("not_a_working_day", v));
     }
+    out.extend(refines.into_iter().flatten());
     out
 }

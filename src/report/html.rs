@@ -255,8 +255,10 @@ fn summary(report: &Report<'_>, layout: Layout, out: &mut String) {
     out.push_str("</section>\n");
 }
 
-/// Under a due date: what it counts from, and a mark where it is not a working day.
-fn counted_html(view: &DeadlineView<'_>) -> String {
+/// Under a due date: what it counts from, a mark where it is not a working day, and the
+/// inherited duty's date beside it when the duty refines one (the browser interview's duty
+/// table shows the same).
+pub(crate) fn counted_html(view: &DeadlineView<'_>) -> String {
     let mut out = String::new();
     if let Some(c) = counted::counted_text(&view.chain(), Detail::Full) {
         let _ = write!(out, "<div class=\"counted\">= {}</div>", escape(&c));
@@ -275,6 +277,13 @@ fn counted_html(view: &DeadlineView<'_>) -> String {
             out,
             "<div class=\"off-day\">{}</div>",
             escape(&counted::not_working_text(at, off))
+        );
+    }
+    if let Some(r) = &view.refines {
+        let _ = write!(
+            out,
+            "<div class=\"refines\">{}</div>",
+            escape(&super::refines_line(r, false))
         );
     }
     out

@@ -266,16 +266,6 @@ impl JsonWriter {
                 let _ = write!(out, ",\"hours_late\":{h}");
             }
             view.counted_json(out);
-            if let Some(r) = super::model::refines_of(program, eval, d) {
-                out.push_str(",\"refines\":");
-                out.push_str(&quoted(r.name));
-                out.push_str(",\"binds\":");
-                out.push_str(match r.binds {
-                    Some(true) => "true",
-                    Some(false) => "false",
-                    None => "null",
-                });
-            }
             out.push_str(&t.cite);
             if o.applies.is_none() {
                 out.push_str(",\"missing\":");

@@ -113,8 +113,11 @@ pub struct DutyRow<'a> {
 
 /// `duty a refines b`: the duty refined, its due date where known, and whether the
 /// refining duty's own date binds (the earlier of the two; `None` when either is unknown).
+#[derive(Clone, Debug)]
 pub struct Refines<'a> {
     pub name: &'a str,
+    /// The refined duty's label (its name in words without one).
+    pub label: String,
     pub due: Option<Moment>,
     pub binds: Option<bool>,
 }
@@ -135,13 +138,16 @@ pub fn refines_of<'a>(program: &'a Program, eval: &Evaluation, d: DutyId) -> Opt
         // A date without a time is due by the end of its day: after any time on it.
         (Some(a), Some(b)) => {
             let (ka, kb) = (key(a), key(b));
-            Some(ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1.is_some() || kb.1.is_none() || ka.1 <= kb.1)))
+            Some(
+                ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1.is_some() || kb.1.is_none() || ka.1 <= kb.1)),
+            )
         }
         (Some(_), None) if theirs_applies == Some(false) => Some(true),
         _ => None,
     };
     Some(Refines {
         name: &other.name,
+        label: other.label(),
         due: theirs,
         binds,
     })

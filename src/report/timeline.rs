@@ -148,8 +148,8 @@ pub fn report_timeline_text(report: &Report<'_>) -> String {
         if let Some(sentence) = e.deadline.due_sentence(Detail::Full) {
             let _ = writeln!(out, "{indent}{sentence}");
         }
-        if let Some(r) = super::model::refines_of(report.program, report.eval, e.duty) {
-            let _ = writeln!(out, "{indent}{}", super::refines_line(&r));
+        if let Some(r) = &e.deadline.refines {
+            let _ = writeln!(out, "{indent}{}", super::refines_line(r, report.names));
         }
         if e.applies.is_none() {
             let _ = writeln!(out, "{indent}depends on {}", e.missing.join(", "));
@@ -242,10 +242,8 @@ impl<'a> TimelineJson<'a> {
                 provisional: e.deadline.provisional,
                 waiting_for: e.deadline.waiting_for,
                 due: e.deadline.due.map(|d| d.to_string()),
-                refines: super::model::refines_of(report.program, report.eval, e.duty)
-                    .map(|r| r.name),
-                binds: super::model::refines_of(report.program, report.eval, e.duty)
-                    .map(|r| r.binds),
+                refines: e.deadline.refines.as_ref().map(|r| r.name),
+                binds: e.deadline.refines.as_ref().map(|r| r.binds),
                 cite: e.cite.iter().map(|c| c.text.as_str()).collect(),
                 missing: e.applies.is_none().then(|| e.missing.clone()),
             })

@@ -8,7 +8,6 @@ use super::{Interview, capitalise, field, path, words};
 use crate::check::{FactId, Program};
 use crate::repl::changes::Changes;
 use crate::repl::interview;
-use crate::report::counted::Detail;
 use crate::report::html::escape;
 use crate::report::model::{DutyRow, Report};
 use crate::value::Type;
@@ -386,20 +385,11 @@ fn duty_table(rows: &[&DutyRow<'_>], out: &mut String) {
     for d in rows {
         let view = &d.deadline;
         let due = match view.due {
-            Some(m) => {
-                let mut cell = format!("<time>{}</time>", escape(&m.to_string()));
-                if let Some(c) = crate::report::counted::counted_text(&view.chain(), Detail::Full) {
-                    let _ = write!(cell, "<div class=\"counted\">= {}</div>", escape(&c));
-                }
-                if let Some(off) = &view.not_working {
-                    let _ = write!(
-                        cell,
-                        "<div class=\"off-day\">{}</div>",
-                        escape(&crate::report::counted::not_working_text(m, off))
-                    );
-                }
-                cell
-            }
+            Some(m) => format!(
+                "<time>{}</time>{}",
+                escape(&m.to_string()),
+                crate::report::html::counted_html(view)
+            ),
             None => "—".to_string(),
         };
         let status = if d.has_deadline && d.applies != Some(false) {
