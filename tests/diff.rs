@@ -60,6 +60,10 @@ fn edit_pairs() -> Vec<(String, String)> {
         "tests/diff/overrides/plain.policy".into(),
         "tests/diff/overrides/overriding.policy".into(),
     ));
+    pairs.push((
+        "tests/diff/overrides/plain.policy".into(),
+        "tests/diff/overrides/refining.policy".into(),
+    ));
     pairs
 }
 
@@ -178,11 +182,17 @@ fn evaluated(procedure: &[&str], case: &Path, kind: &str, name: &str) -> String 
         assert_eq!(code, 0, "{stderr}");
         let tree: serde_json::Value = serde_json::from_str(&stdout).unwrap();
         let text = tree[0]["text"].as_str().unwrap();
+        // A duty that refines another reads as the diff words it: `… (refines `x`)`.
+        let refines = tree[0]["refines"]
+            .as_str()
+            .map_or(String::new(), |r| format!(" (refines `{r}`)"));
         return match tree[0]["value"].as_bool() {
-            Some(true) => text
-                .strip_prefix(&format!("{name} "))
-                .unwrap_or(text)
-                .to_string(),
+            Some(true) => {
+                text.strip_prefix(&format!("{name} "))
+                    .unwrap_or(text)
+                    .to_string()
+                    + &refines
+            }
             Some(false) => "does not apply".into(),
             None => "undetermined".into(),
         };

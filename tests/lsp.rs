@@ -439,6 +439,43 @@ fn actors_are_hovered_defined_completed_and_checked() {
     c.shutdown();
 }
 
+/// `duty a refines b`: hover and definition on `b` reach the inherited duty in the national
+/// module, and completion offers `refines`.
+#[test]
+fn a_refined_duty_is_hovered_defined_and_refines_is_offered() {
+    let mut c = Client::start();
+    let text = read("policies/slough.policy");
+    let slough = c.open("policies/slough.policy", &text);
+    let at = "notify_national_panel cite SSP";
+    let hover = c.at("textDocument/hover", &slough, &text, at, 0);
+    let shown = hover["contents"]["value"].as_str().unwrap();
+    assert!(shown.contains("notify_national_panel"), "{shown}");
+    let def = c.at("textDocument/definition", &slough, &text, at, 0);
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/policies/working-together-2018.policy"),
+        "{def}"
+    );
+    let national = read("policies/working-together-2018.policy");
+    assert_eq!(
+        def["range"]["start"]["line"],
+        json!(position(&national, "duty notify_national_panel", 0).0)
+    );
+    let items = c.at("textDocument/completion", &slough, &text, at, 0);
+    let offered: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    for want in ["refines", "notify_national_panel", "quote", "reading"] {
+        assert!(offered.contains(&want), "{want} not offered");
+    }
+    c.shutdown();
+}
+
 #[test]
 fn a_2018_scenario_with_expectations_under_2023_shows_no_diagnostic() {
     // `expect missing {…} under working_together_2023` in a suite for working_together_2018:

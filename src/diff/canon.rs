@@ -133,6 +133,9 @@ pub fn duty(program: &Program, d: &DutyDef) -> String {
     if let Some(f) = d.done {
         s += &format!(" done {}", program.facts[f].name);
     }
+    if let Some(r) = d.refines {
+        s += &format!(" (refines {})", program.duties[r].name);
+    }
     s
 }
 

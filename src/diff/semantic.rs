@@ -248,15 +248,30 @@ pub(super) enum One {
 
 /// A duty's reading as people read it (the actor's title, as `cspr explain` words it):
 /// `Local authority must "notify the Panel"`. An actor renamed in the code but not in its
-/// title reads the same.
+/// title reads the same. A duty that refines an inherited one says so after its words —
+/// `… "send the notification" (refines `notify_national_panel`)` — so it is lined up with
+/// the duty it refines, and gaining or losing `refines` is a change in what cases read.
 pub(super) fn reading_text(p: &Program, d: DutyId) -> String {
     let def = &p.duties[d];
+    let refines = def.refines.map_or(String::new(), |r| {
+        format!("{REFINES}{}`)", p.duties[r].name)
+    });
     format!(
-        "{} {} \"{}\"",
+        "{} {} \"{}\"{refines}",
         def.actor_title,
         def.modality.as_str(),
         def.action
     )
+}
+
+const REFINES: &str = " (refines `";
+
+/// A reading without its `(refines `x`)`, and the duty it refines.
+fn split_refines(s: &str) -> (&str, Option<&str>) {
+    match s.rfind(REFINES) {
+        Some(i) if s.ends_with("`)") => (&s[..i], Some(&s[i + REFINES.len()..s.len() - 2])),
+        _ => (s, None),
+    }
 }
 
 /// A reading's actor (a title, of any number of words), modality and quoted action:
@@ -288,8 +303,9 @@ fn summary(t: &Target) -> String {
         ("reading", "old") => format!("duty `{}` ({}) is gone", t.name, who(&w.old)),
         ("reading", _) => {
             let (o, n) = (bare(&w.old), bare(&w.new));
-            let (oa, om, ot) = reading_parts(&o);
-            let (na, nm, nt) = reading_parts(&n);
+            let ((o, or), (n, nr)) = (split_refines(&o), split_refines(&n));
+            let (oa, om, ot) = reading_parts(o);
+            let (na, nm, nt) = reading_parts(n);
             let (ow, nw) = (vec![oa, om, ot], vec![na, nm, nt]);
             let mut parts = Vec::new();
             if ow.get(1) != nw.get(1) {
@@ -312,6 +328,16 @@ fn summary(t: &Target) -> String {
                     nw.get(2).unwrap_or(&""),
                     ow.get(2).unwrap_or(&"")
                 ));
+            }
+            match (or, nr) {
+                (None, Some(r)) => parts.push(format!(
+                    "now refines `{r}` (which stays in force beside it)"
+                )),
+                (Some(r), None) => parts.push(format!("no longer refines `{r}`")),
+                (Some(a), Some(b)) if a != b => {
+                    parts.push(format!("now refines `{b}` (was `{a}`)"))
+                }
+                _ => {}
             }
             format!("duty `{}` {}", t.name, parts.join(" and "))
         }
@@ -474,32 +500,40 @@ impl<'p> Pair<'p> {
         if let (One::Duty(d), Verdict::Different) = (one, target.verdict) {
             let when = p.duties[d].when.as_ref().map(|w| canon::expr(p, w));
             let def = &p.duties[d];
-            target.summary = Some(match (side, when) {
-                (Declared::New, Some(w)) => format!(
-                    "a new duty `{}` ({} {}) applies when {w}",
-                    def.name,
-                    def.actor_title,
-                    def.modality.as_str()
-                ),
-                (Declared::New, None) => format!(
-                    "a new duty `{}` ({} {}) applies to every case",
-                    def.name,
-                    def.actor_title,
-                    def.modality.as_str()
-                ),
-                (Declared::Old, Some(w)) => format!(
-                    "duty `{}` ({} {}) is gone: it applied when {w}",
-                    def.name,
-                    def.actor_title,
-                    def.modality.as_str()
-                ),
-                (Declared::Old, None) => format!(
-                    "duty `{}` ({} {}) is gone: it applied to every case",
-                    def.name,
-                    def.actor_title,
-                    def.modality.as_str()
-                ),
+            let refines = def.refines.map_or(String::new(), |r| {
+                format!(
+                    "; it refines `{}`, which stays in force beside it",
+                    p.duties[r].name
+                )
             });
+            target.summary = Some(
+                match (side, when) {
+                    (Declared::New, Some(w)) => format!(
+                        "a new duty `{}` ({} {}) applies when {w}",
+                        def.name,
+                        def.actor_title,
+                        def.modality.as_str()
+                    ),
+                    (Declared::New, None) => format!(
+                        "a new duty `{}` ({} {}) applies to every case",
+                        def.name,
+                        def.actor_title,
+                        def.modality.as_str()
+                    ),
+                    (Declared::Old, Some(w)) => format!(
+                        "duty `{}` ({} {}) is gone: it applied when {w}",
+                        def.name,
+                        def.actor_title,
+                        def.modality.as_str()
+                    ),
+                    (Declared::Old, None) => format!(
+                        "duty `{}` ({} {}) is gone: it applied to every case",
+                        def.name,
+                        def.actor_title,
+                        def.modality.as_str()
+                    ),
+                } + &refines,
+            );
         }
         target
     }

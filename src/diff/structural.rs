@@ -410,7 +410,11 @@ fn duties(old: &Program, new: &Program, out: &mut Vec<Change>) {
         };
         let cite =
             |d: &crate::check::DutyDef| d.cite.as_ref().map_or("(none)".into(), |c| c.text.clone());
-        let aspects: [(&'static str, String, String); 9] = [
+        let refined = |p: &Program, d: &crate::check::DutyDef| {
+            d.refines
+                .map_or("(none)".into(), |r| p.duties[r].name.clone())
+        };
+        let aspects: [(&'static str, String, String); 10] = [
             ("citation", cite(o), cite(n)),
             ("label", label(o.label.as_ref()), label(n.label.as_ref())),
             ("quote", words(o.cite.as_ref()), words(n.cite.as_ref())),
@@ -428,6 +432,7 @@ fn duties(old: &Program, new: &Program, out: &mut Vec<Change>) {
             ("condition", cond(old, o), cond(new, n)),
             ("deadline", dl(old, o), dl(new, n)),
             ("done", done(old, o), done(new, n)),
+            ("refines", refined(old, o), refined(new, n)),
         ];
         for (aspect, a, b) in aspects {
             if a != b {

@@ -1,5 +1,7 @@
-//! The language's keywords, read from the grammar itself (`kw_…` and `cw_…` rules of
-//! `grammar/policy.pest`), so editors' completion lists cannot drift from what parses.
+//! The language's keywords, read from the grammar itself (`kw_…`, `cw_…` and `pw_…` rules
+//! of `grammar/policy.pest`), so editors' completion lists cannot drift from what parses.
+//! (`pw_` words — `refines`, `quote`, `reading`, … — are keywords only in their place and
+//! may still be names elsewhere; they are offered all the same.)
 
 /// Every keyword, and whether it is a keyword only inside scenario expectations.
 pub fn keywords() -> Vec<(&'static str, bool)> {
@@ -8,7 +10,7 @@ pub fn keywords() -> Vec<(&'static str, bool)> {
         .lines()
         .filter_map(|line| {
             let scenario_only = line.starts_with("cw_");
-            if !(line.starts_with("kw_") || scenario_only) {
+            if !(line.starts_with("kw_") || line.starts_with("pw_") || scenario_only) {
                 return None;
             }
             let word = line.split('"').nth(1)?;
@@ -29,6 +31,8 @@ mod tests {
             "expect",
             "undetermined",
             "status",
+            "refines",
+            "quote",
         ] {
             assert!(words.contains(&w), "{w} missing from {words:?}");
         }

@@ -86,6 +86,7 @@ test("shipped files are highlighted", async () => {
   ];
   assert.ok(all.length > 20, `found only ${all.length} files`);
   let cites = 0;
+  let refined = 0;
   for (const file of all) {
     const isScenario = file.endsWith(".scenario");
     const toks = tokens(isScenario ? scenario : policy, fs.readFileSync(file, "utf8"));
@@ -112,11 +113,20 @@ test("shipped files are highlighted", async () => {
       const t = toks.find((x) => x.text === m[1] && x.line.startsWith(m[0]));
       assert.ok(t && has(t, "entity.name.function"), `${name}: \`${m[1]}\` not highlighted as a declaration`);
     }
+    // `duty a refines b`: `refines` is a modifier like `override`, and `b` names a duty.
+    for (const m of fs.readFileSync(file, "utf8").matchAll(/^duty \w+ refines (\w+)/gm)) {
+      const r = toks.find((x) => x.text === "refines" && x.line.startsWith(m[0]));
+      const b = toks.find((x) => x.text === m[1] && x.line.startsWith(m[0]));
+      assert.ok(r && has(r, "storage.modifier"), `${name}: \`refines\` not highlighted`);
+      assert.ok(b && has(b, "variable.other.refined"), `${name}: the refined duty \`${m[1]}\` not highlighted`);
+      refined += 1;
+    }
   }
   // Every citation of the shipped files (`cite SOURCE "…"`) has its source highlighted.
   const written = all
     .map((f) => (fs.readFileSync(f, "utf8").match(/^[^#\n]*\bcite \w+ "/gm) || []).length)
     .reduce((a, b) => a + b, 0);
   assert.ok(written > 300, `only ${written} citations found`);
+  assert.ok(refined >= 1, "no `refines` found in the shipped policies");
   assert.strictEqual(cites, written);
 });
