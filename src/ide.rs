@@ -41,7 +41,12 @@ pub fn completions(index: &Index, scenario: bool) -> Vec<Completion> {
             detail: d.summary.clone(),
         })
         .collect();
-    for (word, scenario_only) in crate::syntax::keywords::keywords() {
+    let places = crate::syntax::keywords::place_words();
+    let places = places.iter().map(|w| (*w, false));
+    for (word, scenario_only) in crate::syntax::keywords::keywords()
+        .into_iter()
+        .chain(places)
+    {
         if scenario_only && !scenario {
             continue;
         }

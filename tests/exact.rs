@@ -1,6 +1,6 @@
 //! `missing` and "determined" are exact: on small random programs (yes/no and one-of-a-list
-//! facts, plain rules, rules with exceptions, decisions, a duty, an integer that is never
-//! tried), the engine agrees with a brute-force oracle that evaluates every complete
+//! facts, plain rules, rules with exceptions, decisions with deciders (`by e0 unless y`),
+//! a duty, an integer that is never tried), the engine agrees with a brute-force oracle that evaluates every complete
 //! answer to the unknown facts with Kleene's logic and flips one fact at a time.
 
 use cspr::check::{Expr, FactId, Name, Program};
@@ -92,14 +92,27 @@ fn random_program(seed: u64) -> String {
                 text += &format!("decision d{i} cite T \"{i}\":\n");
                 let mut values = Vec::new();
                 for k in 0..=g.next(3) {
+                    // Now and then a decider: `e0`'s answer decides, unless it is `y`.
+                    if g.next(4) == 0 {
+                        let (f, pass) = (g.next(2), ["x", "y", "z"][g.next(3) as usize]);
+                        text += &format!("  by e{f} unless {pass} cite T \"{i}.{k}\"\n");
+                        values.extend(["x", "y", "z"].into_iter().filter(|v| *v != pass));
+                        continue;
+                    }
                     let when = g.expr(1, &bools, &decisions);
                     let value = ["x", "y", "z"][g.next(3) as usize];
                     text += &format!("  {value} when {when} cite T \"{i}.{k}\"\n");
                     values.push(value);
                 }
-                let value = ["x", "y", "z"][g.next(3) as usize];
-                text += &format!("  otherwise {value} cite T \"{i}.9\"\n");
-                values.push(value);
+                // A decider without `unless` ends a decision as `otherwise` does.
+                if g.next(4) == 0 {
+                    text += &format!("  by e{} cite T \"{i}.9\"\n", g.next(2));
+                    values.extend(["x", "y", "z"]);
+                } else {
+                    let value = ["x", "y", "z"][g.next(3) as usize];
+                    text += &format!("  otherwise {value} cite T \"{i}.9\"\n");
+                    values.push(value);
+                }
                 decisions.push((format!("d{i}"), values));
             }
         }

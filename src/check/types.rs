@@ -71,8 +71,18 @@ impl<'a, 'p> Compiler<'a, 'p> {
             };
             let mut variants: Vec<String> = Vec::new();
             for b in &d.branches {
-                if !variants.contains(&b.value.node) {
-                    variants.push(b.value.node.clone());
+                // A decider gives the answers of its fact that decide (checked, with its
+                // errors, when the decision is compiled).
+                let values = match &b.by {
+                    Some(by) => decl::decider_values(&names, &facts, &enums, by)
+                        .map(|(_, vs)| vs)
+                        .unwrap_or_default(),
+                    None => vec![b.value.node.clone()],
+                };
+                for v in values {
+                    if !variants.contains(&v) {
+                        variants.push(v);
+                    }
                 }
             }
             if variants.len() > MAX_VARIANTS {

@@ -408,12 +408,21 @@ fn decision(p: &mut Printer<'_>, d: &DecisionDecl, at: usize) {
     let name = (&d.name, d.label.as_ref());
     head(p, at, d.overrides.is_some(), "decision", name, &d.cite);
     for b in &d.branches {
-        match &b.when {
-            Some(w) => {
+        match (&b.when, &b.by) {
+            (_, Some(by)) => {
+                let unless: Vec<&str> = by.unless.iter().map(|u| u.node.as_str()).collect();
+                let line = if unless.is_empty() {
+                    format!("by {}", by.fact.node)
+                } else {
+                    format!("by {} unless {}", by.fact.node, unless.join(", "))
+                };
+                p.line(2, b.span.start, &line);
+            }
+            (Some(w), None) => {
                 p.line(2, b.span.start, &b.value.node);
                 clause(p, 4, w.span.start, "when ", w);
             }
-            None => p.line(2, b.span.start, &format!("otherwise {}", b.value.node)),
+            (None, None) => p.line(2, b.span.start, &format!("otherwise {}", b.value.node)),
         }
         if let Some(c) = &b.cite {
             cite_lines(p, 4, c, "");

@@ -248,8 +248,16 @@ impl Index {
     /// A decision and its values (each once, where first seen).
     fn add_decision(&mut self, h: &Hover<'_>, d: &ast::DecisionDecl) {
         let from = d.overrides.unwrap_or(d.span).start;
-        let values: Vec<&str> = d.branches.iter().map(|b| b.value.as_str()).collect();
-        for b in &d.branches {
+        // A decider (`by FACT`) gives the fact's answers: it names the fact, not a value.
+        let values: Vec<String> = d
+            .branches
+            .iter()
+            .map(|b| match &b.by {
+                Some(by) => format!("by {}", by.fact.node),
+                None => b.value.node.clone(),
+            })
+            .collect();
+        for b in d.branches.iter().filter(|b| b.by.is_none()) {
             if !self.decls.iter().any(|x| x.name == b.value.node) {
                 self.push(Decl {
                     name: b.value.node.clone(),

@@ -193,13 +193,31 @@ pub struct DecisionDecl {
     pub span: Span,
 }
 
-/// `value when condition cite …`, or `otherwise value` when `when` is `None`.
+/// `value when condition cite …`, or `otherwise value` when `when` is `None`, or a decider
+/// `by FACT unless VALUE, …` (`by` is `Some`; `value` is then the fact's name and `when`
+/// is `None`): the checker expands it into one branch per answer that decides.
 #[derive(Debug, Clone)]
 pub struct Branch {
     pub value: Ident,
     pub when: Option<Expr>,
     pub cite: Option<Citation>,
     pub span: Span,
+    pub by: Option<By>,
+}
+
+/// `by la_decision unless not_yet_given`: the fact whose answer decides, and the answers
+/// that pass to the branches after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct By {
+    pub fact: Ident,
+    pub unless: Vec<Ident>,
+}
+
+impl Branch {
+    /// A plain `otherwise VALUE` (not a decider, which also has no `when`).
+    pub fn is_otherwise(&self) -> bool {
+        self.when.is_none() && self.by.is_none()
+    }
 }
 
 /// `duty name cite …: actor must "what" when … within … done …`

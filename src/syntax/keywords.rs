@@ -1,16 +1,27 @@
-//! The language's keywords, read from the grammar itself (`kw_…`, `cw_…` and `pw_…` rules
-//! of `grammar/policy.pest`), so editors' completion lists cannot drift from what parses.
-//! (`pw_` words — `refines`, `quote`, `reading`, … — are keywords only in their place and
-//! may still be names elsewhere; they are offered all the same.)
+//! The language's keywords, read from the grammar itself (`kw_…` and `cw_…` rules of
+//! `grammar/policy.pest`), and its place words (`pw_…`: `refines`, `quote`, `by`, …, words
+//! only in their place, which may still be names elsewhere), so editors' completion lists
+//! cannot drift from what parses.
+
+const GRAMMAR: &str = include_str!("../../grammar/policy.pest");
+
+/// The place words: keywords only where the grammar expects them (`duty a refines b`,
+/// `quote "…"`, `by FACT unless …`), names anywhere else.
+pub fn place_words() -> Vec<&'static str> {
+    GRAMMAR
+        .lines()
+        .filter(|line| line.starts_with("pw_"))
+        .filter_map(|line| line.split('"').nth(1))
+        .collect()
+}
 
 /// Every keyword, and whether it is a keyword only inside scenario expectations.
 pub fn keywords() -> Vec<(&'static str, bool)> {
-    const GRAMMAR: &str = include_str!("../../grammar/policy.pest");
     GRAMMAR
         .lines()
         .filter_map(|line| {
             let scenario_only = line.starts_with("cw_");
-            if !(line.starts_with("kw_") || line.starts_with("pw_") || scenario_only) {
+            if !(line.starts_with("kw_") || scenario_only) {
                 return None;
             }
             let word = line.split('"').nth(1)?;
@@ -31,10 +42,12 @@ mod tests {
             "expect",
             "undetermined",
             "status",
-            "refines",
-            "quote",
         ] {
             assert!(words.contains(&w), "{w} missing from {words:?}");
+        }
+        let places = super::place_words();
+        for w in ["refines", "quote", "by", "unless"] {
+            assert!(places.contains(&w), "{w} missing from {places:?}");
         }
         assert!(words.len() > 45);
     }

@@ -119,6 +119,8 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::pw_encoded
             | Rule::pw_because
             | Rule::pw_refines
+            | Rule::pw_by
+            | Rule::pw_unless
     )
 }
 

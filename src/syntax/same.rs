@@ -27,7 +27,7 @@ same_except_span! {
     ActorDecl { name, title }
     FactDecl { name, label, ty, ask }
     Exception { cite, value, when }
-    Branch { value, when, cite }
+    Branch { value, when, cite, by }
     Deadline { kind, amount, unit, assumed, anchor, choices, shift }
     Expr { kind }
     TimelineDecl { name, cite, start, choices, when, steps }

@@ -3,7 +3,94 @@
 
 use super::*;
 
+/// The fact a decider (`by FACT unless …`) names, and its answers that decide (in the
+/// fact's order), when the fact exists, has a list of answers, and every `unless` is one of
+/// them; `None` otherwise (the decision's compilation reports why).
+pub(super) fn decider_values(
+    names: &Names,
+    facts: &[FactDef],
+    enums: &[EnumDef],
+    by: &ast::By,
+) -> Option<(FactId, Vec<String>)> {
+    let Some(Name::Fact(f)) = names.get(&by.fact.node).copied() else {
+        return None;
+    };
+    let Type::Enum(e) = facts.get(f)?.ty else {
+        return None;
+    };
+    let all = &enums.get(e)?.variants;
+    if by.unless.iter().any(|u| !all.contains(&u.node)) {
+        return None;
+    }
+    let deciding: Vec<String> = all
+        .iter()
+        .filter(|v| !by.unless.iter().any(|u| u.node == **v))
+        .cloned()
+        .collect();
+    (!deciding.is_empty()).then_some((f, deciding))
+}
+
 impl<'a, 'p> Compiler<'a, 'p> {
+    /// Report why a decider (`by FACT unless …`) cannot decide: an undefined name, a name
+    /// that is not a fact, a fact without a list of answers, an `unless` that is not one of
+    /// its answers, or every answer passed on.
+    fn decider_problem(&mut self, by: &ast::By, span: Span, m: ModuleId) {
+        let name = &by.fact.node;
+        let fact = match self.names.get(name).copied() {
+            None => return self.undefined(name, by.fact.span, m),
+            Some(Name::Fact(f)) => {
+                self.used[f] = true;
+                f
+            }
+            Some(_) => {
+                return self.err(
+                    m,
+                    Problem::error(
+                        "cspr::decider",
+                        format!("`by {name}`: `{name}` is not a fact"),
+                    )
+                    .label(by.fact.span, "a rule, decision or duty")
+                    .help("a decider is a fact whose answer is one of a list (`fact NAME: a | b | none_given`); for a rule or decision, write a branch `VALUE when …`"),
+                );
+            }
+        };
+        let Type::Enum(e) = self.facts[fact].ty else {
+            let found = type_name(self.facts[fact].ty, &self.enums);
+            return self.err(
+                m,
+                Problem::error(
+                    "cspr::decider",
+                    format!("`by {name}`: `{name}` is {found}, not one of a list of answers"),
+                )
+                .label(by.fact.span, format!("this is {found}"))
+                .help("a decider's answers become the decision's values: declare it `fact NAME: a | b | none_given`"),
+            );
+        };
+        let all = self.enums[e].variants.clone();
+        for u in &by.unless {
+            if !all.contains(&u.node) {
+                let mut p = Problem::error(
+                    "cspr::decider",
+                    format!("`unless {}`: not an answer of `{name}`", u.node),
+                )
+                .label(u.span, format!("`{name}` is one of {}", all.join(" | ")));
+                if let Some(h) = did_you_mean(&u.node, all.iter().map(String::as_str)) {
+                    p = p.help(h);
+                }
+                return self.err(m, p);
+            }
+        }
+        self.err(
+            m,
+            Problem::error(
+                "cspr::decider",
+                format!("`by {name}` decides nothing: every answer is passed on by `unless`"),
+            )
+            .label(span, "no answer of it decides")
+            .help("list after `unless` only the answers that leave the decision to the branches below"),
+        );
+    }
+
     pub(super) fn rule(&mut self, r: &'a ast::RuleDecl, m: ModuleId) -> Option<RuleDef> {
         let (body, ty) = match &r.body {
             ast::RuleBody::Expr(e) => {
@@ -72,28 +159,75 @@ impl<'a, 'p> Compiler<'a, 'p> {
         let e = enum_id?;
         let mut ok = true;
         let mut branches = Vec::new();
-        let mut otherwise: Option<Span> = None;
+        let mut otherwise: Option<(Span, bool)> = None;
         for b in &d.branches {
-            if let Some(o) = otherwise {
+            if let Some((o, by)) = otherwise {
+                let (what, help) = if by {
+                    (
+                        "a decider without `unless`",
+                        "every answer of it decides: add `unless ANSWER` for the answers that leave the decision to the branches below, or move it to the end",
+                    )
+                } else {
+                    ("`otherwise`", "move `otherwise` to the end of the decision")
+                };
                 self.err(
                     m,
                     Problem::error(
                         "cspr::after_otherwise",
                         format!(
-                            "branch of `{}` after `otherwise` can never be taken",
+                            "branch of `{}` after {what} can never be taken",
                             d.name.node
                         ),
                     )
                     .label(b.span, "unreachable")
-                    .label(o, "`otherwise` takes every case that reaches it")
-                    .help("move `otherwise` to the end of the decision"),
+                    .label(o, format!("{what} takes every case that reaches it"))
+                    .help(help),
                 );
                 ok = false;
                 continue;
             }
+            if let Some(by) = &b.by {
+                let Some((fact, deciding)) =
+                    decider_values(&self.names, &self.facts, &self.enums, by)
+                else {
+                    self.decider_problem(by, b.span, m);
+                    ok = false;
+                    continue;
+                };
+                self.used[fact] = true;
+                let Type::Enum(fe) = self.facts[fact].ty else {
+                    continue;
+                };
+                let last = deciding.len() - 1;
+                for (i, v) in deciding.iter().enumerate() {
+                    let value = self.enums[e].index(v).unwrap_or(0);
+                    let answer = self.enums[fe].index(v).unwrap_or(0);
+                    // Without `unless` the last answer is what is left once the others are
+                    // not given: `otherwise`, so the decision needs no other.
+                    let full = by.unless.is_empty() && i == last;
+                    let when = (!full).then(|| {
+                        Expr::Cmp(
+                            CmpOp::Eq,
+                            Box::new(Expr::Fact(fact)),
+                            Box::new(Expr::Const(Value::Enum(answer))),
+                        )
+                    });
+                    if full {
+                        otherwise = Some((b.span, true));
+                    }
+                    branches.push(BranchDef {
+                        value,
+                        when,
+                        cite: Self::cite(&b.cite),
+                        span: b.span,
+                        text: format!("by {} = {v}", by.fact.node),
+                    });
+                }
+                continue;
+            }
             let when = match &b.when {
                 None => {
-                    otherwise = Some(b.span);
+                    otherwise = Some((b.span, false));
                     None
                 }
                 Some(w) => match self.expr(w, Some(Type::Bool), m) {

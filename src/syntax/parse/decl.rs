@@ -298,6 +298,22 @@ pub(super) fn decision_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Re
 
 pub(super) fn branch(pair: Pair<'_, Rule>) -> Result<Branch> {
     let at = span(&pair);
+    if pair.as_rule() == Rule::by_branch {
+        let mut parts = inner(pair).peekable();
+        let fact = ident(next(&mut parts, at, "deciding fact")?);
+        let mut unless = Vec::new();
+        while let Some(p) = parts.next_if(|p| p.as_rule() == Rule::ident) {
+            unless.push(ident(p));
+        }
+        let cite = opt_citation(&mut parts)?;
+        return Ok(Branch {
+            value: fact.clone(),
+            when: None,
+            cite,
+            span: at,
+            by: Some(By { fact, unless }),
+        });
+    }
     let is_otherwise = pair.as_rule() == Rule::otherwise;
     let mut parts = inner(pair).peekable();
     let value = ident(next(&mut parts, at, "branch value")?);
@@ -312,6 +328,7 @@ pub(super) fn branch(pair: Pair<'_, Rule>) -> Result<Branch> {
         when,
         cite,
         span: at,
+        by: None,
     })
 }
 

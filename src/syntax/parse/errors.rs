@@ -306,6 +306,8 @@ pub fn human_rule_name(rule: Rule) -> &'static str {
         Rule::reading | Rule::pw_reading => "`reading \"…\" from SOURCE \"…\" quote \"…\"`",
         Rule::pw_from => "`from`",
         Rule::refines | Rule::pw_refines => "`refines DUTY`",
+        Rule::by_branch | Rule::pw_by => "a decider such as `by la_decision unless not_yet_given`",
+        Rule::pw_unless => "`unless VALUE`",
         Rule::source_file | Rule::pw_file => "`file \"sources/….txt\"`",
         Rule::pw_sha256 => "`sha256 \"…\"`",
         Rule::not_encoded_decl | Rule::pw_encoded => {
