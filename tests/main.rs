@@ -24,6 +24,7 @@ mod cli;
 mod common;
 mod deadline_constructs;
 mod deadlines;
+mod decider;
 mod diff;
 mod diff_props;
 mod editions;

@@ -6,6 +6,7 @@ if exists('b:current_syntax') | finish | endif
 syn keyword csprModule      guidance procedure nextgroup=csprDeclName skipwhite
 syn keyword csprDeclaration source fact rule decision duty timeline scenario nextgroup=csprDeclName skipwhite
 syn keyword csprOverride    override refines
+syn keyword csprKeyword     by unless
 syn keyword csprStep        step
 syn match   csprDeclName    "\<[A-Za-z_][A-Za-z0-9_]*\>" contained
 syn keyword csprModality    must should may

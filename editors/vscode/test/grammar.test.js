@@ -83,6 +83,9 @@ test("shipped files are highlighted", async () => {
     // The deadline constructs (appointments, windows, anchors, assumed days, moves).
     ...files(path.join(repo, "tests", "clock"), ".policy"),
     ...files(path.join(repo, "tests", "clock"), ".scenario"),
+    // Whose view decides (`by FACT unless …`).
+    ...files(path.join(repo, "tests", "decider"), ".policy"),
+    ...files(path.join(repo, "tests", "decider"), ".scenario"),
   ];
   assert.ok(all.length > 20, `found only ${all.length} files`);
   let cites = 0;
@@ -129,4 +132,24 @@ test("shipped files are highlighted", async () => {
   assert.ok(written > 300, `only ${written} citations found`);
   assert.ok(refined >= 1, "no `refines` found in the shipped policies");
   assert.strictEqual(cites, written);
+});
+
+test("a decider's `by` and `unless` are highlighted, and its fact", async () => {
+  const reg = await registry();
+  const policy = await reg.loadGrammar("source.cspr");
+  const text = [
+    'decision rapid_review_route cite LOCAL "3":',
+    "  by la_decision unless not_yet_given",
+    '    cite LOCAL "3 (the Local Authority has the final say)"',
+    "  by partners_view",
+  ].join("\n");
+  const toks = tokens(policy, text);
+  for (const word of ["by", "unless"]) {
+    const t = toks.find((x) => x.text === word);
+    assert.ok(t && has(t, "keyword"), `\`${word}\` not highlighted: ${t && t.scopes}`);
+  }
+  for (const fact of ["la_decision", "partners_view"]) {
+    const t = toks.find((x) => x.text === fact);
+    assert.ok(t && has(t, "variable.other.decider"), `\`${fact}\` not highlighted as a decider`);
+  }
 });
