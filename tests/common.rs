@@ -34,6 +34,23 @@ impl Resolver for TestModules {
     }
 }
 
+/// Run the `cspr` binary in the repository root (no colour, no `CSPR_PATH` from the
+/// environment): its exit code, standard output and standard error.
+pub fn cspr(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("CSPR_PATH")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cspr: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Check policy text; panics with the rendered problems if it has errors.
 pub fn program(text: &str) -> Program {
     let checked = check(&Source::new("test.policy", text), &TestModules);

@@ -12,20 +12,7 @@ use cspr::eval::Engine;
 use cspr::eval::deadline::Status;
 use proptest::prelude::*;
 
-use crate::common::{case, program, render, root};
-
-fn cspr(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::common::{case, cspr, program, render, root};
 
 const POLICY: &str = "tests/clock/clock.policy";
 

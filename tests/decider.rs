@@ -5,22 +5,9 @@
 
 use cspr::eval::Engine;
 
-use crate::common::{case, outcome, program_file, root};
+use crate::common::{case, cspr, outcome, program_file, root};
 
 const POLICY: &str = "tests/decider/final-say.policy";
-
-fn cspr(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// Each row: the case, the decision's value, and the facts it is missing (exact).
 #[test]

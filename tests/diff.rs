@@ -6,22 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::common::root;
-
-fn cspr(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .env_remove("CSPR_PATH")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run cspr: {e}"));
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::common::{cspr, root};
 
 /// The pairs: the base against each single edit, and against itself reordered.
 fn edit_pairs() -> Vec<(String, String)> {

@@ -4,20 +4,7 @@
 
 use cspr::eval::Engine;
 
-use crate::common::{case, program, root};
-
-fn cspr(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cspr"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::common::{case, cspr, program, root};
 
 /// Slough's Trust notifies within 5 calendar days of the incident; the national duty (5
 /// working days from the local authority's awareness) stays in force. Over Easter 2024 the

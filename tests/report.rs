@@ -10,7 +10,7 @@ use cspr::check::Name;
 use cspr::report::graph::{Graph, NodeKind};
 use cspr::report::{Report, html};
 
-use crate::common::{eval, program, program_file, root};
+use crate::common::{cspr, eval, program, program_file, root};
 
 fn as_of() -> chrono::NaiveDate {
     cspr::case::parse_date("2024-04-10").unwrap()
@@ -193,21 +193,6 @@ fn graph_of_one_outcome_is_what_it_depends_on() {
     assert!(whole.nodes.len() > g.nodes.len());
     // The same graph gives the same bytes.
     assert_eq!(g.svg(), Graph::of(&p, Some(n)).svg());
-}
-
-fn cspr(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_cspr"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .env_remove("CSPR_PATH")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 pub(crate) fn scratch(name: &str) -> PathBuf {

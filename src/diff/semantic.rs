@@ -506,34 +506,17 @@ impl<'p> Pair<'p> {
                     p.duties[r].name
                 )
             });
-            target.summary = Some(
-                match (side, when) {
-                    (Declared::New, Some(w)) => format!(
-                        "a new duty `{}` ({} {}) applies when {w}",
-                        def.name,
-                        def.actor_title,
-                        def.modality.as_str()
-                    ),
-                    (Declared::New, None) => format!(
-                        "a new duty `{}` ({} {}) applies to every case",
-                        def.name,
-                        def.actor_title,
-                        def.modality.as_str()
-                    ),
-                    (Declared::Old, Some(w)) => format!(
-                        "duty `{}` ({} {}) is gone: it applied when {w}",
-                        def.name,
-                        def.actor_title,
-                        def.modality.as_str()
-                    ),
-                    (Declared::Old, None) => format!(
-                        "duty `{}` ({} {}) is gone: it applied to every case",
-                        def.name,
-                        def.actor_title,
-                        def.modality.as_str()
-                    ),
-                } + &refines,
+            let who = format!(
+                "`{}` ({} {})",
+                def.name,
+                def.actor_title,
+                def.modality.as_str()
             );
+            let cases = when.map_or("to every case".to_string(), |w| format!("when {w}"));
+            target.summary = Some(match side {
+                Declared::New => format!("a new duty {who} applies {cases}{refines}"),
+                Declared::Old => format!("duty {who} is gone: it applied {cases}{refines}"),
+            });
         }
         target
     }
