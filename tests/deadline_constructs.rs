@@ -330,13 +330,7 @@ fn the_language_server_hovers_and_completes_the_constructs() {
         shown.contains("a window, not before working day 2 and due by working day 10"),
         "{shown}"
     );
-    let items = c.at("textDocument/completion", &u, &text, "earliest", 0);
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let labels = c.offered(&u, &text, "earliest", 0);
     for want in [
         "earliest",
         "latest",
@@ -346,7 +340,10 @@ fn the_language_server_hovers_and_completes_the_constructs() {
         "next",
         "previous",
     ] {
-        assert!(labels.contains(&want), "{want} not offered: {labels:?}");
+        assert!(
+            labels.iter().any(|l| l == want),
+            "{want} not offered: {labels:?}"
+        );
     }
     c.shutdown();
 }

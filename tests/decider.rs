@@ -138,21 +138,9 @@ fn an_editor_hovers_the_deciding_fact() {
         shown.contains("fact") && shown.contains("la_decision"),
         "{shown}"
     );
-    let items = c.at(
-        "textDocument/completion",
-        &uri,
-        &text,
-        "la_decision unless",
-        0,
-    );
-    let offered: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
+    let offered = c.offered(&uri, &text, "la_decision unless", 0);
     for want in ["by", "unless", "la_decision", "not_yet_given"] {
-        assert!(offered.contains(&want), "{want} not offered");
+        assert!(offered.iter().any(|l| l == want), "{want} not offered");
     }
     c.shutdown();
 }
