@@ -443,10 +443,19 @@ pub fn report_text(report: &Report<'_>) -> String {
 /// by its code name with `names` (`--names`, and `cspr explain`, which shows code names).
 pub fn refines_line(r: &model::Refines<'_>, names: bool) -> String {
     let name = if names { r.name } else { r.label.as_str() };
-    let due = r.due.map_or_else(
-        || "due date not yet known".to_string(),
-        |d| format!("due {d}"),
-    );
+    // Neither has a clock: no dates to compare.
+    if !r.dated {
+        return format!("refines {name}");
+    }
+    let due = match r.due {
+        Some(d) => format!("due {d}"),
+        None if r.refined_dated => "due date not yet known".to_string(),
+        None => "no deadline".to_string(),
+    };
+    // This duty does not apply: only the refined one's date counts.
+    if r.applies == Some(false) {
+        return format!("refines {name} ({due})");
+    }
     let binds = match r.binds {
         Some(true) => "the earlier binds: this duty's date".to_string(),
         Some(false) => format!("the earlier binds: {name}'s date"),

@@ -221,3 +221,51 @@ fn explain_timeline_and_report_show_both_dates() {
         "the HTML report shows the refined duty's date"
     );
 }
+
+/// Without a clock on one side there is one date, and it binds; a refining duty that does
+/// not apply binds nothing, and its line says only the refined duty's date.
+#[test]
+fn one_clock_or_a_duty_that_does_not_apply() {
+    let p = program(
+        "procedure local \"Refines\"\n  extends working_together_2018\n\nsource LOCAL = \"Local\"\n\n\
+duty review_in_ten refines undertake_rapid_review cite LOCAL \"1\":\n  safeguarding_partners must \"undertake the rapid review\"\n  \
+when notifiable_incident\n  within 10 working days after la_aware_on\n\n\
+duty tell_panel_too refines notify_national_panel cite LOCAL \"2\":\n  local_authority must \"tell the Panel\"\n  \
+when notifiable_incident\n\n\
+duty tell_panel_never refines notify_national_panel cite LOCAL \"3\":\n  local_authority must \"tell the Panel\"\n  \
+when not notifiable_incident\n  within 2 working days after la_aware_on\n",
+    );
+    let c = case(
+        &p,
+        r#"{"abuse_or_neglect": "known", "child_died": true, "incident_location": "in_area", "la_aware_on": "2024-03-28"}"#,
+    );
+    let eval = Engine::new(&p).evaluate(&c).unwrap();
+    let line = |name: &str| {
+        let d = p.duties.iter().position(|d| d.name == name).unwrap();
+        let r = cspr::report::model::refines_of(&p, &eval, d).unwrap();
+        (r.binds, cspr::report::refines_line(&r, true))
+    };
+    assert_eq!(
+        line("review_in_ten"),
+        (
+            Some(true),
+            "refines undertake_rapid_review (no deadline); the earlier binds: this duty's date"
+                .into()
+        )
+    );
+    assert_eq!(
+        line("tell_panel_too"),
+        (
+            Some(false),
+            "refines notify_national_panel (due 2024-04-08); the earlier binds: notify_national_panel's date"
+                .into()
+        )
+    );
+    assert_eq!(
+        line("tell_panel_never"),
+        (
+            Some(false),
+            "refines notify_national_panel (due 2024-04-08)".into()
+        )
+    );
+}

@@ -120,6 +120,12 @@ pub struct Refines<'a> {
     pub label: String,
     pub due: Option<Moment>,
     pub binds: Option<bool>,
+    /// Whether the refining duty applies (`None`: it may).
+    pub applies: Option<bool>,
+    /// Whether either duty has a clock: without one there is no date to compare.
+    pub dated: bool,
+    /// Whether the refined duty has a clock of its own.
+    pub refined_dated: bool,
 }
 
 /// What duty `d` refines, if it refines one, and which of the two due dates binds: the
@@ -133,23 +139,43 @@ pub fn refines_of<'a>(program: &'a Program, eval: &Evaluation, d: DutyId) -> Opt
     };
     let mine = eval.duties.get(d).and_then(|o| o.due).map(|due| due.at);
     let theirs = eval.duties.get(r).and_then(|o| o.due).map(|due| due.at);
+    let applies = eval.duties.get(d).and_then(|o| o.applies);
     let theirs_applies = eval.duties.get(r).and_then(|o| o.applies);
-    let binds = match (mine, theirs) {
-        // A date without a time is due by the end of its day: after any time on it.
-        (Some(a), Some(b)) => {
-            let (ka, kb) = (key(a), key(b));
-            Some(
-                ka.0 < kb.0 || (ka.0 == kb.0 && (ka.1.is_some() || kb.1.is_none() || ka.1 <= kb.1)),
-            )
+    let (mine_dated, theirs_dated) = (
+        program.duties[d].deadline.is_some(),
+        other.deadline.is_some(),
+    );
+    let binds = if !(mine_dated || theirs_dated) {
+        None
+    } else if applies == Some(false) {
+        // A duty that does not apply binds nothing.
+        Some(false)
+    } else if !mine_dated {
+        // Only the refined duty has a clock: its date is the one to meet.
+        (theirs_applies != Some(false)).then_some(false)
+    } else if !theirs_dated || theirs_applies == Some(false) {
+        Some(true)
+    } else {
+        match (mine, theirs) {
+            // A date without a time is due by the end of its day: after any time on it.
+            (Some(a), Some(b)) => {
+                let (ka, kb) = (key(a), key(b));
+                Some(
+                    ka.0 < kb.0
+                        || (ka.0 == kb.0 && (ka.1.is_some() || kb.1.is_none() || ka.1 <= kb.1)),
+                )
+            }
+            _ => None,
         }
-        (Some(_), None) if theirs_applies == Some(false) => Some(true),
-        _ => None,
     };
     Some(Refines {
         name: &other.name,
         label: other.label(),
         due: theirs,
         binds,
+        applies,
+        dated: mine_dated || theirs_dated,
+        refined_dated: theirs_dated,
     })
 }
 
