@@ -197,6 +197,7 @@ const COVERED: &[&str] = &[
     "walsall",
     "slough",
     "cambridgeshire_peterborough",
+    "devon",
 ];
 
 #[test]
