@@ -269,3 +269,53 @@ when not notifiable_incident\n  within 2 working days after la_aware_on\n",
         )
     );
 }
+
+/// Devon's shipped example: Children's Social Care sends the SIN 5 working days after the
+/// incident (Friday 22 March 2024: due Tuesday 2 April, Good Friday and Easter Monday
+/// skipped); the national duty counts 5 working days from the local authority's awareness on
+/// Monday 25 March (Wednesday 3 April). Devon's date binds, and the ladder counts from the day
+/// the SIN was sent (Thursday 28 March): the Exec Huddle is on Friday 19 April, day 14.
+#[test]
+fn devon_the_sin_from_the_incident_binds_before_the_national_date() {
+    let example = "policies/examples/devon-rapid-review.json";
+    let (code, text, stderr) = cspr(&["eval", "devon", example, "--as-of", "2024-04-19"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        text.contains(
+            "refines Notify national panel (due 2024-04-03); the earlier binds: this duty's date"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("on 2024-04-19 = 14 working days after panel_notified_on (2024-03-28)"),
+        "{text}"
+    );
+    let (code, json, stderr) = cspr(&[
+        "eval",
+        "devon",
+        example,
+        "--as-of",
+        "2024-04-19",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let duty = |name: &str| {
+        v["duties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let sin = duty("send_sin");
+    assert_eq!(sin["due"], "2024-04-02");
+    assert_eq!(sin["refines"], "notify_national_panel");
+    assert_eq!(sin["binds"], true);
+    assert_eq!(duty("notify_national_panel")["due"], "2024-04-03");
+    let huddle = duty("exec_huddle");
+    assert_eq!(huddle["status"], "due_today");
+    assert_eq!(huddle["counted_from"]["appointment"], true);
+}
