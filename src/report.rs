@@ -60,8 +60,9 @@ pub struct DeadlineView<'p> {
     pub anchor_counted_from: Vec<counted::CountedFrom<'p>>,
     /// The due date is a Saturday, Sunday or bank holiday.
     pub not_working: Option<counted::NotWorking>,
-    /// `duty a refines b`: the inherited duty's due date beside this one's, and which binds.
-    pub refines: Option<model::Refines<'p>>,
+    /// `duty a refines b`: the inherited duty's due date beside this one's, and which binds
+    /// (boxed: most duties refine none, and every view of a batch is moved about).
+    pub refines: Option<Box<model::Refines<'p>>>,
     /// The calendar's id and years, for saying why working days cannot be counted.
     calendar: Option<(&'static str, i32, i32)>,
 }
@@ -111,7 +112,7 @@ impl DeadlineView<'_> {
             counted_from,
             anchor_counted_from,
             not_working: counted::not_working(due.as_ref(), calendar),
-            refines: model::refines_of(program, eval, d),
+            refines: model::refines_of(program, eval, d).map(Box::new),
             calendar: calendar.map(|c| (c.id(), *c.years().start(), *c.years().end())),
         }
     }

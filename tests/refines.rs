@@ -4,7 +4,7 @@
 
 use cspr::eval::Engine;
 
-use crate::common::{case, cspr, program, root};
+use crate::common::{case, cspr, eval, program, program_file, root};
 
 /// Slough's Trust notifies within 5 calendar days of the incident; the national duty (5
 /// working days from the local authority's awareness) stays in force. Over Easter 2024 the
@@ -268,6 +268,91 @@ when not notifiable_incident\n  within 2 working days after la_aware_on\n",
             "refines notify_national_panel (due 2024-04-08)".into()
         )
     );
+}
+
+/// Cambridgeshire and Peterborough count the Rapid Review's 15 working days from the
+/// notification to the Panel; the national duty counts them from the partnership's receipt.
+/// In the shipped example (received Tuesday 26 March 2024, notified Thursday 28 March, done
+/// Friday 19 April) the national Thursday 18 April binds before the local Monday 22 April,
+/// both counted past Good Friday and Easter Monday: met locally, one working day late
+/// nationally. This is the line docs/procedures/cambridgeshire-peterborough.md shows.
+#[test]
+fn cambridgeshire_peterborough_shows_the_national_date_binding_first() {
+    let example = "policies/examples/cambridgeshire-peterborough-rapid-review.json";
+    let args = [
+        "eval",
+        "cambridgeshire_peterborough",
+        example,
+        "--as-of",
+        "2024-04-22",
+    ];
+    let (code, text, stderr) = cspr(&args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(text.contains("due 2024-04-22: met"), "{text}");
+    assert!(
+        text.contains("due 2024-04-18: met late by 1 working day"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "refines Complete rapid review (due 2024-04-18); the earlier binds: Complete rapid review's date"
+        ),
+        "{text}"
+    );
+    let (code, json, stderr) = cspr(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let duty = |name: &str| {
+        v["duties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    let local = duty("complete_rapid_review_from_notification");
+    assert_eq!(local["refines"], "complete_rapid_review");
+    assert_eq!(local["binds"], false);
+    assert_eq!(local["status"], "met");
+    let national = duty("complete_rapid_review");
+    assert_eq!(national["due"], "2024-04-18");
+    assert_eq!(national["status"], "met_late");
+}
+
+/// Across Christmas 2024 and New Year 2025: received Wednesday 11 December, notified Friday
+/// 13 December. The national date is Monday 6 January 2025 and binds; the local one is
+/// Wednesday 8 January. Received after the notification instead (Monday 16 December), the
+/// national date moves to Thursday 9 January and the local one binds.
+#[test]
+fn cambridgeshire_peterborough_across_christmas_binds_on_the_earlier_count() {
+    let p = program_file("policies/cambridgeshire-peterborough.policy");
+    let d = p
+        .duties
+        .iter()
+        .position(|d| d.name == "complete_rapid_review_from_notification")
+        .unwrap();
+    let facts = |received: &str| {
+        format!(
+            r#"{{"abuse_or_neglect": "known", "child_seriously_harmed": true, "incident_location": "in_area", "serious_incident_notification_submitted": true, "notification_criteria_not_met": false, "referral_received_on": "{received}", "panel_notified_on": "2024-12-13"}}"#
+        )
+    };
+    let e = eval(&p, &facts("2024-12-11"));
+    assert_eq!(
+        e.duties[d].due.map(|m| m.at.to_string()).as_deref(),
+        Some("2025-01-08")
+    );
+    let r = cspr::report::model::refines_of(&p, &e, d).unwrap();
+    assert_eq!(r.name, "complete_rapid_review");
+    assert_eq!(r.due.map(|m| m.to_string()).as_deref(), Some("2025-01-06"));
+    assert_eq!(r.binds, Some(false));
+
+    // Mon 16 Dec: Tue 17 (1) … Fri 20 (4), Mon 23 (5), Tue 24 (6), Fri 27 (7), Mon 30 (8),
+    // Tue 31 (9), Thu 2 (10), Fri 3 (11), Mon 6 (12), Tue 7 (13), Wed 8 (14), Thu 9 (15).
+    let e = eval(&p, &facts("2024-12-16"));
+    let r = cspr::report::model::refines_of(&p, &e, d).unwrap();
+    assert_eq!(r.due.map(|m| m.to_string()).as_deref(), Some("2025-01-09"));
+    assert_eq!(r.binds, Some(true));
 }
 
 /// Devon's shipped example: Children's Social Care sends the SIN 5 working days after the

@@ -35,6 +35,9 @@ pub struct Row {
     pub label: String,
     /// `rule`, `decision` or `duty`.
     pub kind: &'static str,
+    /// For a duty that refines an inherited one: that duty's name and label (its row is
+    /// the one above, or would be were it shown).
+    pub refines: Option<(String, String)>,
     pub cells: Vec<Option<Cell>>,
 }
 
@@ -83,10 +86,18 @@ impl Comparison {
         }
     }
 
-    /// Keep only the rows that differ.
+    /// Keep only the rows that differ, and the row of each duty a kept row refines (the
+    /// two are one act, shown together).
     pub fn differences_only(&mut self) {
         let before = self.rows.len();
-        self.rows.retain(Row::differs);
+        let refined: Vec<String> = self
+            .rows
+            .iter()
+            .filter(|r| r.differs())
+            .filter_map(|r| r.refines.as_ref().map(|(name, _)| name.clone()))
+            .collect();
+        self.rows
+            .retain(|r| r.differs() || refined.contains(&r.name));
         self.same += before - self.rows.len();
     }
 
@@ -145,7 +156,28 @@ fn rows(columns: &[Column], as_of: NaiveDate) -> Vec<Row> {
             names.push((name, kind, program));
         }
     }
-    names
+    // A duty that refines an inherited one is the same act: its row goes right after the
+    // row of the duty it refines, and says so.
+    fn refined<'p>(name: &str, program: &'p Program) -> Option<&'p str> {
+        match program.lookup(name) {
+            Some(crate::check::Name::Duty(d)) => program.duties[d]
+                .refines
+                .map(|r| program.duties[r].name.as_str()),
+            _ => None,
+        }
+    }
+    let (refining, mut ordered): (Vec<_>, Vec<_>) = names
+        .into_iter()
+        .partition(|(name, _, program)| refined(name, program).is_some());
+    for entry in refining {
+        let target = refined(entry.0, entry.2);
+        let at = ordered
+            .iter()
+            .rposition(|(n, _, p)| Some(*n) == target || refined(n, p) == target)
+            .map_or(ordered.len(), |i| i + 1);
+        ordered.insert(at, entry);
+    }
+    ordered
         .into_iter()
         .map(|(name, kind, program)| {
             let cells = columns.iter().map(|c| cell(c, name, as_of)).collect();
@@ -153,6 +185,7 @@ fn rows(columns: &[Column], as_of: NaiveDate) -> Vec<Row> {
                 name: name.to_string(),
                 label: program.label_of(name),
                 kind,
+                refines: refined(name, program).map(|r| (r.to_string(), program.label_of(r))),
                 cells,
             }
         })
@@ -249,9 +282,16 @@ fn text(cmp: &Comparison, width: usize) -> String {
         .and_then(|c| c.eval.case_id.clone())
         .unwrap_or_else(|| "(no case_id)".into());
     let shown = if cmp.same > 0 {
+        // Rows shown for a refining duty beside it differ in nothing themselves.
+        let beside = rows.iter().filter(|r| !r.differs()).count();
+        let beside = if beside > 0 {
+            format!(" ({beside} more shown beside the duties that refine them)")
+        } else {
+            String::new()
+        };
         format!(
-            "{} rows differ; {} the same under every procedure are not shown (`cspr compare --all` shows them)",
-            rows.len(),
+            "{} rows differ{beside}; {} the same under every procedure are not shown (`cspr compare --all` shows them)",
+            rows.len() - rows.iter().filter(|r| !r.differs()).count(),
             cmp.same
         )
     } else {
@@ -272,11 +312,24 @@ fn text(cmp: &Comparison, width: usize) -> String {
         .iter()
         .map(|c| c.program.entry().id.clone())
         .collect();
+    // A refining duty's row, under the row of the duty it refines, is marked `↳`.
     let name_of = |r: &Row| -> String {
-        if cmp.names {
-            r.name.clone()
-        } else {
-            r.label.clone()
+        let name = if cmp.names { &r.name } else { &r.label };
+        match r.refines {
+            Some(_) => format!("↳ {name}"),
+            None => name.clone(),
+        }
+    };
+    let kind_of = |r: &Row| -> String {
+        match &r.refines {
+            Some((name, label)) => {
+                format!(
+                    "{} refining {}",
+                    r.kind,
+                    if cmp.names { name } else { label }
+                )
+            }
+            None => r.kind.to_string(),
         }
     };
     let name_width = rows
@@ -349,12 +402,12 @@ fn text(cmp: &Comparison, width: usize) -> String {
                 let line = format!(
                     "{mark} {} ({}, only in {only}): {t}",
                     name_of(row),
-                    row.kind
+                    kind_of(row)
                 );
                 wrap(&mut out, "", "      ", &line, width);
                 continue;
             }
-            let _ = writeln!(out, "{mark} {} ({})", name_of(row), row.kind);
+            let _ = writeln!(out, "{mark} {} ({})", name_of(row), kind_of(row));
             for (t, ids) in groups {
                 wrap(
                     &mut out,
@@ -434,7 +487,11 @@ fn to_json(columns: &[Column], rows: &[Row], as_of: NaiveDate) -> Json {
                     )
                 })
                 .collect();
-            json!({"name": r.name, "label": r.label, "kind": r.kind, "differs": r.differs(), "cells": cells})
+            let mut row = json!({"name": r.name, "label": r.label, "kind": r.kind, "differs": r.differs(), "cells": cells});
+            if let Some((name, _)) = &r.refines {
+                row["refines"] = json!(name);
+            }
+            row
         })
         .collect();
     json!({
