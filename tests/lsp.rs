@@ -192,6 +192,22 @@ fn position(text: &str, needle: &str, nth: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// A definition answer that points at the line of `declaration` in the national module.
+fn defined_in_national(def: &Value, declaration: &str) {
+    assert!(
+        def["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/policies/working-together-2018.policy"),
+        "{def}"
+    );
+    let national = read("policies/working-together-2018.policy");
+    assert_eq!(
+        def["range"]["start"]["line"],
+        json!(position(&national, declaration, 0).0)
+    );
+}
+
 fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).unwrap()
 }
@@ -281,18 +297,7 @@ fn a_session_on_the_shipped_procedures() {
         "serious_child_safeguarding_case",
         0,
     );
-    assert!(
-        def["uri"]
-            .as_str()
-            .unwrap()
-            .ends_with("/policies/working-together-2018.policy"),
-        "{def}"
-    );
-    let national = read("policies/working-together-2018.policy");
-    assert_eq!(
-        def["range"]["start"]["line"],
-        json!(position(&national, "rule serious_child_safeguarding_case", 0).0)
-    );
+    defined_in_national(&def, "rule serious_child_safeguarding_case");
 
     let refs = c.at(
         "textDocument/references",
@@ -398,18 +403,7 @@ fn actors_are_hovered_defined_completed_and_checked() {
         "safeguarding_partners must",
         0,
     );
-    assert!(
-        def["uri"]
-            .as_str()
-            .unwrap()
-            .ends_with("/policies/working-together-2018.policy"),
-        "{def}"
-    );
-    let national = read("policies/working-together-2018.policy");
-    assert_eq!(
-        def["range"]["start"]["line"],
-        json!(position(&national, "actor safeguarding_partners", 0).0)
-    );
+    defined_in_national(&def, "actor safeguarding_partners");
     let def = c.at("textDocument/definition", &lin, &text, "sirg must", 0);
     assert_eq!(
         def["range"]["start"]["line"],
@@ -456,18 +450,7 @@ fn a_refined_duty_is_hovered_defined_and_refines_is_offered() {
     let shown = hover["contents"]["value"].as_str().unwrap();
     assert!(shown.contains("notify_national_panel"), "{shown}");
     let def = c.at("textDocument/definition", &slough, &text, at, 0);
-    assert!(
-        def["uri"]
-            .as_str()
-            .unwrap()
-            .ends_with("/policies/working-together-2018.policy"),
-        "{def}"
-    );
-    let national = read("policies/working-together-2018.policy");
-    assert_eq!(
-        def["range"]["start"]["line"],
-        json!(position(&national, "duty notify_national_panel", 0).0)
-    );
+    defined_in_national(&def, "duty notify_national_panel");
     let offered = c.offered(&slough, &text, at, 0);
     for want in ["refines", "notify_national_panel", "quote", "reading"] {
         assert!(offered.iter().any(|l| l == want), "{want} not offered");

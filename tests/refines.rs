@@ -38,15 +38,7 @@ fn slough_shows_both_dates_across_easter_and_that_the_earlier_binds() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let duty = |name: &str| {
-        v["duties"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["name"] == name)
-            .unwrap()
-            .clone()
-    };
+    let duty = |name: &str| duty_of(&v, name);
     let trust = duty("trust_sends_notification");
     assert_eq!(trust["due"], "2024-04-02");
     assert_eq!(trust["refines"], "notify_national_panel");
@@ -87,13 +79,7 @@ fn which_binds_is_unknown_while_either_date_is() {
         "json",
     ]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let trust = v["duties"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["name"] == "trust_sends_notification")
-        .unwrap()
-        .clone();
+    let trust = duty_of(&v, "trust_sends_notification");
     assert_eq!(trust["binds"], serde_json::Value::Null);
 }
 
@@ -302,15 +288,7 @@ fn cambridgeshire_peterborough_shows_the_national_date_binding_first() {
     let (code, json, stderr) = cspr(&[&args[..], &["--format", "json"]].concat());
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let duty = |name: &str| {
-        v["duties"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["name"] == name)
-            .unwrap()
-            .clone()
-    };
+    let duty = |name: &str| duty_of(&v, name);
     let local = duty("complete_rapid_review_from_notification");
     assert_eq!(local["refines"], "complete_rapid_review");
     assert_eq!(local["binds"], false);
@@ -386,15 +364,7 @@ fn devon_the_sin_from_the_incident_binds_before_the_national_date() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let duty = |name: &str| {
-        v["duties"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["name"] == name)
-            .unwrap()
-            .clone()
-    };
+    let duty = |name: &str| duty_of(&v, name);
     let sin = duty("send_sin");
     assert_eq!(sin["due"], "2024-04-02");
     assert_eq!(sin["refines"], "notify_national_panel");
@@ -403,4 +373,15 @@ fn devon_the_sin_from_the_incident_binds_before_the_national_date() {
     let huddle = duty("exec_huddle");
     assert_eq!(huddle["status"], "due_today");
     assert_eq!(huddle["counted_from"]["appointment"], true);
+}
+
+/// Duty `name` of a `cspr eval --format json` answer.
+fn duty_of(v: &serde_json::Value, name: &str) -> serde_json::Value {
+    v["duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == name)
+        .unwrap_or_else(|| panic!("no duty `{name}`"))
+        .clone()
 }
