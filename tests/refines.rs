@@ -385,3 +385,76 @@ fn duty_of(v: &serde_json::Value, name: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no duty `{name}`"))
         .clone()
 }
+
+/// A timeline step may refine an inherited duty too: the ladder's national act stays in the
+/// ladder. Its line shows both dates; `cspr fmt` keeps `refines` on the step's line.
+#[test]
+fn a_timeline_step_refines_an_inherited_duty() {
+    let text = "procedure local \"Ladder\"\n  extends working_together_2018\n\nsource LOCAL = \"Local\"\n\n\
+fact incident_on: date\n\n\
+timeline ladder cite LOCAL \"1\":\n  starts incident_on\n  when notifiable_incident\n\n  \
+step day 5 send_sin refines notify_national_panel cite LOCAL \"1.1\":\n    local_authority must \"send the SIN\"\n    \
+done panel_notified_on\n";
+    let p = program(text);
+    let c = case(
+        &p,
+        r#"{"abuse_or_neglect": "known", "child_died": true, "incident_location": "in_area", "incident_on": "2024-03-25", "la_aware_on": "2024-03-28"}"#,
+    );
+    let eval = Engine::new(&p).evaluate(&c).unwrap();
+    let d = p.duties.iter().position(|d| d.name == "send_sin").unwrap();
+    let r = cspr::report::model::refines_of(&p, &eval, d).unwrap();
+    // Day 5 from Monday 25 March over Easter: Tue 26 (1), Wed 27 (2), Thu 28 (3), Tue 2 (4),
+    // Wed 3 April (5); the national 5 working days from Thursday 28 March: Mon 8 April.
+    assert_eq!(
+        cspr::report::refines_line(&r, true),
+        "refines notify_national_panel (due 2024-04-08); the earlier binds: this duty's date"
+    );
+    assert_eq!(
+        eval.duties[d].due.map(|m| m.at.to_string()).as_deref(),
+        Some("2024-04-03")
+    );
+    // A typo is the checker's "did you mean", as for a duty.
+    let checked = cspr::check::check(
+        &cspr::diagnostic::Source::new(
+            "t.policy",
+            text.replace(
+                "refines notify_national_panel",
+                "refines notify_national_panle",
+            ),
+        ),
+        &crate::common::TestModules,
+    );
+    assert!(checked.program.is_none());
+    assert!(
+        checked
+            .problems
+            .iter()
+            .any(|p| p.code == "cspr::refines_nothing"),
+        "{:?}",
+        checked.problems
+    );
+    // fmt keeps it, and reads the same.
+    let formatted = cspr::fmt::format(
+        &cspr::diagnostic::Source::new("t.policy", text),
+        cspr::fmt::Kind::Policy,
+    )
+    .unwrap();
+    assert!(
+        formatted
+            .contains("  step day 5 send_sin refines notify_national_panel cite LOCAL \"1.1\":"),
+        "{formatted}"
+    );
+    let again = cspr::fmt::format(
+        &cspr::diagnostic::Source::new("t.policy", formatted.as_str()),
+        cspr::fmt::Kind::Policy,
+    )
+    .unwrap();
+    assert_eq!(again, formatted);
+    assert!(
+        program(&formatted)
+            .duties
+            .iter()
+            .any(|d| d.name == "send_sin"
+                && d.refines.map(|r| p.duties[r].name.as_str()) == Some("notify_national_panel"))
+    );
+}

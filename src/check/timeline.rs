@@ -83,7 +83,7 @@ fn step_duty(timeline: &TimelineDecl, step: &Step) -> DutyDecl {
         },
         done: step.done.clone(),
         overrides: None,
-        refines: None,
+        refines: step.refines.clone(),
         span: step.span,
     }
 }

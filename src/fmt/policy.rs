@@ -623,8 +623,11 @@ fn timeline(p: &mut Printer<'_>, t: &TimelineDecl) {
             2,
             s.span.start,
             &format!(
-                "step {days} {}{}{}:",
+                "step {days} {}{}{}{}:",
                 s.name.node,
+                s.refines
+                    .as_ref()
+                    .map_or(String::new(), |r| format!(" refines {}", r.node)),
                 label(s.label.as_ref()),
                 cite(&s.cite)
             ),

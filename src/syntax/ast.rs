@@ -261,6 +261,8 @@ pub struct TimelineDecl {
 pub struct Step {
     pub days: StepDays,
     pub name: Ident,
+    /// `refines name`: the inherited duty this step is the same act as (both stay in force).
+    pub refines: Option<Ident>,
     /// `label "…"`: the words people read instead of the name.
     pub label: Option<Spanned<String>>,
     pub cite: Option<Citation>,

@@ -31,7 +31,7 @@ same_except_span! {
     Deadline { kind, amount, unit, assumed, anchor, choices, shift }
     Expr { kind }
     TimelineDecl { name, cite, start, choices, when, steps }
-    Step { days, name, label, cite, actor, modality, action, when, done }
+    Step { days, name, refines, label, cite, actor, modality, action, when, done }
     StepDays { on, first, last }
     Scenario { name, target, as_of, given, expects }
     Expectation { kind, under }

@@ -7,16 +7,7 @@ pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
     let name = ident(next(&mut parts, at, "name")?);
-    let refines = match parts.next_if(|p| p.as_rule() == Rule::refines) {
-        Some(r) => {
-            let rspan = span(&r);
-            let target = inner(r)
-                .find(|p| p.as_rule() == Rule::ident)
-                .ok_or_else(|| shape("refines", rspan))?;
-            Some(ident(target))
-        }
-        None => None,
-    };
+    let refines = opt_refines(&mut parts)?;
     let (label, cite, actor, modality, action) = duty_rest(&mut parts, at)?;
     let mut duty = DutyDecl {
         name,
@@ -159,6 +150,7 @@ pub(super) fn deadline(pair: Pair<'_, Rule>) -> Result<Deadline> {
 /// A duty's or a step's name, label, citation, actor, modality and action.
 type DutyHead = (
     Ident,
+    Option<Ident>,
     Option<Spanned<String>>,
     Option<Citation>,
     Ident,
@@ -166,14 +158,31 @@ type DutyHead = (
     String,
 );
 
-/// What a duty and a timeline step both start with: `name label … cite …: actor must "what"`.
+/// What a timeline step starts with, as a duty does: `name refines … label … cite …: actor must "what"`.
 pub(super) fn duty_head<'i>(
     parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
     at: Span,
 ) -> Result<DutyHead> {
     let name = ident(next(parts, at, "name")?);
+    let refines = opt_refines(parts)?;
     let (label, cite, actor, modality, action) = duty_rest(parts, at)?;
-    Ok((name, label, cite, actor, modality, action))
+    Ok((name, refines, label, cite, actor, modality, action))
+}
+
+/// `refines NAME` after a duty's (or a timeline step's) name, if there.
+fn opt_refines<'i>(
+    parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+) -> Result<Option<Ident>> {
+    match parts.next_if(|p| p.as_rule() == Rule::refines) {
+        Some(r) => {
+            let rspan = span(&r);
+            let target = inner(r)
+                .find(|p| p.as_rule() == Rule::ident)
+                .ok_or_else(|| shape("refines", rspan))?;
+            Ok(Some(ident(target)))
+        }
+        None => Ok(None),
+    }
 }
 
 /// A duty's head after its name (and `refines`): label, citation, actor, modality, action.
@@ -308,10 +317,11 @@ pub(super) fn step(pair: Pair<'_, Rule>) -> Result<Step> {
             span: dspan,
         },
     };
-    let (name, label, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
+    let (name, refines, label, cite, actor, modality, action) = duty_head(&mut sp, sspan)?;
     let mut step = Step {
         days,
         name,
+        refines,
         label,
         cite,
         actor,
