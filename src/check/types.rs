@@ -74,8 +74,8 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 // A decider gives the answers of its fact that decide (checked, with its
                 // errors, when the decision is compiled).
                 let values = match &b.by {
-                    Some(by) => decl::decider_values(&names, &facts, &enums, by)
-                        .map(|(_, vs)| vs)
+                    Some(by) => decl::decider(&names, &facts, &enums, by)
+                        .map(|d| d.deciding)
                         .unwrap_or_default(),
                     None => vec![b.value.node.clone()],
                 };

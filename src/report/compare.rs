@@ -284,14 +284,14 @@ fn text(cmp: &Comparison, width: usize) -> String {
     let shown = if cmp.same > 0 {
         // Rows shown for a refining duty beside it differ in nothing themselves.
         let beside = rows.iter().filter(|r| !r.differs()).count();
-        let beside = if beside > 0 {
+        let note = if beside > 0 {
             format!(" ({beside} more shown beside the duties that refine them)")
         } else {
             String::new()
         };
         format!(
-            "{} rows differ{beside}; {} the same under every procedure are not shown (`cspr compare --all` shows them)",
-            rows.len() - rows.iter().filter(|r| !r.differs()).count(),
+            "{} rows differ{note}; {} the same under every procedure are not shown (`cspr compare --all` shows them)",
+            rows.len() - beside,
             cmp.same
         )
     } else {

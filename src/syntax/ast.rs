@@ -213,13 +213,6 @@ pub struct By {
     pub unless: Vec<Ident>,
 }
 
-impl Branch {
-    /// A plain `otherwise VALUE` (not a decider, which also has no `when`).
-    pub fn is_otherwise(&self) -> bool {
-        self.when.is_none() && self.by.is_none()
-    }
-}
-
 /// `duty name cite …: actor must "what" when … within … done …`
 #[derive(Debug, Clone)]
 pub struct DutyDecl {

@@ -3,92 +3,108 @@
 
 use super::*;
 
-/// The fact a decider (`by FACT unless …`) names, and its answers that decide (in the
-/// fact's order), when the fact exists, has a list of answers, and every `unless` is one of
-/// them; `None` otherwise (the decision's compilation reports why).
-pub(super) fn decider_values(
+/// A decider (`by FACT unless …`) that can decide: its fact, the fact's list of answers,
+/// and the answers that decide (in the fact's order).
+pub(super) struct Decider {
+    pub fact: FactId,
+    pub answers: crate::value::EnumId,
+    pub deciding: Vec<String>,
+}
+
+/// Why a decider cannot decide.
+pub(super) enum NoDecider {
+    Undefined,
+    NotAFact,
+    NotAList(FactId),
+    NotAnAnswer(FactId, usize),
+    DecidesNothing(FactId),
+}
+
+/// The one reading of a decider: what it decides, or why it cannot (the decision's
+/// compilation reports that; collecting a decision's values only skips it).
+pub(super) fn decider(
     names: &Names,
     facts: &[FactDef],
     enums: &[EnumDef],
     by: &ast::By,
-) -> Option<(FactId, Vec<String>)> {
-    let Some(Name::Fact(f)) = names.get(&by.fact.node).copied() else {
-        return None;
+) -> Result<Decider, NoDecider> {
+    let fact = match names.get(&by.fact.node).copied() {
+        None => return Err(NoDecider::Undefined),
+        Some(Name::Fact(f)) => f,
+        Some(_) => return Err(NoDecider::NotAFact),
     };
-    let Type::Enum(e) = facts.get(f)?.ty else {
-        return None;
+    let Some(Type::Enum(answers)) = facts.get(fact).map(|f| f.ty) else {
+        return Err(NoDecider::NotAList(fact));
     };
-    let all = &enums.get(e)?.variants;
-    if by.unless.iter().any(|u| !all.contains(&u.node)) {
-        return None;
+    let all = enums.get(answers).map_or(&[][..], |e| &e.variants[..]);
+    if let Some(i) = by.unless.iter().position(|u| !all.contains(&u.node)) {
+        return Err(NoDecider::NotAnAnswer(fact, i));
     }
     let deciding: Vec<String> = all
         .iter()
         .filter(|v| !by.unless.iter().any(|u| u.node == **v))
         .cloned()
         .collect();
-    (!deciding.is_empty()).then_some((f, deciding))
+    if deciding.is_empty() {
+        return Err(NoDecider::DecidesNothing(fact));
+    }
+    Ok(Decider {
+        fact,
+        answers,
+        deciding,
+    })
 }
 
 impl<'a, 'p> Compiler<'a, 'p> {
-    /// Report why a decider (`by FACT unless …`) cannot decide: an undefined name, a name
-    /// that is not a fact, a fact without a list of answers, an `unless` that is not one of
-    /// its answers, or every answer passed on.
-    fn decider_problem(&mut self, by: &ast::By, span: Span, m: ModuleId) {
+    /// Report why a decider (`by FACT unless …`) cannot decide, located, with its remedy.
+    fn decider_problem(&mut self, why: NoDecider, by: &ast::By, span: Span, m: ModuleId) {
         let name = &by.fact.node;
-        let fact = match self.names.get(name).copied() {
-            None => return self.undefined(name, by.fact.span, m),
-            Some(Name::Fact(f)) => {
-                self.used[f] = true;
-                f
-            }
-            Some(_) => {
-                return self.err(
-                    m,
-                    Problem::error(
-                        "cspr::decider",
-                        format!("`by {name}`: `{name}` is not a fact"),
-                    )
-                    .label(by.fact.span, "a rule, decision or duty")
-                    .help("a decider is a fact whose answer is one of a list (`fact NAME: a | b | none_given`); for a rule or decision, write a branch `VALUE when …`"),
-                );
-            }
-        };
-        let Type::Enum(e) = self.facts[fact].ty else {
-            let found = type_name(self.facts[fact].ty, &self.enums);
-            return self.err(
-                m,
+        let problem = match why {
+            NoDecider::Undefined => return self.undefined(name, by.fact.span, m),
+            NoDecider::NotAFact => Problem::error(
+                "cspr::decider",
+                format!("`by {name}`: `{name}` is not a fact"),
+            )
+            .label(by.fact.span, "a rule, decision or duty")
+            .help("a decider is a fact whose answer is one of a list (`fact NAME: a | b | none_given`); for a rule or decision, write a branch `VALUE when …`"),
+            NoDecider::NotAList(fact) => {
+                self.used[fact] = true;
+                let found = type_name(self.facts[fact].ty, &self.enums);
                 Problem::error(
                     "cspr::decider",
                     format!("`by {name}`: `{name}` is {found}, not one of a list of answers"),
                 )
                 .label(by.fact.span, format!("this is {found}"))
-                .help("a decider's answers become the decision's values: declare it `fact NAME: a | b | none_given`"),
-            );
-        };
-        let all = self.enums[e].variants.clone();
-        for u in &by.unless {
-            if !all.contains(&u.node) {
-                let mut p = Problem::error(
+                .help("a decider's answers become the decision's values: declare it `fact NAME: a | b | none_given`")
+            }
+            NoDecider::NotAnAnswer(fact, i) => {
+                self.used[fact] = true;
+                let all = match self.facts[fact].ty {
+                    Type::Enum(e) => self.enums[e].variants.clone(),
+                    _ => Vec::new(),
+                };
+                let u = &by.unless[i];
+                let p = Problem::error(
                     "cspr::decider",
                     format!("`unless {}`: not an answer of `{name}`", u.node),
                 )
                 .label(u.span, format!("`{name}` is one of {}", all.join(" | ")));
-                if let Some(h) = did_you_mean(&u.node, all.iter().map(String::as_str)) {
-                    p = p.help(h);
+                match did_you_mean(&u.node, all.iter().map(String::as_str)) {
+                    Some(h) => p.help(h),
+                    None => p,
                 }
-                return self.err(m, p);
             }
-        }
-        self.err(
-            m,
-            Problem::error(
-                "cspr::decider",
-                format!("`by {name}` decides nothing: every answer is passed on by `unless`"),
-            )
-            .label(span, "no answer of it decides")
-            .help("list after `unless` only the answers that leave the decision to the branches below"),
-        );
+            NoDecider::DecidesNothing(fact) => {
+                self.used[fact] = true;
+                Problem::error(
+                    "cspr::decider",
+                    format!("`by {name}` decides nothing: every answer is passed on by `unless`"),
+                )
+                .label(span, "no answer of it decides")
+                .help("list after `unless` only the answers that leave the decision to the branches below")
+            }
+        };
+        self.err(m, problem);
     }
 
     pub(super) fn rule(&mut self, r: &'a ast::RuleDecl, m: ModuleId) -> Option<RuleDef> {
@@ -187,17 +203,19 @@ impl<'a, 'p> Compiler<'a, 'p> {
                 continue;
             }
             if let Some(by) = &b.by {
-                let Some((fact, deciding)) =
-                    decider_values(&self.names, &self.facts, &self.enums, by)
-                else {
-                    self.decider_problem(by, b.span, m);
-                    ok = false;
-                    continue;
+                let Decider {
+                    fact,
+                    answers: fe,
+                    deciding,
+                } = match decider(&self.names, &self.facts, &self.enums, by) {
+                    Ok(d) => d,
+                    Err(why) => {
+                        self.decider_problem(why, by, b.span, m);
+                        ok = false;
+                        continue;
+                    }
                 };
                 self.used[fact] = true;
-                let Type::Enum(fe) = self.facts[fact].ty else {
-                    continue;
-                };
                 let last = deciding.len() - 1;
                 for (i, v) in deciding.iter().enumerate() {
                     let value = self.enums[e].index(v).unwrap_or(0);

@@ -6,9 +6,7 @@ use super::*;
 pub(super) fn duty_decl(pair: Pair<'_, Rule>, overrides: Option<Span>) -> Result<DutyDecl> {
     let at = span(&pair);
     let mut parts = inner(pair).peekable();
-    let name = ident(next(&mut parts, at, "name")?);
-    let refines = opt_refines(&mut parts)?;
-    let (label, cite, actor, modality, action) = duty_rest(&mut parts, at)?;
+    let (name, refines, label, cite, actor, modality, action) = duty_head(&mut parts, at)?;
     let mut duty = DutyDecl {
         name,
         label,
@@ -158,7 +156,7 @@ type DutyHead = (
     String,
 );
 
-/// What a timeline step starts with, as a duty does: `name refines … label … cite …: actor must "what"`.
+/// What a duty and a timeline step both start with: `name refines … label … cite …: actor must "what"`.
 pub(super) fn duty_head<'i>(
     parts: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
     at: Span,
