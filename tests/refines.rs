@@ -27,17 +27,7 @@ fn slough_shows_both_dates_across_easter_and_that_the_earlier_binds() {
         ),
         "{text}"
     );
-    let (code, json, stderr) = cspr(&[
-        "eval",
-        "slough",
-        case_arg,
-        "--as-of",
-        "2024-04-02",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let v = eval_json(&["eval", "slough", case_arg, "--as-of", "2024-04-02"]);
     let duty = |name: &str| duty_of(&v, name);
     let trust = duty("trust_sends_notification");
     assert_eq!(trust["due"], "2024-04-02");
@@ -69,16 +59,7 @@ fn which_binds_is_unknown_while_either_date_is() {
         ),
         "{text}"
     );
-    let (_, json, _) = cspr(&[
-        "eval",
-        "slough",
-        case_arg,
-        "--as-of",
-        "2024-03-29",
-        "--format",
-        "json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let v = eval_json(&["eval", "slough", case_arg, "--as-of", "2024-03-29"]);
     let trust = duty_of(&v, "trust_sends_notification");
     assert_eq!(trust["binds"], serde_json::Value::Null);
 }
@@ -285,9 +266,7 @@ fn cambridgeshire_peterborough_shows_the_national_date_binding_first() {
         ),
         "{text}"
     );
-    let (code, json, stderr) = cspr(&[&args[..], &["--format", "json"]].concat());
-    assert_eq!(code, 0, "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let v = eval_json(&args);
     let duty = |name: &str| duty_of(&v, name);
     let local = duty("complete_rapid_review_from_notification");
     assert_eq!(local["refines"], "complete_rapid_review");
@@ -353,17 +332,7 @@ fn devon_the_sin_from_the_incident_binds_before_the_national_date() {
         text.contains("on 2024-04-19 = 14 working days after panel_notified_on (2024-03-28)"),
         "{text}"
     );
-    let (code, json, stderr) = cspr(&[
-        "eval",
-        "devon",
-        example,
-        "--as-of",
-        "2024-04-19",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let v = eval_json(&["eval", "devon", example, "--as-of", "2024-04-19"]);
     let duty = |name: &str| duty_of(&v, name);
     let sin = duty("send_sin");
     assert_eq!(sin["due"], "2024-04-02");
@@ -457,4 +426,11 @@ done panel_notified_on\n";
             .any(|d| d.name == "send_sin"
                 && d.refines.map(|r| p.duties[r].name.as_str()) == Some("notify_national_panel"))
     );
+}
+
+/// `cspr ARGS --format json`, which must succeed, as JSON.
+fn eval_json(args: &[&str]) -> serde_json::Value {
+    let (code, json, stderr) = cspr(&[args, &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
 }
